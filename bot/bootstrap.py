@@ -1,0 +1,80 @@
+"""The composition root: builds every collaborator once from Settings (or from what a test passes in)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cached_property
+from datetime import UTC, datetime
+
+from slack_sdk import WebClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.delivery import Delivery, make_client
+from bot.messenger import OutboxMessenger
+from bot.settings import Settings
+from storage.db import make_engine, make_sessions, upgrade
+from storage.outbox import Outbox
+from storage.people import PeopleRepository
+from storage.surveys import SurveyRepository
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Unit:
+    """One transaction's worth of repositories and the outbox-backed messenger."""
+
+    session: Session
+    now: datetime
+
+    @property
+    def surveys(self) -> SurveyRepository:
+        return SurveyRepository(self.session)
+
+    @property
+    def outbox(self) -> Outbox:
+        return Outbox(self.session)
+
+    @cached_property
+    def messenger(self) -> OutboxMessenger:
+        return OutboxMessenger(self.outbox, now=self.now)
+
+    @property
+    def people(self) -> PeopleRepository:
+        return PeopleRepository(self.session)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    client: WebClient
+    delivery: Delivery
+    clock: Callable[[], datetime]
+
+    @contextmanager
+    def unit(self, now: datetime | None = None) -> Iterator[Unit]:
+        """`with services.unit(now) as u:` one transaction, committed on success, rolled back on error."""
+        with self.sessions.begin() as session:
+            yield Unit(session, now or self.clock())
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now, migrate: bool = True,
+              client: WebClient | None = None) -> Services:
+    engine = make_engine(settings.database_url)
+    if migrate:
+        upgrade(engine)
+    sessions = make_sessions(engine)
+    if client is None:
+        client = make_client(token=settings.slack_bot_token or "xoxb-not-configured",
+                             base_url=settings.slack_api_url)
+    return Services(settings, engine, sessions, client, Delivery(sessions, client, clock), clock)

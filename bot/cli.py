@@ -1,0 +1,95 @@
+"""The `salescoach` command: serve, db, import, jobs, survey and demo."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from bot.settings import Settings, SettingsError
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="salescoach", description="Self-hosted Slack bot for sales teams: pulse "
+                                "surveys and eNPS, follow-up nudges, recognition and coaching digests.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="run the bot (Socket Mode when SLACK_APP_TOKEN is set, else --http)",
+                           description="Run the bot. Socket Mode needs SLACK_APP_TOKEN; --http serves "
+                           "POST /slack/events and GET /healthz. Migrations are applied at start-up.")
+    serve.add_argument("--http", action="store_true", help="serve HTTP instead of Socket Mode")
+    serve.add_argument("--host", default="0.0.0.0", help="HTTP address to bind (default 0.0.0.0)")
+    serve.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
+    serve.add_argument("--no-scheduler", action="store_true",
+                       help="do not run the scheduled jobs in this process (serve and deliver only)")
+
+    db = sub.add_parser("db", help="database maintenance").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="apply the database migrations (safe to repeat)")
+
+    imp = sub.add_parser("import", help="import data files").add_subparsers(dest="import_kind", required=True)
+    roster = imp.add_parser("roster", help="import people and teams from .xlsx or .csv",
+                            description="Columns: email, name, team, manager_email, role (rep|manager|admin); "
+                            "optional slack_id, timezone, locale. Nothing is written when any row is bad.")
+    roster.add_argument("file")
+    roster.add_argument("--offline", action="store_true", help="do not match people to Slack users")
+    roster.add_argument("--deactivate-missing", action="store_true",
+                        help="mark people who are not in the file as inactive")
+
+    jobs = sub.add_parser("jobs", help="list or run the scheduled jobs").add_subparsers(dest="jobs_command",
+                                                                                       required=True)
+    jobs.add_parser("list", help="the jobs and when each runs next")
+    run = jobs.add_parser("run", help="run one job once, as if the clock read --at",
+                          description="Runs a job through the same code path as the scheduler.")
+    run.add_argument("name", help="job name (see `salescoach jobs list`)")
+    run.add_argument("--at", help="ISO-8601 time, e.g. 2026-11-30T09:00:00+08:00 (default: now)")
+
+    survey = sub.add_parser("survey", help="pulse surveys").add_subparsers(dest="survey_command", required=True)
+    create = survey.add_parser("create", help="create a pulse survey for a team; prints its id")
+    create.add_argument("--team", required=True)
+    create.add_argument("--questions", required=True, help="comma-separated question ids, e.g. enps,manager")
+    create.add_argument("--cadence", default="weekly", help="weekly, biweekly, monthly or quarterly")
+    create.add_argument("--day", default="mon", help="weekday: mon, tue, wed, thu, fri, sat or sun")
+    create.add_argument("--time", default="09:00", help="local send time HH:MM in each person's time zone")
+    create.add_argument("--window-hours", type=int, default=72, help="how long a round stays open")
+    survey.add_parser("list", help="list the surveys")
+    survey.add_parser("questions", help="list the question bank's ids")
+    for name, text in (("open", "open a round now, ignoring local send times"),
+                       ("close", "close the open round now and send the results")):
+        cmd = survey.add_parser(name, help=text)
+        cmd.add_argument("id", type=int)
+
+    demo = sub.add_parser("demo", help="play a survey round against a built-in Slack double; no workspace needed")
+    demo.add_argument("--out", default="demo-output", help="folder for the transcript (default demo-output)")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "demo":
+            from bot.demo import run_demo
+
+            return run_demo(out=args.out)
+        settings = Settings.from_env()
+        logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        from bot import commands
+
+        return commands.dispatch(args, settings)
+    except SettingsError as exc:
+        print(f"salescoach: {exc}", file=sys.stderr)
+        return 2
+
+
+def parse_at(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise SettingsError("--at", "an ISO-8601 time with an offset, e.g. 2026-11-30T09:00:00+08:00", text)
+    return moment.astimezone(UTC)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

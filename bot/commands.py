@@ -1,0 +1,143 @@
+"""What each CLI subcommand does, over the same services the bot uses."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import threading
+
+from bot.bootstrap import Services, bootstrap
+from bot.settings import Settings
+from surveys import service
+from surveys.cadence import WEEKDAYS
+from surveys.questions import STARTER_BANK
+from surveys.service import SurveyError
+
+log = logging.getLogger("salescoach")
+
+
+def dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "serve":
+        return serve(args, settings)
+    services = bootstrap(settings)
+    try:
+        handler = {"db": db, "import": import_, "jobs": jobs, "survey": survey}[args.command]
+        return handler(args, services)
+    except SurveyError as exc:
+        print(f"salescoach: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        services.close()
+
+
+def db(args: argparse.Namespace, services: Services) -> int:
+    print("database is at the latest migration")  # bootstrap() applied them
+    return 0
+
+
+def import_(args: argparse.Namespace, services: Services) -> int:
+    from bot.directory import import_roster
+    from storage.roster import RosterErrors
+
+    try:
+        report = import_roster(services, args.file, offline=args.offline,
+                               deactivate_missing=args.deactivate_missing)
+    except RosterErrors as exc:
+        for line in exc.errors:
+            print(line, file=sys.stderr)
+        print(f"salescoach: nothing was imported ({len(exc.errors)} problem(s))", file=sys.stderr)
+        return 1
+    print(report)
+    return 0
+
+
+def jobs(args: argparse.Namespace, services: Services) -> int:
+    from bot.cli import parse_at
+    from bot.jobs import JOBS, next_runs, run_job
+
+    if args.jobs_command == "list":
+        for name, when, description in next_runs(services.clock()):
+            print(f"{name:<14} next {when.isoformat() if when else '-':<27} {description}")
+        return 0
+    if args.name not in JOBS:
+        print(f"salescoach: unknown job {args.name!r}; expected one of {', '.join(JOBS)}", file=sys.stderr)
+        return 2
+    print(run_job(services, args.name, parse_at(args.at)))
+    return 0
+
+
+def survey(args: argparse.Namespace, services: Services) -> int:
+    cmd = args.survey_command
+    if cmd == "questions":
+        for q in STARTER_BANK:
+            scale = "0-10" if q.kind == "scale" else "1-5"
+            print(f"{q.id:<18} {scale:<5} {q.text}")
+        return 0
+    now = services.clock()
+    with services.unit(now) as u:
+        if cmd == "create":
+            survey_id = service.create_survey(u.surveys, team=args.team, question_ids=args.questions.split(","),
+                                              cadence=args.cadence, weekday=args.day, send_time=args.time,
+                                              now=now, window_hours=args.window_hours)
+            print(survey_id)
+        elif cmd == "list":
+            for plan in u.surveys.plans(active_only=False):
+                state = "active" if plan.active else "paused"
+                print(f"{plan.id:>4}  {plan.team_name:<20} {plan.cadence:<9} {WEEKDAYS[plan.weekday]} "
+                      f"{plan.send_time}  {state:<6}  {','.join(plan.questions)}")
+        elif cmd == "open":
+            round_ = service.open_round_now(u.surveys, u.messenger, survey_id=args.id, now=now)
+            print(f"opened round {round_.id}; {len(u.messenger.enqueued)} survey message(s) queued")
+        elif cmd == "close":
+            round_ = service.close_round_now(u.surveys, u.messenger, survey_id=args.id, now=now,
+                                             threshold=services.settings.anonymity_threshold)
+            print(f"closed round {round_.id}; {len(u.messenger.enqueued)} results message(s) queued")
+    if cmd in ("open", "close"):
+        report = services.delivery.drain()
+        print(f"sent {report.sent}, retrying {report.retried}, failed {report.failed}")
+    return 0
+
+
+def serve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import build_app
+    from bot.jobs import make_scheduler
+
+    settings.require_bot_token()
+    socket_mode = not args.http
+    if socket_mode and not settings.slack_app_token:
+        from bot.settings import SettingsError
+
+        raise SettingsError("SLACK_APP_TOKEN", "an app-level token starting with xapp- for Socket Mode "
+                            "(or pass --http to serve HTTP)")
+    if not socket_mode:
+        settings.require_signing_secret()
+    services = bootstrap(settings)
+    app = build_app(services, token_verification=True)
+    stop = threading.Event()
+    worker = threading.Thread(target=services.delivery.run_forever, args=(stop,), name="delivery", daemon=True)
+    worker.start()
+    scheduler = None if args.no_scheduler else make_scheduler(services)
+    if scheduler:
+        scheduler.start()
+    try:
+        if socket_mode:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            log.info("serving over Socket Mode")
+            SocketModeHandler(app, settings.slack_app_token).start()
+        else:
+            from bot.server import make_server
+
+            server = make_server(app, services, host=args.host, port=args.port)
+            log.info("serving HTTP on %s:%s (POST /slack/events, GET /healthz)", args.host, server.effective_port)
+            server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        services.delivery.wake()
+        if scheduler:
+            scheduler.shutdown(wait=False)
+        services.close()
+    return 0

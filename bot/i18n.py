@@ -1,0 +1,85 @@
+"""Languages: gettext catalogs compiled from .po at start-up, Slack locale matching, Babel formatting."""
+
+from __future__ import annotations
+
+import gettext
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+
+LOCALES_DIR = Path(__file__).parent / "locales"
+SUPPORTED = ("en", "ms", "zh", "lt", "fa")
+DEFAULT = "en"
+
+
+def language_of(slack_locale: str | None) -> str:
+    """Slack's `en-US`, `zh-CN`, `fa_IR` ... -> one of the supported languages (English otherwise)."""
+    if not slack_locale:
+        return DEFAULT
+    code = slack_locale.replace("_", "-").split("-")[0].lower()
+    return code if code in SUPPORTED else DEFAULT
+
+
+@cache
+def catalog(language: str) -> gettext.NullTranslations:
+    """The compiled catalog of a language; English text is the msgid, so English needs no lookup."""
+    po_path = LOCALES_DIR / language / "LC_MESSAGES" / "messages.po"
+    if not po_path.is_file():
+        return gettext.NullTranslations()
+    with po_path.open("rb") as po_file:
+        messages = read_po(po_file, locale=language)
+    buffer = io.BytesIO()
+    write_mo(buffer, messages)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+def escape(text: str) -> str:
+    """Slack escaping: only & < > (HTML entities such as &#39; would show literally)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@dataclass(frozen=True)
+class Translator:
+    """Everything a renderer needs to speak to one person: text, numbers and times in their language."""
+
+    language: str
+    tz: str = "UTC"
+
+    @classmethod
+    def for_person(cls, slack_locale: str | None, tz: str | None = None) -> Translator:
+        return cls(language_of(slack_locale), tz or "UTC")
+
+    @property
+    def babel_locale(self) -> Locale:
+        return Locale.parse({"zh": "zh_Hans_CN", "ms": "ms_MY", "fa": "fa_IR", "lt": "lt_LT"}.get(
+            self.language, "en_US"))
+
+    def gettext(self, message: str, **values: object) -> str:
+        text = catalog(self.language).gettext(message)
+        return text.format(**values) if values else text
+
+    def ngettext(self, singular: str, plural: str, n: int, **values: object) -> str:
+        return catalog(self.language).ngettext(singular, plural, n).format(n=self.number(n), **values)
+
+    def number(self, value: float, digits: int = 0) -> str:
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        return format_decimal(value, format=pattern, locale=self.babel_locale)
+
+    def percent(self, fraction: float) -> str:
+        return format_percent(fraction, locale=self.babel_locale)
+
+    def signed(self, value: int) -> str:
+        return ("+" if value > 0 else "") + self.number(value)
+
+    def when(self, moment: datetime) -> str:
+        return format_datetime(moment.astimezone(ZoneInfo(self.tz)), format="medium", locale=self.babel_locale)

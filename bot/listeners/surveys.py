@@ -1,0 +1,56 @@
+"""Survey listeners: answer buttons, the comment modal; each acks, parses, calls one service, sends once."""
+
+from __future__ import annotations
+
+from logging import Logger
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from bot import ids, usecases
+from bot.bootstrap import Services
+from bot.i18n import Translator
+from bot.render.surveys import comment_view
+
+
+class SurveyListeners:
+    """Reps answer a pulse survey in its DM: a click records or changes an answer and edits the DM in place."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def register(self, app: App) -> None:
+        app.action(ids.ACTION_SURVEY_ANSWER_RE)(self.on_answer)
+        app.action(ids.ACTION_SURVEY_COMMENT)(self.on_comment_button)
+        app.view(ids.VIEW_SURVEY_COMMENT)(self.on_comment_submitted)
+
+    def on_answer(self, ack: Ack, body: dict[str, Any], logger: Logger) -> None:
+        ack()
+        round_id, question_id, value = body["actions"][0]["value"].split(":")
+        result = usecases.answer(self.services, slack_user=body["user"]["id"], round_id=int(round_id),
+                                 question_id=question_id, value=int(value))
+        logger.info("survey answer on round %s: %s", round_id, result.status)
+        self.services.delivery.drain(keys=result.keys)
+
+    def on_comment_button(self, ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        round_id = int(body["actions"][0]["value"])
+        t = Translator.for_person(body["user"].get("locale"))
+        with self.services.unit() as u:
+            member = u.people.by_slack_id(body["user"]["id"])
+            if member is not None:
+                t = Translator.for_person(member.locale, member.tz)
+            u.messenger.open_view(body["trigger_id"], comment_view(t, round_id))
+            keys = u.messenger.enqueued
+        self.services.delivery.drain(keys=keys)
+
+    def on_comment_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any], logger: Logger) -> None:
+        text = view["state"]["values"]["comment"]["text"].get("value") or ""
+        result = usecases.comment(self.services, slack_user=body["user"]["id"],
+                                  round_id=int(view["private_metadata"]), text=text)
+        if result.status == "closed":
+            t = Translator.for_person(result.member.locale if result.member else None)
+            ack(response_action="errors", errors={"comment": t.gettext("This round is closed.")})
+            return
+        ack()
+        logger.info("survey comment: %s", result.status)

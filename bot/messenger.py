@@ -1,0 +1,62 @@
+"""The Messenger port over the outbox: renders each domain message for its reader and enqueues it once."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from bot.i18n import Translator
+from bot.render.surveys import results_message, survey_message
+from storage.outbox import Outbox
+from surveys.ports import Member, RoundInfo
+from surveys.results import RoundSummary
+
+
+def survey_key(round_id: int, person_id: int) -> str:
+    return f"survey:{round_id}:{person_id}"
+
+
+class OutboxMessenger:
+    """Implements surveys.ports.Messenger: every message is an outbox row under a stable idempotency key."""
+
+    def __init__(self, outbox: Outbox, *, now: datetime) -> None:
+        self.outbox, self.now = outbox, now
+        self.enqueued: list[str] = []
+
+    def _enqueue(self, key: str, method: str, payload: dict[str, Any], edits_key: str | None = None) -> None:
+        self.outbox.enqueue(key, method, payload, now=self.now, edits_key=edits_key)
+        self.enqueued.append(key)
+
+    def post(self, key: str, channel: str, text: str, blocks: list[dict[str, Any]]) -> None:
+        """Any other message: one post under its idempotency key."""
+        self._enqueue(key, "chat.postMessage", {"channel": channel, "text": text, "blocks": blocks})
+
+    def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
+        """A modal, keyed by the trigger so a replayed request opens nothing twice."""
+        self._enqueue(f"view:{trigger_id}", "views.open", {"trigger_id": trigger_id, "view": view})
+
+    def publish_home(self, user_id: str, view: dict[str, Any], *, version: str) -> None:
+        self._enqueue(f"home:{user_id}:{version}", "views.publish", {"user_id": user_id, "view": view})
+
+    def send_survey(self, round: RoundInfo, member: Member) -> None:
+        if not member.slack_id:
+            return
+        text, blocks = survey_message(Translator.for_person(member.locale, member.tz), round, {})
+        self.post(survey_key(round.id, member.person_id), member.slack_id, text, blocks)
+
+    def refresh_survey(self, round: RoundInfo, member: Member, answers: dict[str, int | None], *,
+                       closed: bool = False) -> None:
+        """Edit the survey DM in place; one edit per distinct state change, one for the closed state."""
+        t = Translator.for_person(member.locale, member.tz)
+        text, blocks = survey_message(t, round, answers, closed=closed)
+        state = hashlib.sha256(repr(sorted(answers.items())).encode()).hexdigest()[:12]
+        key = f"{survey_key(round.id, member.person_id)}:" + (
+            "closed" if closed else f"edit:{self.now.isoformat()}:{state}")
+        self._enqueue(key, "chat.update", {"text": text, "blocks": blocks}, survey_key(round.id, member.person_id))
+
+    def send_results(self, round: RoundInfo, manager: Member, summary: RoundSummary) -> None:
+        if not manager.slack_id:
+            return
+        text, blocks = results_message(Translator.for_person(manager.locale, manager.tz), round, summary)
+        self.post(f"results:{round.id}:{manager.person_id}", manager.slack_id, text, blocks)

@@ -1,0 +1,73 @@
+"""Block Kit for /pulse: the create-survey modal and its confirmation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import ids
+from bot.i18n import Translator
+from surveys.cadence import CADENCES, WEEKDAYS
+from surveys.questions import STARTER_BANK
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+CADENCE_NAMES = {"weekly": "Weekly", "biweekly": "Every two weeks", "monthly": "Monthly", "quarterly": "Quarterly"}
+
+
+def _plain(text: str) -> dict[str, str]:
+    return {"type": "plain_text", "text": text}
+
+
+def _option(label: str, value: str) -> dict[str, Any]:
+    return {"text": _plain(label[:75]), "value": value}
+
+
+def _input(block_id: str, label: str, element: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "input", "block_id": block_id, "label": _plain(label), "element": element}
+
+
+def create_view(t: Translator, teams: list[str]) -> dict[str, Any]:
+    """Team, questions (eNPS preselected), cadence, weekday and local send time."""
+    questions = [_option(t.gettext(q.text), q.id) for q in STARTER_BANK]
+    cadences = [_option(t.gettext(CADENCE_NAMES[c]), c) for c in CADENCES]
+    days = [_option(t.gettext(name), WEEKDAYS[i]) for i, name in enumerate(WEEKDAY_NAMES)]
+    return {
+        "type": "modal",
+        "callback_id": ids.VIEW_PULSE_CREATE,
+        "title": _plain(t.gettext("New pulse survey")[:24]),
+        "submit": _plain(t.gettext("Create")[:24]),
+        "close": _plain(t.gettext("Cancel")[:24]),
+        "blocks": [
+            _input("team", t.gettext("Team"), {"type": "static_select", "action_id": "value",
+                                               "options": [_option(name, name) for name in teams[:100]],
+                                               "initial_option": _option(teams[0], teams[0])}),
+            _input("questions", t.gettext("Questions (at most 10)"), {
+                "type": "multi_static_select", "action_id": "value", "options": questions,
+                "initial_options": questions[:3], "max_selected_items": 10}),
+            _input("cadence", t.gettext("How often"), {"type": "static_select", "action_id": "value",
+                                                       "options": cadences, "initial_option": cadences[0]}),
+            _input("weekday", t.gettext("Send on"), {"type": "static_select", "action_id": "value",
+                                                     "options": days[:5], "initial_option": days[0]}),
+            _input("time", t.gettext("At each person's local time"), {
+                "type": "timepicker", "action_id": "value", "initial_time": "09:00"}),
+        ],
+    }
+
+
+def parse_create(values: dict[str, Any]) -> dict[str, Any]:
+    """A create_view submission as plain values."""
+    def selected(block: str) -> str:
+        return str(values[block]["value"]["selected_option"]["value"])
+
+    return {
+        "team": selected("team"),
+        "question_ids": [o["value"] for o in values["questions"]["value"].get("selected_options") or []],
+        "cadence": selected("cadence"),
+        "weekday": selected("weekday"),
+        "send_time": values["time"]["value"].get("selected_time") or "",
+    }
+
+
+def created_text(t: Translator, *, survey_id: str, team: str, cadence: str, weekday: str, send_time: str) -> str:
+    return t.gettext("Pulse survey #{id} for {team} is set: {cadence}, {day} at {time} in each person's time zone.",
+                     id=survey_id, team=team, cadence=t.gettext(CADENCE_NAMES[cadence]).lower(),
+                     day=t.gettext(WEEKDAY_NAMES[WEEKDAYS.index(weekday)]), time=send_time)

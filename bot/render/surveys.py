@@ -1,0 +1,122 @@
+"""Block Kit for pulse surveys: the survey DM (with its answered state) and the manager's results DM."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import ids
+from bot.i18n import Translator, escape
+from surveys.ports import RoundInfo
+from surveys.questions import question
+from surveys.results import RoundSummary
+
+Blocks = list[dict[str, Any]]
+
+
+def _text(text: str, kind: str = "mrkdwn") -> dict[str, Any]:
+    return {"type": kind, "text": text}
+
+
+def _context(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [_text(text)]}
+
+
+def survey_message(t: Translator, round_: RoundInfo, answers: dict[str, int | None], *,
+                   closed: bool = False) -> tuple[str, Blocks]:
+    """The survey DM: one section and one row of value buttons per question; chosen values are marked."""
+    title = t.gettext("Pulse survey for {team}", team=round_.team_name)
+    blocks: Blocks = [
+        {"type": "header", "text": _text(title[:150], "plain_text")},
+        _context(t.gettext("Anonymous: your manager sees results only when enough people answer, "
+                           "never who said what.")),
+    ]
+    for qid in round_.questions:
+        q = question(qid)
+        if q is None:
+            continue
+        chosen = answers.get(qid)
+        line = f"*{escape(t.gettext(q.text))}*"
+        if chosen is not None:
+            line += "\n" + t.gettext(":white_check_mark: Your answer: {value}", value=t.number(chosen))
+        blocks.append({"type": "section", "block_id": f"q:{qid}", "text": _text(line)})
+        if closed:
+            continue
+        blocks.append({"type": "actions", "block_id": f"a:{qid}", "elements": [
+            _button(t.number(v), f"{ids.ACTION_SURVEY_ANSWER}:{qid}:{v}", f"{round_.id}:{qid}:{v}",
+                    primary=chosen == v)
+            for v in q.scale
+        ]})
+        blocks.append(_context(t.gettext("1 = strongly disagree · 5 = strongly agree") if q.kind == "agreement"
+                               else t.gettext("0 = not at all likely · 10 = extremely likely")))
+    answered = sum(1 for qid in round_.questions if answers.get(qid) is not None)
+    if closed:
+        status = t.gettext("This round is closed. Thank you for taking part.")
+    elif answered == len(round_.questions):
+        status = t.gettext("Thank you, all answered. You can change an answer until {closes}.",
+                           closes=t.when(round_.closes_at))
+    else:
+        status = t.gettext("Open until {closes}.", closes=t.when(round_.closes_at))
+    blocks.append({"type": "divider"})
+    footer: dict[str, Any] = {"type": "section", "text": _text(status)}
+    if not closed:
+        footer["accessory"] = _button(t.gettext("Add a comment"), ids.ACTION_SURVEY_COMMENT, str(round_.id))
+    blocks.append(footer)
+    return title, blocks
+
+
+def comment_view(t: Translator, round_id: int) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": ids.VIEW_SURVEY_COMMENT,
+        "private_metadata": str(round_id),
+        "title": _text(t.gettext("Comment")[:24], "plain_text"),
+        "submit": _text(t.gettext("Send")[:24], "plain_text"),
+        "close": _text(t.gettext("Cancel")[:24], "plain_text"),
+        "blocks": [
+            {"type": "input", "block_id": "comment", "label": _text(t.gettext("Anything to add?"), "plain_text"),
+             "element": {"type": "plain_text_input", "action_id": "text", "multiline": True, "max_length": 2000}},
+            _context(t.gettext("Comments are shown to your manager without your name, and only when enough "
+                               "people answered.")),
+        ],
+    }
+
+
+def results_message(t: Translator, round_: RoundInfo, summary: RoundSummary) -> tuple[str, Blocks]:
+    """The manager's results DM, built only from what the anonymity rules let through."""
+    title = t.gettext("Pulse results for {team}", team=round_.team_name)
+    rate = t.gettext("{answered} of {invited} people answered ({rate}).", answered=t.number(summary.respondents),
+                     invited=t.number(summary.invited), rate=t.percent(summary.response_rate))
+    blocks: Blocks = [{"type": "header", "text": _text(title[:150], "plain_text")},
+                      {"type": "section", "text": _text(rate)}]
+    if summary.withheld:
+        blocks.append({"type": "section", "text": _text(t.gettext(
+            "Results are withheld: we show results only when at least {k} people answer, so that no one "
+            "can be identified.", k=t.number(summary.threshold)))})
+        return title, blocks
+    for result in summary.questions:
+        q = question(result.question_id)
+        if q is None:
+            continue
+        label = f"*{escape(t.gettext(q.text))}*\n"
+        if result.enps is not None:
+            e = result.enps
+            line = t.gettext("eNPS {score} (promoters {p} · passives {s} · detractors {d})", score=t.signed(e.score),
+                             p=t.number(e.promoters), s=t.number(e.passives), d=t.number(e.detractors))
+        elif result.average is not None:
+            line = t.gettext("Average {average} of 5 ({n} answers)", average=t.number(result.average, 1),
+                             n=t.number(result.answers))
+        else:
+            line = t.gettext("Withheld: fewer than {k} answers.", k=t.number(summary.threshold))
+        blocks.append({"type": "section", "text": _text(label + line)})
+    if summary.comments:
+        quoted = "\n".join("> " + escape(c).replace("\n", "\n> ") for c in summary.comments)
+        blocks.append({"type": "section", "text": _text((t.gettext("Comments") + "\n" + quoted)[:3000])})
+    return title, blocks
+
+
+def _button(text: str, action_id: str, value: str, *, primary: bool = False) -> dict[str, Any]:
+    button: dict[str, Any] = {"type": "button", "text": _text(text[:75], "plain_text"), "action_id": action_id,
+                              "value": value}
+    if primary:
+        button["style"] = "primary"
+    return button

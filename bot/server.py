@@ -1,0 +1,52 @@
+"""HTTP mode: one WSGI app (Slack at /slack/events, /healthz) served by waitress, a production server."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from waitress.server import create_server
+
+from bot.bootstrap import Services
+from storage.db import database_state
+from storage.outbox import Outbox
+
+StartResponse = Callable[..., Any]
+
+
+def make_wsgi(app: App, services: Services) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
+    slack = SlackRequestHandler(app, path="/slack/events")
+
+    def wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
+        if path == "/slack/events" and method == "POST":
+            return slack(environ, start_response)
+        if path == "/healthz" and method in ("GET", "HEAD"):
+            return _json(start_response, *health(services))
+        return _json(start_response, 404, {"error": "not found", "paths": ["/slack/events", "/healthz"]})
+
+    return wsgi
+
+
+def health(services: Services) -> tuple[int, dict[str, Any]]:
+    database = database_state(services.engine)
+    body: dict[str, Any] = {"status": "ok" if database["ok"] else "unavailable", "database": database}
+    if database["ok"]:
+        with services.sessions.begin() as session:
+            body["outbox"] = Outbox(session).counts()
+    return (200 if database["ok"] else 503), body
+
+
+def _json(start_response: StartResponse, status: int, body: dict[str, Any]) -> Iterable[bytes]:
+    data = json.dumps(body).encode()
+    reason = {200: "OK", 404: "Not Found", 503: "Service Unavailable"}[status]
+    start_response(f"{status} {reason}", [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+    return [data]
+
+
+def make_server(app: App, services: Services, *, host: str, port: int, threads: int = 16) -> Any:
+    """A waitress server; `.run()` serves until `.close()`; `.effective_port` is the bound port."""
+    return create_server(make_wsgi(app, services), host=host, port=port, threads=threads, ident="salescoach")

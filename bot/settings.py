@@ -1,0 +1,139 @@
+"""Settings read once from the environment (and an optional .env file); the only place that reads os.environ."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+from dotenv import dotenv_values
+
+DEFAULT_API_URL = "https://slack.com/api/"
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names the variable and what is expected."""
+
+    def __init__(self, variable: str, expected: str, value: str | None = None) -> None:
+        shown = "is not set" if value is None else f"is {value!r}"
+        super().__init__(f"{variable} {shown}: expected {expected}")
+        self.variable = variable
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the process is configured with. Tokens are optional until a command needs them."""
+
+    database_url: str
+    slack_api_url: str = DEFAULT_API_URL
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    anonymity_threshold: int = 5
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, env_file: str | Path = ".env") -> Settings:
+        values: dict[str, str] = {}
+        if environ is None:
+            if Path(env_file).is_file():
+                values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+            values.update(os.environ)
+        else:
+            values.update(environ)
+        return cls(
+            database_url=_database_url(values.get("DATABASE_URL")),
+            slack_api_url=_api_url(values.get("SLACK_API_URL")),
+            slack_bot_token=_token(values, "SLACK_BOT_TOKEN", "xoxb-"),
+            slack_signing_secret=_secret(values.get("SLACK_SIGNING_SECRET")),
+            slack_app_token=_token(values, "SLACK_APP_TOKEN", "xapp-"),
+            anonymity_threshold=_threshold(values.get("SALESCOACH_ANONYMITY_THRESHOLD")),
+            log_level=_log_level(values.get("LOG_LEVEL")),
+        )
+
+    def require_bot_token(self) -> str:
+        if not self.slack_bot_token:
+            raise SettingsError("SLACK_BOT_TOKEN", "a bot token starting with xoxb- (Slack app > OAuth & Permissions)")
+        return self.slack_bot_token
+
+    def require_signing_secret(self) -> str:
+        if not self.slack_signing_secret:
+            raise SettingsError(
+                "SLACK_SIGNING_SECRET", "the app's signing secret (Slack app > Basic Information)"
+            )
+        return self.slack_signing_secret
+
+
+def _blank(value: str | None) -> bool:
+    return value is None or value.strip() == ""
+
+
+def _database_url(value: str | None) -> str:
+    if _blank(value):
+        return "sqlite:///" + str(Path.cwd() / "salescoach.db")
+    assert value is not None
+    url = value.strip()
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    if not re.match(r"^(sqlite|postgresql\+psycopg)://", url):
+        raise SettingsError(
+            "DATABASE_URL", "sqlite:///PATH or postgresql://USER@HOST:PORT/DB", value
+        )
+    return url
+
+
+def _api_url(value: str | None) -> str:
+    if _blank(value):
+        return DEFAULT_API_URL
+    assert value is not None
+    parsed = urlparse(value.strip())
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise SettingsError("SLACK_API_URL", "an http(s) URL such as https://slack.com/api/", value)
+    url = value.strip()
+    return url if url.endswith("/") else url + "/"
+
+
+def _token(values: Mapping[str, str], name: str, prefix: str) -> str | None:
+    value = values.get(name)
+    if _blank(value):
+        return None
+    assert value is not None
+    if not value.strip().startswith(prefix) or len(value.strip()) < len(prefix) + 4:
+        raise SettingsError(name, f"a Slack token starting with {prefix}", _redact(value))
+    return value.strip()
+
+
+def _secret(value: str | None) -> str | None:
+    if _blank(value):
+        return None
+    assert value is not None
+    if len(value.strip()) < 8:
+        raise SettingsError("SLACK_SIGNING_SECRET", "the app's signing secret (at least 8 characters)", "***")
+    return value.strip()
+
+
+def _threshold(value: str | None) -> int:
+    if _blank(value):
+        return 5
+    assert value is not None
+    if not value.strip().isdigit() or not 3 <= int(value) <= 10:
+        raise SettingsError("SALESCOACH_ANONYMITY_THRESHOLD", "a whole number from 3 to 10", value)
+    return int(value)
+
+
+def _log_level(value: str | None) -> str:
+    if _blank(value):
+        return "INFO"
+    assert value is not None
+    level = value.strip().upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise SettingsError("LOG_LEVEL", "one of DEBUG, INFO, WARNING, ERROR", value)
+    return level
+
+
+def _redact(token: str) -> str:
+    return token[:5] + "…" if len(token) > 5 else "…"

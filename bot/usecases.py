@@ -1,0 +1,60 @@
+"""Application services: one transaction around one domain call; they return the outbox keys to send now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.bootstrap import Services
+from surveys import service
+from surveys.ports import Member, RoundInfo
+from surveys.service import SurveyError
+
+
+@dataclass
+class Result:
+    status: str
+    keys: list[str] = field(default_factory=list)
+    member: Member | None = None
+    round: RoundInfo | None = None
+    detail: str = ""
+
+
+def answer(services: Services, *, slack_user: str, round_id: int, question_id: str, value: int,
+           now: datetime | None = None) -> Result:
+    with services.unit(now) as u:
+        member = u.people.by_slack_id(slack_user)
+        if member is None:
+            return Result("unknown_person")
+        outcome = service.record_answer(u.surveys, u.messenger, round_id=round_id, person_id=member.person_id,
+                                        question_id=question_id, value=value, now=u.now)
+        return Result(outcome.status, u.messenger.enqueued, member, outcome.round)
+
+
+def comment(services: Services, *, slack_user: str, round_id: int, text: str) -> Result:
+    with services.unit() as u:
+        member = u.people.by_slack_id(slack_user)
+        if member is None:
+            return Result("unknown_person")
+        status = service.record_comment(u.surveys, round_id=round_id, person_id=member.person_id, comment=text,
+                                        now=u.now)
+        return Result(status, member=member)
+
+
+def create_survey(services: Services, *, created_by: str | None, team: str, question_ids: list[str], cadence: str,
+                  weekday: str, send_time: str, now: datetime | None = None) -> Result:
+    """Create a survey; a Slack user must manage the team (admins manage all)."""
+    with services.unit(now) as u:
+        member = u.people.by_slack_id(created_by) if created_by else None
+        if created_by is not None:
+            if member is None:
+                return Result("unknown_person")
+            if team.strip().lower() not in {t.lower() for t in u.people.teams_managed_by(member)}:
+                return Result("forbidden", member=member)
+        try:
+            survey_id = service.create_survey(
+                u.surveys, team=team, question_ids=question_ids, cadence=cadence, weekday=weekday,
+                send_time=send_time, now=u.now, created_by=member.person_id if member else None)
+        except SurveyError as exc:
+            return Result("invalid", member=member, detail=str(exc))
+        return Result("created", member=member, detail=str(survey_id))

@@ -1,0 +1,1 @@
+"""The only room that knows SQL: models, sessions, migrations, repositories, file imports and the outbox."""

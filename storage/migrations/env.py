@@ -1,0 +1,23 @@
+"""Alembic environment: runs against the engine the caller passes in config.attributes."""
+
+from alembic import context
+
+from storage.models import Base
+
+config = context.config
+engine = config.attributes.get("engine")
+if engine is None:  # pragma: no cover - only when someone runs the alembic CLI by hand
+    from sqlalchemy import create_engine
+
+    engine = create_engine(config.get_main_option("sqlalchemy.url") or "sqlite:///salescoach.db")
+
+with engine.connect() as connection:
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+    connection.commit()

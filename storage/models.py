@@ -1,0 +1,177 @@
+"""SQLAlchemy 2 typed models: every table the product stores. Alembic migrations must match these."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in and out, on SQLite (which stores naive text) as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        from datetime import UTC
+
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        from datetime import UTC
+
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Team(Base):
+    __tablename__ = "team"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    locale: Mapped[str] = mapped_column(String(16), default="en")
+
+
+class Person(Base):
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    slack_id: Mapped[str | None] = mapped_column(String(32), unique=True)
+    tz: Mapped[str] = mapped_column(String(64), default="UTC")
+    locale: Mapped[str] = mapped_column(String(16), default="en")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Survey(Base):
+    __tablename__ = "survey"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
+    questions: Mapped[list[str]] = mapped_column(JSON)
+    cadence: Mapped[str] = mapped_column(String(16))
+    weekday: Mapped[int] = mapped_column(Integer)
+    send_time: Mapped[str] = mapped_column(String(5))
+    window_hours: Mapped[int] = mapped_column(Integer, default=72)
+    anchor: Mapped[date] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Round(Base):
+    __tablename__ = "survey_round"
+    __table_args__ = (UniqueConstraint("survey_id", "cycle_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"), index=True)
+    cycle_date: Mapped[date] = mapped_column(Date)
+    questions: Mapped[list[str]] = mapped_column(JSON)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Recipient(Base):
+    """Who was asked and whether they answered; never what they answered."""
+
+    __tablename__ = "survey_recipient"
+    __table_args__ = (UniqueConstraint("round_id", "person_id"), Index("ix_recipient_due", "invited", "due_at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_round.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    invited: Mapped[bool] = mapped_column(Boolean, default=False)
+    responded: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The only link between a person and their answers; set to NULL when the round closes.
+    respondent_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+
+class Answer(Base):
+    """What was answered, keyed by an opaque respondent token, never by person."""
+
+    __tablename__ = "survey_answer"
+    __table_args__ = (UniqueConstraint("round_id", "respondent", "question_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_round.id"), index=True)
+    respondent: Mapped[str] = mapped_column(String(64))
+    question_id: Mapped[str] = mapped_column(String(64))
+    value: Mapped[int | None] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class OutboxMessage(Base):
+    """One Slack side effect under a unique idempotency key; delivered at most once, recorded with its ts."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "available_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), unique=True)
+    method: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    edits_key: Mapped[str | None] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    available_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    channel: Mapped[str | None] = mapped_column(String(32))
+    ts: Mapped[str | None] = mapped_column(String(32))
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ImportRun(Base):
+    """One file import: what, when, and how it ended (shown to admins)."""
+
+    __tablename__ = "import_run"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    filename: Mapped[str] = mapped_column(String(500))
+    finished_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    created: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -1,0 +1,33 @@
+"""People and teams as the listeners need them: who is this Slack user, which teams may they manage."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import Person, Team
+from storage.surveys import member_of
+from surveys.ports import Member
+
+
+class PeopleRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def by_slack_id(self, slack_id: str) -> Member | None:
+        person = self.session.scalar(select(Person).where(Person.slack_id == slack_id, Person.active.is_(True)))
+        return member_of(person) if person else None
+
+    def by_email(self, email: str) -> Member | None:
+        person = self.session.scalar(select(Person).where(Person.email == email.strip().lower()))
+        return member_of(person) if person else None
+
+    def teams_managed_by(self, member: Member) -> list[str]:
+        """Admins may survey every team; managers the teams of their reports and their own team."""
+        if member.role == "admin":
+            return list(self.session.scalars(select(Team.name).order_by(Team.name)))
+        if member.role != "manager":
+            return []
+        reports = select(Person.team_id).where(Person.manager_id == member.person_id)
+        return list(self.session.scalars(select(Team.name).where(
+            Team.id.in_(reports) | (Team.id == member.team_id)).order_by(Team.name)))

@@ -1,0 +1,171 @@
+"""SurveyStore over SQL: surveys, rounds, recipients (who) and answers (what), kept apart."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from storage.models import Answer, Person, Recipient, Round, Survey, Team
+from surveys.ports import Invitation, Member, Plan, RoundInfo
+
+
+def member_of(person: Person) -> Member:
+    return Member(person.id, person.name, person.email, person.role, person.tz, person.locale, person.slack_id,
+                  person.team_id)
+
+
+class SurveyRepository:
+    """Implements surveys.ports.SurveyStore; never commits (the caller owns the transaction)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # Surveys -------------------------------------------------------------------------------------------------
+    def add_survey(self, *, team_id: int, questions: Sequence[str], cadence: str, weekday: int, send_time: str,
+                   window_hours: int, anchor: date, created_by: int | None, now: datetime) -> int:
+        survey = Survey(team_id=team_id, questions=list(questions), cadence=cadence, weekday=weekday,
+                        send_time=send_time, window_hours=window_hours, anchor=anchor, active=True,
+                        created_by=created_by, created_at=now)
+        self.session.add(survey)
+        self.session.flush()
+        return survey.id
+
+    def team_id(self, team_name: str) -> int | None:
+        return self.session.scalar(select(Team.id).where(func.lower(Team.name) == team_name.strip().lower()))
+
+    def plans(self, *, active_only: bool = True) -> list[Plan]:
+        stmt = select(Survey, Team.name).join(Team, Team.id == Survey.team_id).order_by(Survey.id)
+        if active_only:
+            stmt = stmt.where(Survey.active.is_(True))
+        return [_plan(s, name) for s, name in self.session.execute(stmt).all()]
+
+    def plan(self, survey_id: int) -> Plan | None:
+        row = self.session.execute(select(Survey, Team.name).join(Team, Team.id == Survey.team_id)
+                                   .where(Survey.id == survey_id)).one_or_none()
+        return _plan(row[0], row[1]) if row else None
+
+    # Rounds --------------------------------------------------------------------------------------------------
+    def has_round(self, survey_id: int, cycle_date: date) -> bool:
+        return self.session.scalar(select(Round.id).where(Round.survey_id == survey_id,
+                                                          Round.cycle_date == cycle_date)) is not None
+
+    def open_round_of(self, survey_id: int) -> RoundInfo | None:
+        row = self.session.scalar(select(Round).where(Round.survey_id == survey_id, Round.closed_at.is_(None))
+                                  .order_by(Round.id.desc()).limit(1))
+        return self._info(row) if row else None
+
+    def round(self, round_id: int) -> RoundInfo | None:
+        row = self.session.get(Round, round_id)
+        return self._info(row) if row else None
+
+    def create_round(self, *, survey_id: int, cycle_date: date, questions: Sequence[str], opened_at: datetime,
+                     closes_at: datetime, invitations: Sequence[Invitation]) -> RoundInfo:
+        round_ = Round(survey_id=survey_id, cycle_date=cycle_date, questions=list(questions), opened_at=opened_at,
+                       closes_at=closes_at)
+        self.session.add(round_)
+        self.session.flush()
+        self.session.add_all(Recipient(round_id=round_.id, person_id=i.person_id, due_at=i.due_at, invited=False,
+                                       responded=False, respondent_token=i.token) for i in invitations)
+        self.session.flush()
+        return self._info(round_)
+
+    def rounds_to_close(self, now: datetime) -> list[RoundInfo]:
+        rows = self.session.scalars(select(Round).where(Round.closed_at.is_(None), Round.closes_at <= now)
+                                    .order_by(Round.id).with_for_update(skip_locked=True))
+        return [self._info(r) for r in rows]
+
+    def close_round(self, round_id: int, now: datetime) -> None:
+        """Close the round and destroy the only link between people and their answers."""
+        self.session.execute(update(Round).where(Round.id == round_id).values(closed_at=now))
+        self.session.execute(update(Recipient).where(Recipient.round_id == round_id)
+                             .values(respondent_token=None))
+
+    # People --------------------------------------------------------------------------------------------------
+    def recipients_for(self, team_id: int) -> list[Member]:
+        people = self.session.scalars(select(Person).where(Person.team_id == team_id, Person.role == "rep",
+                                                           Person.active.is_(True), Person.slack_id.is_not(None))
+                                      .order_by(Person.id))
+        return [member_of(p) for p in people]
+
+    def managers_of(self, team_id: int) -> list[Member]:
+        """The managers of the team's people, and anyone with the manager role in the team."""
+        managed = select(Person.manager_id).where(Person.team_id == team_id, Person.manager_id.is_not(None))
+        people = self.session.scalars(select(Person).where(
+            Person.active.is_(True),
+            (Person.id.in_(managed)) | ((Person.team_id == team_id) & (Person.role == "manager")),
+        ).order_by(Person.id))
+        return [member_of(p) for p in people]
+
+    def member(self, person_id: int) -> Member | None:
+        person = self.session.get(Person, person_id)
+        return member_of(person) if person else None
+
+    # Invitations and answers ---------------------------------------------------------------------------------
+    def due_invitations(self, now: datetime) -> list[tuple[RoundInfo, Member]]:
+        rows = self.session.execute(
+            select(Round, Person).join(Recipient, Recipient.round_id == Round.id)
+            .join(Person, Person.id == Recipient.person_id)
+            .where(Recipient.invited.is_(False), Recipient.due_at <= now, Round.closed_at.is_(None),
+                   Round.closes_at > now, Person.active.is_(True))
+            .order_by(Recipient.due_at, Recipient.id)
+        ).all()
+        return [(self._info(r), member_of(p)) for r, p in rows]
+
+    def mark_invited(self, round_id: int, person_id: int) -> None:
+        self.session.execute(update(Recipient).where(Recipient.round_id == round_id,
+                                                     Recipient.person_id == person_id).values(invited=True))
+
+    def was_invited(self, round_id: int, person_id: int) -> bool:
+        return self.session.scalar(select(Recipient.invited).where(
+            Recipient.round_id == round_id, Recipient.person_id == person_id)) is True
+
+    def token_of(self, round_id: int, person_id: int) -> str | None:
+        return self.session.scalar(select(Recipient.respondent_token).where(
+            Recipient.round_id == round_id, Recipient.person_id == person_id))
+
+    def save_answer(self, *, round_id: int, token: str, question_id: str, value: int | None,
+                    comment: str | None = None) -> bool:
+        """Insert or change one answer; False when it already had this value."""
+        answer = self.session.scalar(select(Answer).where(Answer.round_id == round_id, Answer.respondent == token,
+                                                          Answer.question_id == question_id).with_for_update())
+        if answer is None:
+            self.session.add(Answer(round_id=round_id, respondent=token, question_id=question_id, value=value,
+                                    comment=comment))
+            self.session.flush()
+            return True
+        if answer.value == value and answer.comment == comment:
+            return False
+        answer.value, answer.comment = value, comment
+        return True
+
+    def answers_of(self, round_id: int, token: str) -> dict[str, int | None]:
+        rows = self.session.execute(select(Answer.question_id, Answer.value).where(
+            Answer.round_id == round_id, Answer.respondent == token)).all()
+        return {qid: value for qid, value in rows}
+
+    def mark_responded(self, round_id: int, person_id: int) -> None:
+        self.session.execute(update(Recipient).where(Recipient.round_id == round_id,
+                                                     Recipient.person_id == person_id).values(responded=True))
+
+    def round_answers(self, round_id: int) -> list[tuple[str, str, int | None, str | None]]:
+        rows = self.session.execute(select(Answer.respondent, Answer.question_id, Answer.value, Answer.comment)
+                                    .where(Answer.round_id == round_id)).all()
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+    def invited_count(self, round_id: int) -> int:
+        return int(self.session.scalar(select(func.count()).select_from(Recipient)
+                                       .where(Recipient.round_id == round_id)) or 0)
+
+    def _info(self, row: Round) -> RoundInfo:
+        team = self.session.scalar(select(Team.name).join(Survey, Survey.team_id == Team.id)
+                                   .where(Survey.id == row.survey_id)) or ""
+        return RoundInfo(row.id, row.survey_id, team, row.cycle_date, tuple(row.questions), row.opened_at,
+                         row.closes_at, row.closed_at)
+
+
+def _plan(s: Survey, team_name: str) -> Plan:
+    return Plan(s.id, s.team_id, team_name, tuple(s.questions), s.cadence, s.weekday, s.send_time, s.window_hours,
+                s.anchor, s.active)

@@ -1,0 +1,100 @@
+"""What the survey domain needs from the outside world, as Protocols and plain records."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from surveys.results import RoundSummary
+
+
+@dataclass(frozen=True)
+class Member:
+    person_id: int
+    name: str
+    email: str
+    role: str
+    tz: str
+    locale: str
+    slack_id: str | None
+    team_id: int
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A survey as scheduled: team, questions, cadence, weekday (0 = Monday) and local send time."""
+
+    id: int
+    team_id: int
+    team_name: str
+    questions: tuple[str, ...]
+    cadence: str
+    weekday: int
+    send_time: str
+    window_hours: int
+    anchor: date
+    active: bool
+
+
+@dataclass(frozen=True)
+class RoundInfo:
+    id: int
+    survey_id: int
+    team_name: str
+    cycle_date: date
+    questions: tuple[str, ...]
+    opened_at: datetime
+    closes_at: datetime
+    closed_at: datetime | None
+
+    def is_open(self, now: datetime) -> bool:
+        return self.closed_at is None and now < self.closes_at
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """One person's place in a round; `token` links to their answers only while the round is open."""
+
+    person_id: int
+    due_at: datetime
+    token: str
+
+
+class SurveyStore(Protocol):
+    def add_survey(self, *, team_id: int, questions: Sequence[str], cadence: str, weekday: int,
+                   send_time: str, window_hours: int, anchor: date, created_by: int | None,
+                   now: datetime) -> int: ...
+    def team_id(self, team_name: str) -> int | None: ...
+    def plans(self, *, active_only: bool = True) -> list[Plan]: ...
+    def plan(self, survey_id: int) -> Plan | None: ...
+    def has_round(self, survey_id: int, cycle_date: date) -> bool: ...
+    def open_round_of(self, survey_id: int) -> RoundInfo | None: ...
+    def round(self, round_id: int) -> RoundInfo | None: ...
+    def recipients_for(self, team_id: int) -> list[Member]: ...
+    def managers_of(self, team_id: int) -> list[Member]: ...
+    def member(self, person_id: int) -> Member | None: ...
+    def create_round(self, *, survey_id: int, cycle_date: date, questions: Sequence[str], opened_at: datetime,
+                     closes_at: datetime, invitations: Sequence[Invitation]) -> RoundInfo: ...
+    def due_invitations(self, now: datetime) -> list[tuple[RoundInfo, Member]]: ...
+    def mark_invited(self, round_id: int, person_id: int) -> None: ...
+    def rounds_to_close(self, now: datetime) -> list[RoundInfo]: ...
+    def close_round(self, round_id: int, now: datetime) -> None: ...
+    def was_invited(self, round_id: int, person_id: int) -> bool: ...
+    def token_of(self, round_id: int, person_id: int) -> str | None: ...
+    def save_answer(self, *, round_id: int, token: str, question_id: str, value: int | None,
+                    comment: str | None = None) -> bool: ...
+    def answers_of(self, round_id: int, token: str) -> dict[str, int | None]: ...
+    def mark_responded(self, round_id: int, person_id: int) -> None: ...
+    def round_answers(self, round_id: int) -> list[tuple[str, str, int | None, str | None]]: ...
+    def invited_count(self, round_id: int) -> int: ...
+
+
+class Messenger(Protocol):
+    """Delivers domain messages; the bot renders each one and puts it in the outbox under a stable key."""
+
+    def send_survey(self, round: RoundInfo, member: Member) -> None: ...
+    def refresh_survey(self, round: RoundInfo, member: Member, answers: dict[str, int | None], *,
+                       closed: bool = False) -> None: ...
+    def send_results(self, round: RoundInfo, manager: Member, summary: RoundSummary) -> None: ...

@@ -1,0 +1,177 @@
+"""Survey use cases: create a survey, open due rounds, invite, record answers, close and summarise."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from surveys.cadence import CADENCES, WEEKDAYS, local_due, parse_send_time, recent_cycle_dates
+from surveys.ports import Invitation, Messenger, RoundInfo, SurveyStore
+from surveys.questions import MAX_QUESTIONS_PER_ROUND, question
+from surveys.results import DEFAULT_THRESHOLD, summarize_round
+
+
+class SurveyError(Exception):
+    """A request the survey rules refuse; the message says what is allowed."""
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    status: str  # "recorded" | "unchanged" | "closed" | "not_invited"
+    round: RoundInfo | None = None
+
+
+def create_survey(store: SurveyStore, *, team: str, question_ids: Sequence[str], cadence: str, weekday: str,
+                  send_time: str, now: datetime, created_by: int | None = None, window_hours: int = 72) -> int:
+    """Validate everything first; then add the survey and return its id."""
+    team_id = store.team_id(team)
+    if team_id is None:
+        raise SurveyError(f"team {team!r} is not in the roster; import the roster first")
+    ids = [q.strip() for q in question_ids if q.strip()]
+    if not 1 <= len(ids) <= MAX_QUESTIONS_PER_ROUND:
+        raise SurveyError(f"a survey has 1 to {MAX_QUESTIONS_PER_ROUND} questions, got {len(ids)}")
+    unknown = [q for q in ids if question(q) is None]
+    if unknown:
+        raise SurveyError(f"unknown question id {unknown[0]!r}; see `salescoach survey questions`")
+    if len(set(ids)) != len(ids):
+        raise SurveyError("a question appears twice in the survey")
+    if cadence not in CADENCES:
+        raise SurveyError(f"cadence {cadence!r} is not one of {', '.join(CADENCES)}")
+    if weekday.lower()[:3] not in WEEKDAYS:
+        raise SurveyError(f"day {weekday!r} is not one of {', '.join(WEEKDAYS)}")
+    try:
+        at = parse_send_time(send_time)
+    except ValueError:
+        raise SurveyError(f"time {send_time!r} is not a local time HH:MM such as 09:00") from None
+    if not 1 <= window_hours <= 24 * 28:
+        raise SurveyError("a round stays open from 1 hour to 28 days")
+    return store.add_survey(
+        team_id=team_id, questions=ids, cadence=cadence, weekday=WEEKDAYS.index(weekday.lower()[:3]),
+        send_time=at.strftime("%H:%M"), window_hours=window_hours, anchor=now.date() - timedelta(days=1),
+        created_by=created_by, now=now,
+    )
+
+
+def open_due_rounds(store: SurveyStore, messenger: Messenger, *, now: datetime) -> list[RoundInfo]:
+    """Open every round whose first local send time has come, then invite everyone whose time has come."""
+    opened = []
+    for plan in store.plans():
+        if store.open_round_of(plan.id) is not None:
+            continue
+        members = store.recipients_for(plan.team_id)
+        if not members:
+            continue
+        at = parse_send_time(plan.send_time)
+        for day in recent_cycle_dates(plan.cadence, plan.weekday, plan.anchor, (now + timedelta(days=1)).date()):
+            dues = {m.person_id: local_due(day, at, m.tz) for m in members}
+            first, last = min(dues.values()), max(dues.values())
+            closes_at = last + timedelta(hours=plan.window_hours)
+            if first > now:
+                continue
+            if now < closes_at and not store.has_round(plan.id, day):
+                opened.append(_open(store, plan.id, day, plan.questions, now, closes_at, dues))
+            break
+    send_due_invitations(store, messenger, now=now)
+    return opened
+
+
+def open_round_now(store: SurveyStore, messenger: Messenger, *, survey_id: int, now: datetime) -> RoundInfo:
+    """Open a round at once for everyone, ignoring local send times."""
+    plan = store.plan(survey_id)
+    if plan is None:
+        raise SurveyError(f"survey {survey_id} does not exist; see `salescoach survey list`")
+    current = store.open_round_of(survey_id)
+    if current is not None:
+        raise SurveyError(f"survey {survey_id} already has an open round (#{current.id})")
+    if store.has_round(survey_id, now.date()):
+        raise SurveyError(f"survey {survey_id} already had a round today; open the next one tomorrow")
+    members = store.recipients_for(plan.team_id)
+    if not members:
+        raise SurveyError(f"team {plan.team_name!r} has no active reps to ask")
+    round_ = _open(store, survey_id, now.date(), plan.questions, now,
+                   now + timedelta(hours=plan.window_hours), {m.person_id: now for m in members})
+    send_due_invitations(store, messenger, now=now)
+    return round_
+
+
+def _open(store: SurveyStore, survey_id: int, day: object, questions: Sequence[str], now: datetime,
+          closes_at: datetime, dues: dict[int, datetime]) -> RoundInfo:
+    invitations = [Invitation(pid, due, secrets.token_urlsafe(24)) for pid, due in dues.items()]
+    return store.create_round(survey_id=survey_id, cycle_date=day,  # type: ignore[arg-type]
+                              questions=questions, opened_at=now, closes_at=closes_at, invitations=invitations)
+
+
+def send_due_invitations(store: SurveyStore, messenger: Messenger, *, now: datetime) -> int:
+    count = 0
+    for round_, member in store.due_invitations(now):
+        messenger.send_survey(round_, member)
+        store.mark_invited(round_.id, member.person_id)
+        count += 1
+    return count
+
+
+def record_answer(store: SurveyStore, messenger: Messenger, *, round_id: int, person_id: int, question_id: str,
+                  value: int, now: datetime) -> AnswerOutcome:
+    """Record or change one answer while the round is open; a repeat of the same answer changes nothing."""
+    round_ = store.round(round_id)
+    if round_ is None or question_id not in round_.questions:
+        raise SurveyError(f"round {round_id} has no question {question_id!r}")
+    q = question(question_id)
+    if q is None or value not in q.scale:
+        raise SurveyError(f"{value} is not on the scale of question {question_id!r}")
+    member = store.member(person_id)
+    if not round_.is_open(now):
+        if member is not None and store.was_invited(round_id, person_id):
+            messenger.refresh_survey(round_, member, {}, closed=True)
+        return AnswerOutcome("closed", round_)
+    token = store.token_of(round_id, person_id)
+    if token is None or member is None:
+        return AnswerOutcome("not_invited", round_)
+    if not store.save_answer(round_id=round_id, token=token, question_id=question_id, value=value):
+        return AnswerOutcome("unchanged", round_)
+    store.mark_responded(round_id, person_id)
+    messenger.refresh_survey(round_, member, store.answers_of(round_id, token))
+    return AnswerOutcome("recorded", round_)
+
+
+def record_comment(store: SurveyStore, *, round_id: int, person_id: int, comment: str, now: datetime) -> str:
+    round_ = store.round(round_id)
+    if round_ is None or not round_.is_open(now):
+        return "closed"
+    token = store.token_of(round_id, person_id)
+    if token is None:
+        return "not_invited"
+    text = comment.strip()[:2000]
+    store.save_answer(round_id=round_id, token=token, question_id="_comment", value=None, comment=text or None)
+    return "recorded"
+
+
+def close_due_rounds(store: SurveyStore, messenger: Messenger, *, now: datetime,
+                     threshold: int = DEFAULT_THRESHOLD) -> list[RoundInfo]:
+    closed = []
+    for round_ in store.rounds_to_close(now):
+        closed.append(_close(store, messenger, round_, now, threshold))
+    return closed
+
+
+def close_round_now(store: SurveyStore, messenger: Messenger, *, survey_id: int, now: datetime,
+                    threshold: int = DEFAULT_THRESHOLD) -> RoundInfo:
+    round_ = store.open_round_of(survey_id)
+    if round_ is None:
+        raise SurveyError(f"survey {survey_id} has no open round")
+    return _close(store, messenger, round_, now, threshold)
+
+
+def _close(store: SurveyStore, messenger: Messenger, round_: RoundInfo, now: datetime,
+           threshold: int) -> RoundInfo:
+    """Close, destroy the person-to-answer link, then send the managers only what may be shown."""
+    store.close_round(round_.id, now)
+    summary = summarize_round(question_ids=round_.questions, answers=store.round_answers(round_.id),
+                              invited=store.invited_count(round_.id), threshold=threshold)
+    plan = store.plan(round_.survey_id)
+    if plan is not None:
+        for manager in store.managers_of(plan.team_id):
+            messenger.send_results(round_, manager, summary)
+    return round_
