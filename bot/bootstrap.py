@@ -16,7 +16,7 @@ from bot.delivery import Delivery, make_client
 from bot.messenger import OutboxMessenger
 from bot.settings import Settings
 from storage.db import make_engine, make_sessions, upgrade
-from storage.outbox import Outbox
+from storage.outbox import Outbox, OutboxStore
 from storage.people import PeopleRepository
 from storage.surveys import SurveyRepository
 
@@ -77,4 +77,4 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now, mi
     if client is None:
         client = make_client(token=settings.slack_bot_token or "xoxb-not-configured",
                              base_url=settings.slack_api_url)
-    return Services(settings, engine, sessions, client, Delivery(sessions, client, clock), clock)
+    return Services(settings, engine, sessions, client, Delivery(OutboxStore(sessions), client, clock), clock)

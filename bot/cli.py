@@ -74,6 +74,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_demo(out=args.out)
         settings = Settings.from_env()
         logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        for noisy in ("alembic", "apscheduler.executors", "waitress.queue"):
+            logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
         from bot import commands
 
         return commands.dispatch(args, settings)

@@ -19,9 +19,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
-from sqlalchemy.orm import Session, sessionmaker
-
-from storage.outbox import Claimed, Outbox
+from storage.outbox import Claimed, OutboxStore
 
 log = logging.getLogger(__name__)
 
@@ -65,9 +63,9 @@ class DeliveryReport:
 class Delivery:
     """Claims due outbox rows, sends them, and records the outcome; safe to run in many processes."""
 
-    def __init__(self, sessions: sessionmaker[Session], client: WebClient, clock: Callable[[], datetime], *,
+    def __init__(self, store: OutboxStore, client: WebClient, clock: Callable[[], datetime], *,
                  batch: int = 50, lease: timedelta = timedelta(minutes=2)) -> None:
-        self.sessions, self.client, self.clock = sessions, client, clock
+        self.store, self.client, self.clock = store, client, clock
         self.batch, self.lease = batch, lease
         self._wake = threading.Event()
 
@@ -76,8 +74,8 @@ class Delivery:
         report = DeliveryReport()
         while True:
             at = now or self.clock()
-            with self.sessions.begin() as session:
-                claimed = Outbox(session).claim(now=at, limit=self.batch, lease=self.lease, keys=keys)
+            with self.store.transaction() as outbox:
+                claimed = outbox.claim(now=at, limit=self.batch, lease=self.lease, keys=keys)
             if not claimed:
                 return report
             for row in claimed:
@@ -87,42 +85,42 @@ class Delivery:
         try:
             channel, ts = self._send(row)
         except _Later as later:
-            with self.sessions.begin() as session:
-                Outbox(session).retry(row.id, at=now + later.delay, error=later.reason)
+            with self.store.transaction() as outbox:
+                outbox.retry(row.id, at=now + later.delay, error=later.reason)
             report.retried += 1
             return
         except SlackApiError as exc:
             self._after_error(row, exc, now, report)
             return
         except Exception as exc:  # noqa: BLE001 - a dropped connection: the post may or may not have landed
-            with self.sessions.begin() as session:
-                Outbox(session).retry(row.id, at=now + _backoff(row.attempts), error=f"uncertain: {exc!r}")
+            with self.store.transaction() as outbox:
+                outbox.retry(row.id, at=now + _backoff(row.attempts), error=f"uncertain: {exc!r}")
             report.retried += 1
             return
-        with self.sessions.begin() as session:
-            Outbox(session).complete(row.id, now=now, channel=channel, ts=ts)
+        with self.store.transaction() as outbox:
+            outbox.complete(row.id, now=now, channel=channel, ts=ts)
         report.sent += 1
 
     def _after_error(self, row: Claimed, exc: SlackApiError, now: datetime, report: DeliveryReport) -> None:
         error = str(exc.response.get("error", "unknown"))
         status = exc.response.status_code
-        with self.sessions.begin() as session:
+        with self.store.transaction() as outbox:
             if error in PERMANENT or row.attempts >= MAX_ATTEMPTS:
-                Outbox(session).fail(row.id, error=error)
+                outbox.fail(row.id, error=error)
                 report.failed += 1
                 report.errors.append(f"{row.key}: {error}")
                 log.warning("outbox %s failed: %s", row.key, error)
             else:
                 delay = timedelta(seconds=int(exc.response.headers.get("Retry-After", 0) or 0)) \
                     if status == 429 else _backoff(row.attempts)
-                Outbox(session).retry(row.id, at=now + max(delay, timedelta(seconds=1)), error=error)
+                outbox.retry(row.id, at=now + max(delay, timedelta(seconds=1)), error=error)
                 report.retried += 1
 
     def _send(self, row: Claimed) -> tuple[str | None, str | None]:
         payload: dict[str, Any] = dict(row.payload)
         if row.method == "chat.update":
-            with self.sessions.begin() as session:
-                target = Outbox(session).target_of(row.edits_key or "")
+            with self.store.transaction() as outbox:
+                target = outbox.target_of(row.edits_key or "")
             if target is None:
                 raise _Later(timedelta(seconds=2), "waiting for the original message")
             payload["channel"], payload["ts"] = target

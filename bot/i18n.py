@@ -21,6 +21,11 @@ SUPPORTED = ("en", "ms", "zh", "lt", "fa")
 DEFAULT = "en"
 
 
+def N_(text: str) -> str:
+    """Marks text for extraction where it is translated later (tables of names)."""
+    return text
+
+
 def language_of(slack_locale: str | None) -> str:
     """Slack's `en-US`, `zh-CN`, `fa_IR` ... -> one of the supported languages (English otherwise)."""
     if not slack_locale:

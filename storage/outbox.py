@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -9,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from storage.models import OutboxMessage
 
@@ -83,3 +85,15 @@ class Outbox:
         rows = self.session.execute(
             select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all()
         return {status: count for status, count in rows}
+
+
+class OutboxStore:
+    """Opens one short transaction per delivery step, for the delivery service (which knows no SQL)."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.sessions = sessions
+
+    @contextmanager
+    def transaction(self) -> Iterator[Outbox]:
+        with self.sessions.begin() as session:
+            yield Outbox(session)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from bot import ids
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from surveys.cadence import CADENCES, WEEKDAYS
 from surveys.questions import STARTER_BANK
 
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-CADENCE_NAMES = {"weekly": "Weekly", "biweekly": "Every two weeks", "monthly": "Monthly", "quarterly": "Quarterly"}
+WEEKDAY_NAMES = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"),
+                 N_("Sunday"))
+CADENCE_NAMES = {"weekly": N_("Weekly"), "biweekly": N_("Every two weeks"), "monthly": N_("Monthly"),
+                 "quarterly": N_("Quarterly")}
 
 
 def _plain(text: str) -> dict[str, str]:

@@ -1,0 +1,59 @@
+"""Settings: defaults, normalisation, and one clear line naming a bad variable (exit status 2)."""
+
+import subprocess
+import sys
+
+import pytest
+
+from bot.settings import Settings, SettingsError
+
+
+def test_defaults_need_no_configuration(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    settings = Settings.from_env({})
+    assert settings.slack_api_url == "https://slack.com/api/"
+    assert settings.database_url == f"sqlite:///{tmp_path}/salescoach.db"
+    assert settings.anonymity_threshold == 5
+
+
+def test_postgres_urls_use_psycopg_and_api_url_gets_its_slash():
+    settings = Settings.from_env({"DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/test",
+                                  "SLACK_API_URL": "http://127.0.0.1:9000/api"})
+    assert settings.database_url == "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    assert settings.slack_api_url == "http://127.0.0.1:9000/api/"
+
+
+@pytest.mark.parametrize(("variable", "value", "expected"), [
+    ("SLACK_BOT_TOKEN", "xoxp-user-token", "starting with xoxb-"),
+    ("SLACK_APP_TOKEN", "abc", "starting with xapp-"),
+    ("SLACK_API_URL", "slack.com/api", "http(s) URL"),
+    ("DATABASE_URL", "mysql://x", "sqlite:///PATH"),
+    ("SALESCOACH_ANONYMITY_THRESHOLD", "2", "from 3 to 10"),
+])
+def test_a_malformed_setting_names_the_variable_and_what_is_expected(variable, value, expected):
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env({variable: value})
+    assert str(raised.value).startswith(variable)
+    assert expected in str(raised.value)
+
+
+def test_tokens_are_not_echoed_in_the_error():
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env({"SLACK_BOT_TOKEN": "xoxp-1234567890-secret"})
+    assert "secret" not in str(raised.value)
+
+
+def test_serve_without_a_token_exits_2_with_one_line(tmp_path):
+    env = {"PATH": "", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db", "PYTHONPATH": str(_root())}
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "serve", "--http"], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "salescoach: SLACK_BOT_TOKEN is not set: expected a bot token starting with xoxb- "
+        "(Slack app > OAuth & Permissions)"]
+
+
+def _root():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent
