@@ -19,6 +19,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
+
 from storage.outbox import Claimed, OutboxStore
 
 log = logging.getLogger(__name__)
@@ -92,7 +93,7 @@ class Delivery:
         except SlackApiError as exc:
             self._after_error(row, exc, now, report)
             return
-        except Exception as exc:  # noqa: BLE001 - a dropped connection: the post may or may not have landed
+        except Exception as exc:
             with self.store.transaction() as outbox:
                 outbox.retry(row.id, at=now + _backoff(row.attempts), error=f"uncertain: {exc!r}")
             report.retried += 1
@@ -139,7 +140,8 @@ class Delivery:
         if channel.startswith("U") or channel.startswith("W"):
             channel = self.client.conversations_open(users=channel)["channel"]["id"]
         history = self.client.conversations_history(channel=channel, limit=100, include_all_metadata=True)
-        for message in history.get("messages", []):
+        messages: list[dict[str, Any]] = history.get("messages", [])
+        for message in messages:
             meta = message.get("metadata") or {}
             if meta.get("event_type") == OUTBOX_EVENT and meta.get("event_payload", {}).get("key") == row.key:
                 log.info("outbox %s was already posted; recorded without posting again", row.key)
@@ -154,7 +156,7 @@ class Delivery:
         while not stop.is_set():
             try:
                 self.drain()
-            except Exception:  # noqa: BLE001 - the worker must outlive a lost database connection
+            except Exception:
                 log.exception("delivery pass failed; trying again")
             self._wake.wait(interval)
             self._wake.clear()

@@ -44,7 +44,7 @@ def test_results_are_withheld_below_the_threshold_and_reveal_no_figures():
 
 
 def test_a_question_with_too_few_answers_is_withheld_even_when_the_round_is_shown():
-    rows = _answers({"manager": [4, 5, 3, 4, 4]}) + [("t0", "enps", 10, None), ("t1", "enps", 2, None)]
+    rows = [*_answers({"manager": [4, 5, 3, 4, 4]}), ("t0", "enps", 10, None), ("t1", "enps", 2, None)]
     summary = summarize_round(question_ids=["enps", "manager"], invited=5, answers=rows)
     enps, manager = summary.questions
     assert enps.enps is None and enps.average is None

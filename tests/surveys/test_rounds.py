@@ -3,13 +3,12 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from conftest import seed_team
 
 from storage.db import make_engine, make_sessions, upgrade
 from storage.surveys import SurveyRepository
 from surveys import service
 from surveys.service import SurveyError
-
-from conftest import seed_team
 
 
 class FakeMessenger:
@@ -54,7 +53,7 @@ def _tick(sessions, now, messenger):
 
 
 def test_each_rep_gets_the_survey_at_nine_in_their_own_time_zone(db):
-    sessions, people = db
+    sessions, _people = db
     _create(sessions, MONDAY_UTC_0030 - timedelta(days=3))
     m = FakeMessenger()
     # 00:30 UTC Monday: 09:00 has come in Auckland only (UTC+13) and not yet in Kuala Lumpur (01:00 UTC).

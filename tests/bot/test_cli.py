@@ -1,0 +1,84 @@
+"""The operator's CLI: survey commands, jobs, and errors that name what is allowed."""
+
+import pytest
+from conftest import seed_team
+
+from bot.cli import main
+from bot.jobs import make_scheduler
+from storage.db import make_engine, make_sessions, upgrade
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path}/cli.db"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/api/")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-cli-test")
+    engine = make_engine(url)
+    upgrade(engine)
+    with make_sessions(engine).begin() as s:
+        seed_team(s, reps=5, slack_ids=False)
+    engine.dispose()
+    return url
+
+
+def test_survey_create_prints_the_new_id_and_list_shows_it(env, capsys):
+    assert main(["survey", "create", "--team", "Hunters", "--questions", "enps,manager", "--cadence", "weekly",
+                 "--day", "mon", "--time", "09:00"]) == 0
+    assert capsys.readouterr().out.strip() == "1"
+    assert main(["survey", "list"]) == 0
+    listing = capsys.readouterr().out
+    assert "Hunters" in listing and "weekly" in listing and "enps,manager" in listing
+
+
+def test_survey_create_with_an_unknown_question_exits_1_with_one_line(env, capsys):
+    assert main(["survey", "create", "--team", "Hunters", "--questions", "enps,bogus"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["salescoach: unknown question id 'bogus'; see `salescoach survey questions`"]
+
+
+def test_survey_questions_lists_the_enps_question(env, capsys):
+    assert main(["survey", "questions"]) == 0
+    assert capsys.readouterr().out.splitlines()[0].startswith("enps")
+
+
+def test_jobs_list_shows_every_job_with_its_next_run(env, capsys):
+    assert main(["jobs", "list"]) == 0
+    out = capsys.readouterr().out
+    for name in ("open_rounds", "close_rounds", "deliver"):
+        assert name in out
+
+
+def test_jobs_run_rejects_an_unknown_job_and_a_naive_time(env, capsys):
+    assert main(["jobs", "run", "nope"]) == 2
+    assert "expected one of open_rounds" in capsys.readouterr().err
+    assert main(["jobs", "run", "open_rounds", "--at", "2026-11-30T09:00"]) == 2
+    assert "--at" in capsys.readouterr().err
+
+
+def test_jobs_run_at_a_time_runs_the_scheduler_path(env, capsys):
+    assert main(["jobs", "run", "open_rounds", "--at", "2026-11-30T09:00:00+08:00"]) == 0
+    assert capsys.readouterr().out.startswith("opened 0 round(s)")
+
+
+def test_scheduler_jobs_have_stable_ids_coalesce_and_an_hour_of_grace(env):
+    from bot.bootstrap import bootstrap
+    from bot.settings import Settings
+
+    services = bootstrap(Settings.from_env())
+    scheduler = make_scheduler(services)
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    services.close()
+    assert set(jobs) == {"open_rounds", "close_rounds", "deliver"}
+    for job in jobs.values():
+        assert job.coalesce and job.max_instances == 1 and job.misfire_grace_time >= 3600
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["serve", "--help"], ["import", "roster", "--help"],
+                                  ["jobs", "run", "--help"], ["survey", "create", "--help"], ["demo", "--help"]])
+def test_every_subcommand_has_help(argv, capsys):
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    assert done.value.code == 0
+    assert "usage: salescoach" in capsys.readouterr().out
