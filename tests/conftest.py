@@ -89,3 +89,77 @@ def seed_team(session, *, team: str = "Hunters", reps: int = 6, slack_ids: bool 
         session.flush()
         ids[f"UREP{i}"] = rep.id
     return ids
+
+
+def eventually(predicate, timeout: float = 5.0):
+    """Wait for work a listener does after its ack (bolt answers Slack first); returns the predicate's value."""
+    import threading
+
+    deadline, pause = timeout, threading.Event()
+    while True:
+        value = predicate()
+        if value or deadline <= 0:
+            return value
+        pause.wait(0.01)
+        deadline -= 0.01
+
+
+class RunningBot:
+    """The real bot over real HTTP (waitress) on loopback, talking to the Slack double."""
+
+    def __init__(self, services, app, server, slack, actor, clock) -> None:
+        self.services, self.app, self.server, self.slack, self.actor, self.clock = (
+            services, app, server, slack, actor, clock)
+        self.url = f"http://127.0.0.1:{server.effective_port}/slack/events"
+
+    def job(self, name: str, at=None) -> str:
+        from bot.jobs import run_job
+
+        return run_job(self.services, name, at)
+
+    def deliver(self):
+        return self.services.delivery.drain()
+
+
+@pytest.fixture
+def slack():
+    from bot.slack_double import SlackDouble
+
+    with SlackDouble() as double:
+        yield double
+
+
+def add_slack_users(slack, reps: int = 6) -> None:
+    slack.add_user("maria", id="UMGR", email="maria@example.com", real_name="Maria Manager", tz="Europe/Vilnius")
+    for i in range(reps):
+        slack.add_user(f"rep{i}", id=f"UREP{i}", email=f"rep{i}@example.com", real_name=f"Rep {i}",
+                       tz=TEAM_TZS[i % len(TEAM_TZS)], locale=TEAM_LOCALES[i % len(TEAM_LOCALES)])
+
+
+@pytest.fixture
+def running_bot(database_url, slack, clock):
+    """A seeded team (a manager and six reps) in the database and in the double, and the bot serving HTTP."""
+    import threading
+
+    from bot.app import build_app
+    from bot.bootstrap import bootstrap
+    from bot.server import make_server
+    from bot.settings import Settings
+    from bot.slack_double import SlackActor
+
+    settings = Settings(database_url=database_url, slack_api_url=slack.api_url, slack_bot_token=slack.bot_token,
+                        slack_signing_secret=slack.signing_secret)
+    services = bootstrap(settings, clock=clock)
+    with services.sessions.begin() as session:
+        seed_team(session, reps=6)
+    add_slack_users(slack, reps=6)
+    app = build_app(services, token_verification=True)
+    server = make_server(app, services, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    bot = RunningBot(services, app, server, slack, None, clock)
+    bot.actor = SlackActor(slack, bot.url)
+    yield bot
+    server.close()
+    thread.join(timeout=5)
+    services.close()
