@@ -2,11 +2,10 @@
 
 from datetime import UTC, datetime, timedelta
 
+from conftest import eventually
 from sqlalchemy import func, select
 
 from storage.models import Answer, OutboxMessage
-
-from conftest import eventually
 
 MONDAY = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
 
