@@ -11,7 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_datetime
+from babel.dates import format_skeleton, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
@@ -31,7 +31,8 @@ def language_of(slack_locale: str | None) -> str:
     if not slack_locale:
         return DEFAULT
     code = slack_locale.replace("_", "-").split("-")[0].lower()
-    return code if code in SUPPORTED else DEFAULT
+    has_catalog = (LOCALES_DIR / code / "LC_MESSAGES" / "messages.po").is_file()
+    return code if code in SUPPORTED and has_catalog else DEFAULT
 
 
 @cache
@@ -87,4 +88,7 @@ class Translator:
         return ("+" if value > 0 else "") + self.number(value)
 
     def when(self, moment: datetime) -> str:
-        return format_datetime(moment.astimezone(ZoneInfo(self.tz)), format="medium", locale=self.babel_locale)
+        """Weekday, date and time of day in the reader's time zone and locale, e.g. "Fri, Dec 4 1:00 AM"."""
+        local = moment.astimezone(ZoneInfo(self.tz))
+        day = format_skeleton("MMMEd", local, locale=self.babel_locale)
+        return f"{day} {format_time(local, format='short', locale=self.babel_locale)}"

@@ -73,7 +73,8 @@ class _Checker:
         self.string(value, pointer, 255)
         if isinstance(value, str):
             if value in seen:
-                self.add(f"{name} must be unique within the same surface: {value}", pointer)
+                where = "surface" if name == "block_id" else "block"
+                self.add(f"{name} must be unique within the same {where}: {value}", pointer)
             seen.add(value)
 
     def items(self, value: Any, pointer: str, limit: int, minimum: int = 1) -> list[Any]:
@@ -167,6 +168,7 @@ class _Checker:
             self.add(f"unsupported type: {kind}", f"{pointer}/type")
             return
         self.identifier(block.get("block_id"), f"{pointer}/block_id", self.block_ids, "block_id")
+        self.action_ids = set()  # Slack: an action_id is unique among the action_ids of its containing block
         if kind == "section":
             if "text" not in block and "fields" not in block:
                 self.add("must provide either text or fields", pointer)

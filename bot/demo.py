@@ -1,0 +1,228 @@
+"""`salescoach demo`: the real bot over HTTP against the built-in Slack double, playing one survey round.
+
+Everything goes through the production paths: signed requests to /slack/events, scheduler jobs run at
+chosen instants, the outbox and the delivery service. It prints a transcript of what each person saw.
+"""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.app import build_app
+from bot.bootstrap import bootstrap
+from bot.directory import import_roster
+from bot.jobs import run_job
+from bot.server import make_server
+from bot.settings import Settings
+from bot.slack_double import SlackActor, SlackDouble
+from bot.transcript import blocks_to_text, builder_link
+
+
+@dataclass(frozen=True)
+class Person:
+    slack_id: str
+    name: str
+    email: str
+    role: str
+    tz: str
+    locale: str
+
+
+TEAM = "Kuala Lumpur Hunters"
+PEOPLE = (
+    Person("UDANIEL", "Daniel Okafor", "daniel@example.com", "manager", "Asia/Kuala_Lumpur", "en-US"),
+    Person("UAISYAH", "Nur Aisyah", "aisyah@example.com", "rep", "Asia/Kuala_Lumpur", "ms-MY"),
+    Person("UWEI", "Chen Wei", "wei@example.com", "rep", "Asia/Shanghai", "zh-CN"),
+    Person("ULINA", "Li Na", "lina@example.com", "rep", "Asia/Shanghai", "zh-CN"),
+    Person("URUTA", "Rūta Kazlauskienė", "ruta@example.com", "rep", "Europe/Vilnius", "lt-LT"),
+    Person("UDARIUS", "Darius Rahimi", "darius@example.com", "rep", "Asia/Tehran", "fa-IR"),
+    Person("USARA", "Sara Karimi", "sara@example.com", "rep", "Asia/Tehran", "fa-IR"),
+    Person("UEMILY", "Emily Carter", "emily@example.com", "rep", "America/Los_Angeles", "en-US"),
+    Person("UTOM", "Tom Walker", "tom@example.com", "rep", "Europe/London", "en-GB"),
+)
+# What each rep clicks: (eNPS, "my manager helps me win deals", "confident in this quarter's number")
+ANSWERS = {"UAISYAH": (9, 4, 4), "UWEI": (10, 5, 3), "ULINA": (7, 4, 4), "URUTA": (9, 3, 2),
+           "UDARIUS": (6, 4, 3), "UEMILY": (10, 5, 5)}
+QUESTIONS = ["enps", "manager", "quota_confidence"]
+
+
+class DemoClock:
+    """The bot's clock in the demo: set by the script, so a week plays in seconds."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def next_monday(today: date) -> datetime:
+    days = (7 - today.weekday()) % 7 or 7
+    return datetime.combine(today + timedelta(days=days), datetime.min.time(), tzinfo=UTC)
+
+
+def run_demo(*, out: str = "demo-output", quiet: bool = False) -> int:
+    out_dir = Path(out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp, SlackDouble() as slack:
+        demo = _Demo(slack, Path(tmp), out_dir, print if not quiet else (lambda *a: None))
+        try:
+            demo.play()
+        finally:
+            demo.stop()
+    return 0
+
+
+class _Demo:
+    def __init__(self, slack: SlackDouble, tmp: Path, out_dir: Path, say: Callable[..., None]) -> None:
+        self.slack, self.out_dir, self.say = slack, out_dir, say
+        self.log: list[str] = []
+        monday = next_monday(datetime.now(UTC).date())
+        self.monday = monday
+        self.clock = DemoClock(monday - timedelta(days=3))
+        for p in PEOPLE:
+            slack.add_user(p.email.split("@")[0], id=p.slack_id, email=p.email, real_name=p.name, tz=p.tz,
+                           locale=p.locale)
+        settings = Settings(database_url=f"sqlite:///{tmp}/demo.db", slack_api_url=slack.api_url,
+                            slack_bot_token=slack.bot_token, slack_signing_secret=slack.signing_secret)
+        self.services = bootstrap(settings, clock=self.clock)
+        self.server = make_server(build_app(self.services, token_verification=True), self.services,
+                                  host="127.0.0.1", port=0, threads=4)
+        self.thread = threading.Thread(target=self.server.run, name="demo-http", daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.effective_port}/slack/events"
+        self.actor = SlackActor(slack, self.url)
+        self.click_ms: list[float] = []
+
+    def stop(self) -> None:
+        self.server.close()
+        self.thread.join(timeout=5)
+        self.services.close()
+
+    def note(self, text: str) -> None:
+        stamp = self.clock.now.strftime("%a %H:%M UTC")
+        line = f"[{stamp}] {text}"
+        self.log.append(line)
+        self.say(line)
+
+    def play(self) -> None:
+        self.say(f"salescoach demo: the real bot on {self.url}, Slack double on {self.slack.api_url}\n")
+        self.import_roster()
+        self.create_survey_with_pulse()
+        self.send_on_monday()
+        self.answer()
+        self.close_round()
+        self.write_transcript()
+
+    def import_roster(self) -> None:
+        roster = self.out_dir / "roster.csv"
+        with roster.open("w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f)
+            writer.writerow(["email", "name", "team", "manager_email", "role"])
+            for p in PEOPLE:
+                writer.writerow([p.email, p.name, TEAM, "" if p.role == "manager" else PEOPLE[0].email, p.role])
+        report = import_roster(self.services, str(roster))
+        self.note(f"admin: salescoach import roster {roster} -> {report.summary_line}")
+
+    def create_survey_with_pulse(self) -> None:
+        manager = PEOPLE[0]
+        reply = self.actor.slash_command(None, "/pulse", user_id=manager.slack_id)
+        view = _wait(lambda: next(iter(self.slack.open_views.values()), None))
+        self.note(f"{manager.name}: /pulse -> HTTP {reply.status}, the create-survey modal opens")
+        self.actor.submit_view(None, view["id"], {"questions": QUESTIONS}, user_id=manager.slack_id)
+        confirmation = _wait(lambda: self.slack.messages(manager.slack_id))
+        self.note(f"{manager.name} submits the modal -> {confirmation[-1]['text']}")
+
+    def send_on_monday(self) -> None:
+        self.say("")
+        for half_hour in range(0, 38):  # the scheduler ticks every minute; half-hours are enough here
+            self.clock.now = self.monday + timedelta(minutes=30 * half_hour)
+            run_job(self.services, "open_rounds")
+            report = self.services.delivery.drain()
+            for p in PEOPLE[1:]:
+                if report.sent and self._has_survey(p) and not any(p.name in line for line in self.log[-20:]
+                                                                   if "gets the survey" in line):
+                    local = self.clock.now.astimezone(ZoneInfo(p.tz)).strftime("%a %H:%M")
+                    self.note(f"{p.name} ({p.tz}, {p.locale}) gets the survey DM at {local} local time")
+
+    def _has_survey(self, p: Person) -> bool:
+        return bool(self.slack.messages(p.slack_id))
+
+    def answer(self) -> None:
+        self.say("")
+        self.clock.now = self.monday + timedelta(hours=20)
+        for slack_id, values in ANSWERS.items():
+            person = next(p for p in PEOPLE if p.slack_id == slack_id)
+            for question, value in zip(QUESTIONS, values, strict=True):
+                self.click(person, f"survey_answer:{question}:{value}")
+            self.note(f"{person.name} answers {', '.join(f'{q}={v}' for q, v in zip(QUESTIONS, values, strict=True))}")
+        ruta = PEOPLE[4]
+        self.click(ruta, "survey_answer:quota_confidence:3")
+        self.note(f"{ruta.name} changes an answer: quota_confidence=3 (the DM is edited in place)")
+        self.click(ruta, "survey_answer:quota_confidence:3", retry_num=1)
+        self.note(f"Slack retries {ruta.name}'s click (X-Slack-Retry-Num: 1) -> nothing is recorded twice")
+        self.note("Sara Karimi and Tom Walker do not answer")
+
+    def click(self, person: Person, action_id: str, **options: Any) -> None:
+        before = len(self.slack.calls_to("chat.update"))
+        message = self.slack.messages(person.slack_id)[0]
+        started = time.perf_counter()
+        reply = self.actor.click(None, person.slack_id, message, action_id, **options)
+        self.click_ms.append((time.perf_counter() - started) * 1000)
+        assert reply.status == 200, reply
+        if "retry_num" not in options:
+            _wait(lambda: len(self.slack.calls_to("chat.update")) > before)
+
+    def close_round(self) -> None:
+        self.say("")
+        self.clock.now = self.monday + timedelta(days=4)
+        self.note("the round's window has ended: " + run_job(self.services, "close_rounds"))
+        self.services.delivery.drain()
+        self.note(f"{PEOPLE[0].name} gets the results DM")
+
+    def write_transcript(self) -> None:
+        lines = ["# salescoach demo transcript", "", "## Timeline", "", *[f"- {line}" for line in self.log], ""]
+        lines += ["## What each person saw in Slack", ""]
+        for p in PEOPLE:
+            lines.append(f"### {p.name} — {p.role}, {p.tz}, Slack locale {p.locale}")
+            for message in self.slack.messages(p.slack_id):
+                lines.append("")
+                lines.extend("    " + text for text in blocks_to_text(message.get("blocks") or []) or [message["text"]])
+                edits = len(message.get("edit_history") or [])
+                if edits:
+                    lines.append(f"    (edited in place {edits} time(s))")
+                lines.append(f"  Block Kit Builder: {builder_link(message.get('blocks') or [])}")
+            lines.append("")
+        posts = self.slack.calls_to("chat.postMessage")
+        keys = [c.params.get("metadata", {}).get("event_payload", {}).get("key") for c in posts if c.ok]
+        self.click_ms.sort()
+        lines += ["## Figures", "",
+                  f"- messages posted: {len(posts)}; edits in place: {len(self.slack.calls_to('chat.update'))}; "
+                  f"duplicate posts: {len(keys) - len(set(keys))}",
+                  f"- signed click over HTTP, answered in: median {self.click_ms[len(self.click_ms) // 2]:.1f} ms, "
+                  f"max {self.click_ms[-1]:.1f} ms ({len(self.click_ms)} clicks)", ""]
+        text = "\n".join(lines)
+        (self.out_dir / "transcript.md").write_text(text, encoding="utf-8")
+        self.say("\n" + "\n".join(lines[lines.index("## What each person saw in Slack"):]))
+        self.say(f"Transcript written to {self.out_dir / 'transcript.md'}")
+
+
+def _wait(predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
+    """Wait for what a listener does after its ack (Slack gets the ack first)."""
+    pause, waited = threading.Event(), 0.0
+    while waited < timeout:
+        value = predicate()
+        if value:
+            return value
+        pause.wait(0.01)
+        waited += 0.01
+    raise TimeoutError("the bot did not act in time")

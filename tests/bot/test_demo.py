@@ -1,0 +1,14 @@
+"""`salescoach demo` plays a whole round through the production paths and writes its transcript."""
+
+from bot.cli import main
+
+
+def test_demo_runs_a_round_end_to_end_and_writes_the_transcript(tmp_path, capsys):
+    assert main(["demo", "--out", str(tmp_path)]) == 0
+    transcript = (tmp_path / "transcript.md").read_text(encoding="utf-8")
+    assert "6 of 8 people answered (75%)" in transcript
+    assert "eNPS +50 (promoters 4 · passives 1 · detractors 1)" in transcript
+    assert "duplicate posts: 0" in transcript
+    assert transcript.count("Block Kit Builder: https://app.slack.com/block-kit-builder/#") >= 10
+    assert "Emily Carter (America/Los_Angeles, en-US) gets the survey DM at Mon 09:00 local time" in transcript
+    assert "## What each person saw in Slack" in capsys.readouterr().out
