@@ -150,3 +150,8 @@ def test_modal_limits():
     assert validate_view(_modal("ok", blocks=[{"type": "divider"}] * 101)) == [
         "[ERROR] no more than 100 items allowed [json-pointer:/view/blocks]"]
     assert validate_view({"type": "home", "blocks": [{"type": "divider"}] * 100}) == []
+
+
+def test_the_same_action_id_in_different_blocks_is_allowed_as_in_slack(client: WebClient, double: SlackDouble):
+    blocks = [{"type": "actions", "elements": [_button("value")]}, {"type": "actions", "elements": [_button("value")]}]
+    assert client.chat_postMessage(channel=double.add_user("ana")["id"], text="t", blocks=blocks)["ok"]
