@@ -54,6 +54,11 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+@cache
+def _babel_locale(language: str) -> Locale:
+    return Locale.parse({"zh": "zh_Hans_CN", "ms": "ms_MY", "fa": "fa_IR", "lt": "lt_LT"}.get(language, "en_US"))
+
+
 @dataclass(frozen=True)
 class Translator:
     """Everything a renderer needs to speak to one person: text, numbers and times in their language."""
@@ -67,8 +72,7 @@ class Translator:
 
     @property
     def babel_locale(self) -> Locale:
-        return Locale.parse({"zh": "zh_Hans_CN", "ms": "ms_MY", "fa": "fa_IR", "lt": "lt_LT"}.get(
-            self.language, "en_US"))
+        return _babel_locale(self.language)
 
     def gettext(self, message: str, **values: object) -> str:
         text = catalog(self.language).gettext(message)

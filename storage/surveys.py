@@ -22,6 +22,7 @@ class SurveyRepository:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._team_names: dict[int, str] = {}
 
     # Surveys -------------------------------------------------------------------------------------------------
     def add_survey(self, *, team_id: int, questions: Sequence[str], cadence: str, weekday: int, send_time: str,
@@ -160,8 +161,11 @@ class SurveyRepository:
                                        .where(Recipient.round_id == round_id)) or 0)
 
     def _info(self, row: Round) -> RoundInfo:
-        team = self.session.scalar(select(Team.name).join(Survey, Survey.team_id == Team.id)
-                                   .where(Survey.id == row.survey_id)) or ""
+        team = self._team_names.get(row.survey_id)
+        if team is None:
+            team = self.session.scalar(select(Team.name).join(Survey, Survey.team_id == Team.id)
+                                       .where(Survey.id == row.survey_id)) or ""
+            self._team_names[row.survey_id] = team
         return RoundInfo(row.id, row.survey_id, team, row.cycle_date, tuple(row.questions), row.opened_at,
                          row.closes_at, row.closed_at)
 
