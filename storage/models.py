@@ -95,6 +95,8 @@ class Survey(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Where the request came from (e.g. the Slack view id), so a replayed submission creates nothing twice.
+    origin: Mapped[str | None] = mapped_column(String(128), unique=True)
 
 
 class Round(Base):

@@ -26,13 +26,17 @@ class SurveyRepository:
 
     # Surveys -------------------------------------------------------------------------------------------------
     def add_survey(self, *, team_id: int, questions: Sequence[str], cadence: str, weekday: int, send_time: str,
-                   window_hours: int, anchor: date, created_by: int | None, now: datetime) -> int:
+                   window_hours: int, anchor: date, created_by: int | None, now: datetime,
+                   origin: str | None = None) -> int:
         survey = Survey(team_id=team_id, questions=list(questions), cadence=cadence, weekday=weekday,
                         send_time=send_time, window_hours=window_hours, anchor=anchor, active=True,
-                        created_by=created_by, created_at=now)
+                        created_by=created_by, created_at=now, origin=origin)
         self.session.add(survey)
         self.session.flush()
         return survey.id
+
+    def survey_from(self, origin: str) -> int | None:
+        return self.session.scalar(select(Survey.id).where(Survey.origin == origin))
 
     def team_id(self, team_name: str) -> int | None:
         return self.session.scalar(select(Team.id).where(func.lower(Team.name) == team_name.strip().lower()))

@@ -24,8 +24,16 @@ class AnswerOutcome:
 
 
 def create_survey(store: SurveyStore, *, team: str, question_ids: Sequence[str], cadence: str, weekday: str,
-                  send_time: str, now: datetime, created_by: int | None = None, window_hours: int = 72) -> int:
-    """Validate everything first; then add the survey and return its id."""
+                  send_time: str, now: datetime, created_by: int | None = None, window_hours: int = 72,
+                  origin: str | None = None) -> int:
+    """Validate everything first; then add the survey and return its id.
+
+    `origin` names the request (a Slack view id); the same origin again returns the same survey.
+    """
+    if origin is not None:
+        existing = store.survey_from(origin)
+        if existing is not None:
+            return existing
     team_id = store.team_id(team)
     if team_id is None:
         raise SurveyError(f"team {team!r} is not in the roster; import the roster first")
@@ -50,7 +58,7 @@ def create_survey(store: SurveyStore, *, team: str, question_ids: Sequence[str],
     return store.add_survey(
         team_id=team_id, questions=ids, cadence=cadence, weekday=WEEKDAYS.index(weekday.lower()[:3]),
         send_time=at.strftime("%H:%M"), window_hours=window_hours, anchor=now.date() - timedelta(days=1),
-        created_by=created_by, now=now,
+        created_by=created_by, now=now, origin=origin,
     )
 
 

@@ -37,7 +37,8 @@ class PulseListeners:
 
     def on_create_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         values = parse_create(view["state"]["values"])
-        result = usecases.create_survey(self.services, created_by=body["user"]["id"], **values)
+        result = usecases.create_survey(self.services, created_by=body["user"]["id"], origin=f"view:{view['id']}",
+                                        **values)
         t = Translator.for_person(result.member.locale if result.member else None,
                                   result.member.tz if result.member else None)
         if result.status != "created":
