@@ -2,12 +2,11 @@
 
 from datetime import UTC, datetime, timedelta
 
+from conftest import eventually
 from sqlalchemy import select
 
 from storage.models import Answer
 from surveys import service
-
-from conftest import eventually
 
 MONDAY_EVENING = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)
 
