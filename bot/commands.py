@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 import threading
+from types import FrameType
+from typing import Any
 
 from bot.bootstrap import Services, bootstrap
 from bot.settings import Settings
@@ -120,24 +123,36 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     scheduler = None if args.no_scheduler else make_scheduler(services)
     if scheduler:
         scheduler.start()
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)  # service managers stop with SIGTERM: shut down cleanly
+    closer: Any = None
     try:
         if socket_mode:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
             log.info("serving over Socket Mode")
-            SocketModeHandler(app, settings.slack_app_token).start()
+            handler = SocketModeHandler(app, settings.slack_app_token)
+            closer = handler.close
+            handler.start()
         else:
             from bot.server import make_server
 
             server = make_server(app, services, host=args.host, port=args.port)
+            closer = server.close
             log.info("serving HTTP on %s:%s (POST /slack/events, GET /healthz)", args.host, server.effective_port)
             server.run()
     except KeyboardInterrupt:
-        pass
+        log.info("shutting down")
     finally:
+        if closer is not None:
+            closer()
         stop.set()
         services.delivery.wake()
+        worker.join(timeout=10)
         if scheduler:
-            scheduler.shutdown(wait=False)
+            scheduler.shutdown(wait=True)
         services.close()
     return 0
+
+
+def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt

@@ -21,7 +21,7 @@ from bot.app import build_app
 from bot.bootstrap import bootstrap
 from bot.directory import import_roster
 from bot.jobs import run_job
-from bot.server import make_server
+from bot.server import make_server, stop_server
 from bot.settings import Settings
 from bot.slack_double import SlackActor, SlackDouble
 from bot.transcript import blocks_to_text, builder_link
@@ -96,7 +96,7 @@ class _Demo:
                             slack_bot_token=slack.bot_token, slack_signing_secret=slack.signing_secret)
         self.services = bootstrap(settings, clock=self.clock)
         self.server = make_server(build_app(self.services, token_verification=True), self.services,
-                                  host="127.0.0.1", port=0, threads=4)
+                                  host="127.0.0.1", port=0, threads=4, loop_timeout=0.05)
         self.thread = threading.Thread(target=self.server.run, name="demo-http", daemon=True)
         self.thread.start()
         self.url = f"http://127.0.0.1:{self.server.effective_port}/slack/events"
@@ -104,8 +104,9 @@ class _Demo:
         self.click_ms: list[float] = []
 
     def stop(self) -> None:
-        self.server.close()
+        stop_server(self.server)
         self.thread.join(timeout=5)
+        self.server.task_dispatcher.shutdown()
         self.services.close()
 
     def note(self, text: str) -> None:

@@ -47,6 +47,18 @@ def _json(start_response: StartResponse, status: int, body: dict[str, Any]) -> I
     return [data]
 
 
-def make_server(app: App, services: Services, *, host: str, port: int, threads: int = 16) -> Any:
+def make_server(app: App, services: Services, *, host: str, port: int, threads: int = 16,
+                loop_timeout: float = 1.0) -> Any:
     """A waitress server; `.run()` serves until `.close()`; `.effective_port` is the bound port."""
-    return create_server(make_wsgi(app, services), host=host, port=port, threads=threads, ident="salescoach")
+    return create_server(make_wsgi(app, services), host=host, port=port, threads=threads, ident="salescoach",
+                         asyncore_loop_timeout=loop_timeout)
+
+
+def stop_server(server: Any) -> None:
+    """Stop a server that runs in another thread: its own loop closes every socket, then `.run()` returns."""
+
+    def close_all() -> None:
+        for dispatcher in list(server._map.values()):
+            dispatcher.close()
+
+    server.trigger.pull_trigger(close_all)

@@ -143,7 +143,7 @@ def running_bot(database_url, slack, clock):
 
     from bot.app import build_app
     from bot.bootstrap import bootstrap
-    from bot.server import make_server
+    from bot.server import make_server, stop_server
     from bot.settings import Settings
     from bot.slack_double import SlackActor
 
@@ -154,12 +154,13 @@ def running_bot(database_url, slack, clock):
         seed_team(session, reps=6)
     add_slack_users(slack, reps=6)
     app = build_app(services, token_verification=True)
-    server = make_server(app, services, host="127.0.0.1", port=0, threads=4)
+    server = make_server(app, services, host="127.0.0.1", port=0, threads=4, loop_timeout=0.05)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     bot = RunningBot(services, app, server, slack, None, clock)
     bot.actor = SlackActor(slack, bot.url)
     yield bot
-    server.close()
+    stop_server(server)
     thread.join(timeout=5)
+    server.task_dispatcher.shutdown()
     services.close()

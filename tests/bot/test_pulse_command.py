@@ -1,0 +1,150 @@
+"""/pulse over real HTTP with signed requests: a manager creates a survey from the modal, a rep is refused."""
+
+import json
+from urllib.parse import urlencode
+
+from conftest import eventually
+from sqlalchemy import func, select
+
+from bot.slack_double import payloads
+from storage.models import OutboxMessage
+
+REFUSAL = "Only managers and admins in the roster can create pulse surveys."
+
+
+def _plans(bot):
+    with bot.services.unit() as u:
+        return u.surveys.plans(active_only=False)
+
+
+def _open_modal(bot, user_id="UMGR"):
+    reply = bot.actor.slash_command(bot.url, "/pulse", user_id=user_id)
+    assert reply.status == 200
+    assert eventually(lambda: any(c.ok for c in bot.slack.calls_to("views.open")))  # answered, modal stored
+    views = bot.slack.open_views
+    assert len(views) == 1, views
+    return reply, next(iter(views.values()))
+
+
+def _form(values):
+    return {"team": "Hunters", "questions": ["enps", "manager"], "cadence": "biweekly", "weekday": "wed",
+            "time": "10:30", **values}
+
+
+def test_a_managers_pulse_opens_the_create_modal_and_submitting_it_creates_a_survey_and_confirms(running_bot):
+    bot = running_bot
+    reply, view = _open_modal(bot)
+    assert reply.body == b""  # a plain ack: nothing shown in the channel
+    assert view["callback_id"] == "pulse_create"
+    assert [b["block_id"] for b in view["blocks"]] == ["team", "questions", "cadence", "weekday", "time"]
+    (opened,) = bot.slack.calls_to("views.open")
+    assert opened.ok and opened.params["view"]["callback_id"] == "pulse_create"
+
+    answer = bot.actor.submit_view(bot.url, view["id"], _form({}))
+    assert answer.status == 200
+    assert not answer.body.strip() or "errors" not in answer.json()
+    (plan,) = _plans(bot)
+    assert (plan.team_name, plan.cadence, plan.send_time, list(plan.questions)) == (
+        "Hunters", "biweekly", "10:30", ["enps", "manager"])
+    assert plan.weekday == 2  # wed
+    assert not bot.slack.open_views  # an empty ack closes the modal
+    confirmation = eventually(lambda: bot.slack.messages("UMGR"))
+    assert len(confirmation) == 1
+    assert f"Pulse survey #{plan.id} for Hunters is set" in confirmation[0]["text"]
+    assert "10:30" in confirmation[0]["text"]
+
+
+def _count_drains(bot, monkeypatch, prefix):
+    """Every listener ends by sending its outbox keys; counting those calls tells when a listener is done."""
+    done = []
+    drain = bot.services.delivery.drain
+
+    def counting(*args, **kwargs):
+        try:
+            return drain(*args, **kwargs)
+        finally:
+            if any(k.startswith(prefix) for k in kwargs.get("keys") or []):
+                done.append(kwargs["keys"])
+
+    monkeypatch.setattr(bot.services.delivery, "drain", counting)
+    return done
+
+
+def test_a_replayed_pulse_command_opens_no_second_modal(running_bot, monkeypatch):
+    bot = running_bot
+    drained = _count_drains(bot, monkeypatch, "view:")
+    ws, channel = bot.slack.workspace, bot.slack.dm_channel_id("UMGR")
+    fields = payloads.slash_command(ws, command="/pulse", text="", user_id="UMGR", channel_id=channel,
+                                    response_url=bot.slack.issue_response_url(channel, "UMGR"),
+                                    trigger_id=bot.actor.trigger_id("UMGR"))
+    body, form = urlencode(fields).encode(), "application/x-www-form-urlencoded"
+    assert bot.actor.post(bot.url, body, form).status == 200
+    assert eventually(lambda: [c.ok for c in bot.slack.calls_to("views.open")] == [True])
+    first = bot.slack.open_views
+    for retry in (1, 2):
+        assert bot.actor.post(bot.url, body, form, retry_num=retry, retry_reason="http_timeout").status == 200
+    assert eventually(lambda: len(drained) == 3)  # both replays ran to the end
+    assert len(bot.slack.calls_to("views.open")) == 1
+    assert bot.slack.open_views.keys() == first.keys()
+    with bot.services.sessions.begin() as s:
+        rows = s.execute(select(OutboxMessage.key, OutboxMessage.status)
+                         .where(OutboxMessage.method == "views.open")).all()
+    assert [tuple(r) for r in rows] == [(f"view:{fields['trigger_id']}", "sent")]
+
+
+def test_a_reps_pulse_gets_the_refusal_in_the_response_and_opens_nothing(running_bot):
+    bot = running_bot
+    reply = bot.actor.slash_command(bot.url, "/pulse", user_id="UREP4")
+    assert reply.status == 200
+    assert reply.text == REFUSAL  # Slack shows a plain-text answer to the user alone
+    assert not bot.slack.calls_to("views.open") and not bot.slack.open_views
+    with bot.services.sessions.begin() as s:
+        assert s.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_a_stranger_not_in_the_roster_is_refused_too(running_bot):
+    bot = running_bot
+    bot.slack.add_user("stranger", id="USTRANGER")
+    reply = bot.actor.slash_command(bot.url, "/pulse", user_id="USTRANGER")
+    assert reply.status == 200 and reply.text == REFUSAL
+    assert not bot.slack.open_views
+
+
+def _assert_refused_submission(bot, values, *, field, says):
+    _, view = _open_modal(bot)
+    answer = bot.actor.submit_view(bot.url, view["id"], _form(values))
+    assert answer.status == 200
+    body = answer.json()
+    assert body["response_action"] == "errors"
+    assert set(body["errors"]) == {field} and says in body["errors"][field]
+    assert view["id"] in bot.slack.open_views  # Slack keeps the modal open to show the error
+    assert _plans(bot) == []
+    assert not bot.slack.messages("UMGR")
+
+
+def test_a_submission_without_questions_shows_an_error_and_creates_nothing(running_bot):
+    _assert_refused_submission(running_bot, {"questions": []}, field="questions", says="got 0")
+
+
+def test_a_submission_with_eleven_questions_shows_an_error_and_creates_nothing(running_bot):
+    from surveys.questions import STARTER_BANK
+
+    eleven = [q.id for q in STARTER_BANK][:11]
+    assert len(eleven) == 11
+    _assert_refused_submission(running_bot, {"questions": eleven}, field="questions", says="got 11")
+
+
+def test_a_submission_for_a_team_the_manager_does_not_manage_is_refused(running_bot):
+    bot = running_bot
+    with bot.services.sessions.begin() as s:
+        from storage.models import Team
+
+        s.add(Team(name="Farmers", locale="en"))
+    _, view = _open_modal(bot)
+    forged = json.loads(json.dumps(view))  # a forged option: the modal only offers teams the manager manages
+    forged["blocks"][0]["element"]["options"].append({"text": {"type": "plain_text", "text": "Farmers"},
+                                                      "value": "Farmers"})
+    answer = bot.actor.submit_view(bot.url, forged, _form({"team": "Farmers"}))
+    body = answer.json()
+    assert body["response_action"] == "errors" and set(body["errors"]) == {"team"}
+    assert _plans(bot) == []
