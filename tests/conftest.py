@@ -164,3 +164,32 @@ def running_bot(database_url, slack, clock):
     thread.join(timeout=5)
     server.task_dispatcher.shutdown()
     services.close()
+
+
+def count_drains(bot, monkeypatch, prefix):
+    """Every listener ends by sending its outbox keys; counting those calls tells when a listener is done."""
+    done = []
+    drain = bot.services.delivery.drain
+
+    def counting(*args, **kwargs):
+        try:
+            return drain(*args, **kwargs)
+        finally:
+            if any(k.startswith(prefix) for k in kwargs.get("keys") or []):
+                done.append(kwargs["keys"])
+
+    monkeypatch.setattr(bot.services.delivery, "drain", counting)
+    return done
+
+
+@pytest.fixture
+def double(slack):
+    """The Slack double on its own (the double's own tests call it by this name)."""
+    return slack
+
+
+@pytest.fixture
+def client(slack):
+    from slack_sdk import WebClient
+
+    return WebClient(token=slack.bot_token, base_url=slack.api_url)

@@ -5,7 +5,7 @@ import urllib.error
 import urllib.request
 
 from alembic.script import ScriptDirectory
-from conftest import eventually
+from conftest import count_drains, eventually
 from sqlalchemy import select
 
 from bot.slack_double import payloads
@@ -30,22 +30,6 @@ def _get(bot, path):
         return error.code, error.headers.get("Content-Type"), json.loads(error.read())
 
 
-def _count_drains(bot, monkeypatch, prefix):
-    """Every listener ends by sending its outbox keys; counting those calls tells when a listener is done."""
-    done = []
-    drain = bot.services.delivery.drain
-
-    def counting(*args, **kwargs):
-        try:
-            return drain(*args, **kwargs)
-        finally:
-            if any(k.startswith(prefix) for k in kwargs.get("keys") or []):
-                done.append(kwargs["keys"])
-
-    monkeypatch.setattr(bot.services.delivery, "drain", counting)
-    return done
-
-
 def test_a_user_change_with_a_new_time_zone_and_locale_updates_the_person(running_bot):
     bot = running_bot
     assert _person(bot, "UREP0") == {"tz": "Asia/Kuala_Lumpur", "locale": "ms-MY", "active": True}
@@ -67,7 +51,7 @@ def test_a_deleted_user_change_deactivates_the_person(running_bot):
 def test_app_home_opened_publishes_a_home_view_and_a_replayed_event_publishes_nothing_more(running_bot,
                                                                                           monkeypatch):
     bot = running_bot
-    drained = _count_drains(bot, monkeypatch, "home:")
+    drained = count_drains(bot, monkeypatch, "home:")
     ws = bot.slack.workspace
     event = {"type": "app_home_opened", "user": "UREP4", "channel": bot.slack.dm_channel_id("UREP4"), "tab": "home"}
     body = json.dumps(payloads.event_callback(ws, event, event_id="Ev0HOME0001")).encode()

@@ -3,7 +3,7 @@
 import json
 from urllib.parse import urlencode
 
-from conftest import eventually
+from conftest import count_drains, eventually
 from sqlalchemy import func, select
 
 from bot.slack_double import payloads
@@ -54,25 +54,9 @@ def test_a_managers_pulse_opens_the_create_modal_and_submitting_it_creates_a_sur
     assert "10:30" in confirmation[0]["text"]
 
 
-def _count_drains(bot, monkeypatch, prefix):
-    """Every listener ends by sending its outbox keys; counting those calls tells when a listener is done."""
-    done = []
-    drain = bot.services.delivery.drain
-
-    def counting(*args, **kwargs):
-        try:
-            return drain(*args, **kwargs)
-        finally:
-            if any(k.startswith(prefix) for k in kwargs.get("keys") or []):
-                done.append(kwargs["keys"])
-
-    monkeypatch.setattr(bot.services.delivery, "drain", counting)
-    return done
-
-
 def test_a_replayed_pulse_command_opens_no_second_modal(running_bot, monkeypatch):
     bot = running_bot
-    drained = _count_drains(bot, monkeypatch, "view:")
+    drained = count_drains(bot, monkeypatch, "view:")
     ws, channel = bot.slack.workspace, bot.slack.dm_channel_id("UMGR")
     fields = payloads.slash_command(ws, command="/pulse", text="", user_id="UMGR", channel_id=channel,
                                     response_url=bot.slack.issue_response_url(channel, "UMGR"),

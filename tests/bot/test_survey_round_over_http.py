@@ -18,6 +18,15 @@ def _create_weekly_survey(bot, questions="enps,manager"):
                                      cadence="weekly", weekday="mon", send_time="09:00", now=bot.clock())
 
 
+def _send_round_to_everyone(bot):
+    """Monday 18:00 UTC: 09:00 has come for every rep, from Auckland to Los Angeles."""
+    survey_id = _create_weekly_survey(bot)
+    bot.clock.now = MONDAY + timedelta(hours=18)
+    bot.job("open_rounds")
+    bot.deliver()
+    return survey_id
+
+
 def _survey_dm(bot, user):
     messages = bot.slack.messages(user)
     assert len(messages) == 1, f"{user} has {len(messages)} messages"
@@ -48,10 +57,7 @@ def test_each_rep_gets_one_dm_at_their_local_nine_and_a_rerun_sends_nothing(runn
 
 def test_a_signed_click_records_once_even_when_replayed_with_retry_headers(running_bot):
     bot = running_bot
-    survey_id = _create_weekly_survey(bot)
-    bot.clock.now = MONDAY + timedelta(hours=18)
-    bot.job("open_rounds")
-    bot.deliver()
+    survey_id = _send_round_to_everyone(bot)
     dm = _survey_dm(bot, "UREP0")
     reply = bot.actor.click(None, "UREP0", dm, "survey_answer:enps:9")
     assert reply.status == 200
@@ -69,10 +75,7 @@ def test_a_signed_click_records_once_even_when_replayed_with_retry_headers(runni
 
 def test_a_rep_can_change_an_answer_until_the_round_closes(running_bot):
     bot = running_bot
-    _create_weekly_survey(bot)
-    bot.clock.now = MONDAY + timedelta(hours=18)
-    bot.job("open_rounds")
-    bot.deliver()
+    _send_round_to_everyone(bot)
     bot.actor.click(None, "UREP1", _survey_dm(bot, "UREP1"), "survey_answer:manager:2")
     assert eventually(lambda: len(bot.slack.calls_to("chat.update")) == 1)
     bot.actor.click(None, "UREP1", _survey_dm(bot, "UREP1"), "survey_answer:manager:5")
@@ -88,10 +91,7 @@ def test_a_rep_can_change_an_answer_until_the_round_closes(running_bot):
 
 def test_the_manager_gets_results_when_five_answer_and_nothing_when_fewer(running_bot):
     bot = running_bot
-    _create_weekly_survey(bot)
-    bot.clock.now = MONDAY + timedelta(hours=18)
-    bot.job("open_rounds")
-    bot.deliver()
+    _send_round_to_everyone(bot)
     for i, score in enumerate([10, 9, 9, 6, 8]):
         bot.actor.click(None, f"UREP{i}", _survey_dm(bot, f"UREP{i}"), f"survey_answer:enps:{score}")
         bot.actor.click(None, f"UREP{i}", _survey_dm(bot, f"UREP{i}"), "survey_answer:manager:4")
@@ -109,10 +109,7 @@ def test_the_manager_gets_results_when_five_answer_and_nothing_when_fewer(runnin
 
 def test_results_are_withheld_with_an_explanation_below_five(running_bot):
     bot = running_bot
-    _create_weekly_survey(bot)
-    bot.clock.now = MONDAY + timedelta(hours=18)
-    bot.job("open_rounds")
-    bot.deliver()
+    _send_round_to_everyone(bot)
     for i in range(3):
         bot.actor.click(None, f"UREP{i}", _survey_dm(bot, f"UREP{i}"), "survey_answer:enps:10")
     assert eventually(lambda: _answers(bot) == 3)
@@ -126,10 +123,7 @@ def test_results_are_withheld_with_an_explanation_below_five(running_bot):
 
 def test_a_bad_signature_is_refused_and_records_nothing(running_bot):
     bot = running_bot
-    _create_weekly_survey(bot)
-    bot.clock.now = MONDAY + timedelta(hours=18)
-    bot.job("open_rounds")
-    bot.deliver()
+    _send_round_to_everyone(bot)
     dm = _survey_dm(bot, "UREP0")
     assert bot.actor.click(None, "UREP0", dm, "survey_answer:enps:9", bad_signature=True).status == 401
     old = int(datetime.now(UTC).timestamp()) - 600

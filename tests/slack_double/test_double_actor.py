@@ -35,12 +35,6 @@ class _Quiet(WSGIRequestHandler):
 
 
 @pytest.fixture
-def double() -> Iterator[SlackDouble]:
-    with SlackDouble() as running:
-        yield running
-
-
-@pytest.fixture
 def app(double: SlackDouble) -> App:
     return App(signing_secret=double.signing_secret, process_before_response=True,
                client=WebClient(token=double.bot_token, base_url=double.api_url))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -21,17 +19,6 @@ def _button(action_id: str, text: str = "Go", **extra) -> dict:
 
 def _modal(title: str, **extra) -> dict:
     return {"type": "modal", "title": {"type": "plain_text", "text": title}, "blocks": [], **extra}
-
-
-@pytest.fixture
-def double() -> Iterator[SlackDouble]:
-    with SlackDouble() as running:
-        yield running
-
-
-@pytest.fixture
-def client(double: SlackDouble) -> WebClient:
-    return WebClient(token=double.bot_token, base_url=double.api_url)
 
 
 def _post_error(client: WebClient, double: SlackDouble, blocks: list) -> dict:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
 
 import pytest
 import slack_sdk.http_retry.builtin_handlers as retry_handlers
@@ -31,12 +30,6 @@ def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     monkeypatch.setattr(retry_handlers, "time", fake)
     monkeypatch.setattr(retry_base, "time", fake)
     return fake.waits
-
-
-@pytest.fixture
-def double() -> Iterator[SlackDouble]:
-    with SlackDouble() as running:
-        yield running
 
 
 def test_429_with_retry_after_is_retried_by_the_rate_limit_handler(double: SlackDouble, waits: list[float]):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 
 import pytest
 from slack_bolt import App
@@ -15,12 +14,6 @@ from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
 from bot.slack_double import SlackActor, SlackDouble, close_socket_mode_client
-
-
-@pytest.fixture
-def double() -> Iterator[SlackDouble]:
-    with SlackDouble() as running:
-        yield running
 
 
 def _app(double: SlackDouble) -> App:

@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.slack_double import SlackDouble
-
-
-@pytest.fixture
-def double() -> Iterator[SlackDouble]:
-    with SlackDouble() as running:
-        yield running
-
-
-@pytest.fixture
-def client(double: SlackDouble) -> WebClient:
-    return WebClient(token=double.bot_token, base_url=double.api_url)
 
 
 def _error(call) -> SlackApiError:

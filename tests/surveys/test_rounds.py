@@ -47,6 +47,12 @@ def _create(sessions, now, **kw):
                                      cadence="weekly", weekday="mon", send_time="09:00", now=now, **kw)
 
 
+def _open_now(sessions, messenger, now=MONDAY_UTC_0030):
+    survey_id = _create(sessions, now)
+    with sessions.begin() as s:
+        return survey_id, service.open_round_now(SurveyRepository(s), messenger, survey_id=survey_id, now=now)
+
+
 def _tick(sessions, now, messenger):
     with sessions.begin() as s:
         return service.open_due_rounds(SurveyRepository(s), messenger, now=now)
@@ -77,11 +83,9 @@ def test_a_rerun_tick_opens_and_sends_nothing_twice(db):
 
 def test_answers_can_change_until_close_and_a_repeat_changes_nothing(db):
     sessions, people = db
-    survey_id = _create(sessions, MONDAY_UTC_0030)
     m = FakeMessenger()
     now = MONDAY_UTC_0030
-    with sessions.begin() as s:
-        round_ = service.open_round_now(SurveyRepository(s), m, survey_id=survey_id, now=now)
+    _, round_ = _open_now(sessions, m)
     rep = people["UREP0"]
 
     def answer(value, at=now):
@@ -100,11 +104,9 @@ def test_answers_can_change_until_close_and_a_repeat_changes_nothing(db):
 
 def test_closing_sends_results_to_the_manager_and_destroys_the_link_to_people(db):
     sessions, people = db
-    survey_id = _create(sessions, MONDAY_UTC_0030)
     m = FakeMessenger()
     now = MONDAY_UTC_0030
-    with sessions.begin() as s:
-        round_ = service.open_round_now(SurveyRepository(s), m, survey_id=survey_id, now=now)
+    _, round_ = _open_now(sessions, m)
     for i, value in enumerate([10, 9, 8, 5, 10]):
         with sessions.begin() as s:
             service.record_answer(SurveyRepository(s), m, round_id=round_.id, person_id=people[f"UREP{i}"],
