@@ -60,6 +60,14 @@ def _parser() -> argparse.ArgumentParser:
         cmd = survey.add_parser(name, help=text)
         cmd.add_argument("id", type=int)
 
+    holidays = sub.add_parser("holidays", help="days without surveys or reminders").add_subparsers(
+        dest="holidays_command", required=True)
+    add = holidays.add_parser("add", help="add a holiday (for everyone, or for one team with --team)")
+    add.add_argument("day", help="date, YYYY-MM-DD")
+    add.add_argument("--name", default="Holiday", help="what the day is, e.g. Hari Raya Aidilfitri")
+    add.add_argument("--team", help="only for this team (default: everyone)")
+    holidays.add_parser("list", help="list the holidays")
+
     demo = sub.add_parser("demo", help="play a survey round against a built-in Slack double; no workspace needed")
     demo.add_argument("--out", default="demo-output", help="folder for the transcript (default demo-output)")
     return p

@@ -25,7 +25,7 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return serve(args, settings)
     services = bootstrap(settings)
     try:
-        handler = {"db": db, "import": import_, "jobs": jobs, "survey": survey}[args.command]
+        handler = {"db": db, "import": import_, "jobs": jobs, "survey": survey, "holidays": holidays}[args.command]
         return handler(args, services)
     except SurveyError as exc:
         print(f"salescoach: {exc}", file=sys.stderr)
@@ -99,6 +99,23 @@ def survey(args: argparse.Namespace, services: Services) -> int:
     if cmd in ("open", "close"):
         report = services.delivery.drain()
         print(f"sent {report.sent}, retrying {report.retried}, failed {report.failed}")
+    return 0
+
+
+def holidays(args: argparse.Namespace, services: Services) -> int:
+    from storage.calendar import HolidayError, add_holiday, list_holidays
+
+    with services.unit() as u:
+        if args.holidays_command == "add":
+            try:
+                add_holiday(u.session, day=args.day, name=args.name, team=args.team)
+            except HolidayError as exc:
+                print(f"salescoach: {exc}", file=sys.stderr)
+                return 1
+            print(f"{args.day}: {args.name} ({args.team or 'everyone'})")
+        else:
+            for day, name, team in list_holidays(u.session):
+                print(f"{day.isoformat()}  {name:<30} {team or 'everyone'}")
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -46,9 +47,13 @@ class Matches(dict[str, SlackProfile]):
 def profile_of(user: Mapping[str, Any]) -> SlackProfile:
     """A Slack `user` object (users.info, users.list, user_change, team_join) as a SlackProfile."""
     profile = user.get("profile") or {}
+    expiration = int(profile.get("status_expiration") or 0)
     return SlackProfile(slack_id=str(user["id"]), tz=user.get("tz"), locale=user.get("locale"),
                         deleted=bool(user.get("deleted")),
-                        real_name=str(user.get("real_name") or profile.get("real_name") or ""))
+                        real_name=str(user.get("real_name") or profile.get("real_name") or ""),
+                        status_text=profile.get("status_text") or None,
+                        status_emoji=profile.get("status_emoji") or None,
+                        status_until=datetime.fromtimestamp(expiration, UTC) if expiration else None)
 
 
 def match_people(client: WebClient, rows: Iterable[RosterRow], *, known_ids: Mapping[str, str] | None = None,

@@ -5,21 +5,31 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.bootstrap import Services
+from bot.settings import Settings
 from surveys import service
+from surveys.availability import AwayRule
+from surveys.reminders import ReminderPolicy
 
 log = logging.getLogger(__name__)
 
 
+def policy(settings: Settings) -> ReminderPolicy:
+    """Reminder offsets and the out-of-office rule, as the admin configured them."""
+    default = AwayRule()
+    away = AwayRule(emoji=settings.away_emoji or default.emoji, words=settings.away_words or default.words)
+    return ReminderPolicy(offsets=tuple(timedelta(hours=h) for h in settings.reminder_hours), away=away)
+
+
 def open_rounds(services: Services, now: datetime) -> str:
     with services.unit(now) as u:
-        opened = service.open_due_rounds(u.surveys, u.messenger, now=now)
+        opened = service.open_due_rounds(u.surveys, u.messenger, now=now, away=policy(services.settings).away)
         queued = len(u.messenger.enqueued)
     services.delivery.wake()
     return f"opened {len(opened)} round(s), queued {queued} survey message(s)"
@@ -32,6 +42,13 @@ def close_rounds(services: Services, now: datetime) -> str:
         queued = len(u.messenger.enqueued)
     services.delivery.wake()
     return f"closed {len(closed)} round(s), queued {queued} results message(s)"
+
+
+def remind(services: Services, now: datetime) -> str:
+    with services.unit(now) as u:
+        sent = service.send_due_reminders(u.surveys, u.messenger, now=now, policy=policy(services.settings))
+    services.delivery.wake()
+    return f"queued {sent} reminder(s)"
 
 
 def deliver(services: Services, now: datetime) -> str:
@@ -52,6 +69,8 @@ JOBS: dict[str, Job] = {job.name: job for job in (
         "open survey rounds that are due and send each person's survey at their local time"),
     Job("close_rounds", close_rounds, lambda: IntervalTrigger(minutes=1),
         "close rounds whose window has ended and send the results to managers"),
+    Job("remind", remind, lambda: IntervalTrigger(minutes=5),
+        "remind people who have not answered (at most twice, in their local working hours)"),
     Job("deliver", deliver, lambda: IntervalTrigger(seconds=30),
         "send what waits in the outbox (a backstop: the delivery worker sends at once)"),
 )}

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.i18n import Translator
-from bot.render.surveys import results_message, survey_message
+from bot.render.surveys import reminder_message, results_message, survey_message
 from storage.outbox import Outbox
 from surveys.ports import Member, RoundInfo
 from surveys.results import RoundSummary
@@ -60,3 +60,9 @@ class OutboxMessenger:
             return
         text, blocks = results_message(Translator.for_person(manager.locale, manager.tz), round, summary)
         self.post(f"results:{round.id}:{manager.person_id}", manager.slack_id, text, blocks)
+
+    def send_reminder(self, round: RoundInfo, member: Member, number: int) -> None:
+        if not member.slack_id:
+            return
+        text, blocks = reminder_message(Translator.for_person(member.locale, member.tz), round, number)
+        self.post(f"reminder:{round.id}:{member.person_id}:{number}", member.slack_id, text, blocks)

@@ -34,6 +34,9 @@ class Settings:
     slack_app_token: str | None = None
     anonymity_threshold: int = 5
     log_level: str = "INFO"
+    reminder_hours: tuple[int, ...] = (24, 72)
+    away_emoji: tuple[str, ...] = ()
+    away_words: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: str | Path = ".env") -> Settings:
@@ -52,6 +55,9 @@ class Settings:
             slack_app_token=_token(values, "SLACK_APP_TOKEN", "xapp-"),
             anonymity_threshold=_threshold(values.get("SALESCOACH_ANONYMITY_THRESHOLD")),
             log_level=_log_level(values.get("LOG_LEVEL")),
+            reminder_hours=_reminder_hours(values.get("SALESCOACH_REMINDER_HOURS")),
+            away_emoji=_words(values.get("SALESCOACH_AWAY_EMOJI")),
+            away_words=_words(values.get("SALESCOACH_AWAY_WORDS")),
         )
 
     def require_bot_token(self) -> str:
@@ -137,3 +143,20 @@ def _log_level(value: str | None) -> str:
 
 def _redact(token: str) -> str:
     return token[:5] + "…" if len(token) > 5 else "…"
+
+
+def _reminder_hours(value: str | None) -> tuple[int, ...]:
+    if value is None:
+        return (24, 72)
+    parts = [p.strip() for p in value.split(",") if p.strip()]
+    if len(parts) > 2 or not all(p.isdigit() and 1 <= int(p) <= 24 * 14 for p in parts):
+        raise SettingsError("SALESCOACH_REMINDER_HOURS",
+                            "at most two hour counts after the survey, from 1 to 336, e.g. 24,72 (empty: none)", value)
+    hours = tuple(int(p) for p in parts)
+    if list(hours) != sorted(set(hours)):
+        raise SettingsError("SALESCOACH_REMINDER_HOURS", "increasing hour counts, e.g. 24,72", value)
+    return hours
+
+
+def _words(value: str | None) -> tuple[str, ...]:
+    return tuple(w.strip().lower() for w in (value or "").split(",") if w.strip())

@@ -79,6 +79,10 @@ class Person(Base):
     tz: Mapped[str] = mapped_column(String(64), default="UTC")
     locale: Mapped[str] = mapped_column(String(16), default="en")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Slack status as last seen; the domain decides from it whether the person is out of office.
+    status_text: Mapped[str | None] = mapped_column(String(100))
+    status_emoji: Mapped[str | None] = mapped_column(String(100))
+    status_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Survey(Base):
@@ -123,6 +127,8 @@ class Recipient(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     invited: Mapped[bool] = mapped_column(Boolean, default=False)
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminders_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     responded: Mapped[bool] = mapped_column(Boolean, default=False)
     # The only link between a person and their answers; set to NULL when the round closes.
     respondent_token: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -140,6 +146,18 @@ class Answer(Base):
     question_id: Mapped[str] = mapped_column(String(64))
     value: Mapped[int | None] = mapped_column(Integer)
     comment: Mapped[str | None] = mapped_column(Text)
+
+
+class Holiday(Base):
+    """A day without surveys or reminders: for everyone, or for one team (a local public holiday)."""
+
+    __tablename__ = "holiday"
+    __table_args__ = (UniqueConstraint("day", "team_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    name: Mapped[str] = mapped_column(String(120))
 
 
 class OutboxMessage(Base):

@@ -75,6 +75,9 @@ class SlackProfile:
     locale: str | None = None
     deleted: bool = False
     real_name: str = ""
+    status_text: str | None = None
+    status_emoji: str | None = None
+    status_until: datetime | None = None
 
 
 @dataclass
@@ -311,6 +314,9 @@ def apply_slack_profile(session: Session, profile: SlackProfile, *, email: str |
         values["locale"] = slack_locale(profile.locale)
     if profile.deleted:
         values["active"] = False
+    values.update(status_text=(profile.status_text or None) and profile.status_text[:100],
+                  status_emoji=(profile.status_emoji or None) and profile.status_emoji[:100],
+                  status_until=profile.status_until)
     changed = _assign(person, values)
     session.flush()
     return "updated" if changed else "unchanged"

@@ -8,13 +8,13 @@ from datetime import date, datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import Answer, Person, Recipient, Round, Survey, Team
+from storage.models import Answer, Holiday, Person, Recipient, Round, Survey, Team
 from surveys.ports import Invitation, Member, Plan, RoundInfo
 
 
 def member_of(person: Person) -> Member:
     return Member(person.id, person.name, person.email, person.role, person.tz, person.locale, person.slack_id,
-                  person.team_id)
+                  person.team_id, person.status_text, person.status_emoji, person.status_until)
 
 
 class SurveyRepository:
@@ -119,9 +119,28 @@ class SurveyRepository:
         ).all()
         return [(self._info(r), member_of(p)) for r, p in rows]
 
-    def mark_invited(self, round_id: int, person_id: int) -> None:
-        self.session.execute(update(Recipient).where(Recipient.round_id == round_id,
-                                                     Recipient.person_id == person_id).values(invited=True))
+    def mark_invited(self, round_id: int, person_id: int, now: datetime) -> None:
+        self.session.execute(update(Recipient).where(Recipient.round_id == round_id, Recipient.person_id == person_id)
+                             .values(invited=True, invited_at=now))
+
+    def holidays_of(self, team_id: int) -> frozenset[date]:
+        return frozenset(self.session.scalars(select(Holiday.day).where(
+            (Holiday.team_id == team_id) | Holiday.team_id.is_(None))))
+
+    def reminder_candidates(self, now: datetime) -> list[tuple[RoundInfo, Member, datetime, int]]:
+        """Invited people who have not answered, in open rounds, with when they were invited and reminded."""
+        rows = self.session.execute(
+            select(Round, Person, Recipient.invited_at, Recipient.reminders_sent)
+            .join(Recipient, Recipient.round_id == Round.id).join(Person, Person.id == Recipient.person_id)
+            .where(Recipient.invited.is_(True), Recipient.responded.is_(False), Recipient.reminders_sent < 2,
+                   Recipient.invited_at.is_not(None), Round.closed_at.is_(None), Round.closes_at > now,
+                   Person.active.is_(True))
+            .order_by(Recipient.id)).all()
+        return [(self._info(r), member_of(p), at, sent) for r, p, at, sent in rows if at is not None]
+
+    def mark_reminded(self, round_id: int, person_id: int, count: int) -> None:
+        self.session.execute(update(Recipient).where(Recipient.round_id == round_id, Recipient.person_id == person_id)
+                             .values(reminders_sent=count))
 
     def was_invited(self, round_id: int, person_id: int) -> bool:
         return self.session.scalar(select(Recipient.invited).where(

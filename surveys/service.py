@@ -7,9 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from surveys.availability import DEFAULT_AWAY, DEFAULT_WORKING_TIME, AwayRule, WorkingTime
 from surveys.cadence import CADENCES, WEEKDAYS, local_due, parse_send_time, recent_cycle_dates
 from surveys.ports import Invitation, Messenger, RoundInfo, SurveyStore
 from surveys.questions import MAX_QUESTIONS_PER_ROUND, question
+from surveys.reminders import DEFAULT_POLICY, ReminderPolicy
 from surveys.results import DEFAULT_THRESHOLD, summarize_round
 
 
@@ -62,8 +64,12 @@ def create_survey(store: SurveyStore, *, team: str, question_ids: Sequence[str],
     )
 
 
-def open_due_rounds(store: SurveyStore, messenger: Messenger, *, now: datetime) -> list[RoundInfo]:
-    """Open every round whose first local send time has come, then invite everyone whose time has come."""
+def open_due_rounds(store: SurveyStore, messenger: Messenger, *, now: datetime,
+                    working: WorkingTime = DEFAULT_WORKING_TIME, away: AwayRule = DEFAULT_AWAY) -> list[RoundInfo]:
+    """Open every round whose first local send time has come, then invite everyone whose time has come.
+
+    A send date on a weekend or a configured holiday moves to the next working day.
+    """
     opened = []
     for plan in store.plans():
         if store.open_round_of(plan.id) is not None:
@@ -72,8 +78,10 @@ def open_due_rounds(store: SurveyStore, messenger: Messenger, *, now: datetime) 
         if not members:
             continue
         at = parse_send_time(plan.send_time)
+        holidays = store.holidays_of(plan.team_id)
         for day in recent_cycle_dates(plan.cadence, plan.weekday, plan.anchor, (now + timedelta(days=1)).date()):
-            dues = {m.person_id: local_due(day, at, m.tz) for m in members}
+            send_day = working.on_or_after(day, holidays)
+            dues = {m.person_id: local_due(send_day, at, m.tz) for m in members}
             first, last = min(dues.values()), max(dues.values())
             closes_at = last + timedelta(hours=plan.window_hours)
             if first > now:
@@ -81,7 +89,7 @@ def open_due_rounds(store: SurveyStore, messenger: Messenger, *, now: datetime) 
             if now < closes_at and not store.has_round(plan.id, day):
                 opened.append(_open(store, plan.id, day, plan.questions, now, closes_at, dues))
             break
-    send_due_invitations(store, messenger, now=now)
+    send_due_invitations(store, messenger, now=now, away=away)
     return opened
 
 
@@ -111,11 +119,33 @@ def _open(store: SurveyStore, survey_id: int, day: object, questions: Sequence[s
                               questions=questions, opened_at=now, closes_at=closes_at, invitations=invitations)
 
 
-def send_due_invitations(store: SurveyStore, messenger: Messenger, *, now: datetime) -> int:
+def send_due_invitations(store: SurveyStore, messenger: Messenger, *, now: datetime,
+                         away: AwayRule = DEFAULT_AWAY) -> int:
+    """Invite everyone whose local send time has come; people who are out get it when they are back."""
     count = 0
     for round_, member in store.due_invitations(now):
+        if away.is_away(text=member.status_text, emoji=member.status_emoji, until=member.status_until, now=now):
+            continue
         messenger.send_survey(round_, member)
-        store.mark_invited(round_.id, member.person_id)
+        store.mark_invited(round_.id, member.person_id, now)
+        count += 1
+    return count
+
+
+def send_due_reminders(store: SurveyStore, messenger: Messenger, *, now: datetime,
+                       policy: ReminderPolicy = DEFAULT_POLICY) -> int:
+    """Remind people who have not answered, by the policy; each reminder is sent once."""
+    count = 0
+    holidays: dict[int, frozenset] = {}
+    for round_, member, invited_at, sent in store.reminder_candidates(now):
+        if member.team_id not in holidays:
+            holidays[member.team_id] = store.holidays_of(member.team_id)
+        number = policy.next_reminder(member=member, invited_at=invited_at, sent=sent, responded=False,
+                                      closes_at=round_.closes_at, now=now, holidays=holidays[member.team_id])
+        if number is None:
+            continue
+        messenger.send_reminder(round_, member, number)
+        store.mark_reminded(round_.id, member.person_id, number)
         count += 1
     return count
 

@@ -64,6 +64,17 @@ def survey_message(t: Translator, round_: RoundInfo, answers: dict[str, int | No
     return title, blocks
 
 
+def reminder_message(t: Translator, round_: RoundInfo, number: int) -> tuple[str, Blocks]:
+    """A gentle nudge; the survey itself stays in the first DM, where the buttons are."""
+    if number == 1:
+        text = t.gettext("A reminder: the pulse survey for {team} is waiting for you above. It takes about a "
+                         "minute, and it closes {closes}.", team=round_.team_name, closes=t.when(round_.closes_at))
+    else:
+        text = t.gettext("Last reminder: the pulse survey for {team} closes {closes}. Your voice counts, and it "
+                         "stays anonymous.", team=round_.team_name, closes=t.when(round_.closes_at))
+    return text, [{"type": "section", "text": _text(text)}]
+
+
 def comment_view(t: Translator, round_id: int) -> dict[str, Any]:
     return {
         "type": "modal",

@@ -33,6 +33,7 @@ def test_a_comment_is_stored_without_a_name_and_reaches_the_manager_when_enough_
     _open_round(bot)
     for i in range(5):
         bot.actor.click(None, f"UREP{i}", bot.slack.messages(f"UREP{i}")[0], "survey_answer:manager:4")
+    assert eventually(lambda: _stored_answers(bot) == 5)  # listeners finish after their ack
     _comment(bot, "UREP2", "More help with <big> deals & pricing")
     assert eventually(lambda: _stored_comments(bot) == 1)
     bot.clock.advance(days=4)
@@ -53,6 +54,11 @@ def test_comments_are_withheld_when_fewer_than_five_answered(running_bot):
     bot.job("close_rounds")
     bot.deliver()
     assert "only one saying" not in str(bot.slack.messages("UMGR")[0]["blocks"])
+
+
+def _stored_answers(bot):
+    with bot.services.sessions.begin() as s:
+        return len(s.scalars(select(Answer.value).where(Answer.value.is_not(None))).all())
 
 
 def _stored_comments(bot):

@@ -1,0 +1,63 @@
+"""When a person may be asked: working days, holidays admins configure, and out-of-office Slack statuses."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+DEFAULT_AWAY_EMOJI = (":palm_tree:", ":airplane:", ":beach_with_umbrella:", ":desert_island:",
+                      ":face_with_thermometer:", ":sick:", ":baby_bottle:")
+DEFAULT_AWAY_WORDS = ("out of office", "ooo", "vacation", "vacationing", "holiday", "on leave", "leave", "sick",
+                      "cuti", "休假", "请假", "atostogos", "mrkhsi", "مرخصی")
+
+
+@dataclass(frozen=True)
+class AwayRule:
+    """Which Slack statuses mean "out": any of these emoji, or any of these words in the status text."""
+
+    emoji: tuple[str, ...] = DEFAULT_AWAY_EMOJI
+    words: tuple[str, ...] = DEFAULT_AWAY_WORDS
+
+    def is_away(self, *, text: str | None, emoji: str | None, until: datetime | None, now: datetime) -> bool:
+        if until is not None and until <= now:
+            return False  # the status has expired
+        if emoji and emoji in self.emoji:
+            return True
+        lowered = f" {(text or '').lower()} "
+        return any(_has_word(lowered, word) for word in self.words)
+
+
+def _has_word(text: str, word: str) -> bool:
+    if word.isascii():
+        return any(f"{left}{word}{right}" in text for left in " (-" for right in " )-!.,:")
+    return word in text  # scripts without spaces between words
+
+
+@dataclass(frozen=True)
+class WorkingTime:
+    """Local working hours on working days (Monday to Friday unless said otherwise), minus holidays."""
+
+    start: time = time(9, 0)
+    end: time = time(18, 0)
+    weekdays: frozenset[int] = frozenset(range(5))
+
+    def is_working_day(self, day: date, holidays: Collection[date]) -> bool:
+        return day.weekday() in self.weekdays and day not in holidays
+
+    def on_or_after(self, day: date, holidays: Collection[date]) -> date:
+        """The first working day from `day` on (a survey due on a holiday goes out the next working day)."""
+        for _ in range(366):
+            if self.is_working_day(day, holidays):
+                return day
+            day += timedelta(days=1)
+        raise ValueError("no working day within a year")
+
+    def is_working_moment(self, now: datetime, tz: str, holidays: Collection[date]) -> bool:
+        local = now.astimezone(ZoneInfo(tz))
+        return self.is_working_day(local.date(), holidays) and self.start <= local.time() < self.end
+
+
+DEFAULT_WORKING_TIME = WorkingTime()
+DEFAULT_AWAY = AwayRule()

@@ -1,0 +1,78 @@
+"""Reminders, holidays and out-of-office through the real bot and the Slack double, with an injected clock."""
+
+from datetime import UTC, datetime, timedelta
+
+from conftest import eventually
+
+from bot.cli import main
+from surveys import service
+
+MONDAY = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
+
+
+def _weekly(bot):
+    with bot.services.unit(MONDAY - timedelta(days=3)) as u:
+        service.create_survey(u.surveys, team="Hunters", question_ids=["manager"], cadence="weekly",
+                              weekday="mon", send_time="09:00", now=u.now)
+
+
+def _run(bot, hours):
+    """Tick the scheduler's jobs every half hour from Monday 00:00 UTC for `hours` hours."""
+    for step in range(int(hours * 2) + 1):
+        bot.clock.now = MONDAY + timedelta(minutes=30 * step)
+        for job in ("open_rounds", "remind", "close_rounds", "deliver"):
+            bot.job(job)
+
+
+def _texts(bot, user):
+    return [m["text"] for m in bot.slack.messages(user)]
+
+
+def test_reminders_reach_only_people_who_have_not_answered_and_at_most_twice(running_bot):
+    bot = running_bot
+    _weekly(bot)
+    _run(bot, 18)  # everyone has the survey
+    bot.actor.click(None, "UREP0", bot.slack.messages("UREP0")[0], "survey_answer:manager:4")
+    assert eventually(lambda: len(bot.slack.calls_to("chat.update")) == 1)
+    _run(bot, 24 * 4)  # the rest of the round, which closes 72 h after the last send
+    assert [t for t in _texts(bot, "UREP0") if "reminder" in t.lower()] == []
+    for i in range(1, 6):
+        reminders = [t for t in _texts(bot, f"UREP{i}") if "reminder" in t.lower()]
+        assert len(reminders) == 2, (i, reminders)
+        assert reminders[0].startswith("A reminder") and reminders[1].startswith("Last reminder")
+
+
+def test_a_rep_who_is_out_of_office_gets_the_survey_when_back(running_bot, slack):
+    bot = running_bot
+    _weekly(bot)
+    slack.set_user("UREP1", status_text="On holiday", status_emoji=":palm_tree:")
+    assert bot.actor.user_change(None, "UREP1").status == 200
+    _run(bot, 18)
+    assert bot.slack.messages("UREP1") == []
+    assert bot.slack.messages("UREP0")
+    slack.set_user("UREP1", status_text="", status_emoji="")
+    bot.actor.user_change(None, "UREP1")
+    assert eventually(lambda: _status_cleared(bot, "UREP1"))
+    bot.clock.now = MONDAY + timedelta(hours=20)
+    bot.job("open_rounds")
+    bot.deliver()
+    assert len(bot.slack.messages("UREP1")) == 1
+
+
+def _status_cleared(bot, slack_id):
+    with bot.services.unit() as u:
+        member = u.people.by_slack_id(slack_id)
+        return member is not None and member.status_emoji is None
+
+
+def test_a_survey_due_on_a_holiday_goes_out_the_next_working_day(running_bot, monkeypatch, capsys):
+    bot = running_bot
+    _weekly(bot)
+    monkeypatch.setenv("DATABASE_URL", bot.services.settings.database_url)
+    assert main(["holidays", "add", "2026-11-30", "--name", "Company day off"]) == 0
+    assert main(["holidays", "add", "30/11/2026"]) == 1
+    assert "expected YYYY-MM-DD" in capsys.readouterr().err
+    _run(bot, 19)  # Monday 19:00 UTC: Monday is over everywhere but Tuesday 09:00 has come nowhere
+    assert all(not bot.slack.messages(f"UREP{i}") for i in range(6))
+    _run(bot, 42)  # Tuesday 18:00 UTC: Tuesday 09:00 has come everywhere
+    assert all(bot.slack.messages(f"UREP{i}")[0]["text"] == "Pulse survey for Hunters" for i in range(6))
