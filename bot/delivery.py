@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 import threading
 from collections.abc import Callable
@@ -125,6 +126,8 @@ class Delivery:
             if target is None:
                 raise _Later(timedelta(seconds=2), "waiting for the original message")
             payload["channel"], payload["ts"] = target
+        if row.method == "files.uploadV2":
+            return self._upload(payload)
         if row.method == "chat.postMessage":
             payload["metadata"] = {"event_type": OUTBOX_EVENT, "event_payload": {"key": row.key}}
             if row.attempts > 1:
@@ -134,6 +137,13 @@ class Delivery:
         response = self.client.api_call(row.method, json=payload)
         channel = response.get("channel") or payload.get("channel")
         return channel, response.get("ts")
+
+    def _upload(self, payload: dict[str, Any]) -> tuple[str | None, str | None]:
+        """A file (a chart) into a person's DM, with slack_sdk's files_upload_v2."""
+        channel = self.client.conversations_open(users=payload["user"])["channel"]["id"]
+        self.client.files_upload_v2(channel=channel, content=base64.b64decode(payload["content_base64"]),
+                                    filename=payload["filename"], title=payload["title"])
+        return channel, None
 
     def _already_posted(self, row: Claimed, channel: str) -> tuple[str, str] | None:
         """After a crash or a dropped answer, look for the post by its outbox key before posting again."""

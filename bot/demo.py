@@ -189,6 +189,11 @@ class _Demo:
         self.note("the round's window has ended: " + run_job(self.services, "close_rounds"))
         self.services.delivery.drain()
         self.note(f"{PEOPLE[0].name} gets the results DM")
+        for file in self.slack.files.values():
+            if file.get("content", b"").startswith(b"\x89PNG"):
+                path = self.out_dir / str(file["name"])
+                path.write_bytes(file["content"])
+                self.note(f"{PEOPLE[0].name} gets the trend chart ({file['name']}, saved as {path})")
 
     def write_transcript(self) -> None:
         lines = ["# salescoach demo transcript", "", "## Timeline", "", *[f"- {line}" for line in self.log], ""]
@@ -197,6 +202,7 @@ class _Demo:
             lines.append(f"### {p.name} — {p.role}, {p.tz}, Slack locale {p.locale}")
             for message in self.slack.messages(p.slack_id):
                 lines.append("")
+                lines.extend(f"    [file: {f.get('title') or f.get('name')}]" for f in message.get("files") or [])
                 lines.extend("    " + text for text in blocks_to_text(message.get("blocks") or []) or [message["text"]])
                 edits = len(message.get("edit_history") or [])
                 if edits:

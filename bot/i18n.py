@@ -5,7 +5,7 @@ from __future__ import annotations
 import gettext
 import io
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -90,6 +90,9 @@ class Translator:
 
     def signed(self, value: int) -> str:
         return ("+" if value > 0 else "") + self.number(value)
+
+    def date(self, day: date) -> str:
+        return format_skeleton("yMMMd", day, locale=self.babel_locale)
 
     def when(self, moment: datetime) -> str:
         """Weekday, date and time of day in the reader's time zone and locale, e.g. "Fri, Dec 4 1:00 AM"."""

@@ -24,4 +24,4 @@ VIEW_SURVEY_COMMENT = "survey_comment_view"
 
 COMMANDS = (CMD_PULSE,)
 EVENTS = (EVENT_APP_HOME_OPENED, EVENT_USER_CHANGE, EVENT_TEAM_JOIN)
-BOT_SCOPES = ("chat:write", "commands", "im:history", "im:write", "users:read", "users:read.email")
+BOT_SCOPES = ("chat:write", "commands", "files:write", "im:history", "im:write", "users:read", "users:read.email")

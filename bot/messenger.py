@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime
 from typing import Any
 
+from bot.charts import ChartPoint, trend_chart
 from bot.i18n import Translator
 from bot.render.surveys import reminder_message, results_message, survey_message
 from storage.outbox import Outbox
 from surveys.ports import Member, RoundInfo
 from surveys.results import RoundSummary
+from surveys.trends import RoundPoint, Trend
 
 
 def survey_key(round_id: int, person_id: int) -> str:
@@ -55,11 +59,23 @@ class OutboxMessenger:
             "closed" if closed else f"edit:{self.now.isoformat()}:{state}")
         self._enqueue(key, "chat.update", {"text": text, "blocks": blocks}, survey_key(round.id, member.person_id))
 
-    def send_results(self, round: RoundInfo, manager: Member, summary: RoundSummary) -> None:
+    def send_results(self, round: RoundInfo, manager: Member, summary: RoundSummary,
+                     history: Sequence[tuple[date, RoundSummary]] = ()) -> None:
+        """The results DM, then the trend chart as a PNG in the same DM."""
         if not manager.slack_id:
             return
-        text, blocks = results_message(Translator.for_person(manager.locale, manager.tz), round, summary)
-        self.post(f"results:{round.id}:{manager.person_id}", manager.slack_id, text, blocks)
+        t = Translator.for_person(manager.locale, manager.tz)
+        trend = Trend.of(RoundPoint.of_round(day, s) for day, s in history or [(round.cycle_date, summary)])
+        text, blocks = results_message(t, round, summary, trend)
+        key = f"results:{round.id}:{manager.person_id}"
+        self.post(key, manager.slack_id, text, blocks)
+        if any(not s.withheld for _, s in history):
+            points = [ChartPoint.of_round(t.date(day), s) for day, s in history]
+            title = t.gettext("Pulse trend for {team}", team=round.team_name)
+            png = trend_chart(t, points, title=title, threshold=summary.threshold)
+            self._enqueue(key + ":chart", "files.uploadV2", {
+                "user": manager.slack_id, "filename": f"pulse-{round.cycle_date.isoformat()}.png", "title": title,
+                "content_base64": base64.b64encode(png).decode()})
 
     def send_reminder(self, round: RoundInfo, member: Member, number: int) -> None:
         if not member.slack_id:

@@ -183,6 +183,15 @@ class SurveyRepository:
         return int(self.session.scalar(select(func.count()).select_from(Recipient)
                                        .where(Recipient.round_id == round_id)) or 0)
 
+    def closed_rounds(self, survey_id: int, limit: int) -> list[RoundInfo]:
+        """The latest closed rounds of a survey, oldest first."""
+        rows = self.session.scalars(select(Round).where(Round.survey_id == survey_id, Round.closed_at.is_not(None))
+                                    .order_by(Round.cycle_date.desc(), Round.id.desc()).limit(limit))
+        return [self._info(r) for r in reversed(list(rows))]
+
+    def set_active(self, survey_id: int, active: bool) -> None:
+        self.session.execute(update(Survey).where(Survey.id == survey_id).values(active=active))
+
     def _info(self, row: Round) -> RoundInfo:
         team = self._team_names.get(row.survey_id)
         if team is None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from surveys.availability import DEFAULT_AWAY, DEFAULT_WORKING_TIME, AwayRule, WorkingTime
 from surveys.cadence import CADENCES, WEEKDAYS, local_due, parse_send_time, recent_cycle_dates
-from surveys.ports import Invitation, Messenger, RoundInfo, SurveyStore
+from surveys.ports import Invitation, Messenger, Plan, RoundInfo, SurveyStore
 from surveys.questions import MAX_QUESTIONS_PER_ROUND, question
 from surveys.reminders import DEFAULT_POLICY, ReminderPolicy
-from surveys.results import DEFAULT_THRESHOLD, summarize_round
+from surveys.results import DEFAULT_THRESHOLD, RoundSummary, summarize_round
 
 
 class SurveyError(Exception):
@@ -206,10 +206,30 @@ def _close(store: SurveyStore, messenger: Messenger, round_: RoundInfo, now: dat
            threshold: int) -> RoundInfo:
     """Close, destroy the person-to-answer link, then send the managers only what may be shown."""
     store.close_round(round_.id, now)
-    summary = summarize_round(question_ids=round_.questions, answers=store.round_answers(round_.id),
-                              invited=store.invited_count(round_.id), threshold=threshold)
+    history = round_history(store, survey_id=round_.survey_id, threshold=threshold)
+    summary = history[-1][1]
     plan = store.plan(round_.survey_id)
     if plan is not None:
         for manager in store.managers_of(plan.team_id):
-            messenger.send_results(round_, manager, summary)
+            messenger.send_results(round_, manager, summary, history)
     return round_
+
+
+def summarize(store: SurveyStore, round_: RoundInfo, threshold: int) -> RoundSummary:
+    return summarize_round(question_ids=round_.questions, answers=store.round_answers(round_.id),
+                           invited=store.invited_count(round_.id), threshold=threshold)
+
+
+def round_history(store: SurveyStore, *, survey_id: int, threshold: int = DEFAULT_THRESHOLD,
+                  limit: int = 8) -> list[tuple[date, RoundSummary]]:
+    """The latest closed rounds of a survey, oldest first, each summarised under the anonymity rules."""
+    return [(r.cycle_date, summarize(store, r, threshold)) for r in store.closed_rounds(survey_id, limit)]
+
+
+def set_active(store: SurveyStore, *, survey_id: int, active: bool) -> Plan:
+    """Pause or resume a survey: a paused survey opens no rounds; an open round runs to its close."""
+    plan = store.plan(survey_id)
+    if plan is None:
+        raise SurveyError(f"survey {survey_id} does not exist; see /pulse list")
+    store.set_active(survey_id, active)
+    return plan

@@ -9,6 +9,7 @@ from bot.i18n import Translator, escape
 from surveys.ports import RoundInfo
 from surveys.questions import question
 from surveys.results import RoundSummary
+from surveys.trends import Trend, low_response
 
 Blocks = list[dict[str, Any]]
 
@@ -92,11 +93,19 @@ def comment_view(t: Translator, round_id: int) -> dict[str, Any]:
     }
 
 
-def results_message(t: Translator, round_: RoundInfo, summary: RoundSummary) -> tuple[str, Blocks]:
+def results_message(t: Translator, round_: RoundInfo, summary: RoundSummary,
+                    trend: Trend | None = None) -> tuple[str, Blocks]:
     """The manager's results DM, built only from what the anonymity rules let through."""
     title = t.gettext("Pulse results for {team}", team=round_.team_name)
     rate = t.gettext("{answered} of {invited} people answered ({rate}).", answered=t.number(summary.respondents),
                      invited=t.number(summary.invited), rate=t.percent(summary.response_rate))
+    change = trend.response_rate_change() if trend else None
+    if change is not None:
+        rate += " " + t.gettext("{arrow} {points} points since the last round.", arrow=_arrow(change),
+                                points=t.signed(round(change * 100)))
+    if low_response(summary.response_rate):
+        rate += "\n" + t.gettext(":warning: Fewer than 60% answered: read these results with care, and ask the "
+                                 "team what would make answering easier.")
     blocks: Blocks = [{"type": "header", "text": _text(title[:150], "plain_text")},
                       {"type": "section", "text": _text(rate)}]
     if summary.withheld:
@@ -113,6 +122,10 @@ def results_message(t: Translator, round_: RoundInfo, summary: RoundSummary) -> 
             e = result.enps
             line = t.gettext("eNPS {score} (promoters {p} · passives {s} · detractors {d})", score=t.signed(e.score),
                              p=t.number(e.promoters), s=t.number(e.passives), d=t.number(e.detractors))
+            enps_change = trend.enps_change() if trend else None
+            if enps_change is not None:
+                line += " " + t.gettext("{arrow} {change} since the last round", arrow=_arrow(enps_change),
+                                        change=t.signed(enps_change))
         elif result.average is not None:
             line = t.gettext("Average {average} of 5 ({n} answers)", average=t.number(result.average, 1),
                              n=t.number(result.answers))
@@ -123,6 +136,10 @@ def results_message(t: Translator, round_: RoundInfo, summary: RoundSummary) -> 
         quoted = "\n".join("> " + escape(c).replace("\n", "\n> ") for c in summary.comments)
         blocks.append({"type": "section", "text": _text((t.gettext("Comments") + "\n" + quoted)[:3000])})
     return title, blocks
+
+
+def _arrow(change: float) -> str:
+    return "▲" if change > 0 else "▼" if change < 0 else "▶"
 
 
 def _button(text: str, action_id: str, value: str, *, primary: bool = False) -> dict[str, Any]:

@@ -99,7 +99,9 @@ def test_the_manager_gets_results_when_five_answer_and_nothing_when_fewer(runnin
     bot.clock.now = MONDAY + timedelta(days=4)
     assert bot.job("close_rounds").startswith("closed 1 round(s)")
     bot.deliver()
-    (results,) = bot.slack.messages("UMGR")
+    results, chart = bot.slack.messages("UMGR")
+    assert [f["title"] for f in chart["files"]] == ["Pulse trend for Hunters"]
+    assert bot.slack.files[chart["files"][0]["id"]]["content"].startswith(b"\x89PNG")
     text = str(results["blocks"])
     assert "5 of 6 people answered (83%)" in text
     assert "eNPS +40 (promoters 3 · passives 1 · detractors 1)" in text

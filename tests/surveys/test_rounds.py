@@ -23,8 +23,12 @@ class FakeMessenger:
     def refresh_survey(self, round, member, answers, *, closed=False):
         self.refreshed.append((member.slack_id, dict(answers), closed))
 
-    def send_results(self, round, manager, summary):
+    def send_results(self, round, manager, summary, history=()):
         self.results.append((manager.slack_id, summary))
+        self.history = list(history)
+
+    def send_reminder(self, round, member, number):
+        self.sent.append((round.id, f"reminder {number} to {member.slack_id}"))
 
 
 @pytest.fixture
