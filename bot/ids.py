@@ -7,6 +7,7 @@ import re
 
 # Slash commands
 CMD_PULSE = "/pulse"
+CMD_ENPS = "/enps"
 
 # Events API
 EVENT_APP_HOME_OPENED = "app_home_opened"
@@ -22,6 +23,6 @@ ACTION_SURVEY_COMMENT = "survey_comment"
 VIEW_PULSE_CREATE = "pulse_create"
 VIEW_SURVEY_COMMENT = "survey_comment_view"
 
-COMMANDS = (CMD_PULSE,)
+COMMANDS = (CMD_PULSE, CMD_ENPS)
 EVENTS = (EVENT_APP_HOME_OPENED, EVENT_USER_CHANGE, EVENT_TEAM_JOIN)
 BOT_SCOPES = ("chat:write", "commands", "files:write", "im:history", "im:write", "users:read", "users:read.email")

@@ -66,7 +66,7 @@ class OutboxMessenger:
             return
         t = Translator.for_person(manager.locale, manager.tz)
         trend = Trend.of(RoundPoint.of_round(day, s) for day, s in history or [(round.cycle_date, summary)])
-        text, blocks = results_message(t, round, summary, trend)
+        text, blocks = results_message(t, round.team_name, summary, trend)
         key = f"results:{round.id}:{manager.person_id}"
         self.post(key, manager.slack_id, text, blocks)
         if any(not s.withheld for _, s in history):

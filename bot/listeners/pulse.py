@@ -1,4 +1,4 @@
-"""/pulse: managers and admins create a pulse survey for a team from a modal."""
+"""/pulse and /enps: managers and admins create, list, pause, resume and close surveys and see results."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot import ids, usecases
+from bot import ids, pulse_admin, usecases
 from bot.bootstrap import Services
 from bot.i18n import Translator, escape
+from bot.pulse_admin import NotAllowed
 from bot.render.pulse import create_view, created_text, parse_create
+from bot.render.pulse_admin import enps_trends, help_text, latest_results, survey_list
+from surveys.service import SurveyError
 
 
 class PulseListeners:
@@ -20,9 +23,57 @@ class PulseListeners:
 
     def register(self, app: App) -> None:
         app.command(ids.CMD_PULSE)(self.on_pulse)
+        app.command(ids.CMD_ENPS)(self.on_enps)
         app.view(ids.VIEW_PULSE_CREATE)(self.on_create_submitted)
 
     def on_pulse(self, ack: Ack, body: dict[str, Any]) -> None:
+        """`/pulse` opens the modal; `/pulse list|pause|resume|close|results|help` answer the asker only."""
+        verb, _, rest = (body.get("text") or "").strip().partition(" ")
+        if verb.lower() in ("", "new", "create"):
+            self._open_create(ack, body)
+            return
+        t = self._translator(body["user_id"])
+        try:
+            text, blocks = self._admin(t, verb.lower(), rest.strip(), body["user_id"])
+        except (NotAllowed, SurveyError) as refusal:
+            text, blocks = t.gettext(str(refusal)), None
+        ack(text=text, blocks=blocks)
+
+    def on_enps(self, ack: Ack, body: dict[str, Any]) -> None:
+        """`/enps [team]`: the eNPS trend, round by round, for the teams you may see."""
+        t = self._translator(body["user_id"])
+        try:
+            text, blocks = enps_trends(t, pulse_admin.histories(
+                self.services, slack_user=body["user_id"], team=(body.get("text") or "").strip() or None))
+        except NotAllowed as refusal:
+            text, blocks = t.gettext(str(refusal)), None
+        ack(text=text, blocks=blocks)
+
+    def _admin(self, t: Translator, verb: str, rest: str, user: str) -> tuple[str, list[dict[str, Any]] | None]:
+        if verb == "list":
+            return survey_list(t, pulse_admin.list_surveys(self.services, slack_user=user))
+        if verb == "results":
+            histories = pulse_admin.histories(self.services, slack_user=user, team=rest or None)
+            return latest_results(t, histories[0])
+        if verb in ("pause", "resume", "close"):
+            if not rest.isdigit():
+                return t.gettext("Say which survey: /pulse {verb} ID (see /pulse list).", verb=verb), None
+            if verb == "close":
+                keys = pulse_admin.close_now(self.services, slack_user=user, survey_id=int(rest))
+                self.services.delivery.drain(keys=keys)
+                return t.gettext("Closed. The results are on their way to the team's managers."), None
+            plan = pulse_admin.set_active(self.services, slack_user=user, survey_id=int(rest),
+                                          active=verb == "resume")
+            return (t.gettext("Survey #{id} is paused.", id=plan.id) if verb == "pause"
+                    else t.gettext("Survey #{id} is running again.", id=plan.id)), None
+        return help_text(t), None
+
+    def _translator(self, slack_user: str) -> Translator:
+        with self.services.unit() as u:
+            member = u.people.by_slack_id(slack_user)
+        return Translator.for_person(member.locale if member else None, member.tz if member else None)
+
+    def _open_create(self, ack: Ack, body: dict[str, Any]) -> None:
         with self.services.unit() as u:
             member = u.people.by_slack_id(body["user_id"])
             t = Translator.for_person(member.locale if member else None, member.tz if member else None)

@@ -93,10 +93,10 @@ def comment_view(t: Translator, round_id: int) -> dict[str, Any]:
     }
 
 
-def results_message(t: Translator, round_: RoundInfo, summary: RoundSummary,
+def results_message(t: Translator, team: str, summary: RoundSummary,
                     trend: Trend | None = None) -> tuple[str, Blocks]:
     """The manager's results DM, built only from what the anonymity rules let through."""
-    title = t.gettext("Pulse results for {team}", team=round_.team_name)
+    title = t.gettext("Pulse results for {team}", team=team)
     rate = t.gettext("{answered} of {invited} people answered ({rate}).", answered=t.number(summary.respondents),
                      invited=t.number(summary.invited), rate=t.percent(summary.response_rate))
     change = trend.response_rate_change() if trend else None

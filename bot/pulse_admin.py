@@ -1,0 +1,88 @@
+"""Use cases behind `/pulse list|pause|resume|close|results` and `/enps`, with who-may-see-what checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot.bootstrap import Services, Unit
+from bot.i18n import N_
+from surveys import service
+from surveys.ports import Member, Plan
+from surveys.results import RoundSummary
+from surveys.service import SurveyError
+
+
+class NotAllowed(Exception):
+    """The person may not do or see this; the message says why, in plain words."""
+
+
+@dataclass
+class TeamHistory:
+    team: str
+    rounds: list[tuple[date, RoundSummary]] = field(default_factory=list)
+
+
+def _member(u: Unit, slack_user: str) -> Member:
+    member = u.people.by_slack_id(slack_user)
+    if member is None:
+        raise NotAllowed(N_("You are not in the roster yet. Ask your admin to add you."))
+    return member
+
+
+def _teams(u: Unit, member: Member) -> list[str]:
+    teams = u.people.teams_managed_by(member)
+    if not teams:
+        raise NotAllowed(N_("Survey results and controls are for managers and admins; your manager shares "
+                            "results with the team."))
+    return teams
+
+
+def list_surveys(services: Services, *, slack_user: str) -> list[Plan]:
+    with services.unit() as u:
+        allowed = {t.lower() for t in _teams(u, _member(u, slack_user))}
+        return [p for p in u.surveys.plans(active_only=False) if p.team_name.lower() in allowed]
+
+
+def set_active(services: Services, *, slack_user: str, survey_id: int, active: bool) -> Plan:
+    with services.unit() as u:
+        _check_survey(u, slack_user, survey_id)
+        return service.set_active(u.surveys, survey_id=survey_id, active=active)
+
+
+def close_now(services: Services, *, slack_user: str, survey_id: int) -> list[str]:
+    """Close the open round now; returns the outbox keys of the results to send."""
+    with services.unit() as u:
+        _check_survey(u, slack_user, survey_id)
+        service.close_round_now(u.surveys, u.messenger, survey_id=survey_id, now=u.now,
+                                threshold=services.settings.anonymity_threshold)
+        return u.messenger.enqueued
+
+
+def histories(services: Services, *, slack_user: str, team: str | None, limit: int = 8) -> list[TeamHistory]:
+    """Results over recent rounds for the teams this person may see (one team when named)."""
+    with services.unit() as u:
+        teams = _teams(u, _member(u, slack_user))
+        if team:
+            teams = [t for t in teams if t.lower() == team.strip().lower()]
+            if not teams:
+                raise NotAllowed(f"You can see results only for teams you manage; {team!r} is not one of them.")
+        out = []
+        for name in teams:
+            history = TeamHistory(name)
+            for plan in u.surveys.plans(active_only=False):
+                if plan.team_name == name:
+                    history.rounds += service.round_history(u.surveys, survey_id=plan.id, limit=limit,
+                                                            threshold=services.settings.anonymity_threshold)
+            history.rounds.sort(key=lambda pair: pair[0])
+            out.append(history)
+        return out
+
+
+def _check_survey(u: Unit, slack_user: str, survey_id: int) -> Plan:
+    plan = u.surveys.plan(survey_id)
+    if plan is None:
+        raise SurveyError(f"survey {survey_id} does not exist; see /pulse list")
+    if plan.team_name.lower() not in {t.lower() for t in _teams(u, _member(u, slack_user))}:
+        raise NotAllowed(N_("You can manage surveys only for teams you manage."))
+    return plan
