@@ -60,6 +60,16 @@ def _parser() -> argparse.ArgumentParser:
         cmd = survey.add_parser(name, help=text)
         cmd.add_argument("id", type=int)
 
+    export = sub.add_parser("export", help="write reports as .xlsx").add_subparsers(dest="export_kind", required=True)
+    survey_export = export.add_parser("survey", help="a team's survey results over recent rounds, as .xlsx",
+                                      description="Summary (response rate, eNPS and split per round), Questions "
+                                      "(averages per round) and a native chart. Figures under the anonymity "
+                                      "threshold are withheld, as in Slack.")
+    survey_export.add_argument("--team", required=True)
+    survey_export.add_argument("--out", required=True, help="the .xlsx file to write")
+    survey_export.add_argument("--rounds", type=int, default=12, help="how many recent rounds (default 12)")
+    survey_export.add_argument("--locale", default="en-US", help="language of the labels, e.g. ms-MY")
+
     holidays = sub.add_parser("holidays", help="days without surveys or reminders").add_subparsers(
         dest="holidays_command", required=True)
     add = holidays.add_parser("add", help="add a holiday (for everyone, or for one team with --team)")

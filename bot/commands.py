@@ -25,7 +25,8 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return serve(args, settings)
     services = bootstrap(settings)
     try:
-        handler = {"db": db, "import": import_, "jobs": jobs, "survey": survey, "holidays": holidays}[args.command]
+        handler = {"db": db, "import": import_, "jobs": jobs, "survey": survey, "holidays": holidays,
+                   "export": export}[args.command]
         return handler(args, services)
     except SurveyError as exc:
         print(f"salescoach: {exc}", file=sys.stderr)
@@ -99,6 +100,26 @@ def survey(args: argparse.Namespace, services: Services) -> int:
     if cmd in ("open", "close"):
         report = services.delivery.drain()
         print(f"sent {report.sent}, retrying {report.retried}, failed {report.failed}")
+    return 0
+
+
+def export(args: argparse.Namespace, services: Services) -> int:
+    from bot.exports.survey_xlsx import write_survey_workbook
+    from bot.i18n import Translator
+
+    with services.unit() as u:
+        team = next((p.team_name for p in u.surveys.plans(active_only=False)
+                     if p.team_name.lower() == args.team.strip().lower()), None)
+        if team is None:
+            print(f"salescoach: team {args.team!r} has no surveys; see `salescoach survey list`", file=sys.stderr)
+            return 1
+        rounds = [pair for p in u.surveys.plans(active_only=False) if p.team_name == team
+                  for pair in service.round_history(u.surveys, survey_id=p.id, limit=args.rounds,
+                                                    threshold=services.settings.anonymity_threshold)]
+    rounds.sort(key=lambda pair: pair[0])
+    write_survey_workbook(args.out, Translator.for_person(args.locale), team=team, rounds=rounds[-args.rounds:],
+                          threshold=services.settings.anonymity_threshold)
+    print(f"{args.out}: {len(rounds[-args.rounds:])} round(s) of {team}")
     return 0
 
 

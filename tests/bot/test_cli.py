@@ -82,3 +82,36 @@ def test_every_subcommand_has_help(argv, capsys):
         main(argv)
     assert done.value.code == 0
     assert "usage: salescoach" in capsys.readouterr().out
+
+
+def test_export_survey_writes_a_workbook_that_withholds_small_rounds(env, tmp_path, capsys):
+    from datetime import UTC, datetime
+
+    from openpyxl import load_workbook
+    from sqlalchemy import select
+
+    from bot.bootstrap import bootstrap
+    from bot.settings import Settings
+    from storage.models import Person
+    from surveys import service
+
+    services = bootstrap(Settings.from_env())
+    now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    with services.unit(now) as u:
+        survey_id = service.create_survey(u.surveys, team="Hunters", question_ids=["enps"], cadence="weekly",
+                                          weekday="mon", send_time="09:00", now=now)
+        for person in u.session.scalars(select(Person).where(Person.role == "rep")):
+            person.slack_id = f"U{person.id}"  # the CLI fixture's roster is not matched to Slack
+        round_ = service.open_round_now(u.surveys, u.messenger, survey_id=survey_id, now=now)
+        for pid in [m.person_id for m in u.surveys.recipients_for(u.surveys.plan(survey_id).team_id)][:3]:
+            service.record_answer(u.surveys, u.messenger, round_id=round_.id, person_id=pid, question_id="enps",
+                                  value=10, now=now)
+        service.close_round_now(u.surveys, u.messenger, survey_id=survey_id, now=now)
+    services.close()
+    out = tmp_path / "pulse.xlsx"
+    assert main(["export", "survey", "--team", "hunters", "--out", str(out)]) == 0
+    assert "1 round(s) of Hunters" in capsys.readouterr().out
+    sheet = load_workbook(out)["Summary"]
+    cells = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    assert any("withheld" in str(c) for c in cells)
+    assert main(["export", "survey", "--team", "Nobody", "--out", str(out)]) == 1
