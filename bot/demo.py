@@ -119,10 +119,17 @@ class _Demo:
         self.say(f"salescoach demo: the real bot on {self.url}, Slack double on {self.slack.api_url}\n")
         self.import_roster()
         self.create_survey_with_pulse()
-        self.send_on_monday()
-        self.answer()
-        self.close_round()
+        self.week(1, ANSWERS)
+        # Week 2: only three answer, so every figure is withheld and the chart shows a gap.
+        self.week(2, {k: ANSWERS[k] for k in list(ANSWERS)[:3]})
         self.write_transcript()
+
+    def week(self, number: int, answers: dict[str, tuple[int, int, int]]) -> None:
+        monday = self.monday + timedelta(days=7 * (number - 1))
+        self.say(f"\n== Week {number} ==")
+        self.send_on_monday(monday)
+        self.answer(monday, answers, replay=number == 1)
+        self.run_the_week(monday)
 
     def import_roster(self) -> None:
         roster = self.out_dir / "roster.csv"
@@ -143,57 +150,62 @@ class _Demo:
         confirmation = _wait(lambda: self.slack.messages(manager.slack_id))
         self.note(f"{manager.name} submits the modal -> {confirmation[-1]['text']}")
 
-    def send_on_monday(self) -> None:
-        self.say("")
+    def send_on_monday(self, monday: datetime) -> None:
         for half_hour in range(0, 38):  # the scheduler ticks every minute; half-hours are enough here
-            self.clock.now = self.monday + timedelta(minutes=30 * half_hour)
-            run_job(self.services, "open_rounds")
-            report = self.services.delivery.drain()
-            for p in PEOPLE[1:]:
-                if report.sent and self._has_survey(p) and not any(p.name in line for line in self.log[-20:]
-                                                                   if "gets the survey" in line):
-                    local = self.clock.now.astimezone(ZoneInfo(p.tz)).strftime("%a %H:%M")
-                    self.note(f"{p.name} ({p.tz}, {p.locale}) gets the survey DM at {local} local time")
+            self.clock.now = monday + timedelta(minutes=30 * half_hour)
+            self.tick("open_rounds")
 
-    def _has_survey(self, p: Person) -> bool:
-        return bool(self.slack.messages(p.slack_id))
+    def run_the_week(self, monday: datetime) -> None:
+        """Hourly ticks from Monday night to Friday: reminders in each person's working hours, then the close."""
+        for hour in range(20, 24 * 4 + 1):
+            self.clock.now = monday + timedelta(hours=hour)
+            self.tick("remind", "close_rounds")
 
-    def answer(self) -> None:
-        self.say("")
-        self.clock.now = self.monday + timedelta(hours=20)
-        for slack_id, values in ANSWERS.items():
+    def tick(self, *jobs: str) -> None:
+        """Run scheduler jobs as if the clock read now, deliver, and note what each person received."""
+        seen = {p.slack_id: len(self.slack.messages(p.slack_id)) for p in PEOPLE}
+        for job in jobs:
+            summary = run_job(self.services, job)
+            if job == "close_rounds" and not summary.startswith("closed 0"):
+                self.note("the round's window has ended: " + summary)
+        self.services.delivery.drain()
+        for p in PEOPLE:
+            for message in self.slack.messages(p.slack_id)[seen[p.slack_id]:]:
+                local = self.clock.now.astimezone(ZoneInfo(p.tz)).strftime("%a %H:%M")
+                what = _kind(message)
+                self.note(f"{p.name} ({p.tz}, {p.locale}) gets {what} at {local} local time")
+                for file in message.get("files") or []:
+                    stored = self.slack.files.get(file["id"], {})
+                    path = self.out_dir / str(stored.get("name", "chart.png"))
+                    path.write_bytes(stored.get("content", b""))
+                    self.note(f"the trend chart is saved as {path}")
+
+    def answer(self, monday: datetime, answers: dict[str, tuple[int, int, int]], *, replay: bool) -> None:
+        self.clock.now = monday + timedelta(hours=20)
+        for slack_id, values in answers.items():
             person = next(p for p in PEOPLE if p.slack_id == slack_id)
             for question, value in zip(QUESTIONS, values, strict=True):
                 self.click(person, f"survey_answer:{question}:{value}")
             self.note(f"{person.name} answers {', '.join(f'{q}={v}' for q, v in zip(QUESTIONS, values, strict=True))}")
-        ruta = PEOPLE[4]
-        self.click(ruta, "survey_answer:quota_confidence:3")
-        self.note(f"{ruta.name} changes an answer: quota_confidence=3 (the DM is edited in place)")
-        self.click(ruta, "survey_answer:quota_confidence:3", retry_num=1)
-        self.note(f"Slack retries {ruta.name}'s click (X-Slack-Retry-Num: 1) -> nothing is recorded twice")
-        self.note("Sara Karimi and Tom Walker do not answer")
+        if replay:
+            ruta = PEOPLE[4]
+            self.click(ruta, "survey_answer:quota_confidence:3")
+            self.note(f"{ruta.name} changes an answer: quota_confidence=3 (the DM is edited in place)")
+            self.click(ruta, "survey_answer:quota_confidence:3", retry_num=1)
+            self.note(f"Slack retries {ruta.name}'s click (X-Slack-Retry-Num: 1) -> nothing is recorded twice")
+        silent = [p.name for p in PEOPLE[1:] if p.slack_id not in answers]
+        self.note(f"{', '.join(silent)} do not answer")
 
     def click(self, person: Person, action_id: str, **options: Any) -> None:
         before = len(self.slack.calls_to("chat.update"))
-        message = self.slack.messages(person.slack_id)[0]
+        message = next(m for m in reversed(self.slack.messages(person.slack_id))
+                       if any(b.get("type") == "actions" for b in m.get("blocks") or []))
         started = time.perf_counter()
         reply = self.actor.click(None, person.slack_id, message, action_id, **options)
         self.click_ms.append((time.perf_counter() - started) * 1000)
         assert reply.status == 200, reply
         if "retry_num" not in options:
             _wait(lambda: len(self.slack.calls_to("chat.update")) > before)
-
-    def close_round(self) -> None:
-        self.say("")
-        self.clock.now = self.monday + timedelta(days=4)
-        self.note("the round's window has ended: " + run_job(self.services, "close_rounds"))
-        self.services.delivery.drain()
-        self.note(f"{PEOPLE[0].name} gets the results DM")
-        for file in self.slack.files.values():
-            if file.get("content", b"").startswith(b"\x89PNG"):
-                path = self.out_dir / str(file["name"])
-                path.write_bytes(file["content"])
-                self.note(f"{PEOPLE[0].name} gets the trend chart ({file['name']}, saved as {path})")
 
     def write_transcript(self) -> None:
         lines = ["# salescoach demo transcript", "", "## Timeline", "", *[f"- {line}" for line in self.log], ""]
@@ -221,6 +233,20 @@ class _Demo:
         (self.out_dir / "transcript.md").write_text(text, encoding="utf-8")
         self.say("\n" + "\n".join(lines[lines.index("## What each person saw in Slack"):]))
         self.say(f"Transcript written to {self.out_dir / 'transcript.md'}")
+
+
+def _kind(message: dict[str, Any]) -> str:
+    text = str(message.get("text", ""))
+    if message.get("files"):
+        return "the trend chart"
+    if text.startswith("Pulse results"):
+        return "the results DM: " + " ".join(
+            str(b.get("text", {}).get("text", "")).split("\n")[0] for b in message.get("blocks", [])[1:2])
+    if "reminder" in text.lower():
+        return "a reminder"
+    if text.startswith("Pulse survey for"):
+        return "the survey DM"
+    return f"a message: {text[:80]}"
 
 
 def _wait(predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
