@@ -18,10 +18,12 @@ EVENT_TEAM_JOIN = "team_join"
 ACTION_SURVEY_ANSWER = "survey_answer"
 ACTION_SURVEY_ANSWER_RE = re.compile(r"^survey_answer:")
 ACTION_SURVEY_COMMENT = "survey_comment"
+ACTION_SURVEY_OPEN = "survey_open"
 
 # View callbacks
 VIEW_PULSE_CREATE = "pulse_create"
 VIEW_SURVEY_COMMENT = "survey_comment_view"
+VIEW_SURVEY_ANSWERS = "survey_answers_view"
 
 COMMANDS = (CMD_PULSE, CMD_ENPS)
 EVENTS = (EVENT_APP_HOME_OPENED, EVENT_USER_CHANGE, EVENT_TEAM_JOIN)

@@ -18,6 +18,7 @@ class Result:
     member: Member | None = None
     round: RoundInfo | None = None
     detail: str = ""
+    answers: dict[str, int | None] = field(default_factory=dict)
 
 
 def answer(services: Services, *, slack_user: str, round_id: int, question_id: str, value: int,
@@ -28,6 +29,34 @@ def answer(services: Services, *, slack_user: str, round_id: int, question_id: s
             return Result("unknown_person")
         outcome = service.record_answer(u.surveys, u.messenger, round_id=round_id, person_id=member.person_id,
                                         question_id=question_id, value=value, now=u.now)
+        return Result(outcome.status, u.messenger.enqueued, member, outcome.round)
+
+
+def answers_form(services: Services, *, slack_user: str, round_id: int) -> Result:
+    """What the long-survey modal needs: the round and the person's own answers so far."""
+    with services.unit() as u:
+        member = u.people.by_slack_id(slack_user)
+        round_ = u.surveys.round(round_id)
+        if member is None or round_ is None:
+            return Result("unknown_person")
+        if not round_.is_open(u.now):
+            return Result("closed", member=member, round=round_)
+        return Result("open", member=member, round=round_, answers=service.current_answers(
+            u.surveys, round_id=round_id, person_id=member.person_id))
+
+
+def submit_answers(services: Services, *, slack_user: str, round_id: int, answers: dict[str, int],
+                   comment_text: str) -> Result:
+    """A whole modal at once: every answer, then the comment, in one transaction; the DM is edited once."""
+    with services.unit() as u:
+        member = u.people.by_slack_id(slack_user)
+        if member is None:
+            return Result("unknown_person")
+        outcome = service.record_answers(u.surveys, u.messenger, round_id=round_id, person_id=member.person_id,
+                                         answers=answers, now=u.now)
+        if outcome.status != "closed" and comment_text.strip():
+            service.record_comment(u.surveys, round_id=round_id, person_id=member.person_id, comment=comment_text,
+                                   now=u.now)
         return Result(outcome.status, u.messenger.enqueued, member, outcome.round)
 
 

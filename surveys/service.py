@@ -153,12 +153,22 @@ def send_due_reminders(store: SurveyStore, messenger: Messenger, *, now: datetim
 def record_answer(store: SurveyStore, messenger: Messenger, *, round_id: int, person_id: int, question_id: str,
                   value: int, now: datetime) -> AnswerOutcome:
     """Record or change one answer while the round is open; a repeat of the same answer changes nothing."""
+    return record_answers(store, messenger, round_id=round_id, person_id=person_id, answers={question_id: value},
+                          now=now)
+
+
+def record_answers(store: SurveyStore, messenger: Messenger, *, round_id: int, person_id: int,
+                   answers: dict[str, int], now: datetime) -> AnswerOutcome:
+    """Record or change answers (one click, or a whole modal) and edit the survey DM once."""
     round_ = store.round(round_id)
-    if round_ is None or question_id not in round_.questions:
-        raise SurveyError(f"round {round_id} has no question {question_id!r}")
-    q = question(question_id)
-    if q is None or value not in q.scale:
-        raise SurveyError(f"{value} is not on the scale of question {question_id!r}")
+    if round_ is None:
+        raise SurveyError(f"round {round_id} does not exist")
+    for question_id, value in answers.items():
+        q = question(question_id)
+        if q is None or question_id not in round_.questions:
+            raise SurveyError(f"round {round_id} has no question {question_id!r}")
+        if value not in q.scale:
+            raise SurveyError(f"{value} is not on the scale of question {question_id!r}")
     member = store.member(person_id)
     if not round_.is_open(now):
         if member is not None and store.was_invited(round_id, person_id):
@@ -167,11 +177,19 @@ def record_answer(store: SurveyStore, messenger: Messenger, *, round_id: int, pe
     token = store.token_of(round_id, person_id)
     if token is None or member is None:
         return AnswerOutcome("not_invited", round_)
-    if not store.save_answer(round_id=round_id, token=token, question_id=question_id, value=value):
+    changed = [store.save_answer(round_id=round_id, token=token, question_id=qid, value=value)
+               for qid, value in answers.items()]
+    if not any(changed):
         return AnswerOutcome("unchanged", round_)
     store.mark_responded(round_id, person_id)
     messenger.refresh_survey(round_, member, store.answers_of(round_id, token))
     return AnswerOutcome("recorded", round_)
+
+
+def current_answers(store: SurveyStore, *, round_id: int, person_id: int) -> dict[str, int | None]:
+    """A respondent's own answers while the round is open (to prefill the modal); nothing once it closed."""
+    token = store.token_of(round_id, person_id)
+    return store.answers_of(round_id, token) if token else {}
 
 
 def record_comment(store: SurveyStore, *, round_id: int, person_id: int, comment: str, now: datetime) -> str:

@@ -10,7 +10,7 @@ from slack_bolt import Ack, App
 from bot import ids, usecases
 from bot.bootstrap import Services
 from bot.i18n import Translator
-from bot.render.surveys import comment_view
+from bot.render.surveys import answers_view, comment_view, parse_answers
 
 
 class SurveyListeners:
@@ -23,6 +23,33 @@ class SurveyListeners:
         app.action(ids.ACTION_SURVEY_ANSWER_RE)(self.on_answer)
         app.action(ids.ACTION_SURVEY_COMMENT)(self.on_comment_button)
         app.view(ids.VIEW_SURVEY_COMMENT)(self.on_comment_submitted)
+        app.action(ids.ACTION_SURVEY_OPEN)(self.on_open_survey)
+        app.view(ids.VIEW_SURVEY_ANSWERS)(self.on_answers_submitted)
+
+    def on_open_survey(self, ack: Ack, body: dict[str, Any]) -> None:
+        """Longer surveys: the DM's button opens a modal prefilled with the person's own answers."""
+        ack()
+        result = usecases.answers_form(self.services, slack_user=body["user"]["id"],
+                                       round_id=int(body["actions"][0]["value"]))
+        if result.status != "open" or result.member is None or result.round is None:
+            return
+        t = Translator.for_person(result.member.locale, result.member.tz)
+        with self.services.unit() as u:
+            u.messenger.open_view(body["trigger_id"], answers_view(t, result.round, result.answers))
+            keys = u.messenger.enqueued
+        self.services.delivery.drain(keys=keys)
+
+    def on_answers_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        answers, comment_text = parse_answers(view["state"]["values"])
+        result = usecases.submit_answers(self.services, slack_user=body["user"]["id"],
+                                         round_id=int(view["private_metadata"]), answers=answers,
+                                         comment_text=comment_text)
+        if result.status == "closed":
+            t = Translator.for_person(result.member.locale if result.member else None)
+            ack(response_action="errors", errors={"comment": t.gettext("This round is closed.")})
+            return
+        ack()
+        self.services.delivery.drain(keys=result.keys)
 
     def on_answer(self, ack: Ack, body: dict[str, Any], logger: Logger) -> None:
         ack()

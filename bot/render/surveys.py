@@ -12,6 +12,7 @@ from surveys.results import RoundSummary
 from surveys.trends import Trend, low_response
 
 Blocks = list[dict[str, Any]]
+INLINE_QUESTIONS = 3  # more than this and the DM opens a modal instead of rows of buttons
 
 
 def _text(text: str, kind: str = "mrkdwn") -> dict[str, Any]:
@@ -24,14 +25,24 @@ def _context(text: str) -> dict[str, Any]:
 
 def survey_message(t: Translator, round_: RoundInfo, answers: dict[str, int | None], *,
                    closed: bool = False) -> tuple[str, Blocks]:
-    """The survey DM: one section and one row of value buttons per question; chosen values are marked."""
+    """The survey DM: up to three questions as rows of value buttons; longer surveys open in a modal."""
     title = t.gettext("Pulse survey for {team}", team=round_.team_name)
     blocks: Blocks = [
         {"type": "header", "text": _text(title[:150], "plain_text")},
         _context(t.gettext("Anonymous: your manager sees results only when enough people answer, "
                            "never who said what.")),
     ]
-    for qid in round_.questions:
+    inline = len(round_.questions) <= INLINE_QUESTIONS
+    if not inline:
+        answered = sum(1 for qid in round_.questions if answers.get(qid) is not None)
+        progress = t.gettext("{n} questions, about two minutes. You have answered {answered} of {n}.",
+                             n=t.number(len(round_.questions)), answered=t.number(answered))
+        section: dict[str, Any] = {"type": "section", "text": _text(progress)}
+        if not closed:
+            section["accessory"] = _button(t.gettext("Answer") if not answered else t.gettext("Change answers"),
+                                           ids.ACTION_SURVEY_OPEN, str(round_.id), primary=not answered)
+        blocks.append(section)
+    for qid in round_.questions if inline else ():
         q = question(qid)
         if q is None:
             continue
@@ -59,7 +70,7 @@ def survey_message(t: Translator, round_: RoundInfo, answers: dict[str, int | No
         status = t.gettext("Open until {closes}.", closes=t.when(round_.closes_at))
     blocks.append({"type": "divider"})
     footer: dict[str, Any] = {"type": "section", "text": _text(status)}
-    if not closed:
+    if not closed and inline:
         footer["accessory"] = _button(t.gettext("Add a comment"), ids.ACTION_SURVEY_COMMENT, str(round_.id))
     blocks.append(footer)
     return title, blocks
@@ -74,6 +85,54 @@ def reminder_message(t: Translator, round_: RoundInfo, number: int) -> tuple[str
         text = t.gettext("Last reminder: the pulse survey for {team} closes {closes}. Your voice counts, and it "
                          "stays anonymous.", team=round_.team_name, closes=t.when(round_.closes_at))
     return text, [{"type": "section", "text": _text(text)}]
+
+
+def answers_view(t: Translator, round_: RoundInfo, answers: dict[str, int | None]) -> dict[str, Any]:
+    """The modal for longer surveys: one select per question (prefilled with the person's own answers)."""
+    blocks: Blocks = [_context(t.gettext("Anonymous: your manager sees results only when enough people answer, "
+                                         "never who said what."))]
+    for qid in round_.questions:
+        q = question(qid)
+        if q is None:
+            continue
+        low, high = (t.gettext("strongly disagree"), t.gettext("strongly agree")) if q.kind == "agreement" else (
+            t.gettext("not at all likely"), t.gettext("extremely likely"))
+        options = [{"text": _text(_scale_label(t, v, q.scale, low, high), "plain_text"), "value": str(v)}
+                   for v in q.scale]
+        element: dict[str, Any] = {"type": "static_select", "action_id": "value", "options": options,
+                                   "placeholder": _text(t.gettext("Choose"), "plain_text")}
+        chosen = answers.get(qid)
+        if chosen is not None:
+            element["initial_option"] = options[list(q.scale).index(chosen)]
+        blocks.append({"type": "input", "block_id": f"q:{qid}", "optional": True,
+                       "label": _text(t.gettext(q.text)[:2000], "plain_text"), "element": element})
+    blocks.append({"type": "input", "block_id": "comment", "optional": True,
+                   "label": _text(t.gettext("Anything to add?"), "plain_text"),
+                   "element": {"type": "plain_text_input", "action_id": "text", "multiline": True,
+                               "max_length": 2000}})
+    return {"type": "modal", "callback_id": ids.VIEW_SURVEY_ANSWERS, "private_metadata": str(round_.id),
+            "title": _text(t.gettext("Pulse survey")[:24], "plain_text"),
+            "submit": _text(t.gettext("Send")[:24], "plain_text"),
+            "close": _text(t.gettext("Cancel")[:24], "plain_text"), "blocks": blocks}
+
+
+def parse_answers(values: dict[str, Any]) -> tuple[dict[str, int], str]:
+    """An answers_view submission as {question id: value} and the comment."""
+    answers = {}
+    for block_id, state in values.items():
+        option = (state.get("value") or {}).get("selected_option") if block_id.startswith("q:") else None
+        if option:
+            answers[block_id[2:]] = int(option["value"])
+    comment = ((values.get("comment") or {}).get("text") or {}).get("value") or ""
+    return answers, comment
+
+
+def _scale_label(t: Translator, value: int, scale: range, low: str, high: str) -> str:
+    if value == scale[0]:
+        return f"{t.number(value)} · {low}"
+    if value == scale[-1]:
+        return f"{t.number(value)} · {high}"
+    return t.number(value)
 
 
 def comment_view(t: Translator, round_id: int) -> dict[str, Any]:
