@@ -10,7 +10,9 @@ from bot.i18n import N_
 from surveys import service
 from surveys.ports import Member, Plan
 from surveys.results import RoundSummary
+from surveys.rollups import organisation_rollup
 from surveys.service import SurveyError
+from surveys.trends import RollupResult
 
 
 class NotAllowed(Exception):
@@ -21,6 +23,7 @@ class NotAllowed(Exception):
 class TeamHistory:
     team: str
     rounds: list[tuple[date, RoundSummary]] = field(default_factory=list)
+    latest_withheld: bool = False  # the organisation roll-up shown beside it would reveal it by subtraction
 
 
 def _member(u: Unit, slack_user: str) -> Member:
@@ -57,6 +60,23 @@ def close_now(services: Services, *, slack_user: str, survey_id: int) -> list[st
         service.close_round_now(u.surveys, u.messenger, survey_id=survey_id, now=u.now,
                                 threshold=services.settings.anonymity_threshold)
         return u.messenger.enqueued
+
+
+def enps_overview(services: Services, *, slack_user: str, team: str | None) -> tuple[list[TeamHistory],
+                                                                                     RollupResult | None]:
+    """Per-team eNPS trends, plus the organisation roll-up for admins.
+
+    Admins see the organisation's total, so for them a team that the total would give away by subtraction is
+    withheld in every view (with or without a team named), not only beside the total.
+    """
+    teams = histories(services, slack_user=slack_user, team=team)
+    with services.unit() as u:
+        if _member(u, slack_user).role != "admin":
+            return teams, None
+        result = organisation_rollup(u.surveys, threshold=services.settings.anonymity_threshold)
+    for history in teams:
+        history.latest_withheld = history.team in result.withheld
+    return teams, None if team else result
 
 
 def histories(services: Services, *, slack_user: str, team: str | None, limit: int = 8) -> list[TeamHistory]:

@@ -43,7 +43,7 @@ class PulseListeners:
         """`/enps [team]`: the eNPS trend, round by round, for the teams you may see."""
         t = self._translator(body["user_id"])
         try:
-            text, blocks = enps_trends(t, pulse_admin.histories(
+            text, blocks = enps_trends(t, *pulse_admin.enps_overview(
                 self.services, slack_user=body["user_id"], team=(body.get("text") or "").strip() or None))
         except NotAllowed as refusal:
             text, blocks = t.gettext(str(refusal)), None
@@ -53,7 +53,7 @@ class PulseListeners:
         if verb == "list":
             return survey_list(t, pulse_admin.list_surveys(self.services, slack_user=user))
         if verb == "results":
-            histories = pulse_admin.histories(self.services, slack_user=user, team=rest or None)
+            histories, _ = pulse_admin.enps_overview(self.services, slack_user=user, team=rest or None)
             return latest_results(t, histories[0])
         if verb in ("pause", "resume", "close"):
             if not rest.isdigit():

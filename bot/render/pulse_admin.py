@@ -7,7 +7,7 @@ from bot.pulse_admin import TeamHistory
 from bot.render.pulse import CADENCE_NAMES, WEEKDAY_NAMES
 from bot.render.surveys import Blocks, results_message
 from surveys.ports import Plan
-from surveys.trends import RoundPoint, Trend
+from surveys.trends import RollupResult, RoundPoint, Trend
 
 
 def _section(text: str) -> dict[str, object]:
@@ -40,19 +40,29 @@ def latest_results(t: Translator, history: TeamHistory) -> tuple[str, Blocks]:
         text = t.gettext("No closed rounds yet for {team}.", team=escape(history.team))
         return text, [_section(text)]
     day, summary = history.rounds[-1]
+    if history.latest_withheld:
+        text = t.gettext("The latest results of {team} are withheld: with the organisation's figures they would "
+                         "reveal how a small group answered.", team=escape(history.team))
+        return text, [_section(text)]
     trend = Trend.of(RoundPoint.of_round(d, s) for d, s in history.rounds)
     text, blocks = results_message(t, history.team, summary, trend)
     return text, [*blocks, {"type": "context", "elements": [{"type": "mrkdwn", "text": t.date(day)}]}]
 
 
-def enps_trends(t: Translator, histories: list[TeamHistory]) -> tuple[str, Blocks]:
+def enps_trends(t: Translator, histories: list[TeamHistory],
+                organisation: RollupResult | None = None) -> tuple[str, Blocks]:
     """eNPS per team and round, each round's own score and split; withheld rounds say so."""
     blocks: Blocks = [{"type": "header", "text": {"type": "plain_text", "text": t.gettext("eNPS trend")}}]
+    if organisation is not None:
+        blocks.append(_section(_organisation_line(t, organisation)))
     for history in histories:
         lines = [f"*{escape(history.team)}*"]
-        for day, summary in history.rounds:
+        for i, (day, summary) in enumerate(history.rounds):
             enps = next((q.enps for q in summary.questions if q.enps is not None), None)
-            if enps is None:
+            if history.latest_withheld and i == len(history.rounds) - 1:
+                lines.append(t.gettext("{date}: withheld (it could be worked out from the organisation's figure)",
+                                       date=t.date(day)))
+            elif enps is None:
                 lines.append(t.gettext("{date}: withheld (fewer than {k} answers)", date=t.date(day),
                                        k=t.number(summary.threshold)))
             else:
@@ -64,4 +74,17 @@ def enps_trends(t: Translator, histories: list[TeamHistory]) -> tuple[str, Block
         blocks.append(_section("\n".join(lines)))
     text = t.gettext("eNPS trend")
     return text, blocks[:50]
+
+
+def _organisation_line(t: Translator, result: RollupResult) -> str:
+    head = "*" + t.gettext("Organisation, latest round of each team") + "*\n"
+    enps = None
+    if result.organisation is not None:
+        enps = next((q.enps for q in result.organisation.questions if q.enps is not None), None)
+    if enps is None:
+        return head + t.gettext("Withheld: too few answers across the organisation.")
+    return head + t.gettext("eNPS {score} (promoters {p} · passives {s} · detractors {d}) · {answered} of {invited} "
+                            "answered", score=t.signed(enps.score), p=t.number(enps.promoters),
+                            s=t.number(enps.passives), d=t.number(enps.detractors),
+                            answered=t.number(result.respondents), invited=t.number(result.invited))
 

@@ -1,0 +1,55 @@
+"""Admins see the organisation's eNPS beside each team, and no team that the total would give away."""
+
+from datetime import UTC, datetime
+
+from storage.models import Person, Team
+from surveys import service
+
+NOW = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)
+
+
+def _add_team(bot, name, reps):
+    with bot.services.sessions.begin() as s:
+        team = Team(name=name, locale="en")
+        s.add(team)
+        s.flush()
+        for i in range(reps):
+            s.add(Person(email=f"{name}{i}@example.com", name=f"{name} {i}", team_id=team.id, role="rep",
+                         slack_id=f"U{name.upper()}{i}", tz="Asia/Shanghai", locale="zh-CN", active=True))
+        s.add(Person(email=f"admin-{name}@example.com", name="Ada Admin", team_id=team.id, role="admin",
+                     slack_id=f"UADMIN{name.upper()}", tz="UTC", locale="en-US", active=True))
+    for i in range(reps):
+        bot.slack.add_user(f"{name}{i}", id=f"U{name.upper()}{i}", email=f"{name}{i}@example.com")
+    bot.slack.add_user(f"admin{name}", id=f"UADMIN{name.upper()}", email=f"admin-{name}@example.com")
+
+
+def _round(bot, team, answers):
+    with bot.services.unit(NOW) as u:
+        survey_id = service.create_survey(u.surveys, team=team, question_ids=["enps"], cadence="weekly",
+                                          weekday="mon", send_time="09:00", now=NOW)
+        round_ = service.open_round_now(u.surveys, u.messenger, survey_id=survey_id, now=NOW)
+        members = u.surveys.recipients_for(u.surveys.plan(survey_id).team_id)
+        for member, value in zip(members, answers, strict=False):
+            service.record_answer(u.surveys, u.messenger, round_id=round_.id, person_id=member.person_id,
+                                  question_id="enps", value=value, now=NOW)
+        service.close_round_now(u.surveys, u.messenger, survey_id=survey_id, now=NOW)
+
+
+def test_admin_sees_the_organisation_and_a_team_the_total_would_reveal_is_withheld(running_bot):
+    bot = running_bot
+    _add_team(bot, "Farmers", 4)
+    _round(bot, "Hunters", [10, 10, 9, 7, 3, 0])
+    _round(bot, "Farmers", [10, 2, 9])
+    reply = bot.actor.slash_command(None, "/enps", user_id="UADMINFARMERS").json()
+    text = str(reply["blocks"])
+    assert "Organisation, latest round of each team" in text
+    assert "9 of 10 answered" in text
+    assert "withheld (it could be worked out from the organisation" in text  # Hunters: org minus 6 leaves 3
+    assert "+17 (promoters" not in text  # Hunters' own score stays hidden
+    one_team = str(bot.actor.slash_command(None, "/enps", "Hunters", user_id="UADMINFARMERS").json()["blocks"])
+    assert "+17 (promoters" not in one_team and "withheld (it could be worked out" in one_team
+    results = bot.actor.slash_command(None, "/pulse", "results Hunters", user_id="UADMINFARMERS").text
+    assert "withheld" in results and "people answered" not in results
+    manager_view = bot.actor.slash_command(None, "/enps", user_id="UMGR").json()
+    assert "Organisation" not in str(manager_view["blocks"])
+    assert "+17 (promoters 3 · passives 1 · detractors 2)" in str(manager_view["blocks"])
