@@ -53,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--day", default="mon", help="weekday: mon, tue, wed, thu, fri, sat or sun")
     create.add_argument("--time", default="09:00", help="local send time HH:MM in each person's time zone")
     create.add_argument("--window-hours", type=int, default=72, help="how long a round stays open")
+    create.add_argument("--rotate", action="store_true",
+                        help="treat --questions as a pool (up to 40): each round asks a few, each question comes "
+                        "back about every three months; eNPS, when listed, is asked every round")
     survey.add_parser("list", help="list the surveys")
     survey.add_parser("questions", help="list the question bank's ids")
     for name, text in (("open", "open a round now, ignoring local send times"),

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -95,6 +96,8 @@ class Survey(Base):
     weekday: Mapped[int] = mapped_column(Integer)
     send_time: Mapped[str] = mapped_column(String(5))
     window_hours: Mapped[int] = mapped_column(Integer, default=72)
+    # True: `questions` is a pool that rounds rotate through (surveys.rotation); False: every round asks all.
+    rotate: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     anchor: Mapped[date] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))

@@ -13,6 +13,7 @@ from surveys.ports import Invitation, Messenger, Plan, RoundInfo, SurveyStore
 from surveys.questions import MAX_QUESTIONS_PER_ROUND, question
 from surveys.reminders import DEFAULT_POLICY, ReminderPolicy
 from surveys.results import DEFAULT_THRESHOLD, RoundSummary, summarize_round
+from surveys.rotation import MAX_POOL, questions_for_round
 
 
 class SurveyError(Exception):
@@ -27,7 +28,7 @@ class AnswerOutcome:
 
 def create_survey(store: SurveyStore, *, team: str, question_ids: Sequence[str], cadence: str, weekday: str,
                   send_time: str, now: datetime, created_by: int | None = None, window_hours: int = 72,
-                  origin: str | None = None) -> int:
+                  origin: str | None = None, rotate: bool = False) -> int:
     """Validate everything first; then add the survey and return its id.
 
     `origin` names the request (a Slack view id); the same origin again returns the same survey.
@@ -40,8 +41,10 @@ def create_survey(store: SurveyStore, *, team: str, question_ids: Sequence[str],
     if team_id is None:
         raise SurveyError(f"team {team!r} is not in the roster; import the roster first")
     ids = [q.strip() for q in question_ids if q.strip()]
-    if not 1 <= len(ids) <= MAX_QUESTIONS_PER_ROUND:
-        raise SurveyError(f"a survey has 1 to {MAX_QUESTIONS_PER_ROUND} questions, got {len(ids)}")
+    most = MAX_POOL if rotate else MAX_QUESTIONS_PER_ROUND
+    if not 1 <= len(ids) <= most:
+        hint = "" if rotate else "; a rotating survey (--rotate) may draw from up to 40"
+        raise SurveyError(f"a survey has 1 to {most} questions, got {len(ids)}{hint}")
     unknown = [q for q in ids if question(q) is None]
     if unknown:
         raise SurveyError(f"unknown question id {unknown[0]!r}; see `salescoach survey questions`")
@@ -60,7 +63,7 @@ def create_survey(store: SurveyStore, *, team: str, question_ids: Sequence[str],
     return store.add_survey(
         team_id=team_id, questions=ids, cadence=cadence, weekday=WEEKDAYS.index(weekday.lower()[:3]),
         send_time=at.strftime("%H:%M"), window_hours=window_hours, anchor=now.date() - timedelta(days=1),
-        created_by=created_by, now=now, origin=origin,
+        created_by=created_by, now=now, origin=origin, rotate=rotate,
     )
 
 
@@ -87,7 +90,7 @@ def open_due_rounds(store: SurveyStore, messenger: Messenger, *, now: datetime,
             if first > now:
                 continue
             if now < closes_at and not store.has_round(plan.id, day):
-                opened.append(_open(store, plan.id, day, plan.questions, now, closes_at, dues))
+                opened.append(_open(store, plan.id, day, _round_questions(store, plan), now, closes_at, dues))
             break
     send_due_invitations(store, messenger, now=now, away=away)
     return opened
@@ -106,10 +109,16 @@ def open_round_now(store: SurveyStore, messenger: Messenger, *, survey_id: int, 
     members = store.recipients_for(plan.team_id)
     if not members:
         raise SurveyError(f"team {plan.team_name!r} has no active reps to ask")
-    round_ = _open(store, survey_id, now.date(), plan.questions, now,
+    round_ = _open(store, survey_id, now.date(), _round_questions(store, plan), now,
                    now + timedelta(hours=plan.window_hours), {m.person_id: now for m in members})
     send_due_invitations(store, messenger, now=now)
     return round_
+
+
+def _round_questions(store: SurveyStore, plan: Plan) -> tuple[str, ...]:
+    if not plan.rotate:
+        return plan.questions
+    return questions_for_round(plan.questions, plan.cadence, store.round_count(plan.id))
 
 
 def _open(store: SurveyStore, survey_id: int, day: object, questions: Sequence[str], now: datetime,

@@ -8,6 +8,7 @@ from conftest import seed_team
 from storage.db import make_engine, make_sessions, upgrade
 from storage.surveys import SurveyRepository
 from surveys import service
+from surveys.questions import STARTER_BANK
 from surveys.service import SurveyError
 
 
@@ -155,3 +156,29 @@ def test_create_refuses_bad_input_with_what_is_allowed(db, field, value, message
     args[field] = value
     with sessions.begin() as s, pytest.raises(SurveyError, match=message):
         service.create_survey(SurveyRepository(s), now=MONDAY_UTC_0030, **args)
+
+
+def test_a_rotating_survey_asks_enps_every_round_and_moves_through_its_pool(db):
+    sessions, _ = db
+    pool = ["enps", "recognition", "feedback", "happiness", "growth", "wellness", "manager", "peers",
+            "alignment", "quota_confidence", "quota_fairness", "crm_burden", "lead_quality", "deal_support"]
+    with sessions.begin() as s:
+        survey_id = service.create_survey(SurveyRepository(s), team="Hunters", question_ids=pool, cadence="weekly",
+                                          weekday="mon", send_time="09:00", now=MONDAY_UTC_0030, rotate=True)
+    m = FakeMessenger()
+    asked = []
+    for week in range(3):
+        now = MONDAY_UTC_0030 + timedelta(days=7 * week)
+        with sessions.begin() as s:
+            round_ = service.open_round_now(SurveyRepository(s), m, survey_id=survey_id, now=now)
+            service.close_round_now(SurveyRepository(s), m, survey_id=survey_id, now=now)
+        asked.append(round_.questions)
+    assert all(r[0] == "enps" and len(r) == 2 for r in asked)
+    assert len({r[1] for r in asked}) == 3
+
+
+def test_a_fixed_survey_is_capped_at_ten_questions_and_says_how_to_use_more(db):
+    sessions, _ = db
+    with sessions.begin() as s, pytest.raises(SurveyError, match="rotating survey"):
+        service.create_survey(SurveyRepository(s), team="Hunters", question_ids=[q.id for q in STARTER_BANK],
+                              cadence="weekly", weekday="mon", send_time="09:00", now=MONDAY_UTC_0030)
