@@ -28,15 +28,11 @@ def delta(current: float | None, previous: float | None) -> float | None:
     return None if current is None or previous is None else current - previous
 
 
-@dataclass(frozen=True)
-class RoundPoint:
-    """One round as the trend sees it; `enps` and `engagement` are None when withheld."""
+class _Rates:
+    """Response rate and its low-response flag, for anything with `invited` and `respondents` counts."""
 
-    cycle_date: date
     invited: int
     respondents: int
-    enps: Enps | None
-    engagement: float | None  # average of every agreement answer that may be shown, 1..5
 
     @property
     def response_rate(self) -> float | None:
@@ -46,6 +42,17 @@ class RoundPoint:
     def low_response(self) -> bool:
         rate = self.response_rate
         return rate is not None and low_response(rate)
+
+
+@dataclass(frozen=True)
+class RoundPoint(_Rates):
+    """One round as the trend sees it; `enps` and `engagement` are None when withheld."""
+
+    cycle_date: date
+    invited: int
+    respondents: int
+    enps: Enps | None
+    engagement: float | None  # average of every agreement answer that may be shown, 1..5
 
     @classmethod
     def of_round(cls, cycle_date: date, summary: RoundSummary) -> RoundPoint:
@@ -134,7 +141,7 @@ class TeamAnswers:
 
 
 @dataclass(frozen=True)
-class RollupResult:
+class RollupResult(_Rates):
     """The organisation's round from raw counts; teams under k or revealable by subtraction are left out."""
 
     invited: int
@@ -142,15 +149,6 @@ class RollupResult:
     organisation: RoundSummary | None  # None when withheld
     teams: Mapping[str, RoundSummary] = field(default_factory=dict)  # only teams that may be shown
     withheld: tuple[str, ...] = ()  # teams whose figures are withheld, sorted
-
-    @property
-    def response_rate(self) -> float | None:
-        return self.respondents / self.invited if self.invited else None
-
-    @property
-    def low_response(self) -> bool:
-        rate = self.response_rate
-        return rate is not None and low_response(rate)
 
 
 ORGANISATION = "\x00organisation"  # the roll-up's own group id; cannot clash with a team name from Slack
