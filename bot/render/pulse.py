@@ -42,9 +42,13 @@ def create_view(t: Translator, teams: list[str]) -> dict[str, Any]:
             _input("team", t.gettext("Team"), {"type": "static_select", "action_id": "value",
                                                "options": [_option(name, name) for name in teams[:100]],
                                                "initial_option": _option(teams[0], teams[0])}),
-            _input("questions", t.gettext("Questions (at most 10)"), {
+            _input("questions", t.gettext("Questions (at most 10 a round)"), {
                 "type": "multi_static_select", "action_id": "value", "options": questions,
-                "initial_options": questions[:3], "max_selected_items": 10}),
+                "initial_options": questions[:3], "max_selected_items": len(questions)}),
+            {"type": "input", "block_id": "rotate", "optional": True,
+             "label": _plain(t.gettext("Rotation")),
+             "element": {"type": "checkboxes", "action_id": "value", "options": [_option(
+                 t.gettext("Ask a few each round, so each question comes back about every three months"), "yes")]}},
             _input("cadence", t.gettext("How often"), {"type": "static_select", "action_id": "value",
                                                        "options": cadences, "initial_option": cadences[0]}),
             _input("weekday", t.gettext("Send on"), {"type": "static_select", "action_id": "value",
@@ -66,6 +70,7 @@ def parse_create(values: dict[str, Any]) -> dict[str, Any]:
         "cadence": selected("cadence"),
         "weekday": selected("weekday"),
         "send_time": values["time"]["value"].get("selected_time") or "",
+        "rotate": bool((values.get("rotate") or {}).get("value", {}).get("selected_options")),
     }
 
 

@@ -20,3 +20,18 @@ def test_replayed_pulse_command_and_submission_create_one_modal_and_one_survey(r
         ("Hunters", ("enps", "manager"), "weekly", "09:00")]
     assert len(bot.slack.messages("UMGR")) == 1
     assert len(bot.slack.calls_to("views.open")) == 1
+
+
+def test_the_modal_can_create_a_rotating_survey_from_a_larger_pool(running_bot):
+    bot = running_bot
+    bot.actor.slash_command(None, "/pulse", user_id="UMGR")
+    view = eventually(lambda: next(iter(bot.slack.open_views.values()), None))
+    pool = ["enps", "recognition", "feedback", "happiness", "growth", "wellness", "manager", "peers", "alignment",
+            "quota_confidence", "quota_fairness", "crm_burden"]
+    too_many = bot.actor.submit_view(None, dict(view), {"questions": pool}, user_id="UMGR")
+    assert "rotating survey" in too_many.text
+    reply = bot.actor.submit_view(None, dict(view), {"questions": pool, "rotate": ["yes"]}, user_id="UMGR")
+    assert reply.status == 200
+    with bot.services.unit() as u:
+        (plan,) = u.surveys.plans()
+    assert plan.rotate and len(plan.questions) == 12
