@@ -53,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--day", default="mon", help="weekday: mon, tue, wed, thu, fri, sat or sun")
     create.add_argument("--time", default="09:00", help="local send time HH:MM in each person's time zone")
     create.add_argument("--window-hours", type=int, default=72, help="how long a round stays open")
+    create.add_argument("--share", action="store_true",
+                        help="also post a team-level summary (never comments) to the team's channel on close")
     create.add_argument("--rotate", action="store_true",
                         help="treat --questions as a pool (up to 40): each round asks a few, each question comes "
                         "back about every three months; eNPS, when listed, is asked every round")
@@ -72,6 +74,12 @@ def _parser() -> argparse.ArgumentParser:
     survey_export.add_argument("--out", required=True, help="the .xlsx file to write")
     survey_export.add_argument("--rounds", type=int, default=12, help="how many recent rounds (default 12)")
     survey_export.add_argument("--locale", default="en-US", help="language of the labels, e.g. ms-MY")
+
+    team = sub.add_parser("team", help="teams").add_subparsers(dest="team_command", required=True)
+    channel = team.add_parser("channel", help="set the channel where a team's shared summaries go")
+    channel.add_argument("team")
+    channel.add_argument("channel_id", help="the channel's id, e.g. C0123ABCD (channel details > About)")
+    channel.add_argument("--locale", help="the channel's language, e.g. ms-MY (default: unchanged)")
 
     holidays = sub.add_parser("holidays", help="days without surveys or reminders").add_subparsers(
         dest="holidays_command", required=True)

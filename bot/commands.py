@@ -26,7 +26,7 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     services = bootstrap(settings)
     try:
         handler = {"db": db, "import": import_, "jobs": jobs, "survey": survey, "holidays": holidays,
-                   "export": export}[args.command]
+                   "export": export, "team": team}[args.command]
         return handler(args, services)
     except SurveyError as exc:
         print(f"salescoach: {exc}", file=sys.stderr)
@@ -83,7 +83,8 @@ def survey(args: argparse.Namespace, services: Services) -> int:
         if cmd == "create":
             survey_id = service.create_survey(u.surveys, team=args.team, question_ids=args.questions.split(","),
                                               cadence=args.cadence, weekday=args.day, send_time=args.time,
-                                              now=now, window_hours=args.window_hours, rotate=args.rotate)
+                                              now=now, window_hours=args.window_hours, rotate=args.rotate,
+                                              share_with_team=args.share)
             print(survey_id)
         elif cmd == "list":
             for plan in u.surveys.plans(active_only=False):
@@ -120,6 +121,19 @@ def export(args: argparse.Namespace, services: Services) -> int:
     write_survey_workbook(args.out, Translator.for_person(args.locale), team=team, rounds=rounds[-args.rounds:],
                           threshold=services.settings.anonymity_threshold)
     print(f"{args.out}: {len(rounds[-args.rounds:])} round(s) of {team}")
+    return 0
+
+
+def team(args: argparse.Namespace, services: Services) -> int:
+    from storage.teams import TeamError, set_channel
+
+    with services.unit() as u:
+        try:
+            set_channel(u.session, team=args.team, channel_id=args.channel_id, locale=args.locale)
+        except TeamError as exc:
+            print(f"salescoach: {exc}", file=sys.stderr)
+            return 1
+    print(f"{args.team}: summaries go to {args.channel_id}")
     return 0
 
 

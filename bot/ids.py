@@ -27,4 +27,5 @@ VIEW_SURVEY_ANSWERS = "survey_answers_view"
 
 COMMANDS = (CMD_PULSE, CMD_ENPS)
 EVENTS = (EVENT_APP_HOME_OPENED, EVENT_USER_CHANGE, EVENT_TEAM_JOIN)
-BOT_SCOPES = ("chat:write", "commands", "files:write", "im:history", "im:write", "users:read", "users:read.email")
+BOT_SCOPES = ("chat:write", "chat:write.public", "commands", "files:write", "im:history", "im:write", "users:read",
+              "users:read.email")

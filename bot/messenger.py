@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.charts import ChartPoint, trend_chart
 from bot.i18n import Translator
-from bot.render.surveys import reminder_message, results_message, survey_message
+from bot.render.surveys import reminder_message, results_message, survey_message, team_summary_message
 from storage.outbox import Outbox
 from surveys.ports import Member, RoundInfo
 from surveys.results import RoundSummary
@@ -82,3 +82,8 @@ class OutboxMessenger:
             return
         text, blocks = reminder_message(Translator.for_person(member.locale, member.tz), round, number)
         self.post(f"reminder:{round.id}:{member.person_id}:{number}", member.slack_id, text, blocks)
+
+    def send_team_summary(self, round: RoundInfo, channel: str, locale: str, summary: RoundSummary) -> None:
+        """The team-level summary in the team's channel, in the team's language; never comments."""
+        text, blocks = team_summary_message(Translator.for_person(locale), round.team_name, summary)
+        self.post(f"team-summary:{round.id}", channel, text, blocks)

@@ -72,7 +72,7 @@ def comment(services: Services, *, slack_user: str, round_id: int, text: str) ->
 
 def create_survey(services: Services, *, created_by: str | None, team: str, question_ids: list[str], cadence: str,
                   weekday: str, send_time: str, now: datetime | None = None, origin: str | None = None,
-                  rotate: bool = False) -> Result:
+                  rotate: bool = False, share_with_team: bool = False) -> Result:
     """Create a survey; a Slack user must manage the team (admins manage all)."""
     with services.unit(now) as u:
         member = u.people.by_slack_id(created_by) if created_by else None
@@ -85,7 +85,7 @@ def create_survey(services: Services, *, created_by: str | None, team: str, ques
             survey_id = service.create_survey(
                 u.surveys, team=team, question_ids=question_ids, cadence=cadence, weekday=weekday,
                 send_time=send_time, now=u.now, created_by=member.person_id if member else None, origin=origin,
-                rotate=rotate)
+                rotate=rotate, share_with_team=share_with_team)
         except SurveyError as exc:
             return Result("invalid", member=member, detail=str(exc))
         return Result("created", member=member, detail=str(survey_id))

@@ -98,6 +98,8 @@ class Survey(Base):
     window_hours: Mapped[int] = mapped_column(Integer, default=72)
     # True: `questions` is a pool that rounds rotate through (surveys.rotation); False: every round asks all.
     rotate: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # True: when a round closes with enough answers, a team-level summary goes to the team's channel too.
+    share_with_team: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     anchor: Mapped[date] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))

@@ -27,13 +27,19 @@ class SurveyRepository:
     # Surveys -------------------------------------------------------------------------------------------------
     def add_survey(self, *, team_id: int, questions: Sequence[str], cadence: str, weekday: int, send_time: str,
                    window_hours: int, anchor: date, created_by: int | None, now: datetime,
-                   origin: str | None = None, rotate: bool = False) -> int:
-        survey = Survey(rotate=rotate, team_id=team_id, questions=list(questions), cadence=cadence, weekday=weekday,
+                   origin: str | None = None, rotate: bool = False, share_with_team: bool = False) -> int:
+        survey = Survey(rotate=rotate, share_with_team=share_with_team, team_id=team_id, questions=list(questions),
+                        cadence=cadence, weekday=weekday,
                         send_time=send_time, window_hours=window_hours, anchor=anchor, active=True,
                         created_by=created_by, created_at=now, origin=origin)
         self.session.add(survey)
         self.session.flush()
         return survey.id
+
+    def team_channel(self, team_id: int) -> tuple[str, str] | None:
+        """(channel id, language) of a team's channel, when the admin has set one."""
+        row = self.session.execute(select(Team.channel_id, Team.locale).where(Team.id == team_id)).one_or_none()
+        return (row[0], row[1]) if row and row[0] else None
 
     def round_count(self, survey_id: int) -> int:
         return int(self.session.scalar(select(func.count()).select_from(Round).where(Round.survey_id == survey_id))
@@ -208,4 +214,4 @@ class SurveyRepository:
 
 def _plan(s: Survey, team_name: str) -> Plan:
     return Plan(s.id, s.team_id, team_name, tuple(s.questions), s.cadence, s.weekday, s.send_time, s.window_hours,
-                s.anchor, s.active, s.rotate)
+                s.anchor, s.active, s.rotate, s.share_with_team)

@@ -28,7 +28,7 @@ class AnswerOutcome:
 
 def create_survey(store: SurveyStore, *, team: str, question_ids: Sequence[str], cadence: str, weekday: str,
                   send_time: str, now: datetime, created_by: int | None = None, window_hours: int = 72,
-                  origin: str | None = None, rotate: bool = False) -> int:
+                  origin: str | None = None, rotate: bool = False, share_with_team: bool = False) -> int:
     """Validate everything first; then add the survey and return its id.
 
     `origin` names the request (a Slack view id); the same origin again returns the same survey.
@@ -63,7 +63,7 @@ def create_survey(store: SurveyStore, *, team: str, question_ids: Sequence[str],
     return store.add_survey(
         team_id=team_id, questions=ids, cadence=cadence, weekday=WEEKDAYS.index(weekday.lower()[:3]),
         send_time=at.strftime("%H:%M"), window_hours=window_hours, anchor=now.date() - timedelta(days=1),
-        created_by=created_by, now=now, origin=origin, rotate=rotate,
+        created_by=created_by, now=now, origin=origin, rotate=rotate, share_with_team=share_with_team,
     )
 
 
@@ -239,6 +239,9 @@ def _close(store: SurveyStore, messenger: Messenger, round_: RoundInfo, now: dat
     if plan is not None:
         for manager in store.managers_of(plan.team_id):
             messenger.send_results(round_, manager, summary, history)
+        channel = store.team_channel(plan.team_id) if plan.share_with_team else None
+        if channel is not None and not summary.withheld:
+            messenger.send_team_summary(round_, channel[0], channel[1], summary)
     return round_
 
 

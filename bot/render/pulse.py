@@ -45,10 +45,12 @@ def create_view(t: Translator, teams: list[str]) -> dict[str, Any]:
             _input("questions", t.gettext("Questions (at most 10 a round)"), {
                 "type": "multi_static_select", "action_id": "value", "options": questions,
                 "initial_options": questions[:3], "max_selected_items": len(questions)}),
-            {"type": "input", "block_id": "rotate", "optional": True,
-             "label": _plain(t.gettext("Rotation")),
-             "element": {"type": "checkboxes", "action_id": "value", "options": [_option(
-                 t.gettext("Ask a few each round, so each question comes back about every three months"), "yes")]}},
+            {"type": "input", "block_id": "options", "optional": True,
+             "label": _plain(t.gettext("Options")),
+             "element": {"type": "checkboxes", "action_id": "value", "options": [
+                 _option(t.gettext("Ask a few each round, so each question comes back about every three months"),
+                         "rotate"),
+                 _option(t.gettext("Also post a team summary to the team's channel (never comments)"), "share")]}},
             _input("cadence", t.gettext("How often"), {"type": "static_select", "action_id": "value",
                                                        "options": cadences, "initial_option": cadences[0]}),
             _input("weekday", t.gettext("Send on"), {"type": "static_select", "action_id": "value",
@@ -61,6 +63,8 @@ def create_view(t: Translator, teams: list[str]) -> dict[str, Any]:
 
 def parse_create(values: dict[str, Any]) -> dict[str, Any]:
     """A create_view submission as plain values."""
+    chosen = {o["value"] for o in (values.get("options") or {}).get("value", {}).get("selected_options") or []}
+
     def selected(block: str) -> str:
         return str(values[block]["value"]["selected_option"]["value"])
 
@@ -70,7 +74,8 @@ def parse_create(values: dict[str, Any]) -> dict[str, Any]:
         "cadence": selected("cadence"),
         "weekday": selected("weekday"),
         "send_time": values["time"]["value"].get("selected_time") or "",
-        "rotate": bool((values.get("rotate") or {}).get("value", {}).get("selected_options")),
+        "rotate": "rotate" in chosen,
+        "share_with_team": "share" in chosen,
     }
 
 

@@ -197,6 +197,15 @@ def results_message(t: Translator, team: str, summary: RoundSummary,
     return title, blocks
 
 
+def team_summary_message(t: Translator, team: str, summary: RoundSummary) -> tuple[str, Blocks]:
+    """What the whole team sees when its manager shares results: the same figures, without comments."""
+    shared = RoundSummary(summary.invited, summary.respondents, summary.threshold, summary.questions, ())
+    text, blocks = results_message(t, team, shared)
+    blocks.append(_context(t.gettext("Shared with the team. Answers are anonymous; figures from fewer than {k} "
+                                     "people are never shown.", k=t.number(summary.threshold))))
+    return text, blocks
+
+
 def _arrow(change: float) -> str:
     return "▲" if change > 0 else "▼" if change < 0 else "▶"
 

@@ -36,7 +36,7 @@ def test_a_managers_pulse_opens_the_create_modal_and_submitting_it_creates_a_sur
     reply, view = _open_modal(bot)
     assert reply.body == b""  # a plain ack: nothing shown in the channel
     assert view["callback_id"] == "pulse_create"
-    assert [b["block_id"] for b in view["blocks"]] == ["team", "questions", "rotate", "cadence", "weekday", "time"]
+    assert [b["block_id"] for b in view["blocks"]] == ["team", "questions", "options", "cadence", "weekday", "time"]
     (opened,) = bot.slack.calls_to("views.open")
     assert opened.ok and opened.params["view"]["callback_id"] == "pulse_create"
 

@@ -30,7 +30,7 @@ def test_the_modal_can_create_a_rotating_survey_from_a_larger_pool(running_bot):
             "quota_confidence", "quota_fairness", "crm_burden"]
     too_many = bot.actor.submit_view(None, dict(view), {"questions": pool}, user_id="UMGR")
     assert "rotating survey" in too_many.text
-    reply = bot.actor.submit_view(None, dict(view), {"questions": pool, "rotate": ["yes"]}, user_id="UMGR")
+    reply = bot.actor.submit_view(None, dict(view), {"questions": pool, "options": ["rotate"]}, user_id="UMGR")
     assert reply.status == 200
     with bot.services.unit() as u:
         (plan,) = u.surveys.plans()
