@@ -12,6 +12,8 @@ from typing import Any
 
 from bot.bootstrap import Services, bootstrap
 from bot.settings import Settings
+from storage.calendar import HolidayError
+from storage.teams import TeamError
 from surveys import service
 from surveys.cadence import WEEKDAYS
 from surveys.questions import STARTER_BANK
@@ -28,7 +30,7 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         handler = {"db": db, "import": import_, "jobs": jobs, "survey": survey, "holidays": holidays,
                    "export": export, "team": team}[args.command]
         return handler(args, services)
-    except SurveyError as exc:
+    except (SurveyError, TeamError, HolidayError) as exc:  # refused input: one line saying what is allowed
         print(f"salescoach: {exc}", file=sys.stderr)
         return 1
     finally:
@@ -109,44 +111,35 @@ def export(args: argparse.Namespace, services: Services) -> int:
     from bot.i18n import Translator
 
     with services.unit() as u:
-        team = next((p.team_name for p in u.surveys.plans(active_only=False)
-                     if p.team_name.lower() == args.team.strip().lower()), None)
-        if team is None:
-            print(f"salescoach: team {args.team!r} has no surveys; see `salescoach survey list`", file=sys.stderr)
-            return 1
-        rounds = [pair for p in u.surveys.plans(active_only=False) if p.team_name == team
-                  for pair in service.round_history(u.surveys, survey_id=p.id, limit=args.rounds,
-                                                    threshold=services.settings.anonymity_threshold)]
-    rounds.sort(key=lambda pair: pair[0])
-    write_survey_workbook(args.out, Translator.for_person(args.locale), team=team, rounds=rounds[-args.rounds:],
+        plans = [p for p in u.surveys.plans(active_only=False) if p.team_name.lower() == args.team.strip().lower()]
+        if not plans:
+            raise SurveyError(f"team {args.team!r} has no surveys; see `salescoach survey list`")
+        threshold = services.settings.anonymity_threshold
+        history = [pair for p in plans
+                   for pair in service.round_history(u.surveys, survey_id=p.id, limit=args.rounds, threshold=threshold)]
+    rounds = sorted(history, key=lambda pair: pair[0])[-args.rounds:]
+    team = plans[0].team_name
+    write_survey_workbook(args.out, Translator.for_person(args.locale), team=team, rounds=rounds,
                           threshold=services.settings.anonymity_threshold)
-    print(f"{args.out}: {len(rounds[-args.rounds:])} round(s) of {team}")
+    print(f"{args.out}: {len(rounds)} round(s) of {team}")
     return 0
 
 
 def team(args: argparse.Namespace, services: Services) -> int:
-    from storage.teams import TeamError, set_channel
+    from storage.teams import set_channel
 
     with services.unit() as u:
-        try:
-            set_channel(u.session, team=args.team, channel_id=args.channel_id, locale=args.locale)
-        except TeamError as exc:
-            print(f"salescoach: {exc}", file=sys.stderr)
-            return 1
+        set_channel(u.session, team=args.team, channel_id=args.channel_id, locale=args.locale)
     print(f"{args.team}: summaries go to {args.channel_id}")
     return 0
 
 
 def holidays(args: argparse.Namespace, services: Services) -> int:
-    from storage.calendar import HolidayError, add_holiday, list_holidays
+    from storage.calendar import add_holiday, list_holidays
 
     with services.unit() as u:
         if args.holidays_command == "add":
-            try:
-                add_holiday(u.session, day=args.day, name=args.name, team=args.team)
-            except HolidayError as exc:
-                print(f"salescoach: {exc}", file=sys.stderr)
-                return 1
+            add_holiday(u.session, day=args.day, name=args.name, team=args.team)
             print(f"{args.day}: {args.name} ({args.team or 'everyone'})")
         else:
             for day, name, team in list_holidays(u.session):

@@ -130,7 +130,7 @@ class Delivery:
             return self._upload(payload)
         if row.method == "chat.postMessage":
             payload["metadata"] = {"event_type": OUTBOX_EVENT, "event_payload": {"key": row.key}}
-            if row.attempts > 1:
+            if row.may_have_landed:
                 found = self._already_posted(row, payload["channel"])
                 if found:
                     return found

@@ -24,6 +24,12 @@ class Claimed:
     payload: dict[str, Any]
     edits_key: str | None
     attempts: int
+    last_error: str | None = None  # what the previous attempt recorded; None after a crash mid-send
+
+    @property
+    def may_have_landed(self) -> bool:
+        """An earlier attempt ended without a clear answer from Slack (a crash or a dropped connection)."""
+        return self.attempts > 1 and (self.last_error is None or self.last_error.startswith("uncertain"))
 
 
 class Outbox:
@@ -40,8 +46,8 @@ class Outbox:
         stmt = insert(OutboxMessage).values(
             key=key, method=method, payload=payload, edits_key=edits_key, status="pending", attempts=0,
             available_at=now, created_at=now,
-        ).on_conflict_do_nothing(index_elements=["key"])
-        return bool(self.session.execute(stmt).rowcount)  # type: ignore[attr-defined]
+        ).on_conflict_do_nothing(index_elements=["key"]).returning(OutboxMessage.id)
+        return self.session.execute(stmt).scalar() is not None
 
     def claim(self, *, now: datetime, limit: int, lease: timedelta, keys: list[str] | None = None) -> list[Claimed]:
         """Take due rows under row locks (SKIP LOCKED on PostgreSQL) and lease them to this worker."""
@@ -56,11 +62,13 @@ class Outbox:
         if keys is not None:
             stmt = stmt.where(OutboxMessage.key.in_(keys))
         rows = list(self.session.scalars(stmt))
+        claimed = [Claimed(r.id, r.key, r.method, dict(r.payload), r.edits_key, r.attempts + 1, r.error) for r in rows]
         for row in rows:
             row.claimed_until = now + lease
             row.attempts += 1
+            row.error = None  # so that a crash during this attempt is seen as "may have landed"
         self.session.flush()
-        return [Claimed(r.id, r.key, r.method, dict(r.payload), r.edits_key, r.attempts) for r in rows]
+        return claimed
 
     def target_of(self, key: str) -> tuple[str, str] | None:
         """(channel, ts) of a message already posted under `key`, for chat.update."""

@@ -1,0 +1,46 @@
+"""The outbox: one row per key, and a retry knows whether the previous attempt may have reached Slack."""
+
+from datetime import UTC, datetime, timedelta
+
+from storage.db import make_engine, make_sessions, upgrade
+from storage.outbox import Outbox
+
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+LEASE = timedelta(minutes=2)
+
+
+def _outbox(database_url):
+    engine = make_engine(database_url)
+    upgrade(engine)
+    return engine, make_sessions(engine)
+
+
+def test_the_same_key_is_enqueued_once(database_url):
+    engine, sessions = _outbox(database_url)
+    with sessions.begin() as s:
+        assert Outbox(s).enqueue("survey:1:1", "chat.postMessage", {"channel": "U1"}, now=NOW)
+        assert not Outbox(s).enqueue("survey:1:1", "chat.postMessage", {"channel": "U1"}, now=NOW)
+        assert Outbox(s).counts() == {"pending": 1}
+    engine.dispose()
+
+
+def test_only_a_crash_or_a_dropped_answer_counts_as_may_have_landed(database_url):
+    engine, sessions = _outbox(database_url)
+    with sessions.begin() as s:
+        Outbox(s).enqueue("k", "chat.postMessage", {"channel": "U1"}, now=NOW)
+    with sessions.begin() as s:
+        (first,) = Outbox(s).claim(now=NOW, limit=10, lease=LEASE)
+        assert not first.may_have_landed
+        Outbox(s).retry(first.id, at=NOW, error="ratelimited")  # Slack answered: it did not post
+    with sessions.begin() as s:
+        (second,) = Outbox(s).claim(now=NOW, limit=10, lease=LEASE)
+        assert not second.may_have_landed
+        # this attempt crashes: nothing is recorded and the lease runs out
+    with sessions.begin() as s:
+        (third,) = Outbox(s).claim(now=NOW + LEASE, limit=10, lease=LEASE)
+        assert third.may_have_landed
+        Outbox(s).retry(third.id, at=NOW + LEASE, error="uncertain: ConnectionResetError()")
+    with sessions.begin() as s:
+        (fourth,) = Outbox(s).claim(now=NOW + LEASE, limit=10, lease=LEASE)
+        assert fourth.may_have_landed and fourth.attempts == 4
+    engine.dispose()
