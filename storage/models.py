@@ -153,6 +153,19 @@ class Answer(Base):
     comment: Mapped[str | None] = mapped_column(Text)
 
 
+class CustomQuestion(Base):
+    """A question an admin added to the bank; built-in questions live in code, these in the database."""
+
+    __tablename__ = "custom_question"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    theme: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(String(300))
+    options: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class Holiday(Base):
     """A day without surveys or reminders: for everyone, or for one team (a local public holiday)."""
 
