@@ -32,7 +32,7 @@ class Unit:
     session: Session
     now: datetime
 
-    @property
+    @cached_property
     def surveys(self) -> SurveyRepository:
         return SurveyRepository(self.session)
 
@@ -42,7 +42,8 @@ class Unit:
 
     @cached_property
     def messenger(self) -> OutboxMessenger:
-        return OutboxMessenger(self.outbox, now=self.now)
+        surveys = self.surveys
+        return OutboxMessenger(self.outbox, now=self.now, bank=surveys.bank)
 
     @property
     def people(self) -> PeopleRepository:

@@ -59,7 +59,14 @@ def _parser() -> argparse.ArgumentParser:
                         help="treat --questions as a pool (up to 40): each round asks a few, each question comes "
                         "back about every three months; eNPS, when listed, is asked every round")
     survey.add_parser("list", help="list the surveys")
-    survey.add_parser("questions", help="list the question bank's ids")
+    survey.add_parser("questions", help="list the question bank: id, kind, theme and text")
+    question = survey.add_parser("question", help="add your own question to the bank; prints its id",
+                                 description="Kinds: agreement (1-5), scale (0-10), choice (2 to 10 --option), "
+                                 "text (a written answer, shown only when at least k people answered).")
+    question.add_argument("--text", required=True, help="the question as people will read it")
+    question.add_argument("--kind", required=True, help="agreement, scale, choice or text")
+    question.add_argument("--option", action="append", help="an answer option of a choice question (repeat)")
+    question.add_argument("--theme", default="custom", help="a theme for grouping, e.g. enablement")
     for name, text in (("open", "open a round now, ignoring local send times"),
                        ("close", "close the open round now and send the results")):
         cmd = survey.add_parser(name, help=text)

@@ -16,7 +16,6 @@ from storage.calendar import HolidayError
 from storage.teams import TeamError
 from surveys import service
 from surveys.cadence import WEEKDAYS
-from surveys.questions import STARTER_BANK
 from surveys.service import SurveyError
 
 log = logging.getLogger("salescoach")
@@ -75,14 +74,18 @@ def jobs(args: argparse.Namespace, services: Services) -> int:
 
 def survey(args: argparse.Namespace, services: Services) -> int:
     cmd = args.survey_command
-    if cmd == "questions":
-        for q in STARTER_BANK:
-            scale = "0-10" if q.kind == "scale" else "1-5"
-            print(f"{q.id:<18} {scale:<5} {q.text}")
-        return 0
     now = services.clock()
     with services.unit(now) as u:
-        if cmd == "create":
+        if cmd == "questions":
+            for q in u.surveys.bank():
+                kind = {"agreement": "1-5", "scale": "0-10"}.get(q.kind, q.kind)
+                options = f" [{' | '.join(q.options)}]" if q.options else ""
+                print(f"{q.id:<24} {kind:<6} {q.theme:<26} {q.text}{options}")
+        elif cmd == "question":
+            q = service.add_question(u.surveys, text=args.text, kind=args.kind, theme=args.theme,
+                                     options=args.option or (), now=now)
+            print(q.id)
+        elif cmd == "create":
             survey_id = service.create_survey(u.surveys, team=args.team, question_ids=args.questions.split(","),
                                               cadence=args.cadence, weekday=args.day, send_time=args.time,
                                               now=now, window_hours=args.window_hours, rotate=args.rotate,
@@ -117,10 +120,11 @@ def export(args: argparse.Namespace, services: Services) -> int:
         threshold = services.settings.anonymity_threshold
         history = [pair for p in plans
                    for pair in service.round_history(u.surveys, survey_id=p.id, limit=args.rounds, threshold=threshold)]
+        bank = u.surveys.bank()
     rounds = sorted(history, key=lambda pair: pair[0])[-args.rounds:]
     team = plans[0].team_name
     write_survey_workbook(args.out, Translator.for_person(args.locale), team=team, rounds=rounds,
-                          threshold=services.settings.anonymity_threshold)
+                          threshold=services.settings.anonymity_threshold, bank=bank)
     print(f"{args.out}: {len(rounds)} round(s) of {team}")
     return 0
 

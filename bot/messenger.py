@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from bot.charts import ChartPoint, trend_chart
 from bot.i18n import Translator
+from bot.render.rollup import rollup_message
 from bot.render.surveys import reminder_message, results_message, survey_message, team_summary_message
 from storage.outbox import Outbox
-from surveys.ports import Member, RoundInfo
+from surveys.ports import Answers, Member, RoundInfo
+from surveys.questions import STARTER, QuestionBank
 from surveys.results import RoundSummary
-from surveys.trends import RoundPoint, Trend
+from surveys.trends import RollupResult, RoundPoint, Trend
 
 
 def survey_key(round_id: int, person_id: int) -> str:
@@ -24,9 +26,13 @@ def survey_key(round_id: int, person_id: int) -> str:
 class OutboxMessenger:
     """Implements surveys.ports.Messenger: every message is an outbox row under a stable idempotency key."""
 
-    def __init__(self, outbox: Outbox, *, now: datetime) -> None:
-        self.outbox, self.now = outbox, now
+    def __init__(self, outbox: Outbox, *, now: datetime, bank: Callable[[], QuestionBank] = lambda: STARTER) -> None:
+        self.outbox, self.now, self._bank = outbox, now, bank
         self.enqueued: list[str] = []
+
+    @property
+    def bank(self) -> QuestionBank:
+        return self._bank()
 
     def _enqueue(self, key: str, method: str, payload: dict[str, Any], edits_key: str | None = None) -> None:
         self.outbox.enqueue(key, method, payload, now=self.now, edits_key=edits_key)
@@ -46,14 +52,14 @@ class OutboxMessenger:
     def send_survey(self, round: RoundInfo, member: Member) -> None:
         if not member.slack_id:
             return
-        text, blocks = survey_message(Translator.for_person(member.locale, member.tz), round, {})
+        text, blocks = survey_message(Translator.for_person(member.locale, member.tz), round, {}, bank=self.bank)
         self.post(survey_key(round.id, member.person_id), member.slack_id, text, blocks)
 
-    def refresh_survey(self, round: RoundInfo, member: Member, answers: dict[str, int | None], *,
+    def refresh_survey(self, round: RoundInfo, member: Member, answers: Answers, *,
                        closed: bool = False) -> None:
         """Edit the survey DM in place; one edit per distinct state change, one for the closed state."""
         t = Translator.for_person(member.locale, member.tz)
-        text, blocks = survey_message(t, round, answers, closed=closed)
+        text, blocks = survey_message(t, round, answers, closed=closed, bank=self.bank)
         state = hashlib.sha256(repr(sorted(answers.items())).encode()).hexdigest()[:12]
         key = f"{survey_key(round.id, member.person_id)}:" + (
             "closed" if closed else f"edit:{self.now.isoformat()}:{state}")
@@ -66,7 +72,7 @@ class OutboxMessenger:
             return
         t = Translator.for_person(manager.locale, manager.tz)
         trend = Trend.of(RoundPoint.of_round(day, s) for day, s in history or [(round.cycle_date, summary)])
-        text, blocks = results_message(t, round.team_name, summary, trend)
+        text, blocks = results_message(t, round.team_name, summary, trend, bank=self.bank)
         key = f"results:{round.id}:{manager.person_id}"
         self.post(key, manager.slack_id, text, blocks)
         if any(not s.withheld for _, s in history):
@@ -85,5 +91,13 @@ class OutboxMessenger:
 
     def send_team_summary(self, round: RoundInfo, channel: str, locale: str, summary: RoundSummary) -> None:
         """The team-level summary in the team's channel, in the team's language; never comments."""
-        text, blocks = team_summary_message(Translator.for_person(locale), round.team_name, summary)
+        text, blocks = team_summary_message(Translator.for_person(locale), round.team_name, summary, bank=self.bank)
         self.post(f"team-summary:{round.id}", channel, text, blocks)
+
+    def send_rollup(self, round: RoundInfo, admin: Member, result: RollupResult) -> None:
+        """The organisation roll-up an admin gets each time a team's round closes."""
+        if not admin.slack_id:
+            return
+        t = Translator.for_person(admin.locale, admin.tz)
+        text, blocks = rollup_message(t, result, closed_team=round.team_name)
+        self.post(f"rollup:{round.id}:{admin.person_id}", admin.slack_id, text, blocks)

@@ -9,6 +9,7 @@ from bot.bootstrap import Services, Unit
 from bot.i18n import N_
 from surveys import service
 from surveys.ports import Member, Plan
+from surveys.questions import STARTER, QuestionBank
 from surveys.results import RoundSummary
 from surveys.rollups import organisation_rollup
 from surveys.service import SurveyError
@@ -24,6 +25,7 @@ class TeamHistory:
     team: str
     rounds: list[tuple[date, RoundSummary]] = field(default_factory=list)
     latest_withheld: bool = False  # the organisation roll-up shown beside it would reveal it by subtraction
+    bank: QuestionBank = STARTER
 
 
 def _member(u: Unit, slack_user: str) -> Member:
@@ -89,7 +91,7 @@ def histories(services: Services, *, slack_user: str, team: str | None, limit: i
                 raise NotAllowed(f"You can see results only for teams you manage; {team!r} is not one of them.")
         out = []
         for name in teams:
-            history = TeamHistory(name)
+            history = TeamHistory(name, bank=u.surveys.bank())
             for plan in u.surveys.plans(active_only=False):
                 if plan.team_name == name:
                     history.rounds += service.round_history(u.surveys, survey_id=plan.id, limit=limit,

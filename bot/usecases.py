@@ -7,7 +7,8 @@ from datetime import datetime
 
 from bot.bootstrap import Services
 from surveys import service
-from surveys.ports import Member, RoundInfo
+from surveys.ports import Answers, Member, RoundInfo
+from surveys.questions import STARTER, QuestionBank
 from surveys.service import SurveyError
 
 
@@ -18,7 +19,8 @@ class Result:
     member: Member | None = None
     round: RoundInfo | None = None
     detail: str = ""
-    answers: dict[str, int | None] = field(default_factory=dict)
+    answers: Answers = field(default_factory=dict)
+    bank: QuestionBank = STARTER
 
 
 def answer(services: Services, *, slack_user: str, round_id: int, question_id: str, value: int,
@@ -42,10 +44,10 @@ def answers_form(services: Services, *, slack_user: str, round_id: int) -> Resul
         if not round_.is_open(u.now):
             return Result("closed", member=member, round=round_)
         return Result("open", member=member, round=round_, answers=service.current_answers(
-            u.surveys, round_id=round_id, person_id=member.person_id))
+            u.surveys, round_id=round_id, person_id=member.person_id), bank=u.surveys.bank())
 
 
-def submit_answers(services: Services, *, slack_user: str, round_id: int, answers: dict[str, int],
+def submit_answers(services: Services, *, slack_user: str, round_id: int, answers: dict[str, int | str],
                    comment_text: str) -> Result:
     """A whole modal at once: every answer, then the comment, in one transaction; the DM is edited once."""
     with services.unit() as u:

@@ -8,8 +8,9 @@ from datetime import date, datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import Answer, Holiday, Person, Recipient, Round, Survey, Team
-from surveys.ports import Invitation, Member, Plan, RoundInfo
+from storage.models import Answer, CustomQuestion, Holiday, Person, Recipient, Round, Survey, Team
+from surveys.ports import Answers, Invitation, Member, Plan, RoundInfo
+from surveys.questions import STARTER, Question, QuestionBank
 
 
 def member_of(person: Person) -> Member:
@@ -23,6 +24,22 @@ class SurveyRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
         self._team_names: dict[int, str] = {}
+        self._bank: QuestionBank | None = None
+
+    # Question bank -------------------------------------------------------------------------------------------
+    def bank(self) -> QuestionBank:
+        """The built-in questions plus the ones admins added, oldest first."""
+        if self._bank is None:
+            rows = self.session.scalars(select(CustomQuestion).order_by(CustomQuestion.created_at, CustomQuestion.id))
+            self._bank = STARTER.with_custom(Question(r.id, r.theme, r.kind, r.text, tuple(r.options), custom=True)
+                                             for r in rows)
+        return self._bank
+
+    def add_question(self, question: Question, *, now: datetime) -> None:
+        self.session.add(CustomQuestion(id=question.id, theme=question.theme, kind=question.kind, text=question.text,
+                                        options=list(question.options), created_at=now))
+        self.session.flush()
+        self._bank = None
 
     # Surveys -------------------------------------------------------------------------------------------------
     def add_survey(self, *, team_id: int, questions: Sequence[str], cadence: str, weekday: int, send_time: str,
@@ -114,6 +131,11 @@ class SurveyRepository:
         ).order_by(Person.id))
         return [member_of(p) for p in people]
 
+    def admins(self) -> list[Member]:
+        people = self.session.scalars(select(Person).where(Person.active.is_(True), Person.role == "admin",
+                                                           Person.slack_id.is_not(None)).order_by(Person.id))
+        return [member_of(p) for p in people]
+
     def member(self, person_id: int) -> Member | None:
         person = self.session.get(Person, person_id)
         return member_of(person) if person else None
@@ -175,10 +197,11 @@ class SurveyRepository:
         answer.value, answer.comment = value, comment
         return True
 
-    def answers_of(self, round_id: int, token: str) -> dict[str, int | None]:
-        rows = self.session.execute(select(Answer.question_id, Answer.value).where(
+    def answers_of(self, round_id: int, token: str) -> Answers:
+        """One respondent's answers: the value, or the text of a free-text answer (never the side comment)."""
+        rows = self.session.execute(select(Answer.question_id, Answer.value, Answer.comment).where(
             Answer.round_id == round_id, Answer.respondent == token)).all()
-        return {qid: value for qid, value in rows}
+        return {qid: value if value is not None or qid == "_comment" else comment for qid, value, comment in rows}
 
     def mark_responded(self, round_id: int, person_id: int) -> None:
         self.session.execute(update(Recipient).where(Recipient.round_id == round_id,

@@ -70,7 +70,8 @@ def visible_groups(
        the parent and suppress siblings. The tightest shown set around the small atom is its "parent"; among
        the shown groups that overlap that parent without containing the atom (its siblings), the smallest goes
        first (declared parents in `parents` after leaves, then by size, then by id). Only when there is no such
-       sibling is the smallest group containing the atom suppressed. Example: org of 15 = teams of 6, 7 and 2;
+       sibling is the smallest group containing the atom suppressed. A group whose set an earlier view already showed
+       is suppressed last: showing it again reveals nothing new. Example: org of 15 = teams of 6, 7 and 2;
        the team of 2 is under k, so the org minus the others would reveal it: the team of 6 is suppressed too,
        and the org and the team of 7 stay. Parents are kept because the organisation-wide figure is the one
        admins need most and it is the hardest to reconstruct elsewhere.
@@ -99,4 +100,5 @@ def _to_suppress(atom: frozenset[str], kept: set[str], groups: Mapping[str, froz
     siblings = [g for g in sorted(kept) if g not in covering and groups[g] & parent]
     declared = {p for p in parents.values() if p is not None}
     pool = siblings or covering or sorted(kept)
-    return min(pool, key=lambda g: (g in declared, len(groups[g]), g))
+    fresh = [g for g in pool if groups[g] not in shown] or [g for g in sorted(kept) if groups[g] not in shown]
+    return min(fresh or pool, key=lambda g: (g in declared, len(groups[g]), g))

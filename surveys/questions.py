@@ -1,7 +1,12 @@
-"""The starter question bank: stable ids, the theme each belongs to, its scale, and its English text."""
+"""The question bank: the built-in questions (stable ids, theme, kind, English text) plus admins' own.
+
+Kinds: agreement (1-5), scale (0-10), choice (one of 2 to 10 options) and text (a free-text answer).
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 
@@ -10,16 +15,33 @@ def N_(text: str) -> str:
     return text
 
 
+KINDS = ("agreement", "scale", "choice", "text")
+MAX_OPTIONS = 10
+MAX_OPTION_LENGTH = 75  # what a Slack button or select option can show
+MAX_TEXT_LENGTH = 300
+
+
 @dataclass(frozen=True)
 class Question:
     id: str
     theme: str
-    kind: str  # "agreement" (1-5) or "scale" (0-10)
+    kind: str  # one of KINDS
     text: str
+    options: tuple[str, ...] = ()  # the choices of a "choice" question, in order
+    custom: bool = False  # written by an admin: shown as written, not translated
 
     @property
     def scale(self) -> range:
-        return range(1, 6) if self.kind == "agreement" else range(0, 11)
+        """The values an answer may take: 1-5, 0-10, an option's index, or nothing for free text."""
+        if self.kind == "agreement":
+            return range(1, 6)
+        if self.kind == "scale":
+            return range(0, 11)
+        return range(len(self.options))
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in ("agreement", "scale")
 
 
 ENPS = Question(
@@ -61,9 +83,54 @@ THEMES: tuple[str, ...] = tuple(dict.fromkeys(q.theme for q in STARTER_BANK))
 MAX_QUESTIONS_PER_ROUND = 10
 
 
-def question(question_id: str) -> Question | None:
-    return next((q for q in STARTER_BANK if q.id == question_id), None)
+class QuestionBank:
+    """The questions a survey may ask, by id: the built-in ones first, then custom ones in the order added."""
+
+    def __init__(self, questions: Iterable[Question]) -> None:
+        self._by_id = {q.id: q for q in questions}
+
+    def get(self, question_id: str) -> Question | None:
+        return self._by_id.get(question_id)
+
+    def __iter__(self) -> Iterator[Question]:
+        return iter(self._by_id.values())
+
+    def __contains__(self, question_id: object) -> bool:
+        return question_id in self._by_id
+
+    def ids(self) -> list[str]:
+        return list(self._by_id)
+
+    def with_custom(self, custom: Iterable[Question]) -> QuestionBank:
+        return QuestionBank([*self, *custom])
 
 
-def question_ids() -> list[str]:
-    return [q.id for q in STARTER_BANK]
+STARTER = QuestionBank(STARTER_BANK)
+
+
+def new_custom_question(bank: QuestionBank, *, text: str, kind: str, theme: str = "custom",
+                        options: Iterable[str] = ()) -> Question:
+    """Validate an admin's question; its id is `c_` plus a slug of the text, unique in the bank.
+
+    Raises ValueError with one line that says what is allowed.
+    """
+    text = " ".join(text.split())
+    if not 3 <= len(text) <= MAX_TEXT_LENGTH:
+        raise ValueError(f"question text must be 3 to {MAX_TEXT_LENGTH} characters, got {len(text)}")
+    if kind not in KINDS:
+        raise ValueError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
+    choices = tuple(dict.fromkeys(" ".join(o.split()) for o in options if o.strip()))
+    if kind == "choice":
+        if not 2 <= len(choices) <= MAX_OPTIONS:
+            raise ValueError(f"a single-choice question has 2 to {MAX_OPTIONS} distinct options, got {len(choices)}")
+        too_long = next((o for o in choices if len(o) > MAX_OPTION_LENGTH), None)
+        if too_long is not None:
+            raise ValueError(f"option {too_long[:20]!r}... is longer than {MAX_OPTION_LENGTH} characters")
+    elif choices:
+        raise ValueError(f"only single-choice questions take options; a {kind} question has none")
+    theme = " ".join(theme.split()).lower()[:64] or "custom"
+    slug = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:40] or "question"
+    qid, n = f"c_{slug}", 2
+    while qid in bank:
+        qid, n = f"c_{slug}_{n}", n + 1
+    return Question(qid, theme, kind, text, choices, custom=True)

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from surveys.availability import DEFAULT_AWAY, DEFAULT_WORKING_TIME, AwayRule, WorkingTime
 from surveys.cadence import CADENCES, WEEKDAYS, local_due, parse_send_time, recent_cycle_dates
-from surveys.ports import Invitation, Messenger, Plan, RoundInfo, SurveyStore
-from surveys.questions import MAX_QUESTIONS_PER_ROUND, question
+from surveys.ports import Answers, Invitation, Messenger, Plan, RoundInfo, SurveyStore
+from surveys.questions import MAX_QUESTIONS_PER_ROUND, Question, new_custom_question
 from surveys.reminders import DEFAULT_POLICY, ReminderPolicy
 from surveys.results import DEFAULT_THRESHOLD, RoundSummary, summarize_round
+from surveys.rollups import organisation_rollup
 from surveys.rotation import MAX_POOL, questions_for_round
 
 
@@ -45,7 +46,8 @@ def create_survey(store: SurveyStore, *, team: str, question_ids: Sequence[str],
     if not 1 <= len(ids) <= most:
         hint = "" if rotate else "; a rotating survey (--rotate) may draw from up to 40"
         raise SurveyError(f"a survey has 1 to {most} questions, got {len(ids)}{hint}")
-    unknown = [q for q in ids if question(q) is None]
+    bank = store.bank()
+    unknown = [q for q in ids if q not in bank]
     if unknown:
         raise SurveyError(f"unknown question id {unknown[0]!r}; see `salescoach survey questions`")
     if len(set(ids)) != len(ids):
@@ -159,6 +161,17 @@ def send_due_reminders(store: SurveyStore, messenger: Messenger, *, now: datetim
     return count
 
 
+def add_question(store: SurveyStore, *, text: str, kind: str, now: datetime, theme: str = "custom",
+                 options: Sequence[str] = ()) -> Question:
+    """An admin's own question, added to the bank for every survey to use."""
+    try:
+        q = new_custom_question(store.bank(), text=text, kind=kind, theme=theme, options=options)
+    except ValueError as exc:
+        raise SurveyError(str(exc)) from None
+    store.add_question(q, now=now)
+    return q
+
+
 def record_answer(store: SurveyStore, messenger: Messenger, *, round_id: int, person_id: int, question_id: str,
                   value: int, now: datetime) -> AnswerOutcome:
     """Record or change one answer while the round is open; a repeat of the same answer changes nothing."""
@@ -167,17 +180,23 @@ def record_answer(store: SurveyStore, messenger: Messenger, *, round_id: int, pe
 
 
 def record_answers(store: SurveyStore, messenger: Messenger, *, round_id: int, person_id: int,
-                   answers: dict[str, int], now: datetime) -> AnswerOutcome:
-    """Record or change answers (one click, or a whole modal) and edit the survey DM once."""
+                   answers: Mapping[str, int | str], now: datetime) -> AnswerOutcome:
+    """Record or change answers (one click, or a whole modal) and edit the survey DM once.
+
+    Scales and single choice take an int (the value, or the option's index); free text takes a str.
+    """
     round_ = store.round(round_id)
     if round_ is None:
         raise SurveyError(f"round {round_id} does not exist")
+    bank = store.bank()
     for question_id, value in answers.items():
-        q = question(question_id)
+        q = bank.get(question_id)
         if q is None or question_id not in round_.questions:
             raise SurveyError(f"round {round_id} has no question {question_id!r}")
-        if value not in q.scale:
-            raise SurveyError(f"{value} is not on the scale of question {question_id!r}")
+        if q.kind == "text" and not isinstance(value, str):
+            raise SurveyError(f"question {question_id!r} takes a written answer")
+        if q.kind != "text" and (isinstance(value, str) or value not in q.scale):
+            raise SurveyError(f"{value!r} is not on the scale of question {question_id!r}")
     member = store.member(person_id)
     if not round_.is_open(now):
         if member is not None and store.was_invited(round_id, person_id):
@@ -186,7 +205,10 @@ def record_answers(store: SurveyStore, messenger: Messenger, *, round_id: int, p
     token = store.token_of(round_id, person_id)
     if token is None or member is None:
         return AnswerOutcome("not_invited", round_)
-    changed = [store.save_answer(round_id=round_id, token=token, question_id=qid, value=value)
+    changed = [store.save_answer(round_id=round_id, token=token, question_id=qid, value=value, comment=None)
+               if isinstance(value, int) else
+               store.save_answer(round_id=round_id, token=token, question_id=qid, value=None,
+                                 comment=value.strip()[:2000] or None)
                for qid, value in answers.items()]
     if not any(changed):
         return AnswerOutcome("unchanged", round_)
@@ -195,7 +217,7 @@ def record_answers(store: SurveyStore, messenger: Messenger, *, round_id: int, p
     return AnswerOutcome("recorded", round_)
 
 
-def current_answers(store: SurveyStore, *, round_id: int, person_id: int) -> dict[str, int | None]:
+def current_answers(store: SurveyStore, *, round_id: int, person_id: int) -> Answers:
     """A respondent's own answers while the round is open (to prefill the modal); nothing once it closed."""
     token = store.token_of(round_id, person_id)
     return store.answers_of(round_id, token) if token else {}
@@ -242,12 +264,17 @@ def _close(store: SurveyStore, messenger: Messenger, round_: RoundInfo, now: dat
         channel = store.team_channel(plan.team_id) if plan.share_with_team else None
         if channel is not None and not summary.withheld:
             messenger.send_team_summary(round_, channel[0], channel[1], summary)
+    admins = store.admins()
+    if admins:
+        rollup = organisation_rollup(store, threshold=threshold)
+        for admin in admins:
+            messenger.send_rollup(round_, admin, rollup)
     return round_
 
 
 def summarize(store: SurveyStore, round_: RoundInfo, threshold: int) -> RoundSummary:
     return summarize_round(question_ids=round_.questions, answers=store.round_answers(round_.id),
-                           invited=store.invited_count(round_.id), threshold=threshold)
+                           invited=store.invited_count(round_.id), threshold=threshold, bank=store.bank())
 
 
 def round_history(store: SurveyStore, *, survey_id: int, threshold: int = DEFAULT_THRESHOLD,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from surveys.anonymity import visible_groups
-from surveys.questions import question
+from surveys.questions import STARTER, QuestionBank
 from surveys.results import DEFAULT_THRESHOLD, Enps, QuestionResult, RoundSummary, summarize_round
 
 LOW_RESPONSE_FLOOR = 0.6
@@ -61,10 +61,9 @@ class RoundPoint(_Rates):
         total = 0.0
         enps: Enps | None = None
         for result in summary.questions:
-            q = question(result.question_id)
             if result.enps is not None:
                 enps = result.enps
-            elif result.average is not None and q is not None and q.kind == "agreement":
+            elif result.average is not None and result.kind == "agreement":
                 answers += result.answers
                 total += result.average * result.answers
         return cls(cycle_date, summary.invited, summary.respondents, enps, total / answers if answers else None)
@@ -116,13 +115,13 @@ class Trend:
         return [p.cycle_date for p in self.points if p.low_response]
 
 
-def distribution(question_id: str, answers: Iterable[Row], *,
-                 threshold: int = DEFAULT_THRESHOLD) -> dict[int, int] | None:
+def distribution(question_id: str, answers: Iterable[Row], *, threshold: int = DEFAULT_THRESHOLD,
+                 bank: QuestionBank = STARTER) -> dict[int, int] | None:
     """How many answered each scale value of a question (every value of its scale listed, zeros included).
 
     None when fewer than `threshold` people answered it. Values outside the question's scale are still counted.
     """
-    q = question(question_id)
+    q = bank.get(question_id)
     counts: dict[int, int] = dict.fromkeys(q.scale if q is not None else (), 0)
     answered: set[str] = set()
     for token, qid, value, _ in answers:
@@ -149,13 +148,14 @@ class RollupResult(_Rates):
     organisation: RoundSummary | None  # None when withheld
     teams: Mapping[str, RoundSummary] = field(default_factory=dict)  # only teams that may be shown
     withheld: tuple[str, ...] = ()  # teams whose figures are withheld, sorted
+    shown_sets: tuple[frozenset[str], ...] = ()  # respondent sets this view shows; for the next view's guard
 
 
 ORGANISATION = "\x00organisation"  # the roll-up's own group id; cannot clash with a team name from Slack
 
 
 def rollup(teams: Mapping[str, TeamAnswers], *, question_ids: Sequence[str], threshold: int = DEFAULT_THRESHOLD,
-           already_shown: Iterable[frozenset[str]] = ()) -> RollupResult:
+           already_shown: Iterable[frozenset[str]] = (), bank: QuestionBank = STARTER) -> RollupResult:
     """Each team and the organisation summarised from raw rows (eNPS recombined from answers, not from scores).
 
     The differencing guard runs twice: over respondents (whole summaries) and, per question, over who answered
@@ -185,13 +185,18 @@ def rollup(teams: Mapping[str, TeamAnswers], *, question_ids: Sequence[str], thr
     }
     summaries = {}
     for g in visible:
-        summary = summarize_round(question_ids=question_ids, answers=rows[g], invited=invited[g], threshold=threshold)
+        summary = summarize_round(question_ids=question_ids, answers=rows[g], invited=invited[g], threshold=threshold,
+                                  bank=bank)
         summaries[g] = replace(summary, questions=tuple(
-            r if g in shown_per_question[r.question_id] else QuestionResult(r.question_id, r.answers, None)
+            r if g in shown_per_question[r.question_id] else QuestionResult(r.question_id, r.answers, None,
+                                                                            kind=r.kind)
             for r in summary.questions))
+    shown_now = [people[g] for g in visible] + [frozenset(answered[g][qid]) for qid, groups in
+                                                shown_per_question.items() for g in groups]
     total = len(people[ORGANISATION])
     return RollupResult(
         invited=invited[ORGANISATION], respondents=total, organisation=summaries.get(ORGANISATION),
         teams={name: summaries[name] for name in sorted(teams) if name in visible},
         withheld=tuple(sorted(name for name in teams if name not in visible)),
+        shown_sets=tuple(dict.fromkeys(s for s in shown_now if s)),
     )

@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.i18n import Translator
-from surveys.questions import STARTER_BANK, question
+from surveys.questions import STARTER, QuestionBank
 from surveys.results import Enps, QuestionResult, RoundSummary
 
 DATE_FORMAT = "yyyy-mm-dd"
@@ -30,7 +30,8 @@ _SHEET_NAME_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
 
 
 def write_survey_workbook(path_or_buffer: str | PathLike[str] | IO[bytes], t: Translator, *, team: str,
-                          rounds: Sequence[tuple[date, RoundSummary]], threshold: int) -> None:
+                          rounds: Sequence[tuple[date, RoundSummary]], threshold: int,
+                          bank: QuestionBank = STARTER) -> None:
     """Write the workbook: a Summary sheet (one row per round, with the chart) and a Questions sheet.
 
     A round, question or eNPS split over fewer than `threshold` respondents (or withheld by its summary)
@@ -42,7 +43,7 @@ def write_survey_workbook(path_or_buffer: str | PathLike[str] | IO[bytes], t: Tr
     assert summary_sheet is not None
     summary_sheet.title = _sheet_name(t.gettext("Summary"))
     _write_summary(summary_sheet, t, ordered, threshold)
-    _write_questions(workbook.create_sheet(_sheet_name(t.gettext("Questions"))), t, ordered, threshold)
+    _write_questions(workbook.create_sheet(_sheet_name(t.gettext("Questions"))), t, ordered, threshold, bank)
     if ordered:
         summary_sheet.add_chart(_trend_chart(t, summary_sheet, team, len(ordered)), "K2")
     workbook.properties.title = t.gettext("Pulse results for {team}", team=team)
@@ -89,9 +90,9 @@ def _write_summary(ws: Worksheet, t: Translator, rounds: Sequence[tuple[date, Ro
 
 
 def _write_questions(ws: Worksheet, t: Translator, rounds: Sequence[tuple[date, RoundSummary]],
-                     threshold: int) -> None:
+                     threshold: int, bank: QuestionBank) -> None:
     asked = {r.question_id for _, summary in rounds for r in summary.questions}
-    bank_ids = [q.id for q in STARTER_BANK]
+    bank_ids = [q.id for q in bank if not q.custom]
     question_ids = [qid for qid in bank_ids if qid in asked] + sorted(asked - set(bank_ids))
     if any(_withheld_round(summary, threshold) for _, summary in rounds) and not question_ids:
         question_ids = bank_ids  # only withheld rounds: we cannot know what was asked, so list the bank
@@ -101,9 +102,9 @@ def _write_questions(ws: Worksheet, t: Translator, rounds: Sequence[tuple[date, 
         ws.cell(1, column).font = Font(bold=True)
     withheld = t.gettext("withheld")
     for row, qid in enumerate(question_ids, start=2):
-        q = question(qid)
+        q = bank.get(qid)
         _text(ws.cell(row, 1), qid)
-        _text(ws.cell(row, 2), t.gettext(q.text) if q is not None else qid)
+        _text(ws.cell(row, 2), (q.text if q.custom else t.gettext(q.text)) if q is not None else qid)
         ws.cell(row, 2).alignment = Alignment(wrap_text=True, vertical="top")
         for column, (_, summary) in enumerate(rounds, start=3):
             result = next((r for r in summary.questions if r.question_id == qid), None)
@@ -111,15 +112,21 @@ def _write_questions(ws: Worksheet, t: Translator, rounds: Sequence[tuple[date, 
             if _withheld_round(summary, threshold):
                 _text(cell, withheld)
             elif result is not None:
-                _question_cell(cell, result, threshold, withheld)
+                _question_cell(cell, result, threshold, withheld, q.options if q else ())
     _widths(ws, [18, 60, *([12] * len(rounds))], [])
 
 
-def _question_cell(cell: Cell, result: QuestionResult, threshold: int, withheld: str) -> None:
+def _question_cell(cell: Cell, result: QuestionResult, threshold: int, withheld: str,
+                   options: Sequence[str] = ()) -> None:
     if result.enps is not None and result.enps.total >= threshold:
         _number(cell, result.enps.score, SIGNED_FORMAT)
     elif result.average is not None and result.answers >= threshold:
         _number(cell, round(result.average, 1), AVERAGE_FORMAT)
+    elif result.distribution and result.kind == "choice" and result.answers >= threshold:
+        _text(cell, " · ".join(f"{options[value] if value < len(options) else value}: {n}"
+                              for value, n in result.distribution))
+    elif result.texts and result.answers >= threshold:
+        _number(cell, len(result.texts), "0")
     else:
         _text(cell, withheld)
 

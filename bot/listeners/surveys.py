@@ -35,7 +35,7 @@ class SurveyListeners:
             return
         t = Translator.for_person(result.member.locale, result.member.tz)
         with self.services.unit() as u:
-            u.messenger.open_view(body["trigger_id"], answers_view(t, result.round, result.answers))
+            u.messenger.open_view(body["trigger_id"], answers_view(t, result.round, result.answers, bank=result.bank))
             keys = u.messenger.enqueued
         self.services.delivery.drain(keys=keys)
 

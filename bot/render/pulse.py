@@ -7,7 +7,7 @@ from typing import Any
 from bot import ids
 from bot.i18n import N_, Translator
 from surveys.cadence import CADENCES, WEEKDAYS
-from surveys.questions import STARTER_BANK
+from surveys.questions import STARTER, QuestionBank
 
 WEEKDAY_NAMES = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"),
                  N_("Sunday"))
@@ -27,9 +27,10 @@ def _input(block_id: str, label: str, element: dict[str, Any]) -> dict[str, Any]
     return {"type": "input", "block_id": block_id, "label": _plain(label), "element": element}
 
 
-def create_view(t: Translator, teams: list[str]) -> dict[str, Any]:
-    """Team, questions (eNPS preselected), cadence, weekday and local send time."""
-    questions = [_option(t.gettext(q.text), q.id) for q in STARTER_BANK]
+def create_view(t: Translator, teams: list[str], bank: QuestionBank = STARTER) -> dict[str, Any]:
+    """Team, questions (eNPS preselected; admins' own questions after the built-in ones), cadence, weekday and
+    local send time."""
+    questions = [_option(q.text if q.custom else t.gettext(q.text), q.id) for q in bank][:100]
     cadences = [_option(t.gettext(CADENCE_NAMES[c]), c) for c in CADENCES]
     days = [_option(t.gettext(name), WEEKDAYS[i]) for i, name in enumerate(WEEKDAY_NAMES)]
     return {

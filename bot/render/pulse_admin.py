@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.i18n import Translator, escape
 from bot.pulse_admin import TeamHistory
 from bot.render.pulse import CADENCE_NAMES, WEEKDAY_NAMES
+from bot.render.rollup import organisation_line
 from bot.render.surveys import Blocks, results_message
 from surveys.ports import Plan
 from surveys.trends import RollupResult, RoundPoint, Trend
@@ -45,7 +46,7 @@ def latest_results(t: Translator, history: TeamHistory) -> tuple[str, Blocks]:
                          "reveal how a small group answered.", team=escape(history.team))
         return text, [_section(text)]
     trend = Trend.of(RoundPoint.of_round(d, s) for d, s in history.rounds)
-    text, blocks = results_message(t, history.team, summary, trend)
+    text, blocks = results_message(t, history.team, summary, trend, bank=history.bank)
     return text, [*blocks, {"type": "context", "elements": [{"type": "mrkdwn", "text": t.date(day)}]}]
 
 
@@ -54,7 +55,7 @@ def enps_trends(t: Translator, histories: list[TeamHistory],
     """eNPS per team and round, each round's own score and split; withheld rounds say so."""
     blocks: Blocks = [{"type": "header", "text": {"type": "plain_text", "text": t.gettext("eNPS trend")}}]
     if organisation is not None:
-        blocks.append(_section(_organisation_line(t, organisation)))
+        blocks.append(_section(organisation_line(t, organisation)))
     for history in histories:
         lines = [f"*{escape(history.team)}*"]
         for i, (day, summary) in enumerate(history.rounds):
@@ -74,17 +75,3 @@ def enps_trends(t: Translator, histories: list[TeamHistory],
         blocks.append(_section("\n".join(lines)))
     text = t.gettext("eNPS trend")
     return text, blocks[:50]
-
-
-def _organisation_line(t: Translator, result: RollupResult) -> str:
-    head = "*" + t.gettext("Organisation, latest round of each team") + "*\n"
-    enps = None
-    if result.organisation is not None:
-        enps = next((q.enps for q in result.organisation.questions if q.enps is not None), None)
-    if enps is None:
-        return head + t.gettext("Withheld: too few answers across the organisation.")
-    return head + t.gettext("eNPS {score} (promoters {p} · passives {s} · detractors {d}) · {answered} of {invited} "
-                            "answered", score=t.signed(enps.score), p=t.number(enps.promoters),
-                            s=t.number(enps.passives), d=t.number(enps.detractors),
-                            answered=t.number(result.respondents), invited=t.number(result.invited))
-

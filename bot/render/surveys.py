@@ -6,9 +6,9 @@ from typing import Any
 
 from bot import ids
 from bot.i18n import Translator, escape
-from surveys.ports import RoundInfo
-from surveys.questions import question
-from surveys.results import RoundSummary
+from surveys.ports import Answers, RoundInfo
+from surveys.questions import STARTER, Question, QuestionBank
+from surveys.results import QuestionResult, RoundSummary
 from surveys.trends import Trend, low_response
 
 Blocks = list[dict[str, Any]]
@@ -23,17 +23,36 @@ def _context(text: str) -> dict[str, Any]:
     return {"type": "context", "elements": [_text(text)]}
 
 
-def survey_message(t: Translator, round_: RoundInfo, answers: dict[str, int | None], *,
-                   closed: bool = False) -> tuple[str, Blocks]:
-    """The survey DM: up to three questions as rows of value buttons; longer surveys open in a modal."""
+def question_text(t: Translator, q: Question) -> str:
+    """Built-in questions in the reader's language; an admin's own question as the admin wrote it."""
+    return q.text if q.custom else t.gettext(q.text)
+
+
+def option_label(t: Translator, q: Question, value: int | str | None) -> str:
+    if isinstance(value, str):
+        return value
+    if q.kind == "choice" and value is not None and 0 <= value < len(q.options):
+        return q.options[value]
+    return t.number(value) if value is not None else ""
+
+
+def inline(round_: RoundInfo, bank: QuestionBank) -> bool:
+    """Up to three questions with buttons answer in the DM; longer surveys and written answers use a modal."""
+    kinds = {q.kind for q in (bank.get(qid) for qid in round_.questions) if q is not None}
+    return len(round_.questions) <= INLINE_QUESTIONS and "text" not in kinds
+
+
+def survey_message(t: Translator, round_: RoundInfo, answers: Answers, *, closed: bool = False,
+                   bank: QuestionBank = STARTER) -> tuple[str, Blocks]:
+    """The survey DM: up to three questions as rows of buttons; longer surveys open in a modal."""
     title = t.gettext("Pulse survey for {team}", team=round_.team_name)
     blocks: Blocks = [
         {"type": "header", "text": _text(title[:150], "plain_text")},
         _context(t.gettext("Anonymous: your manager sees results only when enough people answer, "
                            "never who said what.")),
     ]
-    inline = len(round_.questions) <= INLINE_QUESTIONS
-    if not inline:
+    buttons = inline(round_, bank)
+    if not buttons:
         answered = sum(1 for qid in round_.questions if answers.get(qid) is not None)
         progress = t.gettext("{n} questions, about two minutes. You have answered {answered} of {n}.",
                              n=t.number(len(round_.questions)), answered=t.number(answered))
@@ -42,24 +61,27 @@ def survey_message(t: Translator, round_: RoundInfo, answers: dict[str, int | No
             section["accessory"] = _button(t.gettext("Answer") if not answered else t.gettext("Change answers"),
                                            ids.ACTION_SURVEY_OPEN, str(round_.id), primary=not answered)
         blocks.append(section)
-    for qid in round_.questions if inline else ():
-        q = question(qid)
+    for qid in round_.questions if buttons else ():
+        q = bank.get(qid)
         if q is None:
             continue
         chosen = answers.get(qid)
-        line = f"*{escape(t.gettext(q.text))}*"
+        line = f"*{escape(question_text(t, q))}*"
         if chosen is not None:
-            line += "\n" + t.gettext(":white_check_mark: Your answer: {value}", value=t.number(chosen))
+            line += "\n" + t.gettext(":white_check_mark: Your answer: {value}",
+                                     value=escape(option_label(t, q, chosen)))
         blocks.append({"type": "section", "block_id": f"q:{qid}", "text": _text(line)})
         if closed:
             continue
         blocks.append({"type": "actions", "block_id": f"a:{qid}", "elements": [
-            _button(t.number(v), f"{ids.ACTION_SURVEY_ANSWER}:{qid}:{v}", f"{round_.id}:{qid}:{v}",
+            _button(option_label(t, q, v), f"{ids.ACTION_SURVEY_ANSWER}:{qid}:{v}", f"{round_.id}:{qid}:{v}",
                     primary=chosen == v)
             for v in q.scale
         ]})
-        blocks.append(_context(t.gettext("1 = strongly disagree · 5 = strongly agree") if q.kind == "agreement"
-                               else t.gettext("0 = not at all likely · 10 = extremely likely")))
+        if q.kind == "agreement":
+            blocks.append(_context(t.gettext("1 = strongly disagree · 5 = strongly agree")))
+        elif q.kind == "scale":
+            blocks.append(_context(t.gettext("0 = not at all likely · 10 = extremely likely")))
     answered = sum(1 for qid in round_.questions if answers.get(qid) is not None)
     if closed:
         status = t.gettext("This round is closed. Thank you for taking part.")
@@ -70,7 +92,7 @@ def survey_message(t: Translator, round_: RoundInfo, answers: dict[str, int | No
         status = t.gettext("Open until {closes}.", closes=t.when(round_.closes_at))
     blocks.append({"type": "divider"})
     footer: dict[str, Any] = {"type": "section", "text": _text(status)}
-    if not closed and inline:
+    if not closed and buttons:
         footer["accessory"] = _button(t.gettext("Add a comment"), ids.ACTION_SURVEY_COMMENT, str(round_.id))
     blocks.append(footer)
     return title, blocks
@@ -87,25 +109,20 @@ def reminder_message(t: Translator, round_: RoundInfo, number: int) -> tuple[str
     return text, [{"type": "section", "text": _text(text)}]
 
 
-def answers_view(t: Translator, round_: RoundInfo, answers: dict[str, int | None]) -> dict[str, Any]:
-    """The modal for longer surveys: one select per question (prefilled with the person's own answers)."""
+def answers_view(t: Translator, round_: RoundInfo, answers: Answers, *,
+                 bank: QuestionBank = STARTER) -> dict[str, Any]:
+    """The modal for longer surveys: a select per scale or choice, a text box per written answer (prefilled
+    with the person's own answers)."""
     blocks: Blocks = [_context(t.gettext("Anonymous: your manager sees results only when enough people answer, "
                                          "never who said what."))]
     for qid in round_.questions:
-        q = question(qid)
+        q = bank.get(qid)
         if q is None:
             continue
-        low, high = (t.gettext("strongly disagree"), t.gettext("strongly agree")) if q.kind == "agreement" else (
-            t.gettext("not at all likely"), t.gettext("extremely likely"))
-        options = [{"text": _text(_scale_label(t, v, q.scale, low, high), "plain_text"), "value": str(v)}
-                   for v in q.scale]
-        element: dict[str, Any] = {"type": "static_select", "action_id": "value", "options": options,
-                                   "placeholder": _text(t.gettext("Choose"), "plain_text")}
         chosen = answers.get(qid)
-        if chosen is not None:
-            element["initial_option"] = options[list(q.scale).index(chosen)]
+        element = _text_element(chosen) if q.kind == "text" else _select(t, q, chosen)
         blocks.append({"type": "input", "block_id": f"q:{qid}", "optional": True,
-                       "label": _text(t.gettext(q.text)[:2000], "plain_text"), "element": element})
+                       "label": _text(question_text(t, q)[:2000], "plain_text"), "element": element})
     blocks.append({"type": "input", "block_id": "comment", "optional": True,
                    "label": _text(t.gettext("Anything to add?"), "plain_text"),
                    "element": {"type": "plain_text_input", "action_id": "text", "multiline": True,
@@ -116,13 +133,42 @@ def answers_view(t: Translator, round_: RoundInfo, answers: dict[str, int | None
             "close": _text(t.gettext("Cancel")[:24], "plain_text"), "blocks": blocks}
 
 
-def parse_answers(values: dict[str, Any]) -> tuple[dict[str, int], str]:
-    """An answers_view submission as {question id: value} and the comment."""
-    answers = {}
+def _select(t: Translator, q: Question, chosen: int | str | None) -> dict[str, Any]:
+    if q.kind == "choice":
+        labels = [option_label(t, q, v) for v in q.scale]
+    else:
+        low, high = (t.gettext("strongly disagree"), t.gettext("strongly agree")) if q.kind == "agreement" else (
+            t.gettext("not at all likely"), t.gettext("extremely likely"))
+        labels = [_scale_label(t, v, q.scale, low, high) for v in q.scale]
+    options = [{"text": _text(label[:75], "plain_text"), "value": str(v)}
+               for v, label in zip(q.scale, labels, strict=True)]
+    element: dict[str, Any] = {"type": "static_select", "action_id": "value", "options": options,
+                               "placeholder": _text(t.gettext("Choose"), "plain_text")}
+    if isinstance(chosen, int) and chosen in q.scale:
+        element["initial_option"] = options[list(q.scale).index(chosen)]
+    return element
+
+
+def _text_element(chosen: int | str | None) -> dict[str, Any]:
+    element: dict[str, Any] = {"type": "plain_text_input", "action_id": "text", "multiline": True,
+                               "max_length": 2000}
+    if isinstance(chosen, str) and chosen:
+        element["initial_value"] = chosen
+    return element
+
+
+def parse_answers(values: dict[str, Any]) -> tuple[dict[str, int | str], str]:
+    """An answers_view submission as {question id: value or written answer} and the comment."""
+    answers: dict[str, int | str] = {}
     for block_id, state in values.items():
-        option = (state.get("value") or {}).get("selected_option") if block_id.startswith("q:") else None
+        if not block_id.startswith("q:"):
+            continue
+        option = (state.get("value") or {}).get("selected_option")
+        written = (state.get("text") or {}).get("value")
         if option:
             answers[block_id[2:]] = int(option["value"])
+        elif written is not None and written.strip():
+            answers[block_id[2:]] = written
     comment = ((values.get("comment") or {}).get("text") or {}).get("value") or ""
     return answers, comment
 
@@ -152,8 +198,8 @@ def comment_view(t: Translator, round_id: int) -> dict[str, Any]:
     }
 
 
-def results_message(t: Translator, team: str, summary: RoundSummary,
-                    trend: Trend | None = None) -> tuple[str, Blocks]:
+def results_message(t: Translator, team: str, summary: RoundSummary, trend: Trend | None = None, *,
+                    bank: QuestionBank = STARTER) -> tuple[str, Blocks]:
     """The manager's results DM, built only from what the anonymity rules let through."""
     title = t.gettext("Pulse results for {team}", team=team)
     rate = t.gettext("{answered} of {invited} people answered ({rate}).", answered=t.number(summary.respondents),
@@ -173,34 +219,49 @@ def results_message(t: Translator, team: str, summary: RoundSummary,
             "can be identified.", k=t.number(summary.threshold)))})
         return title, blocks
     for result in summary.questions:
-        q = question(result.question_id)
+        q = bank.get(result.question_id)
         if q is None:
             continue
-        label = f"*{escape(t.gettext(q.text))}*\n"
-        if result.enps is not None:
-            e = result.enps
-            line = t.gettext("eNPS {score} (promoters {p} · passives {s} · detractors {d})", score=t.signed(e.score),
-                             p=t.number(e.promoters), s=t.number(e.passives), d=t.number(e.detractors))
-            enps_change = trend.enps_change() if trend else None
-            if enps_change is not None:
-                line += " " + t.gettext("{arrow} {change} since the last round", arrow=_arrow(enps_change),
-                                        change=t.signed(enps_change))
-        elif result.average is not None:
-            line = t.gettext("Average {average} of 5 ({n} answers)", average=t.number(result.average, 1),
-                             n=t.number(result.answers))
-        else:
-            line = t.gettext("Withheld: fewer than {k} answers.", k=t.number(summary.threshold))
-        blocks.append({"type": "section", "text": _text(label + line)})
+        label = f"*{escape(question_text(t, q))}*\n"
+        blocks.append({"type": "section", "text": _text((label + _result_line(t, q, result, summary.threshold,
+                                                                             trend))[:3000])})
     if summary.comments:
         quoted = "\n".join("> " + escape(c).replace("\n", "\n> ") for c in summary.comments)
         blocks.append({"type": "section", "text": _text((t.gettext("Comments") + "\n" + quoted)[:3000])})
     return title, blocks
 
 
-def team_summary_message(t: Translator, team: str, summary: RoundSummary) -> tuple[str, Blocks]:
-    """What the whole team sees when its manager shares results: the same figures, without comments."""
-    shared = RoundSummary(summary.invited, summary.respondents, summary.threshold, summary.questions, ())
-    text, blocks = results_message(t, team, shared)
+def _result_line(t: Translator, q: Question, result: QuestionResult, threshold: int, trend: Trend | None) -> str:
+    if result.enps is not None:
+        e = result.enps
+        line = t.gettext("eNPS {score} (promoters {p} · passives {s} · detractors {d})", score=t.signed(e.score),
+                         p=t.number(e.promoters), s=t.number(e.passives), d=t.number(e.detractors))
+        enps_change = trend.enps_change() if trend else None
+        if enps_change is not None:
+            line += " " + t.gettext("{arrow} {change} since the last round", arrow=_arrow(enps_change),
+                                    change=t.signed(enps_change))
+        return line
+    if result.texts:
+        return "\n".join("> " + escape(text).replace("\n", "\n> ") for text in result.texts)
+    if result.distribution and q.kind == "choice":
+        return "\n".join(t.gettext("{option}: {n} ({share})", option=escape(option_label(t, q, value)),
+                                    n=t.number(n), share=t.percent(n / result.answers))
+                         for value, n in result.distribution)
+    if result.average is not None:
+        line = t.gettext("Average {average} of {top} ({n} answers)", average=t.number(result.average, 1),
+                         top=t.number(q.scale[-1]), n=t.number(result.answers))
+        spread = " · ".join(f"{t.number(value)}: {t.number(n)}" for value, n in reversed(result.distribution))
+        return line + (f"\n{spread}" if spread else "")
+    return t.gettext("Withheld: fewer than {k} answers.", k=t.number(threshold))
+
+
+def team_summary_message(t: Translator, team: str, summary: RoundSummary, *,
+                         bank: QuestionBank = STARTER) -> tuple[str, Blocks]:
+    """What the whole team sees when its manager shares results: the same figures, without comments or
+    written answers."""
+    questions = tuple(r for r in summary.questions if r.kind != "text")
+    shared = RoundSummary(summary.invited, summary.respondents, summary.threshold, questions, ())
+    text, blocks = results_message(t, team, shared, bank=bank)
     blocks.append(_context(t.gettext("Shared with the team. Answers are anonymous; figures from fewer than {k} "
                                      "people are never shown.", k=t.number(summary.threshold))))
     return text, blocks

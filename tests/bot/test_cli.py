@@ -115,3 +115,13 @@ def test_export_survey_writes_a_workbook_that_withholds_small_rounds(env, tmp_pa
     cells = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
     assert any("withheld" in str(c) for c in cells)
     assert main(["export", "survey", "--team", "Nobody", "--out", str(out)]) == 1
+
+
+def test_admin_adds_a_question_from_the_command_line_and_a_bad_one_gets_one_line(env, capsys):
+    assert main(["survey", "question", "--kind", "choice", "--text", "Best channel?", "--option", "Email",
+                 "--option", "Phone"]) == 0
+    assert capsys.readouterr().out.strip() == "c_best_channel"
+    assert main(["survey", "questions"]) == 0
+    assert "c_best_channel" in capsys.readouterr().out
+    assert main(["survey", "question", "--kind", "choice", "--text", "Only one?", "--option", "Yes"]) == 1
+    assert capsys.readouterr().err.strip().endswith("a single-choice question has 2 to 10 distinct options, got 1")

@@ -33,13 +33,14 @@ def _round(bot, team, answers):
             service.record_answer(u.surveys, u.messenger, round_id=round_.id, person_id=member.person_id,
                                   question_id="enps", value=value, now=NOW)
         service.close_round_now(u.surveys, u.messenger, survey_id=survey_id, now=NOW)
+    bot.services.delivery.drain(NOW)
 
 
 def test_admin_sees_the_organisation_and_a_team_the_total_would_reveal_is_withheld(running_bot):
     bot = running_bot
     _add_team(bot, "Farmers", 4)
-    _round(bot, "Hunters", [10, 10, 9, 7, 3, 0])
     _round(bot, "Farmers", [10, 2, 9])
+    _round(bot, "Hunters", [10, 10, 9, 7, 3, 0])
     reply = bot.actor.slash_command(None, "/enps", user_id="UADMINFARMERS").json()
     text = str(reply["blocks"])
     assert "Organisation, latest round of each team" in text
@@ -53,3 +54,17 @@ def test_admin_sees_the_organisation_and_a_team_the_total_would_reveal_is_withhe
     manager_view = bot.actor.slash_command(None, "/enps", user_id="UMGR").json()
     assert "Organisation" not in str(manager_view["blocks"])
     assert "+17 (promoters 3 · passives 1 · detractors 2)" in str(manager_view["blocks"])
+
+
+def test_roll_up_pushed_at_close_is_withheld_when_it_minus_an_earlier_view_reveals_a_small_team(running_bot):
+    bot = running_bot
+    _add_team(bot, "Farmers", 4)
+    _round(bot, "Hunters", [10, 10, 9, 7, 3, 0])  # the admin is sent the organisation = Hunters' 6 people
+    first = str(bot.slack.messages("UADMINFARMERS")[-1]["blocks"])
+    assert "Hunters just closed a round" in first and "6 of 6 answered" in first
+    _round(bot, "Farmers", [10, 2, 9])  # organisation now 9: minus the earlier view it would be Farmers' 3
+    second = str(bot.slack.messages("UADMINFARMERS")[-1]["blocks"])
+    assert "Farmers just closed a round" in second
+    assert "Withheld: too few answers across the organisation." in second and "9 of 10" not in second
+    on_demand = str(bot.actor.slash_command(None, "/enps", user_id="UADMINFARMERS").json()["blocks"])
+    assert "9 of 10 answered" not in on_demand and "+17 (promoters" in on_demand  # Hunters stays visible
