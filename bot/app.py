@@ -16,9 +16,10 @@ log = logging.getLogger("salescoach")
 
 
 def feature_classes() -> list[type]:
+    from bot.listeners.coach import CoachListeners
     from bot.listeners.people import PeopleListeners
 
-    return [PulseListeners, SurveyListeners, HomeListeners, PeopleListeners]
+    return [PulseListeners, SurveyListeners, HomeListeners, PeopleListeners, CoachListeners]
 
 
 def build_app(services: Services, *, token_verification: bool = False) -> App:

@@ -16,6 +16,7 @@ from bot.delivery import Delivery, make_client
 from bot.messenger import OutboxMessenger
 from bot.settings import Settings
 from storage.db import make_engine, make_sessions, upgrade
+from storage.kpis import PerformanceRepository
 from storage.outbox import Outbox, OutboxStore
 from storage.people import PeopleRepository
 from storage.surveys import SurveyRepository
@@ -48,6 +49,10 @@ class Unit:
     @property
     def people(self) -> PeopleRepository:
         return PeopleRepository(self.session)
+
+    @property
+    def performance(self) -> PerformanceRepository:
+        return PerformanceRepository(self.session)
 
 
 @dataclass

@@ -36,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     roster.add_argument("--offline", action="store_true", help="do not match people to Slack users")
     roster.add_argument("--deactivate-missing", action="store_true",
                         help="mark people who are not in the file as inactive")
+    from bot.commands_crm import add_parsers
+
+    add_parsers(imp)
 
     jobs = sub.add_parser("jobs", help="list or run the scheduled jobs").add_subparsers(dest="jobs_command",
                                                                                        required=True)
@@ -81,6 +84,16 @@ def _parser() -> argparse.ArgumentParser:
     survey_export.add_argument("--out", required=True, help="the .xlsx file to write")
     survey_export.add_argument("--rounds", type=int, default=12, help="how many recent rounds (default 12)")
     survey_export.add_argument("--locale", default="en-US", help="language of the labels, e.g. ms-MY")
+    coaching_export = export.add_parser(
+        "coaching", help="a manager's coaching pack for a period, as .xlsx",
+        description="Summary (team KPIs), Reps (one row per rep, one column per KPI), Trends (the team's KPIs over "
+        "recent periods) and Focus (each rep's diagnosis and evidence), with native charts. A manager's pack "
+        "holds their reps, all the way down; an admin's holds every rep.")
+    coaching_export.add_argument("--manager", required=True, help="the email of a manager (or admin)")
+    coaching_export.add_argument("--period", required=True, help="e.g. 2017-Q3, 2017-07, 2017-W27 or 'last month'")
+    coaching_export.add_argument("--out", required=True, help="the .xlsx file to write")
+    coaching_export.add_argument("--periods", type=int, default=6, help="periods on the Trends sheet (default 6)")
+    coaching_export.add_argument("--locale", default="en-US", help="language of the focus texts, e.g. ms-MY")
 
     team = sub.add_parser("team", help="teams").add_subparsers(dest="team_command", required=True)
     channel = team.add_parser("channel", help="set the channel where a team's shared summaries go")

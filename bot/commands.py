@@ -11,6 +11,7 @@ from types import FrameType
 from typing import Any
 
 from bot.bootstrap import Services, bootstrap
+from bot.coaching_pack import CoachingPackError
 from bot.settings import Settings
 from storage.calendar import HolidayError
 from storage.teams import TeamError
@@ -29,7 +30,8 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         handler = {"db": db, "import": import_, "jobs": jobs, "survey": survey, "holidays": holidays,
                    "export": export, "team": team}[args.command]
         return handler(args, services)
-    except (SurveyError, TeamError, HolidayError) as exc:  # refused input: one line saying what is allowed
+    # refused input: one line saying what is allowed
+    except (SurveyError, TeamError, HolidayError, CoachingPackError) as exc:
         print(f"salescoach: {exc}", file=sys.stderr)
         return 1
     finally:
@@ -42,6 +44,10 @@ def db(args: argparse.Namespace, services: Services) -> int:
 
 
 def import_(args: argparse.Namespace, services: Services) -> int:
+    if args.import_kind != "roster":
+        from bot.commands_crm import import_crm
+
+        return import_crm(args, services)
     from bot.directory import import_roster
     from storage.roster import RosterErrors
 
@@ -110,6 +116,10 @@ def survey(args: argparse.Namespace, services: Services) -> int:
 
 
 def export(args: argparse.Namespace, services: Services) -> int:
+    if args.export_kind == "coaching":
+        from bot.coaching_pack import export_coaching
+
+        return export_coaching(args, services)
     from bot.exports.survey_xlsx import write_survey_workbook
     from bot.i18n import Translator
 

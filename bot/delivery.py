@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import threading
 from collections.abc import Callable
@@ -20,6 +21,8 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
+from slack_sdk.web.slack_response import SlackResponse
+from slack_sdk.webhook import WebhookClient
 
 from storage.outbox import Claimed, OutboxStore
 
@@ -28,7 +31,8 @@ log = logging.getLogger(__name__)
 OUTBOX_EVENT = "salescoach_outbox"
 PERMANENT = {"channel_not_found", "invalid_blocks", "user_not_found", "not_in_channel", "is_archived",
              "account_inactive", "expired_trigger_id", "invalid_arguments", "msg_too_long", "no_text",
-             "cant_update_message", "message_not_found", "invalid_auth", "not_authed", "missing_scope"}
+             "cant_update_message", "message_not_found", "invalid_auth", "not_authed", "missing_scope",
+             "expired_url", "used_url", "invalid_payload"}
 MAX_ATTEMPTS = 8
 
 
@@ -128,6 +132,8 @@ class Delivery:
             payload["channel"], payload["ts"] = target
         if row.method == "files.uploadV2":
             return self._upload(payload)
+        if row.method == "response_url":
+            return self._respond(payload)
         if row.method == "chat.postMessage":
             payload["metadata"] = {"event_type": OUTBOX_EVENT, "event_payload": {"key": row.key}}
             if row.may_have_landed:
@@ -137,6 +143,19 @@ class Delivery:
         response = self.client.api_call(row.method, json=payload)
         channel = response.get("channel") or payload.get("channel")
         return channel, response.get("ts")
+
+    def _respond(self, payload: dict[str, Any]) -> tuple[str | None, str | None]:
+        """A slash command's reply through its response_url (slack_sdk's WebhookClient, same retry handlers)."""
+        reply = WebhookClient(payload["url"], retry_handlers=self.client.retry_handlers).send_dict(payload["body"])
+        if reply.status_code != 200:
+            try:
+                error = str(json.loads(reply.body).get("error", reply.body))
+            except (ValueError, AttributeError):
+                error = reply.body or str(reply.status_code)
+            raise SlackApiError(f"response_url answered {reply.status_code}", SlackResponse(
+                client=self.client, http_verb="POST", api_url=payload["url"], req_args={},
+                data={"ok": False, "error": error}, headers=reply.headers, status_code=reply.status_code))
+        return None, None
 
     def _upload(self, payload: dict[str, Any]) -> tuple[str | None, str | None]:
         """A file (a chart) into a person's DM, with slack_sdk's files_upload_v2."""

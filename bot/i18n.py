@@ -14,7 +14,7 @@ from babel import Locale
 from babel.dates import format_skeleton, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_currency, format_decimal, format_percent
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 SUPPORTED = ("en", "ms", "zh", "lt", "fa")
@@ -84,6 +84,12 @@ class Translator:
     def number(self, value: float, digits: int = 0) -> str:
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
         return format_decimal(value, format=pattern, locale=self.babel_locale)
+
+    def money(self, value: float, currency: str) -> str:
+        """A whole amount in the locale's currency pattern, e.g. $1,234,567 or 1 234 567 USD."""
+        pattern = self.babel_locale.currency_formats["standard"].pattern.replace(".00", "")
+        return format_currency(round(value), currency, format=pattern, locale=self.babel_locale,
+                               currency_digits=False)
 
     def percent(self, fraction: float) -> str:
         return format_percent(fraction, locale=self.babel_locale)

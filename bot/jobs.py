@@ -51,6 +51,12 @@ def remind(services: Services, now: datetime) -> str:
     return f"queued {sent} reminder(s)"
 
 
+def digests(services: Services, now: datetime) -> str:
+    from bot.coach import send_weekly_digests
+
+    return f"queued {send_weekly_digests(services, now)} digest message(s)"
+
+
 def deliver(services: Services, now: datetime) -> str:
     report = services.delivery.drain(now)
     return f"sent {report.sent}, retried {report.retried}, failed {report.failed}"
@@ -71,6 +77,8 @@ JOBS: dict[str, Job] = {job.name: job for job in (
         "close rounds whose window has ended and send the results to managers"),
     Job("remind", remind, lambda: IntervalTrigger(minutes=5),
         "remind people who have not answered (at most twice, in their local working hours)"),
+    Job("digests", digests, lambda: IntervalTrigger(minutes=10),
+        "send each manager's weekly coaching digest at their local day and time (SALESCOACH_DIGEST_AT)"),
     Job("deliver", deliver, lambda: IntervalTrigger(seconds=30),
         "send what waits in the outbox (a backstop: the delivery worker sends at once)"),
 )}

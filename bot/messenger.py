@@ -42,6 +42,16 @@ class OutboxMessenger:
         """Any other message: one post under its idempotency key."""
         self._enqueue(key, "chat.postMessage", {"channel": channel, "text": text, "blocks": blocks})
 
+    def respond(self, key: str, response_url: str, text: str, blocks: list[dict[str, Any]]) -> None:
+        """A reply only the asker sees, through the slash command's response_url."""
+        self._enqueue(key, "response_url", {"url": response_url, "body": {
+            "response_type": "ephemeral", "text": text, "blocks": blocks}})
+
+    def upload(self, key: str, user_id: str, *, filename: str, title: str, content: bytes) -> None:
+        """A file (a chart, an Excel pack) into a person's DM."""
+        self._enqueue(key, "files.uploadV2", {"user": user_id, "filename": filename, "title": title,
+                                              "content_base64": base64.b64encode(content).decode()})
+
     def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
         """A modal, keyed by the trigger so a replayed request opens nothing twice."""
         self._enqueue(f"view:{trigger_id}", "views.open", {"trigger_id": trigger_id, "view": view})
@@ -79,9 +89,8 @@ class OutboxMessenger:
             points = [ChartPoint.of_round(t.date(day), s) for day, s in history]
             title = t.gettext("Pulse trend for {team}", team=round.team_name)
             png = trend_chart(t, points, title=title, threshold=summary.threshold)
-            self._enqueue(key + ":chart", "files.uploadV2", {
-                "user": manager.slack_id, "filename": f"pulse-{round.cycle_date.isoformat()}.png", "title": title,
-                "content_base64": base64.b64encode(png).decode()})
+            self.upload(key + ":chart", manager.slack_id, filename=f"pulse-{round.cycle_date.isoformat()}.png",
+                        title=title, content=png)
 
     def send_reminder(self, round: RoundInfo, member: Member, number: int) -> None:
         if not member.slack_id:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from babel.numbers import list_currencies
 from dotenv import dotenv_values
 
 DEFAULT_API_URL = "https://slack.com/api/"
@@ -37,6 +38,12 @@ class Settings:
     reminder_hours: tuple[int, ...] = (24, 72)
     away_emoji: tuple[str, ...] = ()
     away_words: tuple[str, ...] = ()
+    currency: str = "USD"
+    digest_day: int = 0  # Monday
+    digest_time: str = "08:00"
+    digest_period: str = "month"
+    min_closed_deals: int = 5
+    new_business_target: float = 0.3
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: str | Path = ".env") -> Settings:
@@ -58,6 +65,14 @@ class Settings:
             reminder_hours=_reminder_hours(values.get("SALESCOACH_REMINDER_HOURS")),
             away_emoji=_words(values.get("SALESCOACH_AWAY_EMOJI")),
             away_words=_words(values.get("SALESCOACH_AWAY_WORDS")),
+            currency=_currency(values.get("SALESCOACH_CURRENCY")),
+            digest_day=_digest_at(values.get("SALESCOACH_DIGEST_AT"))[0],
+            digest_time=_digest_at(values.get("SALESCOACH_DIGEST_AT"))[1],
+            digest_period=_choice("SALESCOACH_DIGEST_PERIOD", values.get("SALESCOACH_DIGEST_PERIOD"),
+                                  ("week", "month", "quarter"), "month"),
+            min_closed_deals=_whole("SALESCOACH_MIN_DEALS", values.get("SALESCOACH_MIN_DEALS"), 1, 1000, 5),
+            new_business_target=_share("SALESCOACH_NEW_BUSINESS_TARGET", values.get("SALESCOACH_NEW_BUSINESS_TARGET"),
+                                       0.3),
         )
 
     def require_bot_token(self) -> str:
@@ -160,3 +175,57 @@ def _reminder_hours(value: str | None) -> tuple[int, ...]:
 
 def _words(value: str | None) -> tuple[str, ...]:
     return tuple(w.strip().lower() for w in (value or "").split(",") if w.strip())
+
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _currency(value: str | None) -> str:
+    if _blank(value):
+        return "USD"
+    assert value is not None
+    code = value.strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", code) or code not in list_currencies():
+        raise SettingsError("SALESCOACH_CURRENCY", "an ISO 4217 currency code such as USD, MYR, CNY, EUR or IRR", value)
+    return code
+
+
+def _digest_at(value: str | None) -> tuple[int, str]:
+    if _blank(value):
+        return 0, "08:00"
+    assert value is not None
+    match = re.fullmatch(r"([a-z]{3})[a-z]*\s+([01]?\d|2[0-3]):([0-5]\d)", value.strip().lower())
+    if not match or match.group(1) not in DAYS:
+        raise SettingsError("SALESCOACH_DIGEST_AT", "a weekday and local time, e.g. mon 08:00", value)
+    return DAYS.index(match.group(1)), f"{int(match.group(2)):02d}:{match.group(3)}"
+
+
+def _choice(name: str, value: str | None, allowed: tuple[str, ...], default: str) -> str:
+    if _blank(value):
+        return default
+    assert value is not None
+    if value.strip().lower() not in allowed:
+        raise SettingsError(name, "one of " + ", ".join(allowed), value)
+    return value.strip().lower()
+
+
+def _whole(name: str, value: str | None, low: int, high: int, default: int) -> int:
+    if _blank(value):
+        return default
+    assert value is not None
+    if not value.strip().isdigit() or not low <= int(value) <= high:
+        raise SettingsError(name, f"a whole number from {low} to {high}", value)
+    return int(value)
+
+
+def _share(name: str, value: str | None, default: float) -> float:
+    if _blank(value):
+        return default
+    assert value is not None
+    try:
+        share = float(value.strip().rstrip("%")) / (100 if value.strip().endswith("%") else 1)
+    except ValueError:
+        share = -1.0
+    if not 0 <= share <= 1:
+        raise SettingsError(name, "a share from 0 to 1, or a percentage such as 30%", value)
+    return share

@@ -49,6 +49,12 @@ class Outbox:
         ).on_conflict_do_nothing(index_elements=["key"]).returning(OutboxMessage.id)
         return self.session.execute(stmt).scalar() is not None
 
+    def existing(self, keys: list[str]) -> set[str]:
+        """Which of these keys are in the outbox already (sent or not)."""
+        if not keys:
+            return set()
+        return set(self.session.scalars(select(OutboxMessage.key).where(OutboxMessage.key.in_(keys))))
+
     def claim(self, *, now: datetime, limit: int, lease: timedelta, keys: list[str] | None = None) -> list[Claimed]:
         """Take due rows under row locks (SKIP LOCKED on PostgreSQL) and lease them to this worker."""
         stmt = (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,6 +23,14 @@ class PeopleRepository:
     def by_email(self, email: str) -> Member | None:
         person = self.session.scalar(select(Person).where(Person.email == email.strip().lower()))
         return member_of(person) if person else None
+
+    def members(self, person_ids: Iterable[int]) -> dict[int, Member]:
+        """People by id (active or not), for names and languages."""
+        ids = sorted(set(person_ids))
+        return {p.id: member_of(p) for p in self.session.scalars(select(Person).where(Person.id.in_(ids)))}
+
+    def team_name(self, team_id: int) -> str:
+        return self.session.scalar(select(Team.name).where(Team.id == team_id)) or ""
 
     def teams_managed_by(self, member: Member) -> list[str]:
         """Admins may survey every team; managers the teams of their reports and their own team."""

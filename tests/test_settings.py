@@ -57,3 +57,16 @@ def _root():
     from pathlib import Path
 
     return Path(__file__).resolve().parent.parent
+
+
+def test_coaching_settings_parse_and_a_bad_one_names_the_variable_and_what_is_allowed():
+    s = Settings.from_env({"SALESCOACH_DIGEST_AT": "tue 07:30", "SALESCOACH_CURRENCY": "myr",
+                           "SALESCOACH_NEW_BUSINESS_TARGET": "25%", "SALESCOACH_MIN_DEALS": "8"})
+    assert (s.digest_day, s.digest_time, s.currency, s.new_business_target, s.min_closed_deals) == (
+        1, "07:30", "MYR", 0.25, 8)
+    for name, value, allowed in (("SALESCOACH_CURRENCY", "dollars", "an ISO 4217 currency code"),
+                                 ("SALESCOACH_DIGEST_AT", "monday", "a weekday and local time, e.g. mon 08:00"),
+                                 ("SALESCOACH_DIGEST_PERIOD", "year", "one of week, month, quarter"),
+                                 ("SALESCOACH_NEW_BUSINESS_TARGET", "150%", "a share from 0 to 1")):
+        with pytest.raises(SettingsError, match=f"^{name} is '{value}': expected {allowed}"):
+            Settings.from_env({name: value})

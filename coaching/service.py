@@ -1,0 +1,85 @@
+"""Coaching use cases over the PerformanceStore: every manager's digest, one viewer's digest, a rep's view, trends.
+
+Each reads the org chart once and the figures of every rep it needs in one store call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+
+from coaching.access import NotAllowed, OrgChart, check_can_see, digest_recipients, peers_of, reps_under, visible_to
+from coaching.diagnosis import DEFAULTS, Thresholds
+from coaching.digest import Digest, RepKpis, RepView, build_digest, build_views, rep_kpis, without_medians
+from coaching.kpis import Kpis, kpis_of, total
+from coaching.periods import Period
+from coaching.ports import PerformanceStore
+
+MIN_MEDIAN_GROUP = 5  # a rep sees the team median only over at least this many reps (as survey anonymity)
+
+
+def _reps_with_kpis(store: PerformanceStore, reps: Collection[int], period: Period,
+                    now: datetime) -> dict[int, RepKpis]:
+    previous = period.previous()
+    figures = store.rep_figures(rep_ids=reps, periods=[period, previous], now=now)
+    return rep_kpis(figures[period], figures[previous])
+
+
+def team_digests(store: PerformanceStore, *, period: Period, now: datetime,
+                 thresholds: Thresholds = DEFAULTS) -> list[Digest]:
+    """The digest of every manager with reps below them, in manager id order; one store read in all, and each
+    rep's KPIs worked out once however many digests they appear in."""
+    org = store.org_chart()
+    teams = {manager: reps_under(manager, org=org) for manager in digest_recipients(org)}
+    everyone = _reps_with_kpis(store, sorted({rep for reps in teams.values() for rep in reps}), period, now)
+    return [build_digest(manager_id=manager, period=period, reps=[everyone[r] for r in reps], today=now.date(),
+                         thresholds=thresholds)
+            for manager, reps in teams.items()]
+
+
+def _team_of(viewer_id: int, org: OrgChart) -> tuple[int, ...]:
+    """The reps in a viewer's team figures: every rep for an admin, the reps below a manager, a rep alone."""
+    entry = org.get(viewer_id)
+    if entry is not None and entry.role == "admin":
+        return tuple(sorted(p for p in visible_to(viewer_id, org=org) if org[p].role == "rep"))
+    if entry is not None and entry.role == "manager":
+        return reps_under(viewer_id, org=org)
+    return (viewer_id,)
+
+
+def digest_for(store: PerformanceStore, *, viewer_id: int, period: Period, now: datetime,
+               thresholds: Thresholds = DEFAULTS) -> Digest:
+    """The digest a manager (their reps) or an admin (every rep) asks for; NotAllowed for anyone else."""
+    org = store.org_chart()
+    entry = org.get(viewer_id)
+    if entry is None or entry.role not in ("manager", "admin"):
+        raise NotAllowed(f"person {viewer_id} is not a manager or admin and has no team digest")
+    reps = _reps_with_kpis(store, _team_of(viewer_id, org), period, now)
+    return build_digest(manager_id=viewer_id, period=period, reps=list(reps.values()), today=now.date(),
+                        thresholds=thresholds)
+
+
+def rep_view(store: PerformanceStore, *, viewer_id: int, rep_id: int, period: Period, now: datetime,
+             thresholds: Thresholds = DEFAULTS) -> RepView:
+    """One rep against their peers (the reps under the same manager), as `viewer_id` may see it: a rep in a
+    team of fewer than MIN_MEDIAN_GROUP gets no medians, which could give a colleague's figure away."""
+    org = store.org_chart()
+    check_can_see(viewer_id, rep_id, org=org)
+    peers = peers_of(rep_id, org=org)
+    reps = _reps_with_kpis(store, peers, period, now)
+    view = build_views(period=period, reps=list(reps.values()), today=now.date(), thresholds=thresholds)[rep_id]
+    return view if medians_visible(viewer_id, peers, org=org) else without_medians(view)
+
+
+def medians_visible(viewer_id: int, peers: Sequence[int], *, org: OrgChart) -> bool:
+    """A team median may be shown to someone who may see every peer, or over a group large enough."""
+    return len(peers) >= MIN_MEDIAN_GROUP or set(peers) <= visible_to(viewer_id, org=org)
+
+
+def trend(store: PerformanceStore, *, viewer_id: int, periods: Sequence[Period],
+          now: datetime) -> list[tuple[Period, Kpis]]:
+    """The viewer's team KPIs (their own, for a rep) period by period, each against the period before it."""
+    wanted = sorted({q for p in periods for q in (p.previous(), p)})
+    figures = store.rep_figures(rep_ids=_team_of(viewer_id, store.org_chart()), periods=wanted, now=now)
+    totals = {p: total(f) for p, f in figures.items()}
+    return [(p, kpis_of(totals[p], previous=totals[p.previous()])) for p in periods]

@@ -1,0 +1,41 @@
+"""Core executemany for large imports: each column's bind processor runs once per distinct value (dates repeat
+a lot) and the driver gets plain rows, instead of SQLAlchemy processing every parameter of every row."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Insert, Update
+from sqlalchemy.orm import Session
+
+
+def executemany(session: Session, statement: Insert | Update, columns: Mapping[str, Sequence[Any]]) -> None:
+    """Run `statement` once per row, given column by column (all of one length), in the session's transaction."""
+    size = len(next(iter(columns.values()), ()))
+    if not size:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    compiled = statement.compile(dialect=dialect, column_keys=list(columns))
+    values = dict(columns)
+    for column in getattr(compiled, "insert_prefetch", ()):  # Python-side scalar defaults of absent columns
+        if column.key not in values:
+            if column.default is None or not column.default.is_scalar:
+                raise ValueError(f"{column} needs a value in every row")
+            values[column.key] = [column.default.arg] * size
+    names = list(compiled.positiontup or ()) if dialect.positional else list(compiled.binds)
+    processed = []
+    for name in names:
+        process = compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+        processed.append(values[name] if process is None else _map(process, values[name]))
+    params: list[Any] = list(zip(*processed, strict=True))
+    if not dialect.positional:
+        params = [dict(zip(names, row, strict=True)) for row in params]
+    connection.exec_driver_sql(compiled.string, params)
+
+
+def _map(process: Callable[[Any], Any], values: Sequence[Any]) -> list[Any]:
+    """process(v) for each value, computed once per distinct value."""
+    done = {value: process(value) for value in set(values)}
+    return list(map(done.__getitem__, values))

@@ -1,0 +1,277 @@
+"""Importing a CRM file: check it all, then upsert it in the caller's transaction with Core executemany batches,
+recording the import_run, 'won' deal events and the derived account fields (potential_tier, first_won_date)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from storage.crm_bulk import executemany
+from storage.crm_derived import periods, potential_tiers, refresh_first_won_dates
+from storage.crm_mapping import KINDS, CrmImportErrors, load_mapping
+from storage.crm_models import CrmAccount, CrmActivity, CrmDeal, CrmDealEvent, CrmLead, CrmQuota
+from storage.crm_rows import CrmFile, People, check_file
+from storage.models import ImportRun
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+Columns = dict[str, list[Any]]  # a table's rows column by column, all columns of one length
+BATCH = 10_000
+BULK_LOAD = 20_000  # rows into an empty table from which indexes are built after the load
+WIN_WINDOW = timedelta(days=7)  # a deal that arrives won is announced only if it closed this recently
+DEAL_COLUMNS = ("product", "amount", "engaged_on", "created_on", "expected_close_on", "closed_on", "next_step",
+                "next_step_on", "last_activity_on", "churned", "acquisition_cost")
+ACCOUNT, DEAL, ACTIVITY, QUOTA, LEAD, EVENT = (
+    cast(Table, m.__table__) for m in (CrmAccount, CrmDeal, CrmActivity, CrmQuota, CrmLead, CrmDealEvent))
+
+
+@dataclass
+class CrmImportSummary:
+    """What an import did, in rows of the target table (activities without ids are summed per rep, day, kind
+    and account first)."""
+
+    kind: str
+    file: str
+    rows: int
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    newly_won: int = 0
+    accounts_added: int = 0
+
+    def __str__(self) -> str:
+        text = (f"{self.file}: {self.rows} row(s) of {self.kind}: {self.added} added, {self.updated} updated, "
+                f"{self.unchanged} unchanged")
+        if self.kind == "deals":
+            text += f", {self.newly_won} newly won"
+        if self.accounts_added:
+            text += f"; {self.accounts_added} account(s) added by name"
+        return text
+
+
+def import_crm_file(session: Session, *, kind: str, path: str | Path, mapping: str | Path | None = None,
+                    now: datetime, progress: Progress | None = None) -> CrmImportSummary:
+    """Check the whole file against the mapping and the stored roster (CrmImportErrors, nothing written), then
+    write it in the caller's transaction. Importing the same file twice changes nothing."""
+    if kind not in KINDS:
+        raise CrmImportErrors([f"{path}: {kind!r} is not something to import; expected {', '.join(KINDS)}"])
+    checked = check_file(str(path), kind=kind, mapping=load_mapping(mapping, kind=kind), people=People(session),
+                         progress=progress)
+    return apply_crm_file(session, checked, now=now, progress=progress)
+
+
+def record_refused_import(session: Session, *, kind: str, path: str | Path, errors: Sequence[str],
+                          now: datetime) -> None:
+    """Keep a trace of a refused file (nothing else was written) for admins to see."""
+    session.add(ImportRun(kind=kind, filename=str(path)[:500], finished_at=now, rows=0, created=0, updated=0,
+                          errors=list(errors)))
+    session.flush()
+
+
+def apply_crm_file(session: Session, checked: CrmFile, *, now: datetime,
+                   progress: Progress | None = None) -> CrmImportSummary:
+    writer = _Writer(session, checked, now, progress)
+    getattr(writer, checked.kind)()
+    writer.record()
+    return writer.summary
+
+
+class _Writer:
+    def __init__(self, session: Session, checked: CrmFile, now: datetime, progress: Progress | None) -> None:
+        self.session, self.checked, self.cols, self.now = session, checked, checked.columns, now
+        self.progress = progress or (lambda phase, done, total: None)
+        self.summary = CrmImportSummary(checked.kind, checked.file, checked.size)
+        self.won: list[int] = []  # deals to announce
+
+    def record(self) -> None:
+        """The import_run, then a 'won' event per newly won deal, referring to it."""
+        summary, now = self.summary, self.now
+        run = ImportRun(kind=summary.kind, filename=summary.file[:500], finished_at=now, rows=summary.rows,
+                        created=summary.added, updated=summary.updated, errors=[])
+        self.session.add(run)
+        self.session.flush()
+        won = sorted(self.won)
+        executemany(self.session, insert(EVENT), {"deal_id": won, "kind": ["won"] * len(won),
+                                                  "occurred_at": [now] * len(won),
+                                                  "import_run_id": [run.id] * len(won)})
+        summary.newly_won = len(won)
+
+    # ---- per kind ---------------------------------------------------------------------------------------
+
+    def deals(self) -> None:
+        cols, size, now = self.cols, self.checked.size, self.now
+        values: Columns = {
+            "external_id": cols["external_id"], "owner_id": cols["owner_id"], "outcome": cols["outcome"],
+            "stage": [s or o for s, o in zip(cols["stage"], cols["outcome"], strict=True)]}
+        values.update({c: cols[c] for c in DEAL_COLUMNS if c in cols})
+        if "account" in cols:
+            values["account_id"] = self._account_ids(cols["account"])
+        if "closed_on" in cols:
+            months, weeks = periods(cols["closed_on"])
+            values["close_month"] = [months.get(d) for d in cols["closed_on"]]
+            values["close_week"] = [weeks.get(d) for d in cols["closed_on"]]
+        first_seen = cols.get("engaged_on") or cols.get("created_on") or [None] * size
+        if "engaged_on" in cols and "created_on" in cols:
+            first_seen = [e or c for e, c in zip(cols["engaged_on"], cols["created_on"], strict=True)]
+        stored = self._stored(DEAL, "external_id", [*values, "stage_changed_on"], cols["external_id"])
+        inserts, pairs = self._split(values, stored, ("external_id",))
+        today = self.now.date()
+        closed, outcome = values.get("closed_on") or [None] * size, values["outcome"]
+        recent_wins = [values["external_id"][i] for i in inserts if outcome[i] == "won" and closed[i]
+                       and today - WIN_WINDOW <= closed[i] <= today]
+        added = _take(values, inserts)
+        added["stage_changed_on"] = [first_seen[i] for i in inserts]
+        added["updated_at"] = [now] * len(inserts)
+        changed = _take(values, [i for i, _ in pairs])
+        changed["_id"] = [old["id"] for _, old in pairs]
+        changed["stage_changed_on"] = [today if old["stage"] != values["stage"][i] else old["stage_changed_on"]
+                                       for i, old in pairs]
+        changed["updated_at"] = [now] * len(pairs)
+        won_ids = [old["id"] for i, old in pairs if outcome[i] == "won" and old["outcome"] != "won"]
+        self._write(DEAL, added, changed)
+        won_ids += [r["id"] for r in self._stored(DEAL, "external_id", ["id"], recent_wins).values()]
+        self.won = won_ids
+        refresh_first_won_dates(self.session)
+
+    def accounts(self) -> None:
+        values: Columns = {c: self.cols[c] for c in ("name", "sector", "employees", "revenue") if c in self.cols}
+        if "revenue" in values or "employees" in values:
+            values["potential_tier"] = potential_tiers(values.get("revenue"), values.get("employees"))
+        stored = self._stored(ACCOUNT, "name", list(values), None)
+        self._upsert(ACCOUNT, values, stored, ("name",))
+
+    def activities(self) -> None:
+        cols, size = self.cols, self.checked.size
+        days: list[date] = cols["day"]
+        months, weeks = periods(days)
+        values: Columns = {
+            "rep_id": cols["owner_id"], "day": days, "kind": cols["kind"],
+            "week_start": [weeks[d] for d in days], "month": [months[d] for d in days],
+            "count": [1 if c is None else c for c in cols.get("count") or [None] * size],
+            "account_id": self._account_ids(cols["account"]) if "account" in cols else [None] * size,
+            "external_id": cols.get("external_id") or [None] * size}
+        ids = values["external_id"]
+        with_ids = _take(values, [i for i, e in enumerate(ids) if e is not None])
+        stored = self._stored(ACTIVITY, "external_id", list(values), with_ids["external_id"])
+        self._upsert(ACTIVITY, with_ids, stored, ("external_id",))
+        natural = ("rep_id", "day", "kind", "account_id")
+        first: dict[tuple[Any, ...], int] = {}  # rows without ids: one per natural key, counts summed
+        total: dict[tuple[Any, ...], int] = {}
+        for i, key in enumerate(zip(*(values[c] for c in natural), strict=True)):
+            if ids[i] is None:
+                first.setdefault(key, i)
+                total[key] = total.get(key, 0) + values["count"][i]
+        if first:
+            summed = _take(values, list(first.values()))
+            summed["count"] = list(total.values())
+            found = self.session.execute(
+                select(*(ACTIVITY.c[c] for c in ("id", *values)))
+                .where(ACTIVITY.c.external_id.is_(None), ACTIVITY.c.day.between(min(days), max(days)),
+                       ACTIVITY.c.rep_id.in_(list({k[0] for k in first})))).mappings()
+            self._upsert(ACTIVITY, summed, {tuple(r[c] for c in natural): r for r in found}, natural)
+        self.summary.rows = len(with_ids["external_id"]) + len(first)
+
+    def quotas(self) -> None:
+        values = {"rep_id": self.cols["owner_id"], "period_start": self.cols["period_start"],
+                  "period_kind": self.cols["period_kind"], "amount": self.cols["amount"]}
+        key = ("rep_id", "period_start", "period_kind")
+        found = self.session.execute(select(*(QUOTA.c[c] for c in ("id", *values)))
+                                     .where(QUOTA.c.rep_id.in_(list(set(values["rep_id"]))))).mappings()
+        self._upsert(QUOTA, values, {tuple(r[c] for c in key): r for r in found}, key)
+
+    def leads(self) -> None:
+        values = {"external_id": self.cols["external_id"], "owner_id": self.cols["owner_id"]}
+        values.update({c: self.cols[c] for c in ("created_on", "converted_on", "deal_external_id") if c in self.cols})
+        stored = self._stored(LEAD, "external_id", list(values), values["external_id"])
+        self._upsert(LEAD, values, stored, ("external_id",))
+
+    # ---- shared -----------------------------------------------------------------------------------------
+
+    def _stored(self, table: Table, key: str, columns: Iterable[str], wanted: Sequence[Any] | None
+                ) -> dict[Any, Any]:
+        """Stored rows (id and `columns`) by `key`: all of them, or those whose key is in `wanted`."""
+        selected = [table.c[c] for c in dict.fromkeys(("id", key, *columns))]
+        if wanted is None:
+            return {r[key]: r for r in self.session.execute(select(*selected)).mappings()}
+        found: dict[Any, Any] = {}
+        if not wanted or self.session.execute(select(table.c.id).limit(1)).first() is None:
+            return found  # an empty table (a first import) needs no look-up
+        keys = list(dict.fromkeys(wanted))
+        for start in range(0, len(keys), 5000):
+            query = select(*selected).where(table.c[key].in_(keys[start:start + 5000]))
+            found.update((r[key], r) for r in self.session.execute(query).mappings())
+        return found
+
+    def _split(self, values: Columns, stored: dict[Any, Any], key: Sequence[str]
+               ) -> tuple[list[int], list[tuple[int, Any]]]:
+        """Indexes of new rows, and (index, stored row) of rows that differ; counts the unchanged ones."""
+        size = len(values[key[0]])
+        inserts: list[int] = []
+        pairs: list[tuple[int, Any]] = []
+        if not stored:
+            inserts = list(range(size))
+        else:
+            keys = values[key[0]] if len(key) == 1 else list(zip(*(values[c] for c in key), strict=True))
+            named = list(values.items())
+            for i, found in enumerate(keys):
+                old = stored.get(found)
+                if old is None:
+                    inserts.append(i)
+                elif any(old[c] != column[i] for c, column in named):
+                    pairs.append((i, old))
+        self.summary.added += len(inserts)
+        self.summary.updated += len(pairs)
+        self.summary.unchanged += size - len(inserts) - len(pairs)
+        return inserts, pairs
+
+    def _upsert(self, table: Table, values: Columns, stored: dict[Any, Any], key: Sequence[str]) -> None:
+        inserts, pairs = self._split(values, stored, key)
+        changed = _take(values, [i for i, _ in pairs])
+        changed["_id"] = [old["id"] for _, old in pairs]
+        self._write(table, _take(values, inserts), changed)
+
+    def _write(self, table: Table, inserts: Columns, updates: Columns) -> None:
+        """Record the import_run (once), then insert and update in batches, reporting progress."""
+        sizes = [len(next(iter(c.values()), [])) for c in (inserts, updates)]
+        total, done = sum(sizes), 0
+        connection = self.session.connection()
+        # Bulk-load order for a first import into an empty table: rows first, then build the secondary indexes
+        # (once, sorted) instead of maintaining them row by row. DDL is transactional on SQLite and PostgreSQL.
+        deferred = [] if sizes[0] < BULK_LOAD or self.session.execute(select(table.c.id).limit(1)).first() \
+            else sorted(table.indexes, key=lambda index: str(index.name))
+        for index in deferred:
+            index.drop(connection)
+        by_id = update(table).where(table.c.id == bindparam("_id"))
+        for statement, columns, size in ((insert(table), inserts, sizes[0]), (by_id, updates, sizes[1])):
+            for start in range(0, size, BATCH):
+                executemany(self.session, statement, {c: v[start:start + BATCH] for c, v in columns.items()})
+                done += min(BATCH, size - start)
+                self.progress("writing", done, total)
+        for index in deferred:
+            index.create(connection)
+
+    def _account_ids(self, names: list[str | None]) -> list[int | None]:
+        """Account ids for names; accounts not stored yet are added by name (their details come with an
+        accounts import)."""
+        ids = {name: id_ for id_, name in self.session.execute(select(ACCOUNT.c.id, ACCOUNT.c.name))}
+        missing = [name for name in dict.fromkeys(names) if name is not None and name not in ids]
+        if missing:
+            executemany(self.session, insert(ACCOUNT), {"name": missing})
+            ids.update((name, id_) for id_, name in self.session.execute(
+                select(ACCOUNT.c.id, ACCOUNT.c.name).where(ACCOUNT.c.name.in_(missing))))
+            self.summary.accounts_added = len(missing)
+        ids[None] = None
+        return list(map(ids.__getitem__, names))
+
+
+def _take(values: Columns, indexes: list[int]) -> Columns:
+    """The rows at `indexes`, column by column (the columns themselves when that is every row)."""
+    size = len(next(iter(values.values()), []))
+    if len(indexes) == size:
+        return dict(values)
+    return {c: [column[i] for i in indexes] for c, column in values.items()}

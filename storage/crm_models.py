@@ -1,0 +1,129 @@
+"""Performance data imported from a CRM: accounts, deals, activities, quotas, leads and deal events.
+
+Period keys (week_start on Monday, month on the 1st, close_week, close_month) are stored at import so that
+digest aggregates read them from covering indexes instead of computing them per row.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models import Base, UTCDateTime
+
+OUTCOMES = ("open", "won", "lost")
+ACTIVITY_KINDS = ("call", "email", "meeting", "demo", "other")
+PERIOD_KINDS = ("month", "quarter")
+TIERS = ("low", "medium", "high")
+
+
+class CrmAccount(Base):
+    """A customer or prospect company. potential_tier is the tercile of revenue (or, lacking revenue, of
+    employees) among the accounts of the last accounts import; first_won_date follows every deals import."""
+
+    __tablename__ = "crm_account"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    sector: Mapped[str | None] = mapped_column(String(100))
+    employees: Mapped[int | None] = mapped_column(Integer)
+    revenue: Mapped[float | None] = mapped_column(Float)
+    potential_tier: Mapped[str | None] = mapped_column(String(8))
+    first_won_date: Mapped[date | None] = mapped_column(Date)
+
+
+class CrmDeal(Base):
+    """An opportunity as the CRM last exported it; `stage` is the source's text, `outcome` what it means."""
+
+    __tablename__ = "crm_deal"
+    __table_args__ = (
+        Index("ix_crm_deal_owner_outcome_closed", "owner_id", "outcome", "closed_on"),
+        Index("ix_crm_deal_owner_close_month", "owner_id", "close_month"),
+        Index("ix_crm_deal_account_won", "account_id", "outcome", "closed_on"),  # first_won_date, account lookups
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(64), unique=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("person.id"))  # indexed first in both indexes above
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("crm_account.id"))
+    product: Mapped[str | None] = mapped_column(String(120))
+    stage: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(8))
+    amount: Mapped[float | None] = mapped_column(Float)
+    engaged_on: Mapped[date | None] = mapped_column(Date)
+    created_on: Mapped[date | None] = mapped_column(Date)
+    expected_close_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    close_month: Mapped[date | None] = mapped_column(Date)  # first day of closed_on's month
+    close_week: Mapped[date | None] = mapped_column(Date)  # Monday of closed_on's week
+    next_step: Mapped[str | None] = mapped_column(Text)
+    next_step_on: Mapped[date | None] = mapped_column(Date)
+    last_activity_on: Mapped[date | None] = mapped_column(Date)
+    # When the stage last changed as seen by imports; at first import engaged_on, else created_on.
+    stage_changed_on: Mapped[date | None] = mapped_column(Date)
+    churned: Mapped[bool | None] = mapped_column(Boolean)
+    acquisition_cost: Mapped[float | None] = mapped_column(Float)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CrmActivity(Base):
+    """Calls, emails, meetings and demos a rep logged: one row per (rep, day, kind, account) when the
+    source has no ids (counts summed within a file), else one row per source id."""
+
+    __tablename__ = "crm_activity"
+    __table_args__ = (
+        Index("ix_crm_activity_rep_week", "rep_id", "week_start", "kind", "count"),  # covering for digests
+        Index("ix_crm_activity_rep_month", "rep_id", "month"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    day: Mapped[date] = mapped_column(Date)
+    week_start: Mapped[date] = mapped_column(Date)  # Monday of `day`
+    month: Mapped[date] = mapped_column(Date)  # first of `day`'s month
+    kind: Mapped[str] = mapped_column(String(16))
+    count: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("crm_account.id"))
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+
+class CrmQuota(Base):
+    """A rep's target for a month or a quarter (period_start is the first day of the period)."""
+
+    __tablename__ = "crm_quota"
+    __table_args__ = (UniqueConstraint("rep_id", "period_start", "period_kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_kind: Mapped[str] = mapped_column(String(8))
+    amount: Mapped[float] = mapped_column(Float)
+
+
+class CrmLead(Base):
+    """A lead and, once converted, when and into which deal (by the deal's external id)."""
+
+    __tablename__ = "crm_lead"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(64), unique=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    created_on: Mapped[date | None] = mapped_column(Date)
+    converted_on: Mapped[date | None] = mapped_column(Date)
+    deal_external_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class CrmDealEvent(Base):
+    """Something recognition may announce, found by an import: for now 'won'. Recorded when a stored deal
+    turns won, or when a new deal arrives won with closed_on in the 7 days up to the import's `now` (so the
+    first import of a historical export announces nothing old)."""
+
+    __tablename__ = "crm_deal_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("crm_deal.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_run.id"))

@@ -1,0 +1,307 @@
+"""Checking a CRM file column by column into typed values under our names; every problem is one line
+`file:row:COL: 'value' problem; expected ...`, a value repeated on many rows is named once."""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.crm_mapping import OPTIONAL, REQUIRED, ColumnMapping, CrmImportErrors, expected_columns
+from storage.crm_models import ACTIVITY_KINDS, OUTCOMES, PERIOD_KINDS
+from storage.crm_table import ColumnTable, clean, read_columns
+from storage.crm_values import COUNTS, DATES, FLAGS, MONEY, TEXT_LIMITS, BadValue, to_amount, to_count, to_date, to_flag
+from storage.models import Person
+from storage.tables import TableError, Value
+
+SHOWN_PER_COLUMN = 20
+
+
+@dataclass
+class CrmFile:
+    """A checked file: one list of typed values per column we know (by our name), all of length `size`."""
+
+    file: str
+    kind: str
+    size: int
+    columns: dict[str, list[Any]]
+
+
+class People:
+    """The stored roster as owners are matched: by email (any case) or by name (any case, spacing)."""
+
+    def __init__(self, session: Session) -> None:
+        self.by_email: dict[str, int] = {}
+        self.by_name: dict[str, int | None] = {}  # None: two people share the name
+        self.names: dict[str, str] = {}
+        for person_id, email, name in session.execute(select(Person.id, Person.email, Person.name)):
+            self.by_email[email.lower()] = person_id
+            key = _name_key(name)
+            self.by_name[key] = None if key in self.by_name else person_id
+            self.names[key] = name
+
+    def find(self, value: str, by: str) -> int | None:
+        if by == "email" or (by == "auto" and "@" in value):
+            return self.by_email.get(value.lower())
+        return self.by_name.get(_name_key(value))
+
+    def suggest(self, value: str, by: str) -> str:
+        if by == "email" or (by == "auto" and "@" in value):
+            close = difflib.get_close_matches(value.lower(), list(self.by_email), n=3, cutoff=0.8)
+        else:
+            close = [self.names[k] for k in difflib.get_close_matches(_name_key(value), list(self.names), n=3,
+                                                                      cutoff=0.6)]
+        return f" (close matches: {', '.join(close)})" if close else " (no close match: import the roster first?)"
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def check_file(path: str, *, kind: str, mapping: ColumnMapping, people: People,
+               progress: Callable[[str, int, int], None] | None = None) -> CrmFile:
+    """Read and check the whole file; raises CrmImportErrors listing every problem, or returns the values."""
+    try:
+        table = read_columns(path)
+    except TableError as exc:
+        raise CrmImportErrors([str(exc)]) from None
+    sources = {ours: mapping.source_of(ours, table.columns) for ours in REQUIRED[kind] + OPTIONAL[kind]}
+    present = {ours: src for ours, src in sources.items() if src is not None}
+    if kind == "deals" and "stage" not in present and "outcome" in present:
+        present["stage"] = present["outcome"]
+    errors = [_missing(table, mapping, kind, ours) for ours in REQUIRED[kind] if ours not in present]
+    if errors:
+        raise CrmImportErrors(errors)
+    if not table.size:
+        raise CrmImportErrors([f"{table.file}:{table.header_row + 1}: nothing under the header; "
+                               f"expected one row per {kind[:-1]}"])
+    checker = _Checker(table, mapping, people, errors)
+    columns: dict[str, list[Any]] = {}
+    for ours, src in present.items():
+        columns[ours] = checker.convert(ours, src)
+        if progress:
+            progress("checking", len(columns), len(present))
+    checker.require(columns, present, kind)
+    columns["owner_id"] = checker.owners(columns, present) if "owner" in present else []
+    _CHECKS[kind](checker, columns, present)
+    if errors:
+        raise CrmImportErrors(sorted(errors, key=_place))
+    return CrmFile(table.file, kind, table.size, columns)
+
+
+def _missing(table: ColumnTable, mapping: ColumnMapping, kind: str, ours: str) -> str:
+    mapped = [src for src, target in mapping.columns.items() if target == ours]
+    if mapped:
+        return f"{table.where()}: missing column {mapped[0]!r} (mapped to {ours}); expected it in the header"
+    close = difflib.get_close_matches(ours, list(table.columns), n=1, cutoff=0.6)
+    hint = f" (is it {close[0]!r}? map it under columns: in a --mapping file)" if close else ""
+    return f"{table.where()}: missing column {ours!r}{hint}; expected columns: {expected_columns(kind)}"
+
+
+def _place(line: str) -> tuple[int, int, str]:
+    parts = line.split(":", 3)
+    if len(parts) > 2 and parts[1].isdigit():
+        letters = parts[2] if parts[2].isalpha() else ""
+        return int(parts[1]), len(letters), letters
+    return 0, 0, ""
+
+
+class _Checker:
+    """Converts columns and collects problems, naming each distinct bad value once per column."""
+
+    def __init__(self, table: ColumnTable, mapping: ColumnMapping, people: People, errors: list[str]) -> None:
+        self.table, self.mapping, self.people, self.errors = table, mapping, people, errors
+        self.sources: dict[str, str] = {}
+
+    def convert(self, ours: str, source: str) -> list[Any]:
+        self.sources[ours] = source
+        convert = self._converter(ours)
+        raws = self.table.raw(source)
+        done: dict[Value, Any] = {None: None, "": None}  # raw cell -> value: each distinct cell converted once
+        failed: dict[Value, BadValue] = {}
+        distinct = set(raws).difference(done)
+        done.update(self._quick(ours, distinct))
+        for raw in distinct.difference(done):
+            cell = clean(raw)
+            try:
+                done[raw] = None if cell is None else convert(cell)
+            except BadValue as problem:
+                failed[raw], done[raw] = problem, None
+        if failed:
+            self._report(ours, source, raws, failed)
+        return list(map(done.__getitem__, raws))
+
+    def _quick(self, ours: str, distinct: set[Value]) -> dict[Value, Any]:
+        """The common cells converted in bulk (numbers read as numbers, plain text); the rest go one by one."""
+        if ours in MONEY:
+            return {v: v for v in distinct if type(v) is float and 0.0 <= v < math.inf}
+        if ours in TEXT_LIMITS and ours not in self.mapping.values:
+            limit = TEXT_LIMITS[ours]
+            return {v: text for v in distinct if type(v) is str and (text := v.strip()) and len(text) <= limit}
+        return {}
+
+    def _report(self, ours: str, source: str, raws: list[Value], failed: dict[Value, BadValue]) -> None:
+        """One line per distinct bad cell, at its first row, saying how many other rows have it."""
+        found: dict[Value, list[Any]] = {}  # raw -> [first index, other rows, BadValue]
+        for index, raw in enumerate(raws):
+            if raw in failed:
+                if raw in found:
+                    found[raw][1] += 1
+                else:
+                    found[raw] = [index, 0, failed[raw]]
+        for shown, (index, others, bad) in enumerate(found.values()):
+            if shown == SHOWN_PER_COLUMN:
+                self.errors.append(f"{self.table.where(None, source)}: {len(found) - shown} more bad value(s) in "
+                                   f"column {source!r}; expected {bad.expected}")
+                break
+            self.fail(index, ours, bad.problem + (f" (also on {others} other row(s))" if others else ""),
+                      bad.expected)
+
+    def fail(self, index: int, ours: str, problem: str, expected: str) -> None:
+        source = self.sources[ours]
+        self.errors.append(f"{self.table.where(index, source)}: {self.table.text(index, source)!r} {problem}; "
+                           f"expected {expected}")
+
+    def empty(self, index: int, ours: str, expected: str) -> None:
+        self.errors.append(f"{self.table.where(index, self.sources[ours])}: {ours} is empty; expected {expected}")
+
+    def require(self, columns: dict[str, list[Any]], present: dict[str, str], kind: str) -> None:
+        for ours in REQUIRED[kind]:
+            if ours == "stage" and "outcome" in present:
+                continue  # the outcome column says it; an empty stage reads as the outcome
+            for index, value in enumerate(columns[ours]):
+                if value is None and self.table.blank(index, present[ours]):
+                    self.empty(index, ours, f"a value in every row ({expected_columns(kind)})")
+
+    def owners(self, columns: dict[str, list[Any]], present: dict[str, str]) -> list[int | None]:
+        """Person ids for the owner column; each unknown owner (any case or spacing) is named once."""
+        by, aliases, people = self.mapping.people_by, self.mapping.people_aliases, self.people
+        found: dict[str, int | None] = {}
+        unknown: dict[str, list[int]] = {}  # name key -> [first index, rows]
+        out: list[int | None] = []
+        for index, owner in enumerate(columns["owner"]):
+            if owner is not None and owner not in found:
+                found[owner] = people.find(aliases.get(owner.lower(), owner), by)
+            person = found[owner] if owner is not None else None
+            if owner is not None and person is None:
+                unknown.setdefault(_name_key(owner), [index, 0])[1] += 1
+            out.append(person)
+        for index, rows in unknown.values():
+            value = aliases.get(columns["owner"][index].lower(), columns["owner"][index])
+            also = f", also on {rows - 1} other row(s)" if rows > 1 else ""
+            if people.by_name.get(_name_key(value), 0) is None:
+                self.fail(index, "owner", f"is the name of two or more people in the roster{also}",
+                          "the email of a stored person")
+            else:
+                self.fail(index, "owner", f"is not in the roster{people.suggest(value, by)}{also}",
+                          "a stored person's email or name (map CRM names under people: aliases:)")
+        return out
+
+    def one_of(self, values: list[Any], ours: str, allowed: Sequence[str], hint: str = "") -> None:
+        seen: set[str] = set()
+        for index, value in enumerate(values):
+            if value is not None and value not in allowed and value not in seen:
+                seen.add(value)
+                self.fail(index, ours, f"is not a {ours}", f"{', '.join(allowed)}{hint}")
+
+    def unique(self, keys: list[Any], ours: str, what: str) -> None:
+        first: dict[Any, int] = {}
+        for index, key in enumerate(keys):
+            if key is None or None in (key if isinstance(key, tuple) else (key,)):
+                continue
+            if key in first:
+                self.fail(index, ours, f"is also on row {self.table.numbers[first[key]]}", what)
+            else:
+                first[key] = index
+
+    def _converter(self, ours: str) -> Callable[[Value], Any]:
+        if ours in DATES:
+            formats = self.mapping.date_formats
+            return lambda raw: to_date(raw, formats)
+        if ours in MONEY:
+            return to_amount
+        if ours in COUNTS:
+            return to_count
+        if ours in FLAGS:
+            return to_flag
+        limit, aliases = TEXT_LIMITS[ours], self.mapping.values.get(ours, {})
+
+        def text(raw: Value) -> str:
+            value = raw.isoformat() if isinstance(raw, date) else str(raw)
+            value = aliases.get(value.lower(), value) if aliases else value
+            if len(value) > limit:
+                raise BadValue(f"is longer than {limit} characters", f"at most {limit}")
+            return value
+        return text
+
+
+
+# ---- checks per kind ------------------------------------------------------------------------------------
+
+def _deals(c: _Checker, columns: dict[str, list[Any]], present: dict[str, str]) -> None:
+    c.unique(columns["external_id"], "external_id", "each external_id once")
+    if "outcome" in present:
+        outcomes = [v.lower() if v else None for v in columns["outcome"]]
+        c.one_of(outcomes, "outcome", OUTCOMES)
+    else:
+        outcome_of = {stage: c.mapping.outcome_of(stage) for stage in set(columns["stage"]) if stage}
+        outcome_of[None] = None
+        outcomes = list(map(outcome_of.__getitem__, columns["stage"]))
+        hint = "map it under stages: in the mapping" if c.mapping.stages is not None else \
+            "or map your stages under stages: in a --mapping file"
+        unknown: set[str] = set()
+        for index, stage in enumerate(columns["stage"]):
+            if stage and outcomes[index] is None and stage.lower() not in unknown:
+                unknown.add(stage.lower())
+                allowed = ", ".join(c.mapping.stages or ("won", "lost", "open"))
+                c.fail(index, "stage", "is not a stage the mapping knows", f"{allowed} ({hint})")
+    columns["outcome"] = outcomes
+    if "closed_on" not in present:
+        if any(outcome in ("won", "lost") for outcome in outcomes):
+            c.errors.append(f"{c.table.where(None)}: missing column 'closed_on'; expected the date each won or lost "
+                            "deal closed")
+        return
+    closed, source = columns["closed_on"], present["closed_on"]
+    for index, outcome in enumerate(outcomes):
+        if outcome in ("won", "lost") and closed[index] is None and c.table.blank(index, source):
+            c.errors.append(f"{c.table.where(index, source)}: closed_on is empty for a {outcome} deal; "
+                            "expected the date it closed")
+
+
+def _accounts(c: _Checker, columns: dict[str, list[Any]], present: dict[str, str]) -> None:
+    c.unique(columns["name"], "name", "each account name once")
+
+
+def _activities(c: _Checker, columns: dict[str, list[Any]], present: dict[str, str]) -> None:
+    kinds = [v.lower() if v else None for v in columns["kind"]]
+    c.one_of(kinds, "kind", ACTIVITY_KINDS, " (map your activity types under values: kind: in the mapping)")
+    columns["kind"] = kinds
+    if "external_id" in present:
+        c.unique(columns["external_id"], "external_id", "each external_id once")
+
+
+def _quotas(c: _Checker, columns: dict[str, list[Any]], present: dict[str, str]) -> None:
+    kinds = [v.lower() if v else "month" for v in columns.get("period_kind") or ["month"] * c.table.size]
+    if "period_kind" in present:
+        c.one_of(kinds, "period_kind", PERIOD_KINDS)
+    columns["period_kind"] = kinds
+    for index, (start, kind) in enumerate(zip(columns["period_start"], kinds, strict=True)):
+        if start and (start.day != 1 or (kind == "quarter" and start.month % 3 != 1)):
+            c.fail(index, "period_start", f"is not the first day of a {kind}",
+                   "the 1st of a month" if kind != "quarter" else "1 January, April, July or October")
+    c.unique(list(zip(columns["owner_id"], columns["period_start"], kinds, strict=True)), "period_start",
+             "one quota per rep and period")
+
+
+def _leads(c: _Checker, columns: dict[str, list[Any]], present: dict[str, str]) -> None:
+    c.unique(columns["external_id"], "external_id", "each external_id once")
+
+
+_CHECKS: dict[str, Callable[[_Checker, dict[str, list[Any]], dict[str, str]], None]] = {
+    "deals": _deals, "accounts": _accounts, "activities": _activities, "quotas": _quotas, "leads": _leads}

@@ -1,0 +1,214 @@
+"""PerformanceStore over SQL: every rep's figures for several periods from a few GROUP BY queries in all.
+
+Activities are read by week_start or month (stored at import, covered by indexes); deals in one pass that sums
+each period's columns side by side; open pipeline as of each period's last day (today, inside the current one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from coaching.access import OrgEntry
+from coaching.kpis import STALE_AFTER_DAYS, TIERS, QuotaTarget, RepFigures, quota_for
+from coaching.periods import Period, period_of
+from storage.crm_models import CrmAccount, CrmActivity, CrmDeal, CrmLead, CrmQuota
+from storage.models import Person
+
+A, D, L, Q, ACC = CrmActivity, CrmDeal, CrmLead, CrmQuota, CrmAccount
+Parts = dict[int, dict[str, Any]]  # rep id -> RepFigures field -> value, for one period
+_FLOATS = {"revenue_won", "cycle_days_total", "open_value", "due_value", "new_business_revenue",
+           "existing_business_revenue", "acquisition_cost_total"}
+
+
+def _count(condition: ColumnElement[bool]) -> Any:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _sum(condition: ColumnElement[bool], value: Any) -> Any:
+    return func.sum(case((condition, value), else_=0))
+
+
+def _activity_in(period: Period) -> ColumnElement[bool]:
+    """Rows of the period by their stored keys, so the (rep, week_start) and (rep, month) indexes serve."""
+    if period.kind == "week":
+        return A.week_start == period.start
+    if period.kind == "month":
+        return A.month == period.start
+    return A.month.in_(period.months())
+
+
+def _open_at(day: date) -> ColumnElement[bool]:
+    """Created by `day` (or undated) and not yet closed on it."""
+    return and_(or_(D.created_on.is_(None), D.created_on <= day), or_(D.outcome == "open", D.closed_on > day))
+
+
+def as_of(period: Period, now: datetime) -> date:
+    """The day open pipeline is counted on: the period's last day, or today inside it."""
+    return min(now.date(), period.last_day)
+
+
+class PerformanceRepository:
+    """Implements coaching.ports.PerformanceStore; reads only, never commits."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def org_chart(self) -> dict[int, OrgEntry]:
+        rows = self.session.execute(select(Person.id, Person.manager_id, Person.role).where(Person.active.is_(True)))
+        return {pid: OrgEntry(manager, role) for pid, manager, role in rows}
+
+    def rep_figures(self, *, rep_ids: Collection[int], periods: Sequence[Period], now: datetime,
+                    stale_after_days: int = STALE_AFTER_DAYS) -> dict[Period, list[RepFigures]]:
+        """One query per period for activities, then two for deals and one each for leads, quotas and tenure."""
+        ids, wanted = sorted(set(rep_ids)), list(dict.fromkeys(periods))
+        if not ids or not wanted:
+            return {p: [] for p in wanted}
+        parts: list[Parts] = [{i: {"activities": {}, "activities_by_tier": {}, "deals_by_tier": {}} for i in ids}
+                              for _ in wanted]
+        for period, part in zip(wanted, parts, strict=True):
+            self._activities(ids, period, part)
+        self._deals(ids, wanted, now, stale_after_days, parts)
+        self._leads(ids, wanted, now, parts)
+        self._quotas(ids, wanted, parts)
+        first_seen = self._first_seen(ids)
+        return {p: [RepFigures(person_id=i, first_seen=first_seen.get(i), **part[i]) for i in ids]
+                for p, part in zip(wanted, parts, strict=True)}
+
+    def _activities(self, ids: list[int], period: Period, parts: Parts) -> None:
+        """Sums by rep and kind, in the order of the (rep, week_start, kind) index, with one column per tier."""
+        tiers = [_sum(ACC.potential_tier == tier, A.count) for tier in TIERS]
+        stmt = (select(A.rep_id, A.kind, func.sum(A.count), *tiers)
+                .select_from(A).outerjoin(ACC, ACC.id == A.account_id)
+                .where(A.rep_id.in_(ids), _activity_in(period))
+                .group_by(A.rep_id, A.kind))
+        for rep, kind, n, *by_tier in self.session.execute(stmt):
+            part = parts[rep]
+            part["activities"][kind] = part["activities"].get(kind, 0) + int(n)
+            for tier, m in zip(TIERS, by_tier, strict=True):
+                if m:
+                    part["activities_by_tier"][tier] = part["activities_by_tier"].get(tier, 0) + int(m)
+
+    def _days(self) -> Any:
+        """Days from engagement to close, in this database's date arithmetic."""
+        if self.session.get_bind().dialect.name == "sqlite":
+            return func.julianday(D.closed_on) - func.julianday(D.engaged_on)
+        return D.closed_on - D.engaged_on
+
+    def _closed_columns(self, period: Period) -> dict[Any, Any]:
+        """What deals closed in the period add up to (and those of them created in it)."""
+        closed_in = and_(D.closed_on >= period.start, D.closed_on < period.end)
+        won = and_(D.outcome == "won", closed_in)
+        cycle = and_(won, D.engaged_on.is_not(None), D.engaged_on <= D.closed_on)
+        amount = func.coalesce(D.amount, 0.0)
+        costed = and_(won, D.acquisition_cost.is_not(None))
+        return {
+            **{("deals_by_tier", tier): _count(and_(closed_in, ACC.potential_tier == tier)) for tier in TIERS},
+            "deals_created": _count(and_(D.created_on >= period.start, D.created_on < period.end)),
+            "deals_won": _count(won),
+            "deals_lost": _count(and_(D.outcome == "lost", closed_in)),
+            "revenue_won": _sum(won, amount),
+            "cycle_days_total": _sum(cycle, self._days()),
+            "cycle_count": _count(cycle),
+            "new_business_revenue": _sum(and_(won, ACC.first_won_date >= period.start), amount),
+            "existing_business_revenue": _sum(and_(won, ACC.first_won_date < period.start), amount),
+            "churned": _count(and_(won, D.churned.is_(True))),
+            "churn_known": _count(and_(won, D.churned.is_not(None))),
+            "acquisition_cost_total": _sum(costed, D.acquisition_cost),
+            "acquisition_cost_count": _count(costed),
+        }
+
+    @staticmethod
+    def _pipeline_columns(period: Period, day: date, stale_after_days: int,
+                          counted: ColumnElement[bool]) -> dict[Any, Any]:
+        """Open pipeline as of `day`, and deals created in the period that the closed query did not count."""
+        is_open = _open_at(day)
+        amount = func.coalesce(D.amount, 0.0)
+        touched = func.coalesce(D.last_activity_on, D.stage_changed_on, D.created_on)
+        closed_in = and_(D.outcome.in_(("won", "lost")), D.closed_on.is_not(None), D.closed_on >= period.start,
+                         D.closed_on < period.end)  # never NULL, so that NOT works
+        still_open = and_(is_open, ~closed_in)  # the closed query counted the others for deals_by_tier
+        return {
+            # the cheapest, most selective test first: SQLite stops at the first false term of an AND
+            **{("deals_by_tier", tier): _count(and_(ACC.potential_tier == tier, still_open)) for tier in TIERS},
+            "deals_created": _count(and_(D.created_on >= period.start, D.created_on < period.end, ~counted)),
+            "open_deals": _count(is_open),
+            "open_value": _sum(is_open, amount),
+            "due_value": _sum(and_(D.expected_close_on < period.end, is_open), amount),
+            "dated_open": _count(and_(D.expected_close_on.is_not(None), is_open)),
+            "stale_deals": _count(and_(touched < day - timedelta(days=stale_after_days), is_open)),
+        }
+
+    def _deals(self, ids: list[int], periods: list[Period], now: datetime, stale_after_days: int,
+               parts: list[Parts]) -> None:
+        """Two passes: deals closed within the periods (a short index range), then the open pipeline."""
+        low, high = min(p.start for p in periods), max(p.end for p in periods)
+        closed = and_(D.outcome.in_(("won", "lost")), D.closed_on.is_not(None), D.closed_on >= low, D.closed_on < high)
+        self._add_up(parts, [self._closed_columns(p) for p in periods], and_(D.owner_id.in_(ids), closed))
+        first_day = min(as_of(p, now) for p in periods)
+        pipeline = [self._pipeline_columns(p, as_of(p, now), stale_after_days, closed) for p in periods]
+        # every deal open on some as-of day, or created in a period without having closed inside the periods
+        scope = or_(D.outcome == "open", D.closed_on.is_(None), D.closed_on > first_day)
+        self._add_up(parts, pipeline, and_(D.owner_id.in_(ids), scope))
+
+    def _add_up(self, parts: list[Parts], columns: list[dict[Any, Any]], where: ColumnElement[bool]) -> None:
+        """Sum `columns` (one dict per period) over deals by owner, into each period's parts. Grouping by owner
+        alone follows the owner index, so nothing is sorted; tiers are columns, keyed ("deals_by_tier", tier)."""
+        stmt = (select(D.owner_id, *(c for cols in columns for c in cols.values()))
+                .select_from(D).outerjoin(ACC, ACC.id == D.account_id).where(where)
+                .group_by(D.owner_id))
+        for owner, *values in self.session.execute(stmt):
+            row = iter(values)
+            for cols, period_parts in zip(columns, parts, strict=True):
+                part = period_parts[owner]
+                for name in cols:
+                    value = next(row) or 0
+                    if isinstance(name, tuple):
+                        if value:
+                            part[name[0]][name[1]] = part[name[0]].get(name[1], 0) + int(value)
+                    else:
+                        cast = float if name in _FLOATS else int
+                        part[name] = part.get(name, cast(0)) + cast(value)
+
+    def _leads(self, ids: list[int], periods: list[Period], now: datetime, parts: list[Parts]) -> None:
+        """Leads created in each period, and how many of them had converted by its as-of day."""
+        columns = []
+        for p in periods:
+            created = and_(L.created_on >= p.start, L.created_on < p.end)
+            columns += [_count(created), _count(and_(created, L.converted_on <= as_of(p, now)))]
+        stmt = (select(L.owner_id, *columns)
+                .where(L.owner_id.in_(ids), L.created_on >= min(p.start for p in periods),
+                       L.created_on < max(p.end for p in periods))
+                .group_by(L.owner_id))
+        for owner, *values in self.session.execute(stmt):
+            for n, period_parts in enumerate(parts):
+                period_parts[owner]["leads"] = int(values[2 * n] or 0)
+                period_parts[owner]["leads_converted"] = int(values[2 * n + 1] or 0)
+
+    def _quotas(self, ids: list[int], periods: list[Period], parts: list[Parts]) -> None:
+        """Quota rows overlapping the periods (a few per rep), prorated by coaching.kpis.quota_for."""
+        stmt = (select(Q.rep_id, Q.period_start, Q.period_kind, Q.amount)
+                .where(Q.rep_id.in_(ids), Q.period_start >= min(period_of("quarter", p.start).start for p in periods),
+                       Q.period_start < max(p.end for p in periods)))
+        targets: dict[int, list[QuotaTarget]] = {}
+        for rep, start, kind, amount in self.session.execute(stmt):
+            targets.setdefault(rep, []).append(QuotaTarget(start, kind, float(amount)))
+        for period, period_parts in zip(periods, parts, strict=True):
+            for rep, rows in targets.items():
+                period_parts[rep]["quota"] = quota_for(period, rows)
+
+    def _first_seen(self, ids: list[int]) -> dict[int, date]:
+        """Each rep's earliest activity week or close month, read from the ends of the (rep, ...) indexes."""
+        first_week = select(func.min(A.week_start)).where(A.rep_id == Person.id).scalar_subquery()
+        first_close = select(func.min(D.close_month)).where(D.owner_id == Person.id).scalar_subquery()
+        seen = {}
+        for rep, week, close in self.session.execute(select(Person.id, first_week, first_close)
+                                                     .where(Person.id.in_(ids))):
+            days = [d for d in (week, close) if d is not None]
+            if days:
+                seen[rep] = min(days)
+        return seen

@@ -1,0 +1,93 @@
+"""`/coach` over signed HTTP: the manager's digest, a rep's own numbers, who may see whom; the weekly digest DM."""
+
+from datetime import UTC, date, datetime, timedelta
+
+from conftest import eventually
+
+from storage.crm_models import CrmActivity, CrmDeal
+from storage.models import Person
+
+NOW = datetime(2026, 11, 23, 6, 30, tzinfo=UTC)  # Monday 08:30 in Vilnius, where the manager is
+
+
+def _month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _seed_performance(bot, *, activities_of_rep0: int = 60) -> None:
+    """Six reps with November deals: rep 0 busy and losing, the others steady; rep 5 the top earner."""
+    with bot.services.sessions.begin() as s:
+        reps = {p.slack_id: p.id for p in s.query(Person).filter(Person.role == "rep")}
+        n = 0
+        for slack_id, person_id in sorted(reps.items()):
+            i = int(slack_id[-1])
+            won, lost = (1, 7) if i == 0 else (4, 3)
+            for k in range(won + lost):
+                closed = date(2026, 11, 2 + k)
+                outcome = "won" if k < won else "lost"
+                amount = 5000.0 * (3 if i == 5 else 1) if outcome == "won" else 4000.0
+                n += 1
+                s.add(CrmDeal(external_id=f"D{n}", owner_id=person_id, stage=outcome.title(), outcome=outcome,
+                              amount=amount, engaged_on=closed - timedelta(days=30), closed_on=closed,
+                              close_month=_month(closed), close_week=_monday(closed), updated_at=NOW))
+            for k in range(activities_of_rep0 if i == 0 else 20):
+                day = date(2026, 11, 2 + k % 18)
+                s.add(CrmActivity(rep_id=person_id, day=day, week_start=_monday(day), month=_month(day),
+                                  kind="call", count=1))
+
+
+def _reply(bot, user, text=""):
+    before = len(bot.slack.response_posts)
+    response = bot.actor.slash_command(None, "/coach", text, user_id=user)
+    assert response.status == 200 and response.body.strip() == b""  # acked at once, nothing inline
+    post = eventually(lambda: bot.slack.response_posts[before] if len(bot.slack.response_posts) > before else None)
+    return str(post["body"])
+
+
+def test_a_manager_gets_the_team_digest_with_who_needs_attention_and_why(running_bot):
+    bot = running_bot
+    bot.clock.now = NOW
+    _seed_performance(bot)
+    digest = _reply(bot, "UMGR")
+    assert "Coaching digest for Hunters, 2026-11" in digest
+    assert "Needs attention" in digest and "Qualification and closing" in digest and "Rep 0" in digest
+    assert "Praise" in digest and "Rep 5" in digest
+    assert "Win rate" in digest and "coach_pack" in digest
+
+
+def test_a_rep_sees_their_own_numbers_but_not_a_colleagues_or_the_team_digest(running_bot):
+    bot = running_bot
+    bot.clock.now = NOW
+    _seed_performance(bot)
+    own = _reply(bot, "UREP4", "me")  # en-US: Los Angeles
+    assert "Your numbers, 2026-11" in own and "Revenue won" in own
+    assert "You can see the numbers of your own reports only." in _reply(bot, "UREP4", "<@UREP1|rep1>")
+    assert "The team digest is for managers" in _reply(bot, "UREP4")
+
+
+def test_a_manager_asks_about_one_rep_for_a_given_period(running_bot):
+    bot = running_bot
+    bot.clock.now = NOW
+    _seed_performance(bot)
+    view = _reply(bot, "UMGR", "<@UREP5|rep5> 2026-11")
+    assert "Rep 5, 2026-11" in view and "Praise" in view
+    assert "Say a period like 2017-Q3" in _reply(bot, "UMGR", "<@UREP5|rep5> someday")
+
+
+def test_the_weekly_digest_is_sent_once_at_the_managers_local_monday_morning(running_bot):
+    bot = running_bot
+    _seed_performance(bot)
+    early = datetime(2026, 11, 23, 5, 30, tzinfo=UTC)  # 07:30 in Vilnius: not yet
+    assert bot.job("digests", early) == "queued 0 digest message(s)"
+    assert bot.job("digests", NOW) == "queued 2 digest message(s)"  # the digest and its chart
+    assert bot.job("digests", NOW + timedelta(hours=5)) == "queued 0 digest message(s)"  # a re-run sends nothing
+    bot.clock.now = NOW + timedelta(hours=5)
+    report = bot.deliver()
+    assert report.failed == 0, report.errors
+    posts = [m for m in bot.slack.messages("UMGR") if "Coaching digest" in str(m.get("blocks"))]
+    assert len(posts) == 1
+    assert any(f["name"].startswith("coaching-2026-11") for f in bot.slack.files.values())
