@@ -47,6 +47,7 @@ def test_a_rep_who_is_out_of_office_gets_the_survey_when_back(running_bot, slack
     _weekly(bot)
     slack.set_user("UREP1", status_text="On holiday", status_emoji=":palm_tree:")
     assert bot.actor.user_change(None, "UREP1").status == 200
+    assert eventually(lambda: not _status_cleared(bot, "UREP1"))  # the event is handled after its ack
     _run(bot, 18)
     assert bot.slack.messages("UREP1") == []
     assert bot.slack.messages("UREP0")
