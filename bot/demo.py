@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from bot.app import build_app
 from bot.bootstrap import bootstrap
+from bot.demo_coaching import play_coaching
 from bot.directory import import_roster
 from bot.jobs import run_job
 from bot.server import make_server, stop_server
@@ -122,6 +123,7 @@ class _Demo:
         self.week(1, ANSWERS)
         # Week 2: only three answer, so every figure is withheld and the chart shows a gap.
         self.week(2, {k: ANSWERS[k] for k in list(ANSWERS)[:3]})
+        play_coaching(self)
         self.write_transcript()
 
     def week(self, number: int, answers: dict[str, tuple[int, int, int]]) -> None:
