@@ -17,9 +17,13 @@ log = logging.getLogger("salescoach")
 
 def feature_classes() -> list[type]:
     from bot.listeners.coach import CoachListeners
+    from bot.listeners.nudges import NudgeListeners
+    from bot.listeners.one_on_ones import OneOnOneListeners
     from bot.listeners.people import PeopleListeners
+    from bot.listeners.recognition import RecognitionListeners
 
-    return [PulseListeners, SurveyListeners, HomeListeners, PeopleListeners, CoachListeners]
+    return [PulseListeners, SurveyListeners, HomeListeners, PeopleListeners, CoachListeners,
+            RecognitionListeners, NudgeListeners, OneOnOneListeners]
 
 
 def build_app(services: Services, *, token_verification: bool = False) -> App:

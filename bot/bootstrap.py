@@ -17,8 +17,11 @@ from bot.messenger import OutboxMessenger
 from bot.settings import Settings
 from storage.db import make_engine, make_sessions, upgrade
 from storage.kpis import PerformanceRepository
+from storage.nudges import NudgeRepository
+from storage.one_on_ones import OneOnOneRepository
 from storage.outbox import Outbox, OutboxStore
 from storage.people import PeopleRepository
+from storage.recognition import RecognitionRepository
 from storage.surveys import SurveyRepository
 
 
@@ -53,6 +56,18 @@ class Unit:
     @property
     def performance(self) -> PerformanceRepository:
         return PerformanceRepository(self.session)
+
+    @property
+    def recognition(self) -> RecognitionRepository:
+        return RecognitionRepository(self.session)
+
+    @property
+    def nudges(self) -> NudgeRepository:
+        return NudgeRepository(self.session)
+
+    @property
+    def one_on_ones(self) -> OneOnOneRepository:
+        return OneOnOneRepository(self.session)
 
 
 @dataclass

@@ -20,7 +20,7 @@ from matplotlib.font_manager import fontManager
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
-from bot.i18n import Translator
+from bot.i18n import Translator, without_bidi_marks
 from surveys.results import DEFAULT_THRESHOLD, RoundSummary
 from surveys.trends import RoundPoint
 
@@ -71,6 +71,7 @@ def trend_figure(t: Translator, points: Sequence[ChartPoint], *, title: str,
 
     Every label is in the reader's language. The figure has its own Agg canvas; no global state is touched.
     """
+    t = t.for_files()
     family = list(font_families())
     fig = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, layout="constrained")
     FigureCanvasAgg(fig)
@@ -115,7 +116,7 @@ def trend_figure(t: Translator, points: Sequence[ChartPoint], *, title: str,
     fig.legend(handles=handles, loc="outside lower center", frameon=False,
                ncols=len(handles) if labels_length <= LEGEND_CHARS_PER_ROW else 2,
                prop={"family": family, "size": 9})
-    fig.suptitle(title, family=family, fontsize=13, parse_math=False)
+    fig.suptitle(without_bidi_marks(title), family=family, fontsize=13, parse_math=False)
     for axis in (top, bottom):
         axis.grid(True, axis="y", color="#eaeef2", linewidth=0.8)
     for axis in (top, bottom, rate_axis):

@@ -100,6 +100,9 @@ def _parser() -> argparse.ArgumentParser:
     channel.add_argument("team")
     channel.add_argument("channel_id", help="the channel's id, e.g. C0123ABCD (channel details > About)")
     channel.add_argument("--locale", help="the channel's language, e.g. ms-MY (default: unchanged)")
+    from bot.commands_recognition import add_parsers as add_recognition_parsers
+
+    add_recognition_parsers(sub, team=team, export=export)
 
     holidays = sub.add_parser("holidays", help="days without surveys or reminders").add_subparsers(
         dest="holidays_command", required=True)
@@ -108,6 +111,10 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--name", default="Holiday", help="what the day is, e.g. Hari Raya Aidilfitri")
     add.add_argument("--team", help="only for this team (default: everyone)")
     holidays.add_parser("list", help="list the holidays")
+
+    from bot.commands_nudges import add_parsers as add_nudge_parsers
+
+    add_nudge_parsers(sub)
 
     demo = sub.add_parser("demo", help="play a survey round against a built-in Slack double; no workspace needed")
     demo.add_argument("--out", default="demo-output", help="folder for the transcript (default demo-output)")

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from bot.charts import DPI, HEIGHT_PX, WIDTH_PX, font_families
-from bot.i18n import Translator
+from bot.i18n import Translator, without_bidi_marks
 from coaching.kpis import Kpis
 from coaching.periods import Period
 
@@ -20,6 +20,7 @@ REVENUE_COLOR, WIN_RATE_COLOR = "#1f6feb", "#8250df"
 
 def coaching_chart(t: Translator, trend: Sequence[tuple[Period, Kpis]], *, currency: str, title: str) -> bytes:
     """An 800x450 PNG; periods without closed deals show no win-rate point (never a made-up zero)."""
+    t = t.for_files()
     family = list(font_families())
     fig = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, layout="constrained")
     FigureCanvasAgg(fig)
@@ -43,7 +44,7 @@ def coaching_chart(t: Translator, trend: Sequence[tuple[Period, Kpis]], *, curre
                                fontsize=8, family=family, parse_math=False)
     fig.legend(handles=[bars, line], loc="outside lower center", frameon=False, ncols=2,
                prop={"family": family, "size": 9})
-    fig.suptitle(title, family=family, fontsize=13, parse_math=False)
+    fig.suptitle(without_bidi_marks(title), family=family, fontsize=13, parse_math=False)
     for axis in (revenue_axis, rate_axis):
         axis.spines["top"].set_visible(False)
         axis.tick_params(labelfontfamily=family, labelsize=9)

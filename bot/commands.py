@@ -12,8 +12,11 @@ from typing import Any
 
 from bot.bootstrap import Services, bootstrap
 from bot.coaching_pack import CoachingPackError
+from bot.commands_recognition import export_recognition, recognition_channel, values_command
 from bot.settings import Settings
+from coaching.recognition_records import RecognitionError as RecognitionRefused
 from storage.calendar import HolidayError
+from storage.recognition import RecognitionError as RecognitionSettingError
 from storage.teams import TeamError
 from surveys import service
 from surveys.cadence import WEEKDAYS
@@ -28,14 +31,21 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     services = bootstrap(settings)
     try:
         handler = {"db": db, "import": import_, "jobs": jobs, "survey": survey, "holidays": holidays,
-                   "export": export, "team": team}[args.command]
+                   "export": export, "team": team, "values": values_command, "nudges": nudges}[args.command]
         return handler(args, services)
     # refused input: one line saying what is allowed
-    except (SurveyError, TeamError, HolidayError, CoachingPackError) as exc:
+    except (SurveyError, TeamError, HolidayError, CoachingPackError, RecognitionRefused,
+            RecognitionSettingError) as exc:
         print(f"salescoach: {exc}", file=sys.stderr)
         return 1
     finally:
         services.close()
+
+
+def nudges(args: argparse.Namespace, services: Services) -> int:
+    from bot.commands_nudges import run
+
+    return run(args, services)
 
 
 def db(args: argparse.Namespace, services: Services) -> int:
@@ -116,6 +126,8 @@ def survey(args: argparse.Namespace, services: Services) -> int:
 
 
 def export(args: argparse.Namespace, services: Services) -> int:
+    if args.export_kind == "recognition":
+        return export_recognition(args, services)
     if args.export_kind == "coaching":
         from bot.coaching_pack import export_coaching
 
@@ -140,6 +152,8 @@ def export(args: argparse.Namespace, services: Services) -> int:
 
 
 def team(args: argparse.Namespace, services: Services) -> int:
+    if args.team_command == "recognition-channel":
+        return recognition_channel(args, services)
     from storage.teams import set_channel
 
     with services.unit() as u:

@@ -20,6 +20,8 @@ from zoneinfo import ZoneInfo
 from bot.app import build_app
 from bot.bootstrap import bootstrap
 from bot.demo_coaching import play_coaching
+from bot.demo_nudges import play_nudges
+from bot.demo_recognition import play_recognition
 from bot.directory import import_roster
 from bot.jobs import run_job
 from bot.server import make_server, stop_server
@@ -124,6 +126,8 @@ class _Demo:
         # Week 2: only three answer, so every figure is withheld and the chart shows a gap.
         self.week(2, {k: ANSWERS[k] for k in list(ANSWERS)[:3]})
         play_coaching(self)
+        play_recognition(self)
+        play_nudges(self)
         self.write_transcript()
 
     def week(self, number: int, answers: dict[str, tuple[int, int, int]]) -> None:
@@ -238,15 +242,19 @@ class _Demo:
 
 
 def _kind(message: dict[str, Any]) -> str:
+    """What a message is, from the outbox key the delivery service puts in its metadata (survey:..., reminder:...,
+    results:...), never from its text, which is in the reader's language."""
     text = str(message.get("text", ""))
     if message.get("files"):
         return "the trend chart"
-    if text.startswith("Pulse results"):
+    key = str(((message.get("metadata") or {}).get("event_payload") or {}).get("key") or "")
+    kind = key.split(":", 1)[0]
+    if kind == "results":
         return "the results DM: " + " ".join(
             str(b.get("text", {}).get("text", "")).split("\n")[0] for b in message.get("blocks", [])[1:2])
-    if "reminder" in text.lower():
+    if kind == "reminder":
         return "a reminder"
-    if text.startswith("Pulse survey for"):
+    if kind == "survey":
         return "the survey DM"
     return f"a message: {text[:80]}"
 

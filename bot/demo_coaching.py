@@ -84,6 +84,17 @@ def _quarters(start: date, end: date) -> list[date]:
     return found
 
 
+def _reply(demo: _Demo, user_id: str, text: str) -> dict[str, Any]:
+    """Type `/coach text` and wait for the reply the bot sends through the response_url."""
+    from bot.demo import _wait
+
+    before = len(demo.slack.response_posts)
+    demo.actor.slash_command(None, "/coach", text, user_id=user_id)
+    reply: dict[str, Any] = _wait(lambda: demo.slack.response_posts[before]
+                                  if len(demo.slack.response_posts) > before else None)
+    return reply
+
+
 def play_coaching(demo: _Demo) -> None:
     """Import the exports, then the manager's digest, a rep's own view, and the Excel pack in the manager's DM."""
     from bot.demo import PEOPLE, _wait
@@ -102,10 +113,7 @@ def play_coaching(demo: _Demo) -> None:
     manager, rep, emily = PEOPLE[0], PEOPLE[1], PEOPLE[7]
     for person, text in ((manager, "this quarter"), (manager, f"<@{emily.slack_id}|emily> this quarter"),
                          (rep, "me this quarter")):
-        before = len(demo.slack.response_posts)
-        demo.actor.slash_command(None, "/coach", text, user_id=person.slack_id)
-        post = _wait(lambda before=before: demo.slack.response_posts[before]
-                     if len(demo.slack.response_posts) > before else None)
+        post = _reply(demo, person.slack_id, text)
         blocks = post["body"].get("blocks") or []
         demo.note(f"{person.name} ({person.locale}): /coach {text}".rstrip() + " -> a reply only they see:")
         demo.log.extend("      " + line for line in blocks_to_text(blocks))
@@ -114,8 +122,8 @@ def play_coaching(demo: _Demo) -> None:
             digest_message = {"ts": "0", "channel": demo.slack.dm_channel_id(person.slack_id), "blocks": blocks}
     uploads = len(demo.slack.files)
     demo.actor.click(None, manager.slack_id, digest_message, "coach_pack")
-    _wait(lambda: len(demo.slack.files) > uploads)
-    stored = list(demo.slack.files.values())[-1]
+    # the file is listed once its upload URL is issued; its bytes are there once the upload is completed
+    stored = _wait(lambda: next((f for f in list(demo.slack.files.values())[uploads:] if f.get("completed")), None))
     path = demo.out_dir / str(stored.get("name", "coaching.xlsx"))
     path.write_bytes(stored.get("content", b""))
     demo.note(f"{manager.name} clicks 'Excel coaching pack' -> the workbook arrives in the DM, saved as {path}")

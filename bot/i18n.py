@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gettext
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -18,6 +18,9 @@ from babel.numbers import format_currency, format_decimal, format_percent
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 SUPPORTED = ("en", "ms", "zh", "lt", "fa")
+RIGHT_TO_LEFT = frozenset({"fa"})
+RLM, FSI, PDI = "\u200f", "\u2068", "\u2069"
+PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 DEFAULT = "en"
 
 
@@ -49,6 +52,12 @@ def catalog(language: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(buffer)
 
 
+def without_bidi_marks(text: str) -> str:
+    """Text rendered for Slack without the marks a right-to-left Translator adds (RLM, FSI, PDI), for a chart
+    image or a file that lays out right-to-left text itself."""
+    return text.translate({ord(RLM): None, ord(FSI): None, ord(PDI): None})
+
+
 def escape(text: str) -> str:
     """Slack escaping: only & < > (HTML entities such as &#39; would show literally)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -65,6 +74,7 @@ class Translator:
 
     language: str
     tz: str = "UTC"
+    bidi_marks: bool = True  # off for chart images and spreadsheets, which lay out right-to-left text themselves
 
     @classmethod
     def for_person(cls, slack_locale: str | None, tz: str | None = None) -> Translator:
@@ -74,34 +84,59 @@ class Translator:
     def babel_locale(self) -> Locale:
         return _babel_locale(self.language)
 
+    def for_files(self) -> Translator:
+        """The same reader without bidi control characters, for chart images and .xlsx cells."""
+        return replace(self, bidi_marks=False)
+
+    @property
+    def rtl(self) -> bool:
+        return self.language in RIGHT_TO_LEFT
+
     def gettext(self, message: str, **values: object) -> str:
         text = catalog(self.language).gettext(message)
-        return text.format(**values) if values else text
+        return self._bidi(text, values)
 
     def ngettext(self, singular: str, plural: str, n: int, **values: object) -> str:
-        return catalog(self.language).ngettext(singular, plural, n).format(n=self.number(n), **values)
+        return self._bidi(catalog(self.language).ngettext(singular, plural, n), {"n": self.number(n), **values})
+
+    def _bidi(self, text: str, values: dict[str, object]) -> str:
+        """Fill the placeholders; right to left, each value is isolated (U+2068..U+2069) so Latin names, emails
+        and numbers keep their order, and each line starts with a right-to-left mark."""
+        if not self.rtl or not self.bidi_marks:
+            return text.format(**values) if values else text
+        isolated = {k: f"{FSI}{v}{PDI}" for k, v in values.items()}
+        filled = text.format(**isolated) if values else text
+        return "\n".join(line if line.startswith(RLM) else RLM + line for line in filled.split("\n"))
+
+    def _digits(self, text: str) -> str:
+        return text.translate(PERSIAN_DIGITS) if self.language == "fa" else text
+
+    @property
+    def _numbering(self) -> str:
+        return "arabext" if self.language == "fa" else "latn"
 
     def number(self, value: float, digits: int = 0) -> str:
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return format_decimal(value, format=pattern, locale=self.babel_locale)
+        return self._digits(format_decimal(value, format=pattern, locale=self.babel_locale,
+                                           numbering_system=self._numbering))
 
     def money(self, value: float, currency: str) -> str:
         """A whole amount in the locale's currency pattern, e.g. $1,234,567 or 1 234 567 USD."""
         pattern = self.babel_locale.currency_formats["standard"].pattern.replace(".00", "")
-        return format_currency(round(value), currency, format=pattern, locale=self.babel_locale,
-                               currency_digits=False)
+        return self._digits(format_currency(round(value), currency, format=pattern, locale=self.babel_locale,
+                                            currency_digits=False, numbering_system=self._numbering))
 
     def percent(self, fraction: float) -> str:
-        return format_percent(fraction, locale=self.babel_locale)
+        return self._digits(format_percent(fraction, locale=self.babel_locale, numbering_system=self._numbering))
 
     def signed(self, value: int) -> str:
         return ("+" if value > 0 else "") + self.number(value)
 
     def date(self, day: date) -> str:
-        return format_skeleton("yMMMd", day, locale=self.babel_locale)
+        return self._digits(format_skeleton("yMMMd", day, locale=self.babel_locale))
 
     def when(self, moment: datetime) -> str:
         """Weekday, date and time of day in the reader's time zone and locale, e.g. "Fri, Dec 4 1:00 AM"."""
         local = moment.astimezone(ZoneInfo(self.tz))
         day = format_skeleton("MMMEd", local, locale=self.babel_locale)
-        return f"{day} {format_time(local, format='short', locale=self.babel_locale)}"
+        return self._digits(f"{day} {format_time(local, format='short', locale=self.babel_locale)}")

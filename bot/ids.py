@@ -9,6 +9,10 @@ import re
 CMD_PULSE = "/pulse"
 CMD_ENPS = "/enps"
 CMD_COACH = "/coach"
+CMD_KUDOS = "/kudos"
+CMD_WIN = "/win"
+CMD_ONEONONE = "/oneonone"
+CMD_LANGUAGE = "/language"
 
 # Events API
 EVENT_APP_HOME_OPENED = "app_home_opened"
@@ -21,13 +25,31 @@ ACTION_SURVEY_ANSWER_RE = re.compile(r"^survey_answer:")
 ACTION_SURVEY_COMMENT = "survey_comment"
 ACTION_SURVEY_OPEN = "survey_open"
 ACTION_COACH_PACK = "coach_pack"
+ACTION_KUDOS_OPEN = "kudos_open"  # the App Home button
+ACTION_WIN_OPEN = "win_open"  # App Home: log a win
+ACTION_PULSE_NEW = "pulse_new"  # App Home (admins, managers): the create-survey modal
+ACTION_LANGUAGE = "home_language"  # App Home: the person's language (or Slack's)
+ACTION_NUDGE = "nudge"  # nudge:done|snooze|mute:{deal id}, on each deal of a follow-up nudge
+ACTION_NUDGE_RE = re.compile(r"^nudge:(done|snooze|mute):")
+ACTION_ONEONONE_OUTCOME = "oneonone_outcome"  # oneonone_outcome:held|moved|skipped|moved_to
+ACTION_ONEONONE_OUTCOME_RE = re.compile(r"^oneonone_outcome:")
+ACTION_ONEONONE_ITEM_DONE = "oneonone_item_done"  # oneonone_item_done:{item id}
+ACTION_ONEONONE_ITEM_DONE_RE = re.compile(r"^oneonone_item_done:")
+ACTION_ONEONONE_ADD = "oneonone_add"
 
 # View callbacks
 VIEW_PULSE_CREATE = "pulse_create"
 VIEW_SURVEY_COMMENT = "survey_comment_view"
 VIEW_SURVEY_ANSWERS = "survey_answers_view"
+VIEW_KUDOS = "kudos_view"
+VIEW_WIN = "win_view"
+VIEW_ONEONONE_ADD = "oneonone_add_view"
 
-COMMANDS = (CMD_PULSE, CMD_ENPS, CMD_COACH)
+# Global shortcuts (callback_ids)
+SHORTCUT_KUDOS = "kudos_shortcut"
+
+COMMANDS = (CMD_PULSE, CMD_ENPS, CMD_COACH, CMD_KUDOS, CMD_WIN, CMD_ONEONONE, CMD_LANGUAGE)
 EVENTS = (EVENT_APP_HOME_OPENED, EVENT_USER_CHANGE, EVENT_TEAM_JOIN)
+SHORTCUTS = (SHORTCUT_KUDOS,)
 BOT_SCOPES = ("chat:write", "chat:write.public", "commands", "files:write", "im:history", "im:write", "users:read",
               "users:read.email")

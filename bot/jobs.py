@@ -57,6 +57,36 @@ def digests(services: Services, now: datetime) -> str:
     return f"queued {send_weekly_digests(services, now)} digest message(s)"
 
 
+def announce_wins(services: Services, now: datetime) -> str:
+    from bot.recognition import announce_wins as announce
+
+    return announce(services, now)
+
+
+def shout_outs(services: Services, now: datetime) -> str:
+    from bot.recognition import post_shout_outs
+
+    return post_shout_outs(services, now)
+
+
+def nudges(services: Services, now: datetime) -> str:
+    from bot.nudges import send_nudges
+
+    return send_nudges(services, now)
+
+
+def one_on_ones(services: Services, now: datetime) -> str:
+    from bot.one_on_ones import send_one_on_ones
+
+    return send_one_on_ones(services, now)
+
+
+def recognition_gaps(services: Services, now: datetime) -> str:
+    from bot.one_on_ones import send_recognition_gaps
+
+    return send_recognition_gaps(services, now)
+
+
 def deliver(services: Services, now: datetime) -> str:
     report = services.delivery.drain(now)
     return f"sent {report.sent}, retried {report.retried}, failed {report.failed}"
@@ -79,6 +109,16 @@ JOBS: dict[str, Job] = {job.name: job for job in (
         "remind people who have not answered (at most twice, in their local working hours)"),
     Job("digests", digests, lambda: IntervalTrigger(minutes=10),
         "send each manager's weekly coaching digest at their local day and time (SALESCOACH_DIGEST_AT)"),
+    Job("announce_wins", announce_wins, lambda: IntervalTrigger(minutes=1),
+        "post each deal an import turned won to the rep's team recognition channel, once"),
+    Job("shout_outs", shout_outs, lambda: IntervalTrigger(minutes=10),
+        "post each team's weekly shout-out (wins, kudos, congratulations) on Friday 16:00 team time"),
+    Job("nudges", nudges, lambda: IntervalTrigger(minutes=5),
+        "send each rep's follow-up nudge on their local working morning, and managers' weekly follow-up digest"),
+    Job("one_on_ones", one_on_ones, lambda: IntervalTrigger(minutes=5),
+        "one-on-one reminders the working day before, Held/Moved/Skipped prompts, and overdue nudges"),
+    Job("recognition_gaps", recognition_gaps, lambda: IntervalTrigger(minutes=30),
+        "nudge managers about reps not recognised for SALESCOACH_RECOGNITION_GAP_DAYS (once a week each)"),
     Job("deliver", deliver, lambda: IntervalTrigger(seconds=30),
         "send what waits in the outbox (a backstop: the delivery worker sends at once)"),
 )}

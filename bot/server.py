@@ -1,4 +1,4 @@
-"""HTTP mode: one WSGI app (Slack at /slack/events, /healthz) served by waitress, a production server."""
+"""HTTP mode: one WSGI app (Slack at /slack/events, the CRM at /hooks/deals, /healthz) served by waitress."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress.server import create_server
 
 from bot.bootstrap import Services
+from bot.webhook import PATH as DEALS_PATH
+from bot.webhook import make_deals_hook
 from storage.db import database_state
 from storage.outbox import Outbox
 
@@ -19,6 +21,7 @@ StartResponse = Callable[..., Any]
 
 def make_wsgi(app: App, services: Services) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
     slack = SlackRequestHandler(app, path="/slack/events")
+    deals = make_deals_hook(services)
 
     def wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
@@ -26,6 +29,8 @@ def make_wsgi(app: App, services: Services) -> Callable[[dict[str, Any], StartRe
             return slack(environ, start_response)
         if path == "/healthz" and method in ("GET", "HEAD"):
             return _json(start_response, *health(services))
+        if path == DEALS_PATH and method == "POST":
+            return deals(environ, start_response)
         return _json(start_response, 404, {"error": "not found", "paths": ["/slack/events", "/healthz"]})
 
     return wsgi

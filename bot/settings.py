@@ -44,6 +44,11 @@ class Settings:
     digest_period: str = "month"
     min_closed_deals: int = 5
     new_business_target: float = 0.3
+    webhook_secret: str | None = None  # SALESCOACH_WEBHOOK_SECRET: signs POST /hooks/deals; unset turns it off
+    kudos_cap: int | None = 5  # receivers a giver may thank per week; None: no cap
+    nudge_at: str = "09:00"  # SALESCOACH_NUDGE_AT: local time of follow-up and one-on-one nudges
+    nudge_top: int = 5  # SALESCOACH_NUDGE_TOP: deals in a rep's daily follow-up nudge
+    recognition_gap_days: int = 60  # SALESCOACH_RECOGNITION_GAP_DAYS: nudge managers after this long
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: str | Path = ".env") -> Settings:
@@ -73,6 +78,12 @@ class Settings:
             min_closed_deals=_whole("SALESCOACH_MIN_DEALS", values.get("SALESCOACH_MIN_DEALS"), 1, 1000, 5),
             new_business_target=_share("SALESCOACH_NEW_BUSINESS_TARGET", values.get("SALESCOACH_NEW_BUSINESS_TARGET"),
                                        0.3),
+            webhook_secret=_webhook_secret(values.get("SALESCOACH_WEBHOOK_SECRET")),
+            kudos_cap=_kudos_cap(values.get("SALESCOACH_KUDOS_CAP")),
+            nudge_at=_local_time("SALESCOACH_NUDGE_AT", values.get("SALESCOACH_NUDGE_AT"), "09:00"),
+            nudge_top=_whole("SALESCOACH_NUDGE_TOP", values.get("SALESCOACH_NUDGE_TOP"), 1, 10, 5),
+            recognition_gap_days=_whole("SALESCOACH_RECOGNITION_GAP_DAYS",
+                                        values.get("SALESCOACH_RECOGNITION_GAP_DAYS"), 7, 365, 60),
         )
 
     def require_bot_token(self) -> str:
@@ -229,3 +240,32 @@ def _share(name: str, value: str | None, default: float) -> float:
     if not 0 <= share <= 1:
         raise SettingsError(name, "a share from 0 to 1, or a percentage such as 30%", value)
     return share
+
+
+def _webhook_secret(value: str | None) -> str | None:
+    if _blank(value):
+        return None
+    assert value is not None
+    if len(value.strip()) < 16:
+        raise SettingsError("SALESCOACH_WEBHOOK_SECRET", "a shared secret of at least 16 characters, e.g. from "
+                            "`openssl rand -hex 32`", "***")
+    return value.strip()
+
+
+def _kudos_cap(value: str | None) -> int | None:
+    if _blank(value):
+        return 5
+    assert value is not None
+    if value.strip().lower() in ("0", "none", "off"):
+        return None
+    return _whole("SALESCOACH_KUDOS_CAP", value, 1, 100, 5)
+
+
+def _local_time(name: str, value: str | None, default: str) -> str:
+    if _blank(value):
+        return default
+    assert value is not None
+    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value.strip())
+    if not match:
+        raise SettingsError(name, "a local time HH:MM, e.g. 09:00", value)
+    return f"{int(match.group(1)):02d}:{match.group(2)}"

@@ -7,10 +7,10 @@ and nothing is guessed. KPI_NAMES is the stable, ordered list of column names th
 from __future__ import annotations
 
 import statistics
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from coaching.periods import Period, period_of
@@ -49,9 +49,9 @@ class RepFigures:
     new_business_revenue: float = 0.0  # won from accounts whose first win falls in this period
     existing_business_revenue: float = 0.0  # won from accounts first won before it
     leads: int = 0  # leads created in the period
-    leads_converted: int = 0  # of those, converted by the period's end
+    leads_converted: int = 0  # of those, converted by the period's last day (or today, inside it)
     activities_by_tier: Mapping[str, int] = field(default_factory=dict)
-    deals_by_tier: Mapping[str, int] = field(default_factory=dict)  # deals open or closed in the period
+    deals_by_tier: Mapping[str, int] = field(default_factory=dict)  # deals open then or closed in the period
     churned: int = 0  # won deals of the period whose customer churned
     churn_known: int = 0  # won deals of the period where the data says churned or not
     acquisition_cost_total: float = 0.0
@@ -196,27 +196,26 @@ def _growth(current: float, previous: float | None) -> float | None:
 _SUMMED = tuple(f.name for f in fields(RepFigures)
                 if f.name not in ("person_id", "activities", "activities_by_tier", "deals_by_tier", "quota",
                                   "first_seen"))
+_summed = attrgetter(*_SUMMED)
 
 
 def total(figures: Sequence[RepFigures], *, person_id: int = TEAM) -> RepFigures:
     """The team's figures: every count and sum added up. The quota is None unless every rep has one, so team
     attainment and coverage are never computed against part of the team's target."""
-    sums: dict[str, Any] = dict.fromkeys(_SUMMED, 0)
-    activities: Counter[str] = Counter()
-    by_tier: Counter[str] = Counter()
-    deals_by_tier: Counter[str] = Counter()
+    columns = zip(*map(_summed, figures), strict=True)
+    sums: dict[str, Any] = dict(zip(_SUMMED, map(sum, columns), strict=True)) if figures else dict.fromkeys(_SUMMED, 0)
+    activities: dict[str, int] = {}
+    by_tier: dict[str, int] = {}
+    deals_by_tier: dict[str, int] = {}
     for f in figures:
-        values = vars(f)
-        for name in _SUMMED:
-            sums[name] += values[name]
-        activities.update(f.activities)
-        by_tier.update(f.activities_by_tier)
-        deals_by_tier.update(f.deals_by_tier)
+        for into, part in ((activities, f.activities), (by_tier, f.activities_by_tier),
+                           (deals_by_tier, f.deals_by_tier)):
+            for key, n in part.items():
+                into[key] = into.get(key, 0) + n
     quotas = [f.quota for f in figures]
     seen = [f.first_seen for f in figures if f.first_seen is not None]
     return RepFigures(
-        person_id=person_id, activities=dict(activities), activities_by_tier=dict(by_tier),
-        deals_by_tier=dict(deals_by_tier),
+        person_id=person_id, activities=activities, activities_by_tier=by_tier, deals_by_tier=deals_by_tier,
         quota=None if not quotas or any(q is None for q in quotas) else sum(q for q in quotas if q is not None),
         first_seen=min(seen) if seen else None, **sums,
     )

@@ -14,7 +14,7 @@ def N_(text: str) -> str:
 
 class RecognitionError(Exception):
     """A request the recognition rules refuse. `code` is stable, `params` fill `template` (English, marked with
-    N_ so the bot can translate it first: gettext(error.template).format(**error.params))."""
+    N_ so the bot can translate it first: t.gettext(error.template, **error.params))."""
 
     def __init__(self, code: str, template: str, **params: Any) -> None:
         self.code, self.template, self.params = code, template, params

@@ -10,8 +10,10 @@ from sqlalchemy import Insert, Update
 from sqlalchemy.orm import Session
 
 
-def executemany(session: Session, statement: Insert | Update, columns: Mapping[str, Sequence[Any]]) -> None:
-    """Run `statement` once per row, given column by column (all of one length), in the session's transaction."""
+def executemany(session: Session, statement: Insert | Update, columns: Mapping[str, Sequence[Any]], *,
+                batch: int = 10_000, done: Callable[[int], None] | None = None) -> None:
+    """Run `statement` once per row, given column by column (all of one length), in the session's transaction;
+    `done(rows)` after each batch of rows."""
     size = len(next(iter(columns.values()), ()))
     if not size:
         return
@@ -32,7 +34,10 @@ def executemany(session: Session, statement: Insert | Update, columns: Mapping[s
     params: list[Any] = list(zip(*processed, strict=True))
     if not dialect.positional:
         params = [dict(zip(names, row, strict=True)) for row in params]
-    connection.exec_driver_sql(compiled.string, params)
+    for start in range(0, size, batch):
+        connection.exec_driver_sql(compiled.string, params[start:start + batch])
+        if done:
+            done(min(batch, size - start))
 
 
 def _map(process: Callable[[Any], Any], values: Sequence[Any]) -> list[Any]:

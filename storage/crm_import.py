@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from storage.crm_bulk import executemany
@@ -21,6 +21,7 @@ from storage.models import ImportRun
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 Columns = dict[str, list[Any]]  # a table's rows column by column, all columns of one length
+Stored = Any  # a stored row as read for comparison, a Row of (id, *columns): slices compare as tuples
 BATCH = 10_000
 BULK_LOAD = 20_000  # rows into an empty table from which indexes are built after the load
 WIN_WINDOW = timedelta(days=7)  # a deal that arrives won is announced only if it closed this recently
@@ -82,6 +83,8 @@ def apply_crm_file(session: Session, checked: CrmFile, *, now: datetime,
 
 
 class _Writer:
+    """Writes one checked file: a method per kind, then record() for the import_run and deal events."""
+
     def __init__(self, session: Session, checked: CrmFile, now: datetime, progress: Progress | None) -> None:
         self.session, self.checked, self.cols, self.now = session, checked, checked.columns, now
         self.progress = progress or (lambda phase, done, total: None)
@@ -118,7 +121,9 @@ class _Writer:
         first_seen = cols.get("engaged_on") or cols.get("created_on") or [None] * size
         if "engaged_on" in cols and "created_on" in cols:
             first_seen = [e or c for e, c in zip(cols["engaged_on"], cols["created_on"], strict=True)]
-        stored = self._stored(DEAL, "external_id", [*values, "stage_changed_on"], cols["external_id"])
+        names = list(values)  # stored rows read as (id, *names, stage_changed_on)
+        at = {name: i + 1 for i, name in enumerate([*names, "stage_changed_on"])}
+        stored = self._stored(DEAL, "external_id", names, cols["external_id"], extra=("stage_changed_on",))
         inserts, pairs = self._split(values, stored, ("external_id",))
         today = self.now.date()
         closed, outcome = values.get("closed_on") or [None] * size, values["outcome"]
@@ -128,13 +133,13 @@ class _Writer:
         added["stage_changed_on"] = [first_seen[i] for i in inserts]
         added["updated_at"] = [now] * len(inserts)
         changed = _take(values, [i for i, _ in pairs])
-        changed["_id"] = [old["id"] for _, old in pairs]
-        changed["stage_changed_on"] = [today if old["stage"] != values["stage"][i] else old["stage_changed_on"]
-                                       for i, old in pairs]
+        changed["_id"] = [old[0] for _, old in pairs]
+        changed["stage_changed_on"] = [today if old[at["stage"]] != values["stage"][i] else
+                                       old[at["stage_changed_on"]] for i, old in pairs]
         changed["updated_at"] = [now] * len(pairs)
-        won_ids = [old["id"] for i, old in pairs if outcome[i] == "won" and old["outcome"] != "won"]
+        won_ids = [old[0] for i, old in pairs if outcome[i] == "won" and old[at["outcome"]] != "won"]
         self._write(DEAL, added, changed)
-        won_ids += [r["id"] for r in self._stored(DEAL, "external_id", ["id"], recent_wins).values()]
+        won_ids += [r[0] for r in self._stored(DEAL, "external_id", ["external_id"], recent_wins).values()]
         self.won = won_ids
         refresh_first_won_dates(self.session)
 
@@ -172,8 +177,8 @@ class _Writer:
             found = self.session.execute(
                 select(*(ACTIVITY.c[c] for c in ("id", *values)))
                 .where(ACTIVITY.c.external_id.is_(None), ACTIVITY.c.day.between(min(days), max(days)),
-                       ACTIVITY.c.rep_id.in_(list({k[0] for k in first})))).mappings()
-            self._upsert(ACTIVITY, summed, {tuple(r[c] for c in natural): r for r in found}, natural)
+                       ACTIVITY.c.rep_id.in_(list({k[0] for k in first}))))
+            self._upsert(ACTIVITY, summed, _by(found, list(values), natural), natural)
         self.summary.rows = len(with_ids["external_id"]) + len(first)
 
     def quotas(self) -> None:
@@ -181,8 +186,8 @@ class _Writer:
                   "period_kind": self.cols["period_kind"], "amount": self.cols["amount"]}
         key = ("rep_id", "period_start", "period_kind")
         found = self.session.execute(select(*(QUOTA.c[c] for c in ("id", *values)))
-                                     .where(QUOTA.c.rep_id.in_(list(set(values["rep_id"]))))).mappings()
-        self._upsert(QUOTA, values, {tuple(r[c] for c in key): r for r in found}, key)
+                                     .where(QUOTA.c.rep_id.in_(list(set(values["rep_id"])))))
+        self._upsert(QUOTA, values, _by(found, list(values), key), key)
 
     def leads(self) -> None:
         values = {"external_id": self.cols["external_id"], "owner_id": self.cols["owner_id"]}
@@ -192,51 +197,56 @@ class _Writer:
 
     # ---- shared -----------------------------------------------------------------------------------------
 
-    def _stored(self, table: Table, key: str, columns: Iterable[str], wanted: Sequence[Any] | None
-                ) -> dict[Any, Any]:
-        """Stored rows (id and `columns`) by `key`: all of them, or those whose key is in `wanted`."""
-        selected = [table.c[c] for c in dict.fromkeys(("id", key, *columns))]
-        if wanted is None:
-            return {r[key]: r for r in self.session.execute(select(*selected)).mappings()}
-        found: dict[Any, Any] = {}
-        if not wanted or self.session.execute(select(table.c.id).limit(1)).first() is None:
-            return found  # an empty table (a first import) needs no look-up
-        keys = list(dict.fromkeys(wanted))
+    def _stored(self, table: Table, key: str, names: Sequence[str], wanted: Sequence[Any] | None,
+                extra: Sequence[str] = ()) -> dict[Any, Stored]:
+        """Stored rows as (id, *names, *extra) by `key` (one of names): all, or those whose key is in `wanted`."""
+        selected = [table.c.id, *(table.c[c] for c in (*names, *extra))]
+        at = 1 + list(names).index(key)
+        stored = self.session.scalar(select(func.count()).select_from(table)) if wanted is not None else None
+        if wanted is None or (stored and len(wanted) * 4 >= stored):  # most of the table: one scan is cheaper
+            rows = self.session.execute(select(*selected)).all()
+            if wanted is None:
+                return {r[at]: r for r in rows}
+            keep = set(wanted)
+            return {r[at]: r for r in rows if r[at] in keep}
+        found: dict[Any, Stored] = {}
+        keys = list(dict.fromkeys(wanted)) if stored else []  # an empty table (a first import): no look-up
         for start in range(0, len(keys), 5000):
             query = select(*selected).where(table.c[key].in_(keys[start:start + 5000]))
-            found.update((r[key], r) for r in self.session.execute(query).mappings())
+            found.update((r[at], r) for r in self.session.execute(query).all())
         return found
 
-    def _split(self, values: Columns, stored: dict[Any, Any], key: Sequence[str]
-               ) -> tuple[list[int], list[tuple[int, Any]]]:
-        """Indexes of new rows, and (index, stored row) of rows that differ; counts the unchanged ones."""
+    def _split(self, values: Columns, stored: dict[Any, Stored], key: Sequence[str]
+               ) -> tuple[list[int], list[tuple[int, Stored]]]:
+        """Indexes of new rows, and (index, stored row) of rows that differ; counts the unchanged ones.
+        Stored rows are (id, *values' columns in order, ...)."""
         size = len(values[key[0]])
         inserts: list[int] = []
-        pairs: list[tuple[int, Any]] = []
+        pairs: list[tuple[int, Stored]] = []
         if not stored:
             inserts = list(range(size))
         else:
             keys = values[key[0]] if len(key) == 1 else list(zip(*(values[c] for c in key), strict=True))
-            named = list(values.items())
-            for i, found in enumerate(keys):
+            width = len(values) + 1
+            for i, (found, row) in enumerate(zip(keys, zip(*values.values(), strict=True), strict=True)):
                 old = stored.get(found)
                 if old is None:
                     inserts.append(i)
-                elif any(old[c] != column[i] for c, column in named):
+                elif old[1:width] != row:
                     pairs.append((i, old))
         self.summary.added += len(inserts)
         self.summary.updated += len(pairs)
         self.summary.unchanged += size - len(inserts) - len(pairs)
         return inserts, pairs
 
-    def _upsert(self, table: Table, values: Columns, stored: dict[Any, Any], key: Sequence[str]) -> None:
+    def _upsert(self, table: Table, values: Columns, stored: dict[Any, Stored], key: Sequence[str]) -> None:
         inserts, pairs = self._split(values, stored, key)
         changed = _take(values, [i for i, _ in pairs])
-        changed["_id"] = [old["id"] for _, old in pairs]
+        changed["_id"] = [old[0] for _, old in pairs]
         self._write(table, _take(values, inserts), changed)
 
     def _write(self, table: Table, inserts: Columns, updates: Columns) -> None:
-        """Record the import_run (once), then insert and update in batches, reporting progress."""
+        """Insert and update (by `_id`) in batches, reporting progress."""
         sizes = [len(next(iter(c.values()), [])) for c in (inserts, updates)]
         total, done = sum(sizes), 0
         connection = self.session.connection()
@@ -246,12 +256,15 @@ class _Writer:
             else sorted(table.indexes, key=lambda index: str(index.name))
         for index in deferred:
             index.drop(connection)
-        by_id = update(table).where(table.c.id == bindparam("_id"))
-        for statement, columns, size in ((insert(table), inserts, sizes[0]), (by_id, updates, sizes[1])):
-            for start in range(0, size, BATCH):
-                executemany(self.session, statement, {c: v[start:start + BATCH] for c, v in columns.items()})
-                done += min(BATCH, size - start)
-                self.progress("writing", done, total)
+
+        def written(rows: int) -> None:
+            nonlocal done
+            done += rows
+            self.progress("writing", done, total)
+
+        executemany(self.session, insert(table), inserts, batch=BATCH, done=written)
+        executemany(self.session, update(table).where(table.c.id == bindparam("_id")), updates, batch=BATCH,
+                    done=written)
         for index in deferred:
             index.create(connection)
 
@@ -262,11 +275,16 @@ class _Writer:
         missing = [name for name in dict.fromkeys(names) if name is not None and name not in ids]
         if missing:
             executemany(self.session, insert(ACCOUNT), {"name": missing})
-            ids.update((name, id_) for id_, name in self.session.execute(
-                select(ACCOUNT.c.id, ACCOUNT.c.name).where(ACCOUNT.c.name.in_(missing))))
+            ids = {name: id_ for id_, name in self.session.execute(select(ACCOUNT.c.id, ACCOUNT.c.name))}
             self.summary.accounts_added = len(missing)
         ids[None] = None
         return list(map(ids.__getitem__, names))
+
+
+def _by(rows: Iterable[Any], names: list[str], key: Sequence[str]) -> dict[Any, Stored]:
+    """Rows selected as (id, *names) by their natural key."""
+    at = [1 + names.index(c) for c in key]
+    return {tuple(r[i] for i in at): r for r in rows}
 
 
 def _take(values: Columns, indexes: list[int]) -> Columns:

@@ -1,4 +1,5 @@
-"""What a CRM file must hold per kind (our column names) and the optional YAML mapping from a CRM's own export.
+"""What a CRM file must hold per kind (our column names), the optional YAML mapping from a CRM's own export,
+and how the owner column finds a roster person.
 
 Canonical columns (required ones first; a `*` marks required):
   deals       external_id*, owner*, stage* (or outcome), outcome, account, product, amount, engaged_on, created_on,
@@ -22,8 +23,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from storage.crm_models import OUTCOMES
+from storage.models import Person
 from storage.tables import column_name
 
 REQUIRED: dict[str, tuple[str, ...]] = {
@@ -162,3 +166,35 @@ def _section(data: Mapping[str, Any], key: str, file: str, errors: list[str]) ->
 
 def _aliases(raw: Mapping[Any, Any]) -> dict[str, str]:
     return {str(k).strip().lower(): str(v).strip() for k, v in raw.items()}
+
+
+class People:
+    """The stored roster as owners are matched: by email (any case) or by name (any case, spacing)."""
+
+    def __init__(self, session: Session) -> None:
+        self.by_email: dict[str, int] = {}
+        self.by_name: dict[str, int | None] = {}  # None: two people share the name
+        self.names: dict[str, str] = {}
+        for person_id, email, name in session.execute(select(Person.id, Person.email, Person.name)):
+            self.by_email[email.lower()] = person_id
+            key = name_key(name)
+            self.by_name[key] = None if key in self.by_name else person_id
+            self.names[key] = name
+
+    def find(self, value: str, by: str) -> int | None:
+        if by == "email" or (by == "auto" and "@" in value):
+            return self.by_email.get(value.lower())
+        return self.by_name.get(name_key(value))
+
+    def suggest(self, value: str, by: str) -> str:
+        if by == "email" or (by == "auto" and "@" in value):
+            close = difflib.get_close_matches(value.lower(), list(self.by_email), n=3, cutoff=0.8)
+        else:
+            close = [self.names[k] for k in difflib.get_close_matches(name_key(value), list(self.names), n=3,
+                                                                      cutoff=0.6)]
+        return f" (close matches: {', '.join(close)})" if close else " (no close match: import the roster first?)"
+
+
+def name_key(name: str) -> str:
+    """How names are compared: any case, any spacing."""
+    return " ".join(name.split()).casefold()

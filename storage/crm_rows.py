@@ -10,14 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from storage.crm_mapping import OPTIONAL, REQUIRED, ColumnMapping, CrmImportErrors, expected_columns
+from storage.crm_mapping import OPTIONAL, REQUIRED, ColumnMapping, CrmImportErrors, People, expected_columns, name_key
 from storage.crm_models import ACTIVITY_KINDS, OUTCOMES, PERIOD_KINDS
 from storage.crm_table import ColumnTable, clean, read_columns
 from storage.crm_values import COUNTS, DATES, FLAGS, MONEY, TEXT_LIMITS, BadValue, to_amount, to_count, to_date, to_flag
-from storage.models import Person
 from storage.tables import TableError, Value
 
 SHOWN_PER_COLUMN = 20
@@ -31,37 +27,6 @@ class CrmFile:
     kind: str
     size: int
     columns: dict[str, list[Any]]
-
-
-class People:
-    """The stored roster as owners are matched: by email (any case) or by name (any case, spacing)."""
-
-    def __init__(self, session: Session) -> None:
-        self.by_email: dict[str, int] = {}
-        self.by_name: dict[str, int | None] = {}  # None: two people share the name
-        self.names: dict[str, str] = {}
-        for person_id, email, name in session.execute(select(Person.id, Person.email, Person.name)):
-            self.by_email[email.lower()] = person_id
-            key = _name_key(name)
-            self.by_name[key] = None if key in self.by_name else person_id
-            self.names[key] = name
-
-    def find(self, value: str, by: str) -> int | None:
-        if by == "email" or (by == "auto" and "@" in value):
-            return self.by_email.get(value.lower())
-        return self.by_name.get(_name_key(value))
-
-    def suggest(self, value: str, by: str) -> str:
-        if by == "email" or (by == "auto" and "@" in value):
-            close = difflib.get_close_matches(value.lower(), list(self.by_email), n=3, cutoff=0.8)
-        else:
-            close = [self.names[k] for k in difflib.get_close_matches(_name_key(value), list(self.names), n=3,
-                                                                      cutoff=0.6)]
-        return f" (close matches: {', '.join(close)})" if close else " (no close match: import the roster first?)"
-
-
-def _name_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
 
 
 def check_file(path: str, *, kind: str, mapping: ColumnMapping, people: People,
@@ -175,6 +140,8 @@ class _Checker:
         for ours in REQUIRED[kind]:
             if ours == "stage" and "outcome" in present:
                 continue  # the outcome column says it; an empty stage reads as the outcome
+            if None not in columns[ours]:
+                continue
             for index, value in enumerate(columns[ours]):
                 if value is None and self.table.blank(index, present[ours]):
                     self.empty(index, ours, f"a value in every row ({expected_columns(kind)})")
@@ -182,20 +149,20 @@ class _Checker:
     def owners(self, columns: dict[str, list[Any]], present: dict[str, str]) -> list[int | None]:
         """Person ids for the owner column; each unknown owner (any case or spacing) is named once."""
         by, aliases, people = self.mapping.people_by, self.mapping.people_aliases, self.people
-        found: dict[str, int | None] = {}
+        owners = columns["owner"]
+        found: dict[str | None, int | None] = {owner: people.find(aliases.get(owner.lower(), owner), by)
+                                                for owner in set(owners) if owner is not None}
+        found[None] = None
+        out = list(map(found.__getitem__, owners))
         unknown: dict[str, list[int]] = {}  # name key -> [first index, rows]
-        out: list[int | None] = []
-        for index, owner in enumerate(columns["owner"]):
-            if owner is not None and owner not in found:
-                found[owner] = people.find(aliases.get(owner.lower(), owner), by)
-            person = found[owner] if owner is not None else None
-            if owner is not None and person is None:
-                unknown.setdefault(_name_key(owner), [index, 0])[1] += 1
-            out.append(person)
+        if any(person is None for owner, person in found.items() if owner is not None):
+            for index, owner in enumerate(owners):
+                if owner is not None and out[index] is None:
+                    unknown.setdefault(name_key(owner), [index, 0])[1] += 1
         for index, rows in unknown.values():
             value = aliases.get(columns["owner"][index].lower(), columns["owner"][index])
             also = f", also on {rows - 1} other row(s)" if rows > 1 else ""
-            if people.by_name.get(_name_key(value), 0) is None:
+            if people.by_name.get(name_key(value), 0) is None:
                 self.fail(index, "owner", f"is the name of two or more people in the roster{also}",
                           "the email of a stored person")
             else:
@@ -211,6 +178,8 @@ class _Checker:
                 self.fail(index, ours, f"is not a {ours}", f"{', '.join(allowed)}{hint}")
 
     def unique(self, keys: list[Any], ours: str, what: str) -> None:
+        if len(set(keys)) == len(keys):
+            return
         first: dict[Any, int] = {}
         for index, key in enumerate(keys):
             if key is None or None in (key if isinstance(key, tuple) else (key,)):

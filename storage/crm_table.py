@@ -6,6 +6,7 @@ Cells read as read_table reads them: text trimmed ('' is empty), whole numbers a
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import itemgetter
 from pathlib import Path
 
 from openpyxl.utils.cell import get_column_letter
@@ -46,7 +47,8 @@ class ColumnTable:
                 raise TableError(f"{file}:{header + 1}:{letter}: column {name!r} appears twice (also in "
                                  f"{self.columns[name]}); expected each column once")
             self.columns[name], self._positions[name] = letter, position
-        self._records = [raw[i] for i in filled[1:]]
+        contiguous = filled[-1] - header == len(filled) - 1  # no blank row inside: the common case
+        self._records = list(raw[header + 1:filled[-1] + 1]) if contiguous else [raw[i] for i in filled[1:]]
         self.numbers = [i + 1 for i in filled[1:]]
         self.size = len(self._records)
         self._shortest = min(map(len, self._records), default=0)
@@ -58,7 +60,7 @@ class ColumnTable:
             position = self._positions[name]
             records = self._records
             if self._shortest > position:
-                self._cache[name] = [r[position] for r in records]
+                self._cache[name] = list(map(itemgetter(position), records))
             else:
                 self._cache[name] = [r[position] if len(r) > position else None for r in records]
         return self._cache[name]

@@ -1,16 +1,16 @@
 """PerformanceStore over SQL: every rep's figures for several periods from a few GROUP BY queries in all.
 
-Activities are read by week_start or month (stored at import, covered by indexes); deals in one pass that sums
-each period's columns side by side; open pipeline as of each period's last day (today, inside the current one).
+Activities are read by week_start or month (stored at import, indexed); deals in two passes (open now; won or lost
+lately) that sum each period's columns side by side; pipeline as of each period's last day (today, inside it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Executable, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from coaching.access import OrgEntry
@@ -42,11 +42,6 @@ def _activity_in(period: Period) -> ColumnElement[bool]:
     return A.month.in_(period.months())
 
 
-def _open_at(day: date) -> ColumnElement[bool]:
-    """Created by `day` (or undated) and not yet closed on it."""
-    return and_(or_(D.created_on.is_(None), D.created_on <= day), or_(D.outcome == "open", D.closed_on > day))
-
-
 def as_of(period: Period, now: datetime) -> date:
     """The day open pipeline is counted on: the period's last day, or today inside it."""
     return min(now.date(), period.last_day)
@@ -58,8 +53,12 @@ class PerformanceRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
+    def _rows(self, stmt: Executable) -> Iterable[Any]:
+        """Core execution on the session's connection: plain tuples, without the ORM's per-row loading."""
+        return self.session.connection().execute(stmt).all()
+
     def org_chart(self) -> dict[int, OrgEntry]:
-        rows = self.session.execute(select(Person.id, Person.manager_id, Person.role).where(Person.active.is_(True)))
+        rows = self._rows(select(Person.id, Person.manager_id, Person.role).where(Person.active.is_(True)))
         return {pid: OrgEntry(manager, role) for pid, manager, role in rows}
 
     def rep_figures(self, *, rep_ids: Collection[int], periods: Sequence[Period], now: datetime,
@@ -86,7 +85,7 @@ class PerformanceRepository:
                 .select_from(A).outerjoin(ACC, ACC.id == A.account_id)
                 .where(A.rep_id.in_(ids), _activity_in(period))
                 .group_by(A.rep_id, A.kind))
-        for rep, kind, n, *by_tier in self.session.execute(stmt):
+        for rep, kind, n, *by_tier in self._rows(stmt):
             part = parts[rep]
             part["activities"][kind] = part["activities"].get(kind, 0) + int(n)
             for tier, m in zip(TIERS, by_tier, strict=True):
@@ -99,16 +98,34 @@ class PerformanceRepository:
             return func.julianday(D.closed_on) - func.julianday(D.engaged_on)
         return D.closed_on - D.engaged_on
 
-    def _closed_columns(self, period: Period) -> dict[Any, Any]:
-        """What deals closed in the period add up to (and those of them created in it)."""
+    def _deal_columns(self, period: Period, day: date, stale_after_days: int, *, open_now: bool) -> dict[Any, Any]:
+        """One period's sums over either the deals open now or those won or lost lately (which the importer
+        gives a close date). Pipeline is as of `day`; a deal open now was open then if it had been created."""
+        created = and_(D.created_on >= period.start, D.created_on < period.end)
+        existed = or_(D.created_on.is_(None), D.created_on <= day)
+        is_open = existed if open_now else and_(D.closed_on > day, existed)
+        amount = func.coalesce(D.amount, 0.0)
+        touched = func.coalesce(D.last_activity_on, D.stage_changed_on, D.created_on)
+        pipeline = {
+            "deals_created": _count(created),
+            "open_deals": _count(is_open),
+            "open_value": _sum(is_open, amount),
+            # the cheapest, most selective test first: an AND stops at its first false term
+            "due_value": _sum(and_(D.expected_close_on < period.end, is_open), amount),
+            "dated_open": _count(and_(D.expected_close_on.is_not(None), is_open)),
+            "stale_deals": _count(and_(touched < day - timedelta(days=stale_after_days), is_open)),
+        }
+        if open_now:
+            return {**{("deals_by_tier", t): _count(and_(ACC.potential_tier == t, is_open)) for t in TIERS},
+                    **pipeline}
         closed_in = and_(D.closed_on >= period.start, D.closed_on < period.end)
         won = and_(D.outcome == "won", closed_in)
         cycle = and_(won, D.engaged_on.is_not(None), D.engaged_on <= D.closed_on)
-        amount = func.coalesce(D.amount, 0.0)
         costed = and_(won, D.acquisition_cost.is_not(None))
+        worked = or_(closed_in, is_open)
         return {
-            **{("deals_by_tier", tier): _count(and_(closed_in, ACC.potential_tier == tier)) for tier in TIERS},
-            "deals_created": _count(and_(D.created_on >= period.start, D.created_on < period.end)),
+            **{("deals_by_tier", t): _count(and_(ACC.potential_tier == t, worked)) for t in TIERS},
+            **pipeline,
             "deals_won": _count(won),
             "deals_lost": _count(and_(D.outcome == "lost", closed_in)),
             "revenue_won": _sum(won, amount),
@@ -122,38 +139,17 @@ class PerformanceRepository:
             "acquisition_cost_count": _count(costed),
         }
 
-    @staticmethod
-    def _pipeline_columns(period: Period, day: date, stale_after_days: int,
-                          counted: ColumnElement[bool]) -> dict[Any, Any]:
-        """Open pipeline as of `day`, and deals created in the period that the closed query did not count."""
-        is_open = _open_at(day)
-        amount = func.coalesce(D.amount, 0.0)
-        touched = func.coalesce(D.last_activity_on, D.stage_changed_on, D.created_on)
-        closed_in = and_(D.outcome.in_(("won", "lost")), D.closed_on.is_not(None), D.closed_on >= period.start,
-                         D.closed_on < period.end)  # never NULL, so that NOT works
-        still_open = and_(is_open, ~closed_in)  # the closed query counted the others for deals_by_tier
-        return {
-            # the cheapest, most selective test first: SQLite stops at the first false term of an AND
-            **{("deals_by_tier", tier): _count(and_(ACC.potential_tier == tier, still_open)) for tier in TIERS},
-            "deals_created": _count(and_(D.created_on >= period.start, D.created_on < period.end, ~counted)),
-            "open_deals": _count(is_open),
-            "open_value": _sum(is_open, amount),
-            "due_value": _sum(and_(D.expected_close_on < period.end, is_open), amount),
-            "dated_open": _count(and_(D.expected_close_on.is_not(None), is_open)),
-            "stale_deals": _count(and_(touched < day - timedelta(days=stale_after_days), is_open)),
-        }
-
     def _deals(self, ids: list[int], periods: list[Period], now: datetime, stale_after_days: int,
                parts: list[Parts]) -> None:
-        """Two passes: deals closed within the periods (a short index range), then the open pipeline."""
-        low, high = min(p.start for p in periods), max(p.end for p in periods)
-        closed = and_(D.outcome.in_(("won", "lost")), D.closed_on.is_not(None), D.closed_on >= low, D.closed_on < high)
-        self._add_up(parts, [self._closed_columns(p) for p in periods], and_(D.owner_id.in_(ids), closed))
-        first_day = min(as_of(p, now) for p in periods)
-        pipeline = [self._pipeline_columns(p, as_of(p, now), stale_after_days, closed) for p in periods]
-        # every deal open on some as-of day, or created in a period without having closed inside the periods
-        scope = or_(D.outcome == "open", D.closed_on.is_(None), D.closed_on > first_day)
-        self._add_up(parts, pipeline, and_(D.owner_id.in_(ids), scope))
+        """Two passes, each an index range on (owner, outcome, closed_on): the deals open now, and the deals won
+        or lost since the earliest period start or as-of day. No other deal can count: it closed before every
+        period and every as-of day, and after it was created."""
+        since = min(min(p.start, as_of(p, now)) for p in periods)
+        mine = D.owner_id.in_(ids)
+        for open_now, where in ((True, D.outcome == "open"),
+                                (False, and_(D.outcome.in_(("won", "lost")), D.closed_on >= since))):
+            columns = [self._deal_columns(p, as_of(p, now), stale_after_days, open_now=open_now) for p in periods]
+            self._add_up(parts, columns, and_(mine, where))
 
     def _add_up(self, parts: list[Parts], columns: list[dict[Any, Any]], where: ColumnElement[bool]) -> None:
         """Sum `columns` (one dict per period) over deals by owner, into each period's parts. Grouping by owner
@@ -161,18 +157,17 @@ class PerformanceRepository:
         stmt = (select(D.owner_id, *(c for cols in columns for c in cols.values()))
                 .select_from(D).outerjoin(ACC, ACC.id == D.account_id).where(where)
                 .group_by(D.owner_id))
-        for owner, *values in self.session.execute(stmt):
-            row = iter(values)
-            for cols, period_parts in zip(columns, parts, strict=True):
+        plan = [(period_parts, name, float if name in _FLOATS else int)
+                for cols, period_parts in zip(columns, parts, strict=True) for name in cols]
+        for owner, *values in self._rows(stmt):
+            for (period_parts, name, cast), value in zip(plan, values, strict=True):
+                if not value:
+                    continue
                 part = period_parts[owner]
-                for name in cols:
-                    value = next(row) or 0
-                    if isinstance(name, tuple):
-                        if value:
-                            part[name[0]][name[1]] = part[name[0]].get(name[1], 0) + int(value)
-                    else:
-                        cast = float if name in _FLOATS else int
-                        part[name] = part.get(name, cast(0)) + cast(value)
+                if isinstance(name, tuple):  # ("deals_by_tier", tier)
+                    part[name[0]][name[1]] = part[name[0]].get(name[1], 0) + int(value)
+                else:
+                    part[name] = part.get(name, 0) + cast(value)
 
     def _leads(self, ids: list[int], periods: list[Period], now: datetime, parts: list[Parts]) -> None:
         """Leads created in each period, and how many of them had converted by its as-of day."""
@@ -184,7 +179,7 @@ class PerformanceRepository:
                 .where(L.owner_id.in_(ids), L.created_on >= min(p.start for p in periods),
                        L.created_on < max(p.end for p in periods))
                 .group_by(L.owner_id))
-        for owner, *values in self.session.execute(stmt):
+        for owner, *values in self._rows(stmt):
             for n, period_parts in enumerate(parts):
                 period_parts[owner]["leads"] = int(values[2 * n] or 0)
                 period_parts[owner]["leads_converted"] = int(values[2 * n + 1] or 0)
@@ -195,7 +190,7 @@ class PerformanceRepository:
                 .where(Q.rep_id.in_(ids), Q.period_start >= min(period_of("quarter", p.start).start for p in periods),
                        Q.period_start < max(p.end for p in periods)))
         targets: dict[int, list[QuotaTarget]] = {}
-        for rep, start, kind, amount in self.session.execute(stmt):
+        for rep, start, kind, amount in self._rows(stmt):
             targets.setdefault(rep, []).append(QuotaTarget(start, kind, float(amount)))
         for period, period_parts in zip(periods, parts, strict=True):
             for rep, rows in targets.items():
@@ -206,8 +201,7 @@ class PerformanceRepository:
         first_week = select(func.min(A.week_start)).where(A.rep_id == Person.id).scalar_subquery()
         first_close = select(func.min(D.close_month)).where(D.owner_id == Person.id).scalar_subquery()
         seen = {}
-        for rep, week, close in self.session.execute(select(Person.id, first_week, first_close)
-                                                     .where(Person.id.in_(ids))):
+        for rep, week, close in self._rows(select(Person.id, first_week, first_close).where(Person.id.in_(ids))):
             days = [d for d in (week, close) if d is not None]
             if days:
                 seen[rep] = min(days)

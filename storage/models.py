@@ -79,6 +79,7 @@ class Person(Base):
     slack_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     tz: Mapped[str] = mapped_column(String(64), default="UTC")
     locale: Mapped[str] = mapped_column(String(16), default="en")
+    language: Mapped[str | None] = mapped_column(String(8))  # the person's own choice; None: Slack's locale
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Slack status as last seen; the domain decides from it whether the person is out of office.
     status_text: Mapped[str | None] = mapped_column(String(100))

@@ -29,6 +29,15 @@ class PeopleRepository:
         ids = sorted(set(person_ids))
         return {p.id: member_of(p) for p in self.session.scalars(select(Person).where(Person.id.in_(ids)))}
 
+    def set_language(self, slack_id: str, language: str | None) -> bool:
+        """A person's own language (None: follow their Slack locale); False when no such person."""
+        person = self.session.scalar(select(Person).where(Person.slack_id == slack_id))
+        if person is None:
+            return False
+        person.language = language
+        self.session.flush()
+        return True
+
     def team_name(self, team_id: int) -> str:
         return self.session.scalar(select(Team.name).where(Team.id == team_id)) or ""
 

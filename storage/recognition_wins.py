@@ -32,7 +32,7 @@ def insert_for(session: Session, model: Any) -> Any:
 
 def colleague_of(person: Person) -> Colleague:
     return Colleague(person.id, person.name, person.slack_id, person.team_id, person.role, person.tz,
-                     person.locale, person.active)
+                     person.language or person.locale, person.active)
 
 
 class WinRepository:

@@ -14,7 +14,8 @@ from surveys.questions import STARTER, Question, QuestionBank
 
 
 def member_of(person: Person) -> Member:
-    return Member(person.id, person.name, person.email, person.role, person.tz, person.locale, person.slack_id,
+    return Member(person.id, person.name, person.email, person.role, person.tz, person.language or person.locale,
+                  person.slack_id,
                   person.team_id, person.status_text, person.status_emoji, person.status_until)
 
 
@@ -130,6 +131,14 @@ class SurveyRepository:
             (Person.id.in_(managed)) | ((Person.team_id == team_id) & (Person.role == "manager")),
         ).order_by(Person.id))
         return [member_of(p) for p in people]
+
+    def open_rounds_for(self, person_id: int, now: datetime) -> list[tuple[RoundInfo, bool]]:
+        """Open rounds this person was sent, each with whether they answered (for their App Home)."""
+        rows = self.session.execute(select(Round, Recipient.responded).join(Recipient, Recipient.round_id == Round.id)
+                                    .where(Recipient.person_id == person_id, Recipient.invited.is_(True),
+                                           Round.closed_at.is_(None), Round.closes_at > now)
+                                    .order_by(Round.closes_at)).all()
+        return [(self._info(r), bool(responded)) for r, responded in rows]
 
     def admins(self) -> list[Member]:
         people = self.session.scalars(select(Person).where(Person.active.is_(True), Person.role == "admin",

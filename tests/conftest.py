@@ -91,6 +91,31 @@ def seed_team(session, *, team: str = "Hunters", reps: int = 6, slack_ids: bool 
     return ids
 
 
+def reader(i: int):
+    """How seed_team's UREP{i} reads the bot: a Translator for their Slack locale and time zone (ms, zh, lt, fa, en)."""
+    from bot.i18n import Translator
+
+    return Translator.for_person(TEAM_LOCALES[i % len(TEAM_LOCALES)], TEAM_TZS[i % len(TEAM_TZS)])
+
+
+def block_texts(blocks) -> str:
+    """Every text in Block Kit blocks, one a line; str(blocks) would escape Persian bidi marks (U+200F, U+2068)."""
+    found: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("text"), str):
+                found.append(node["text"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(blocks)
+    return "\n".join(found)
+
+
 def eventually(predicate, timeout: float = 5.0):
     """Wait for work a listener does after its ack (bolt answers Slack first); returns the predicate's value."""
     import threading

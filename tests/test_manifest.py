@@ -29,7 +29,8 @@ def _validator() -> Draft7Validator:
 
 def _registered() -> dict[str, set[str]]:
     """What the listener classes register, read from their `app.command(ids.X)`-style calls."""
-    found: dict[str, set[str]] = {"command": set(), "event": set(), "action": set(), "view": set()}
+    found: dict[str, set[str]] = {"command": set(), "event": set(), "action": set(), "view": set(),
+                               "shortcut": set()}
     for path in (ROOT / "bot" / "listeners").glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
@@ -63,6 +64,11 @@ def test_every_command_in_the_manifest_has_a_handler_and_every_handler_is_in_the
 def test_every_event_in_the_manifest_has_a_handler_and_every_handler_is_in_the_manifest():
     manifest = set(_manifest()["settings"]["event_subscriptions"]["bot_events"])
     assert manifest == set(ids.EVENTS) == _registered()["event"]
+
+
+def test_every_shortcut_in_the_manifest_has_a_handler_and_every_handler_is_in_the_manifest():
+    manifest = {s["callback_id"] for s in _manifest()["features"].get("shortcuts", [])}
+    assert manifest == set(ids.SHORTCUTS) == _registered()["shortcut"]
 
 
 def test_manifest_asks_for_exactly_the_scopes_the_code_uses():

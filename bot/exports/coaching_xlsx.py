@@ -48,6 +48,7 @@ def write_coaching_workbook(out: str | PathLike[str] | IO[bytes], t: Translator,
     """Write Summary (team KPIs and what the pack covers), Reps (with a bar chart of revenue won), Trends (the
     team's KPIs period by period, with a line chart) and Focus (each rep's diagnosis, one row per evidence)."""
     reps = sorted(digest.reps, key=lambda p: (_person(people, p).name.lower(), p))
+    t = t.for_files()  # no bidi control characters in cells
     workbook = Workbook()
     summary = workbook.active
     assert summary is not None

@@ -38,6 +38,7 @@ def write_survey_workbook(path_or_buffer: str | PathLike[str] | IO[bytes], t: Tr
     is written as blank cells and the word "withheld", never as figures.
     """
     ordered = sorted(rounds, key=lambda item: item[0])
+    t = t.for_files()  # no bidi control characters in cells
     workbook = Workbook()
     summary_sheet = workbook.active
     assert summary_sheet is not None

@@ -1,45 +1,68 @@
-"""App Home: what a person sees when they open the app (their open surveys, and what the bot does)."""
+"""App Home: the dashboard on app_home_opened, its buttons, and the person's language setting."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import Ack, App
 
-from bot import ids
+from bot import home, ids, recognition
 from bot.bootstrap import Services
 from bot.i18n import Translator
+from bot.render.pulse import create_view
 
 
 class HomeListeners:
-    """Publishes the App Home tab on app_home_opened; a retried event publishes nothing twice."""
+    """Publishes the App Home tab on app_home_opened; the same view is published once (keyed by its content)."""
 
     def __init__(self, services: Services) -> None:
         self.services = services
 
     def register(self, app: App) -> None:
         app.event(ids.EVENT_APP_HOME_OPENED)(self.on_home_opened)
+        app.action(ids.ACTION_WIN_OPEN)(self.on_win_button)
+        app.action(ids.ACTION_PULSE_NEW)(self.on_new_survey)
+        app.action(ids.ACTION_LANGUAGE)(self.on_language)
+        app.command(ids.CMD_LANGUAGE)(self.on_language_command)
 
     def on_home_opened(self, event: dict[str, Any]) -> None:
         if event.get("tab", "home") != "home":
             return
-        user = event["user"]
+        self.services.delivery.drain(keys=home.publish(self.services, slack_user=event["user"]))
+
+    def on_win_button(self, ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        keys = recognition.open_win_form(self.services, slack_user=body["user"]["id"], trigger_id=body["trigger_id"])
+        self.services.delivery.drain(keys=keys)
+
+    def on_new_survey(self, ack: Ack, body: dict[str, Any]) -> None:
+        ack()
         with self.services.unit() as u:
-            member = u.people.by_slack_id(user)
-            t = Translator.for_person(member.locale if member else None, member.tz if member else None)
-            u.messenger.publish_home(user, home_view(t, known=member is not None),
-                                     version=str(event.get("event_ts", "")))
+            member = u.people.by_slack_id(body["user"]["id"])
+            teams = u.people.teams_managed_by(member) if member else []
+            if member is None or not teams:
+                return
+            t = Translator.for_person(member.locale, member.tz)
+            u.messenger.open_view(body["trigger_id"], create_view(t, teams, u.surveys.bank()))
             keys = u.messenger.enqueued
         self.services.delivery.drain(keys=keys)
 
+    def on_language(self, ack: Ack, body: dict[str, Any]) -> None:
+        """The language menu: a language, or "auto" for Slack's; the App Home is re-published in it."""
+        ack()
+        choice = body["actions"][0]["selected_option"]["value"]
+        keys = home.set_language(self.services, slack_user=body["user"]["id"], language=choice)
+        self.services.delivery.drain(keys=keys)
 
-def home_view(t: Translator, *, known: bool) -> dict[str, Any]:
-    lines = [t.gettext("*salescoach* runs your team's pulse surveys, follow-up nudges, recognition and "
-                       "coaching digests.")]
-    if not known:
-        lines.append(t.gettext("You are not in the roster yet. Ask your admin to add you."))
-    else:
-        lines.append(t.gettext("Pulse surveys arrive as direct messages at your local time. Your answers are "
-                               "anonymous."))
-    return {"type": "home", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": line}}
-                                       for line in lines]}
+    def on_language_command(self, ack: Ack, body: dict[str, Any]) -> None:
+        """`/language ms` (or en, zh, lt, fa; `auto` follows Slack's language again); answered in the new one."""
+        choice = (body.get("text") or "").strip().lower() or "auto"
+        keys = home.set_language(self.services, slack_user=body["user_id"], language=choice)
+        with self.services.unit() as u:
+            member = u.people.by_slack_id(body["user_id"])
+        t = Translator.for_person(member.locale if member else None)
+        if choice not in (*home.LANGUAGES, "auto"):
+            ack(text=t.gettext("Choose one of: en, ms, zh, lt, fa, or auto for Slack's language."))
+            return
+        ack(text=t.gettext("Done: from now on salescoach speaks to you in this language."))
+        self.services.delivery.drain(keys=keys)

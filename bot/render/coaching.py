@@ -28,7 +28,7 @@ KPI_LABELS: Mapping[str, str] = {
     "new_business_share": N_("New-business share"),
     "high_potential_activity_share": N_("Activity on high-potential accounts"),
     "low_potential_activity_share": N_("Activity on low-potential accounts"),
-    "unvisited_high_potential": N_("High-potential accounts not visited"), "churn_rate": N_("Churn rate"),
+    "high_potential_deal_share": N_("Deals with high-potential accounts"), "churn_rate": N_("Churn rate"),
     "acquisition_cost": N_("Acquisition cost"), "tenure_days": N_("Days since first activity"),
     "closed_deals": N_("Closed deals"),
 }
@@ -52,7 +52,7 @@ def value_text(t: Translator, name: str, value: float | None, currency: str) -> 
 
 
 def _line(t: Translator, line: KpiLine, currency: str, *, medians: bool = True) -> str:
-    text = f"{t.gettext(KPI_LABELS[line.name])}: *{value_text(t, line.name, line.value, currency)}*"
+    text = f"{t.gettext(KPI_LABELS.get(line.name, line.name))}: *{value_text(t, line.name, line.value, currency)}*"
     if line.arrow is not None:
         mark = "" if line.good is None else (" :large_green_circle:" if line.good else " :small_red_triangle_down:")
         text += f" {ARROWS[line.arrow]}{mark}"

@@ -20,7 +20,8 @@ def _plain(text: str) -> dict[str, str]:
 
 
 def _option(label: str, value: str) -> dict[str, Any]:
-    return {"text": _plain(label[:75]), "value": value}
+    """Slack shows at most 75 characters of an option; a longer label ends in an ellipsis, not mid-word."""
+    return {"text": _plain(label if len(label) <= 75 else label[:74].rstrip() + "…"), "value": value}
 
 
 def _input(block_id: str, label: str, element: dict[str, Any]) -> dict[str, Any]:

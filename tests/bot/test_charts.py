@@ -88,6 +88,16 @@ def test_persian_title_draws_every_glyph_from_the_bundled_font():
     assert _size(png) == (800, 450)
 
 
+def test_a_persian_title_rendered_for_slack_is_drawn_without_bidi_marks():
+    t = Translator("fa")
+    title = t.gettext("Pulse trend for {team}", team="Sales East")  # as the results DM names its chart
+    assert "\u2068Sales East\u2069" in title
+    figure = trend_figure(t, POINTS, title=title, threshold=5)
+    drawn = [figure.get_suptitle(), *(text.get_text() for text in figure.legends[0].get_texts())]
+    assert "Sales East" in drawn[0] and "۵" in drawn[-1]  # Persian digits stay
+    assert not any(mark in text for text in drawn for mark in ("\u200f", "\u2068", "\u2069"))
+
+
 def test_chinese_text_needs_a_cjk_font_installed_on_the_host():
     cjk_font = len(font_families()) > 1
     with warnings.catch_warnings(record=True) as caught:

@@ -279,3 +279,17 @@ def test_cli_refuses_an_unknown_manager_or_period_with_one_line_and_writes_nothi
     assert main(["export", "coaching", *argv, "--out", str(out)]) == 1
     assert capsys.readouterr().err.strip().splitlines() == [message]
     assert not out.exists()
+
+
+@pytest.mark.parametrize("language", ["fa", "zh", "lt", "ms"])
+def test_other_languages_write_a_pack_that_reopens_without_bidi_marks(world, language):
+    services, ids, _ = world
+    with services.unit(NOW) as u:
+        data = build_pack(u.session, manager_id=ids["ana@example.com"], period=Q3, now=NOW, t=Translator(language),
+                          settings=services.settings)
+    book = load_workbook(io.BytesIO(data))
+    assert len(book.sheetnames) == 4
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:  # cells, sheet names, chart titles, properties
+        text = "".join(archive.read(name).decode("utf-8") for name in archive.namelist() if name.endswith(".xml"))
+    assert "Rita One" in text
+    assert not any(mark in text for mark in ("\u200f", "\u2068", "\u2069")), "bidi marks in the pack"

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from conftest import eventually
+from conftest import block_texts, eventually, reader
 
 from surveys import service
 
@@ -22,6 +22,14 @@ def _survey_with_custom_questions(bot):
     return survey_id, channel.id, blocker.id
 
 
+def _answered_all(bot, i):
+    """UREP{i}'s DM says all three are answered, in their language (UREP3 reads Persian, with Persian digits)."""
+    t = reader(i)
+    done = t.gettext("{n} questions, about two minutes. You have answered {answered} of {n}.", n=t.number(3),
+                     answered=t.number(3))
+    return done in block_texts(bot.slack.messages(f"UREP{i}")[0]["blocks"])
+
+
 def _modal(bot, user):
     before = set(bot.slack.open_views)
     bot.actor.click(None, user, bot.slack.messages(user)[0], "survey_open")
@@ -38,7 +46,7 @@ def test_choice_and_written_answers_go_through_the_modal_and_reach_the_manager_w
     assert elements[f"q:{blocker}"]["type"] == "plain_text_input"
     bot.actor.submit_view(None, view["id"], {"q:enps": "9", f"q:{channel}": "1", f"q:{blocker}": "Legal review"},
                           user_id="UREP0")
-    assert eventually(lambda: "answered 3 of 3" in str(bot.slack.messages("UREP0")[0]["blocks"]))
+    assert eventually(lambda: _answered_all(bot, 0))
     again = _modal(bot, "UREP0")
     written = next(b for b in again["blocks"] if b["block_id"] == f"q:{blocker}")
     assert written["element"]["initial_value"] == "Legal review"  # the rep can change a written answer
@@ -47,7 +55,7 @@ def test_choice_and_written_answers_go_through_the_modal_and_reach_the_manager_w
         view = _modal(bot, f"UREP{i}")
         bot.actor.submit_view(None, view["id"], {"q:enps": "7", f"q:{channel}": choice, f"q:{blocker}": text},
                               user_id=f"UREP{i}")
-        assert eventually(lambda i=i: "answered 3 of 3" in str(bot.slack.messages(f"UREP{i}")[0]["blocks"]))
+        assert eventually(lambda i=i: _answered_all(bot, i))
     with bot.services.unit(NOW) as u:
         service.close_round_now(u.surveys, u.messenger, survey_id=survey_id, now=NOW)
     bot.deliver()

@@ -1,20 +1,81 @@
-"""`salescoach demo` plays a whole round through the production paths and writes its transcript."""
+"""`salescoach demo` plays a whole round through the production paths and writes its transcript.
+
+The demo's people speak English, Malay, Chinese, Lithuanian and Persian on purpose: each sees the survey and its
+reminders in their own language, and the timeline tells the kinds of messages apart whatever their language."""
+
+import contextlib
+import io
+
+import pytest
 
 from bot.cli import main
+from bot.demo import PEOPLE, TEAM
+from bot.i18n import Translator
+
+FIRST_REMINDER = ("A reminder: the pulse survey for {team} is waiting for you above. It takes about a minute, and "
+                  "it closes {closes}.")
+LAST_REMINDER = ("Last reminder: the pulse survey for {team} closes {closes}. Your voice counts, and it stays "
+                 "anonymous.")
 
 
-def test_demo_runs_a_round_end_to_end_and_writes_the_transcript(tmp_path, capsys):
-    assert main(["demo", "--out", str(tmp_path)]) == 0
+def _seen_by(transcript: str, name: str) -> str:
+    """The messages one person saw, from "What each person saw in Slack" (without the Block Kit Builder links)."""
+    section = transcript.split("## What each person saw in Slack", 1)[1]
+    seen = section.split(f"### {name} — ", 1)[1].split("\n### ", 1)[0].split("\n## ", 1)[0]
+    return "\n".join(line for line in seen.splitlines() if not line.startswith("  Block Kit Builder: "))
+
+
+def _up_to(t: Translator, message: str, placeholder: str, **values: str) -> str:
+    """The reader's translation of `message` up to the value of `placeholder` (a time that depends on the day)."""
+    return t.gettext(message, **values, **{placeholder: "\0"}).split("\0")[0]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """One run of the demo for the whole module: its output directory and what it printed."""
+    out = tmp_path_factory.mktemp("demo")
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        assert main(["demo", "--out", str(out)]) == 0
+    return out, printed.getvalue()
+
+
+def test_demo_runs_a_round_end_to_end_and_writes_the_transcript(demo):
+    tmp_path, printed = demo
     transcript = (tmp_path / "transcript.md").read_text(encoding="utf-8")
-    assert "6 of 8 people answered (75%)" in transcript
+    assert "6 of 8 people answered (75%)" in transcript  # Daniel, the manager, reads English
     assert "eNPS +50 (promoters 4 · passives 1 · detractors 1)" in transcript
     assert "duplicate posts: 0" in transcript
     assert transcript.count("Block Kit Builder: https://app.slack.com/block-kit-builder/#") >= 10
     assert "Emily Carter (America/Los_Angeles, en-US) gets the survey DM at Mon 09:00 local time" in transcript
-    assert "## What each person saw in Slack" in capsys.readouterr().out
+    assert "## What each person saw in Slack" in printed
     assert "Sara Karimi (Asia/Tehran, fa-IR) gets a reminder" in transcript
+    assert "Rūta Kazlauskienė (Europe/Vilnius, lt-LT) gets a reminder" in transcript  # week 2 only
     assert "Emily Carter (America/Los_Angeles, en-US) gets a reminder" in transcript  # week 2 only
     assert "Nur Aisyah (Asia/Kuala_Lumpur, ms-MY) gets a reminder" not in transcript  # she always answers
     assert "3 of 8 people answered (38%)" in transcript and "Results are withheld" in transcript
     charts = sorted(tmp_path.glob("pulse-*.png"))
     assert len(charts) == 2 and all(c.read_bytes().startswith(b"\x89PNG") for c in charts)
+
+
+def test_each_rep_sees_the_survey_and_the_reminders_in_their_own_language(demo):
+    transcript = (demo[0] / "transcript.md").read_text(encoding="utf-8")
+    reps = [p for p in PEOPLE if p.role == "rep"]
+    assert {p.locale.split("-")[0] for p in reps} >= {"en", "ms", "zh", "lt", "fa"}
+    for p in reps:
+        t = Translator.for_person(p.locale, p.tz)
+        assert transcript.count(f"{p.name} ({p.tz}, {p.locale}) gets the survey DM at Mon 09:00 local time") == 2
+        seen = _seen_by(transcript, p.name)
+        assert seen.count("    # " + t.gettext("Pulse survey for {team}", team=TEAM)) == 2, p.name
+        if p.locale.startswith("en"):
+            continue
+        assert "Pulse survey for" not in seen and "reminder" not in seen.lower(), p.name
+    sara = next(p for p in reps if p.name == "Sara Karimi")  # never answers: both reminders, both weeks
+    t = Translator.for_person(sara.locale, sara.tz)
+    seen = _seen_by(transcript, sara.name)
+    assert seen.count(_up_to(t, FIRST_REMINDER, "closes", team=TEAM)) == 2
+    assert seen.count(_up_to(t, LAST_REMINDER, "closes", team=TEAM)) == 2
+    persian = [line.strip().removeprefix("# ") for line in seen.splitlines() if "Kuala Lumpur Hunters" in line]
+    assert persian and all(line.startswith("\u200f") for line in persian)  # each line starts right to left
+    assert "۲۰:۳۰" in seen  # the round closes at 20:30 in Tehran, written in Persian digits
+    assert transcript.count(f"{sara.name} ({sara.tz}, {sara.locale}) gets a reminder") == 4

@@ -2,10 +2,11 @@
 
 from datetime import UTC, datetime, timedelta
 
-from conftest import eventually
+import pytest
+from conftest import block_texts, eventually, reader
 from sqlalchemy import func, select
 
-from bot.i18n import Translator
+from bot.i18n import SUPPORTED, Translator
 from bot.render.surveys import survey_message
 from bot.slack_double import validate_message
 from storage.models import Answer
@@ -32,6 +33,13 @@ def _open_modal(bot, user):
     return eventually(lambda: next((bot.slack.open_views[v] for v in set(bot.slack.open_views) - before), None))
 
 
+def _progress(i, answered):
+    """The DM's progress line as UREP{i} reads it (seed_team gives the reps ms, zh, lt, fa, en)."""
+    t = reader(i)
+    return t.gettext("{n} questions, about two minutes. You have answered {answered} of {n}.",
+                     n=t.number(len(QUESTIONS)), answered=t.number(answered))
+
+
 def _answers(bot):
     with bot.services.sessions.begin() as s:
         return s.scalar(select(func.count()).select_from(Answer).where(Answer.value.is_not(None)))
@@ -50,7 +58,8 @@ def test_a_long_survey_dm_has_one_button_and_the_modal_records_every_answer_at_o
                                                      "comment": "Fewer reports, please"}, user_id="UREP0")
     assert reply.status == 200
     assert eventually(lambda: _answers(bot) == 5)
-    assert eventually(lambda: "answered 5 of 5" in str(bot.slack.messages("UREP0")[0]["blocks"]))
+    assert _progress(0, 0) in block_texts(dm["blocks"])
+    assert eventually(lambda: _progress(0, 5) in block_texts(bot.slack.messages("UREP0")[0]["blocks"]))
     assert len(bot.slack.calls_to("chat.update")) == 1  # one edit for the whole modal
     again = _open_modal(bot, "UREP0")
     prefilled = {b["block_id"]: b["element"].get("initial_option", {}).get("value") for b in again["blocks"]
@@ -64,12 +73,14 @@ def test_submitting_after_the_round_closed_is_refused_in_the_modal(running_bot):
     view = _open_modal(bot, "UREP1")
     bot.clock.advance(days=4)
     reply = bot.actor.submit_view(None, view["id"], {"q:enps": "10"}, user_id="UREP1")
-    assert "This round is closed." in reply.text
+    closed = reader(1).gettext("This round is closed.")  # UREP1 reads Chinese
+    assert reply.json() == {"response_action": "errors", "errors": {"comment": closed}}
     assert _answers(bot) == 0
 
 
-def test_the_longest_survey_fits_slacks_block_limits_in_every_state():
-    t = Translator("en")
+@pytest.mark.parametrize("language", SUPPORTED)
+def test_the_longest_survey_fits_slacks_block_limits_in_every_state(language):
+    t = Translator(language)
     round_ = RoundInfo(1, 1, "Hunters", NOW.date(), tuple(q.id for q in STARTER_BANK[:10]), NOW,
                        NOW + timedelta(days=3), None)
     for answers, closed in (({}, False), ({q.id: 3 for q in STARTER_BANK[1:10]}, False), ({}, True)):

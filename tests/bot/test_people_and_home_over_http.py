@@ -58,7 +58,7 @@ def test_app_home_opened_publishes_a_home_view_and_a_replayed_event_publishes_no
     assert bot.actor.post(bot.url, body, "application/json").status == 200
     home = eventually(lambda: bot.slack.home_view("UREP4"))
     assert home is not None and home["type"] == "home"
-    assert "Pulse surveys arrive as direct messages" in json.dumps(home["blocks"])
+    assert "My open surveys" in json.dumps(home["blocks"]) and "My numbers this month" in json.dumps(home["blocks"])
     assert eventually(lambda: len(drained) == 1)
     for retry in (1, 2):  # Slack retries with the very same body (same event_id and event_ts)
         assert bot.actor.post(bot.url, body, "application/json", retry_num=retry).status == 200

@@ -2,11 +2,13 @@
 
 from datetime import UTC, datetime, timedelta
 
-from conftest import eventually
+from conftest import eventually, reader
 
 from surveys import service
 
 MONDAY_EVENING = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)
+MANAGERS_ONLY = ("Survey results and controls are for managers and admins; your manager shares results with the "
+                 "team.")
 
 
 def _survey_with_a_closed_round(bot, scores):
@@ -42,10 +44,13 @@ def test_a_manager_lists_pauses_and_resumes_their_survey(running_bot):
 def test_a_rep_can_neither_manage_surveys_nor_see_team_results(running_bot):
     bot = running_bot
     survey_id = _survey_with_a_closed_round(bot, [])
+    refusal = reader(0).gettext(MANAGERS_ONLY)  # UREP0 reads Malay
     for text in ("list", f"pause {survey_id}", "results"):
         reply = bot.actor.slash_command(None, "/pulse", text, user_id="UREP0")
-        assert "for managers and admins" in reply.text
-    assert "for managers and admins" in bot.actor.slash_command(None, "/enps", user_id="UREP0").text
+        assert refusal in reply.text
+    assert refusal in bot.actor.slash_command(None, "/enps", user_id="UREP0").text
+    english = bot.actor.slash_command(None, "/pulse", "results", user_id="UREP4").text  # UREP4 reads English
+    assert "for managers and admins" in english
     with bot.services.unit() as u:
         assert u.surveys.plan(survey_id).active
 

@@ -3,11 +3,15 @@
 import json
 from urllib.parse import urlencode
 
+import pytest
 from conftest import count_drains, eventually
 from sqlalchemy import func, select
 
-from bot.slack_double import payloads
+from bot.i18n import SUPPORTED, Translator
+from bot.render.pulse import create_view
+from bot.slack_double import payloads, validate_view
 from storage.models import OutboxMessage
+from surveys.questions import STARTER
 
 REFUSAL = "Only managers and admins in the roster can create pulse surveys."
 
@@ -132,3 +136,21 @@ def test_a_submission_for_a_team_the_manager_does_not_manage_is_refused(running_
     body = answer.json()
     assert body["response_action"] == "errors" and set(body["errors"]) == {"team"}
     assert _plans(bot) == []
+
+
+@pytest.mark.parametrize("language", SUPPORTED)
+def test_the_create_modal_fits_slacks_limits_without_cutting_a_translation(language):
+    """Option labels have at most 75 characters: every question and option fits whole in each language, except the
+    English eNPS question (76 characters), which ends in an ellipsis rather than mid-word."""
+    t = Translator(language)
+    view = create_view(t, ["Hunters"])
+    assert validate_view(view) == []
+    options = {b["block_id"]: [o["text"]["text"] for o in b["element"].get("options", [])] for b in view["blocks"]}
+    questions = [t.gettext(q.text) for q in STARTER]
+    too_long = [text for text in questions if len(text) > 75]
+    assert too_long == (["How likely are you to recommend this company as a place to work to a friend?"]
+                        if language == "en" else [])
+    assert options["questions"] == [text if len(text) <= 75 else text[:74] + "…" for text in questions]
+    assert options["options"] == [
+        t.gettext("Ask a few each round, so each question comes back about every three months"),
+        t.gettext("Also post a team summary to the team's channel (never comments)")]

@@ -2,12 +2,18 @@
 
 from datetime import UTC, datetime, timedelta
 
-from conftest import eventually
+from conftest import eventually, reader
+from sqlalchemy import select
 
 from bot.cli import main
+from storage.models import Round
 from surveys import service
 
 MONDAY = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
+FIRST_REMINDER = ("A reminder: the pulse survey for {team} is waiting for you above. It takes about a minute, and "
+                  "it closes {closes}.")
+LAST_REMINDER = ("Last reminder: the pulse survey for {team} closes {closes}. Your voice counts, and it stays "
+                 "anonymous.")
 
 
 def _weekly(bot):
@@ -24,8 +30,9 @@ def _run(bot, hours):
             bot.job(job)
 
 
-def _texts(bot, user):
-    return [m["text"] for m in bot.slack.messages(user)]
+def _reminders(bot, user):
+    """A person's reminders, told apart by their outbox key (reminder:<round>:<person>:<number>), not by words."""
+    return [m for m in bot.slack.messages(user) if m["metadata"]["event_payload"]["key"].startswith("reminder:")]
 
 
 def test_reminders_reach_only_people_who_have_not_answered_and_at_most_twice(running_bot):
@@ -35,11 +42,15 @@ def test_reminders_reach_only_people_who_have_not_answered_and_at_most_twice(run
     bot.actor.click(None, "UREP0", bot.slack.messages("UREP0")[0], "survey_answer:manager:4")
     assert eventually(lambda: len(bot.slack.calls_to("chat.update")) == 1)
     _run(bot, 24 * 4)  # the rest of the round, which closes 72 h after the last send
-    assert [t for t in _texts(bot, "UREP0") if "reminder" in t.lower()] == []
+    assert _reminders(bot, "UREP0") == [] and len(bot.slack.messages("UREP0")) == 1
+    with bot.services.sessions.begin() as s:
+        (closes_at,) = s.scalars(select(Round.closes_at)).all()
     for i in range(1, 6):
-        reminders = [t for t in _texts(bot, f"UREP{i}") if "reminder" in t.lower()]
-        assert len(reminders) == 2, (i, reminders)
-        assert reminders[0].startswith("A reminder") and reminders[1].startswith("Last reminder")
+        reminders = _reminders(bot, f"UREP{i}")
+        assert [m["metadata"]["event_payload"]["key"].rsplit(":", 1)[1] for m in reminders] == ["1", "2"], i
+        t = reader(i)  # in the reader's language, with the closing time in their time zone
+        assert [m["text"] for m in reminders] == [t.gettext(FIRST_REMINDER, team="Hunters", closes=t.when(closes_at)),
+                                                  t.gettext(LAST_REMINDER, team="Hunters", closes=t.when(closes_at))]
 
 
 def test_a_rep_who_is_out_of_office_gets_the_survey_when_back(running_bot, slack):
@@ -76,4 +87,5 @@ def test_a_survey_due_on_a_holiday_goes_out_the_next_working_day(running_bot, mo
     _run(bot, 19)  # Monday 19:00 UTC: Monday is over everywhere but Tuesday 09:00 has come nowhere
     assert all(not bot.slack.messages(f"UREP{i}") for i in range(6))
     _run(bot, 42)  # Tuesday 18:00 UTC: Tuesday 09:00 has come everywhere
-    assert all(bot.slack.messages(f"UREP{i}")[0]["text"] == "Pulse survey for Hunters" for i in range(6))
+    assert all(bot.slack.messages(f"UREP{i}")[0]["text"] == reader(i).gettext("Pulse survey for {team}", team="Hunters")
+               for i in range(6))

@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 
 import pytest
-from conftest import add_slack_users, eventually, seed_team
+from conftest import add_slack_users, block_texts, eventually, reader, seed_team
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from sqlalchemy import select
 
@@ -64,7 +64,8 @@ def test_a_click_over_socket_mode_records_the_answer_and_edits_the_dm_in_place(s
     chosen = [e["value"] for b in updated["blocks"] if b["type"] == "actions" for e in b["elements"]
               if e.get("style")]
     assert chosen == [f"{round_id}:enps:9"]
-    assert "Your answer: 9" in str(updated["blocks"])
+    t = reader(0)  # UREP0 reads Malay
+    assert t.gettext(":white_check_mark: Your answer: {value}", value=t.number(9)) in block_texts(updated["blocks"])
 
 
 def test_a_redelivered_envelope_records_nothing_twice(slack, socket_bot, monkeypatch):

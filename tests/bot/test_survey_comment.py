@@ -48,6 +48,7 @@ def test_comments_are_withheld_when_fewer_than_five_answered(running_bot):
     bot = running_bot
     _open_round(bot)
     bot.actor.click(None, "UREP0", bot.slack.messages("UREP0")[0], "survey_answer:manager:2")
+    assert eventually(lambda: _stored_answers(bot) == 1)  # the listener finishes after its ack
     _comment(bot, "UREP0", "I am the only one saying this")
     assert eventually(lambda: _stored_comments(bot) == 1)
     bot.clock.advance(days=4)

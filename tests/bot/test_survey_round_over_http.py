@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from conftest import eventually
+from conftest import block_texts, eventually, reader
 from sqlalchemy import func, select
 
 from storage.models import Answer, OutboxMessage
@@ -31,6 +31,12 @@ def _survey_dm(bot, user):
     messages = bot.slack.messages(user)
     assert len(messages) == 1, f"{user} has {len(messages)} messages"
     return messages[0]
+
+
+def _your_answer(i, value):
+    """The answered state of a question as UREP{i} reads it (UREP0 reads Malay, UREP1 Chinese)."""
+    t = reader(i)
+    return t.gettext(":white_check_mark: Your answer: {value}", value=t.number(value))
 
 
 def _answers(bot):
@@ -69,7 +75,7 @@ def test_a_signed_click_records_once_even_when_replayed_with_retry_headers(runni
     updated = _survey_dm(bot, "UREP0")
     chosen = [e for b in updated["blocks"] if b["type"] == "actions" for e in b["elements"] if e.get("style")]
     assert [e["value"] for e in chosen] == [f"{_round_id(bot, survey_id)}:enps:9"]
-    assert any("Your answer: 9" in b.get("text", {}).get("text", "") for b in updated["blocks"])
+    assert any(_your_answer(0, 9) in b.get("text", {}).get("text", "") for b in updated["blocks"])
     assert len(bot.slack.calls_to("chat.update")) == 1
 
 
@@ -80,11 +86,12 @@ def test_a_rep_can_change_an_answer_until_the_round_closes(running_bot):
     assert eventually(lambda: len(bot.slack.calls_to("chat.update")) == 1)
     bot.actor.click(None, "UREP1", _survey_dm(bot, "UREP1"), "survey_answer:manager:5")
     assert eventually(lambda: len(bot.slack.calls_to("chat.update")) == 2)
-    assert "Your answer: 5" in str(_survey_dm(bot, "UREP1")["blocks"])
+    assert _your_answer(1, 5) in block_texts(_survey_dm(bot, "UREP1")["blocks"])
     bot.clock.now = MONDAY + timedelta(days=5)
     bot.job("close_rounds")
     bot.actor.click(None, "UREP1", _survey_dm(bot, "UREP1"), "survey_answer:manager:1")
-    assert eventually(lambda: "This round is closed" in str(_survey_dm(bot, "UREP1")["blocks"]))
+    closed = reader(1).gettext("This round is closed. Thank you for taking part.")
+    assert eventually(lambda: closed in block_texts(_survey_dm(bot, "UREP1")["blocks"]))
     with bot.services.sessions.begin() as s:
         assert s.scalar(select(Answer.value).where(Answer.question_id == "manager")) == 5
 

@@ -141,8 +141,16 @@ def test_other_languages_write_a_workbook_that_reopens(language, tmp_path):
     path = tmp_path / "survey.xlsx"
     write_survey_workbook(path, Translator(language), team="فروش شرق", rounds=ROUNDS, threshold=5)
     book = load_workbook(path)
-    assert book.sheetnames == ["Summary", "Questions"]
-    assert book.properties.title == "Pulse results for فروش شرق"
+    t = Translator(language).for_files()
+    assert book.sheetnames == [t.gettext("Summary"), t.gettext("Questions")]
+    assert book.properties.title == t.gettext("Pulse results for {team}", team="فروش شرق")
+    assert "فروش شرق" in book.properties.title
+    summary = book[t.gettext("Summary")]
+    assert summary.cell(2, 4).value == pytest.approx(6 / 8) and summary.cell(2, 5).value == 50  # still numbers
+    assert summary.cell(3, 9).value == t.gettext("withheld (fewer than {k} answers)", k=t.number(5))
+    with zipfile.ZipFile(path) as archive:  # cells, sheet names, chart titles, properties
+        text = "".join(archive.read(name).decode("utf-8") for name in archive.namelist() if name.endswith(".xml"))
+    assert not any(mark in text for mark in ("\u200f", "\u2068", "\u2069")), "bidi marks in the workbook"
 
 
 def test_an_export_without_rounds_still_reopens(tmp_path):

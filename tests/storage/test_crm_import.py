@@ -302,3 +302,35 @@ def test_a_first_bulk_load_builds_the_same_indexes_after_the_rows(sessions, tmp_
     with sessions.kw["bind"].connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata) == []
     assert counts(load(sessions, write_table(tmp_path / "deals.csv", DEALS))) == (0, 0, 4, 0)
+
+
+def test_blank_rows_are_skipped_and_problems_keep_their_spreadsheet_row(sessions, tmp_path):
+    rows: list[list[object]] = [[], [], list(DEALS[0]), ["", "", "", ""], list(DEALS[1])]
+    rows[4][6] = "someday"
+    path = write_table(tmp_path / "deals.xlsx", rows)
+    assert problems(sessions, path) == [f"{path}:6:G: 'someday' is not a date; expected a date as YYYY-MM-DD, "
+                                        "or a date cell"]
+    rows[4][6] = "2026-09-03"
+    assert counts(load(sessions, write_table(tmp_path / "deals.csv", rows))) == (2, 0, 0, 0)
+
+
+def test_a_file_that_cannot_be_read_is_one_line(sessions, tmp_path):
+    assert problems(sessions, tmp_path / "deals.txt") == [
+        f"{tmp_path / 'deals.txt'}: '.txt' is not a supported file type; expected .csv or .xlsx"]
+    assert problems(sessions, tmp_path / "none.csv") == [
+        f"{tmp_path / 'none.csv'}: no such file; expected a .csv file to import"]
+    assert problems(sessions, write_table(tmp_path / "empty.csv", [])) == [
+        f"{tmp_path / 'empty.csv'}:2: nothing under the header; expected one row per deal"]
+
+
+def test_a_small_file_against_many_stored_deals_updates_only_its_own(sessions, tmp_path):
+    many = [[f"M-{i}", f"rep{i % 6}@example.com", f"Account {i % 3}", "", "open", i, "2026-10-01", "", ""]
+            for i in range(30)]
+    load(sessions, write_table(tmp_path / "all.csv", many))
+    few = [list(many[3]), list(many[7])]
+    few[1][4], few[1][7] = "won", "2026-11-20"
+    summary = load(sessions, write_table(tmp_path / "few.xlsx", few))
+    assert counts(summary) == (0, 1, 1, 1)
+    stored = deals(sessions)
+    assert (stored["M-7"].outcome, stored["M-7"].closed_on, stored["M-8"].outcome) == ("won", date(2026, 11, 20),
+                                                                                      "open")

@@ -61,8 +61,8 @@ def generate(reps: list[int], seed: int) -> Rows:
     for i in range(220):
         created = maybe(rng, day_in_2017(rng), 0.05)
         outcome = rng.choice(("open", "open", "won", "lost"))
-        closed = None if outcome == "open" else maybe(rng, (created or date(2017, 6, 1))
-                                                      + timedelta(days=rng.randrange(0, 120)), 0.05)
+        # the importer refuses a won or lost deal without a close date
+        closed = None if outcome == "open" else (created or date(2017, 6, 1)) + timedelta(days=rng.randrange(0, 120))
         rows.deals.append({
             "external_id": f"D{i}", "owner_id": rng.choice(reps), "stage": outcome, "outcome": outcome,
             "account_id": maybe(rng, rng.randrange(1, 16), 0.2),

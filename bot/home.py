@@ -1,0 +1,132 @@
+"""App Home: what each person's tab shows, gathered in one transaction under the same rules as everywhere else.
+
+Reps see their own surveys, follow-ups, numbers and kudos; managers add their team's snapshot, survey results
+(anonymity rules applied by the survey domain) and one-on-ones; admins add the setup's health.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.bootstrap import Services, Unit
+from bot.coaching_pack import thresholds_of
+from bot.i18n import Translator
+from bot.jobs import next_runs
+from bot.render.home import home_view
+from coaching import service as coaching
+from coaching.access import NotAllowed
+from coaching.digest import Digest, RepView
+from coaching.followups import Followup, FollowupRules, followups_due, pending
+from coaching.one_on_ones import Agenda, Pair
+from coaching.one_on_ones_service import agenda_of
+from coaching.periods import period_of
+from coaching.recognition import KudosHistory
+from storage.health import Health, setup_health
+from storage.models import Person
+from storage.recognition_wins import colleague_of
+from surveys import service as surveys
+from surveys.ports import Member, RoundInfo
+from surveys.results import RoundSummary
+
+MAX_FOLLOWUPS = 5
+
+
+@dataclass
+class HomeData:
+    """Everything one person's App Home shows; sections a person may not see stay empty."""
+
+    member: Member | None
+    now: datetime
+    language: str | None = None  # the person's own choice, None when they follow Slack's locale
+    open_rounds: list[tuple[RoundInfo, bool]] = field(default_factory=list)  # (round, answered everything)
+    followups: list[Followup] = field(default_factory=list)
+    numbers: RepView | None = None
+    kudos: KudosHistory | None = None
+    snapshot: Digest | None = None
+    results: list[tuple[str, date, RoundSummary]] = field(default_factory=list)  # team, round date, summary
+    one_on_ones: list[tuple[Pair, Agenda | None]] = field(default_factory=list)
+    names: dict[int, str] = field(default_factory=dict)
+    health: Health | None = None
+    jobs: list[tuple[str, datetime | None, str]] = field(default_factory=list)
+
+
+def gather(services: Services, u: Unit, member: Member | None) -> HomeData:
+    data = HomeData(member, u.now)
+    if member is None:
+        return data
+    data.open_rounds = u.surveys.open_rounds_for(member.person_id, u.now)
+    today = u.now.astimezone(ZoneInfo(member.tz or "UTC")).date()
+    rules = FollowupRules().with_thresholds(u.nudges.thresholds()).for_team(member.team_id)
+    deals = u.nudges.open_deals(owner_ids=[member.person_id])
+    ids = [d.deal_id for d in deals]
+    data.followups = pending(followups_due(deals, today=today, rules=rules), snoozes=u.nudges.snoozes(deal_ids=ids),
+                             mutes=u.nudges.mutes(deal_ids=ids), now=u.now)[:MAX_FOLLOWUPS]
+    thresholds, month = thresholds_of(services.settings), period_of("month", today)
+    if member.role == "rep":
+        try:
+            data.numbers = coaching.rep_view(u.performance, viewer_id=member.person_id, rep_id=member.person_id,
+                                             period=month, now=u.now, thresholds=thresholds)
+        except NotAllowed:
+            data.numbers = None
+    person = u.session.get(Person, member.person_id)
+    data.language = person.language if person is not None else None
+    if person is not None:
+        data.kudos = u.recognition.kudos_history(colleague_of(person), limit=3)
+    if member.role in ("manager", "admin"):
+        data.snapshot = coaching.digest_for(u.performance, viewer_id=member.person_id, period=month, now=u.now,
+                                            thresholds=thresholds)
+        data.names = {p: m.name for p, m in u.people.members(data.snapshot.reps).items()}
+        data.results = _latest_results(services, u, member)
+    pairs = [p for p in u.one_on_ones.pairs() if member.person_id in (p.manager_id, p.rep_id)]
+    data.one_on_ones = [(p, agenda_of(u.one_on_ones, pair_id=p.id, person_id=member.person_id, now=u.now))
+                        for p in pairs[:10]]
+    others = {p.rep_id if p.manager_id == member.person_id else p.manager_id for p, _ in data.one_on_ones}
+    data.names.update({p: m.name for p, m in u.people.members(others).items()})
+    if member.role == "admin":
+        data.health = setup_health(u.session)
+        data.jobs = next_runs(u.now)
+    return data
+
+
+def _latest_results(services: Services, u: Unit, member: Member) -> list[tuple[str, date, RoundSummary]]:
+    """The latest closed round of each team this person manages, summarised under the anonymity rules."""
+    threshold = services.settings.anonymity_threshold
+    allowed = {t.lower() for t in u.people.teams_managed_by(member)}
+    latest: dict[str, tuple[date, RoundSummary]] = {}
+    for plan in u.surveys.plans(active_only=False):
+        if plan.team_name.lower() not in allowed:
+            continue
+        history = surveys.round_history(u.surveys, survey_id=plan.id, threshold=threshold, limit=1)
+        if history and (plan.team_name not in latest or history[-1][0] > latest[plan.team_name][0]):
+            latest[plan.team_name] = history[-1]
+    return [(team, day, summary) for team, (day, summary) in sorted(latest.items())][:6]
+
+
+def publish(services: Services, *, slack_user: str, u: Unit | None = None) -> list[str]:
+    """Render and publish a person's App Home; the same view twice is published once (keyed by its content)."""
+    if u is None:
+        with services.unit() as unit:
+            return publish(services, slack_user=slack_user, u=unit)
+    member = u.people.by_slack_id(slack_user)
+    t = Translator.for_person(member.locale if member else None, member.tz if member else None)
+    view = home_view(t, gather(services, u, member), currency=services.settings.currency)
+    version = hashlib.sha256(json.dumps(view, sort_keys=True).encode()).hexdigest()[:16]
+    u.messenger.publish_home(slack_user, view, version=version)
+    return u.messenger.enqueued
+
+
+LANGUAGES = ("en", "ms", "zh", "lt", "fa")
+
+
+def set_language(services: Services, *, slack_user: str, language: str) -> list[str]:
+    """A person's own language ("auto": follow their Slack locale again); their App Home is re-published in it."""
+    with services.unit() as u:
+        if language not in (*LANGUAGES, "auto"):
+            return []
+        if not u.people.set_language(slack_user, None if language == "auto" else language):
+            return []
+        return publish(services, slack_user=slack_user, u=u)

@@ -1,0 +1,162 @@
+"""Block Kit for recognition posts: a won deal, a quota milestone, a kudos (channel post and the receiver's DM)
+and the weekly shout-out, each in the channel's (or reader's) language with Babel's money, numbers and dates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.i18n import DEFAULT, SUPPORTED, Translator, escape
+from coaching.kudos import Kudos
+from coaching.recognition import BoardRow, ShoutOut
+from coaching.recognition_records import Colleague
+from coaching.wins import Milestone, Win
+
+Blocks = list[dict[str, Any]]
+LISTED = 10  # wins or kudos listed in a shout-out; the rest are counted
+QUOTED = 200  # characters of a kudos message quoted in a shout-out
+
+
+def translator_for(locale: str | None, tz: str | None = None) -> Translator:
+    """The reader's language for text, and their locale for money, numbers and dates even before that language
+    has a catalog (Translator.for_person would format those the English way until then)."""
+    code = (locale or "").replace("_", "-").split("-")[0].lower()
+    return Translator(code if code in SUPPORTED else DEFAULT, tz or "UTC")
+
+
+def mention(person: Colleague) -> str:
+    """<@U…> when the person is linked to Slack, else their name."""
+    return f"<@{person.slack_id}>" if person.slack_id else f"*{escape(person.name)}*"
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
+
+
+def _context(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:3000]}]}
+
+
+def amount_text(t: Translator, win: Win, currency: str) -> str | None:
+    """The won amount in the deployment's (or the win's own) currency, formatted for the reader's locale."""
+    return None if win.amount is None else t.money(win.amount, win.currency or currency)
+
+
+def _names(t: Translator, people: Sequence[Colleague], *, link: bool = True) -> str:
+    shown = [mention(p) if link else f"*{escape(p.name)}*" for p in people]
+    return shown[0] if len(shown) == 1 else t.gettext("{names} and {last}", names=", ".join(shown[:-1]),
+                                                      last=shown[-1])
+
+
+def win_message(t: Translator, win: Win, *, currency: str) -> tuple[str, Blocks]:
+    """A won deal: the rep, the account, the amount and the cycle days; a logged win says it was logged."""
+    account = f"*{escape(win.account)}*" if win.account else t.gettext("a deal")
+    amount = amount_text(t, win, currency)
+    if win.source == "logged":
+        text = t.gettext("{rep} logged a win: {account}", rep=mention(win.rep), account=account)
+    else:
+        text = t.gettext("{rep} won {account}", rep=mention(win.rep), account=account)
+    details = [amount] if amount else []
+    if win.cycle_days is not None:
+        details.append(t.ngettext("closed in {n} day", "closed in {n} days", win.cycle_days))
+    line = ":trophy: " + text + (" — " + " · ".join(details) if details else "")
+    blocks: Blocks = [_section(line)]
+    if win.notes:
+        blocks.append(_section(">" + escape(win.notes).replace("\n", "\n>")))
+    if win.source == "logged":
+        blocks.append(_context(t.gettext("Logged by {rep} with /win on {day}; not counted toward quota.",
+                                         rep=mention(win.logged_by or win.rep), day=t.date(win.occurred_on))))
+    else:
+        blocks.append(_context(t.gettext("Closed on {day}, from the CRM.", day=t.date(win.occurred_on))))
+    return t.gettext("{rep} won {account}", rep=win.rep.name, account=win.account or t.gettext("a deal")), blocks
+
+
+def milestone_message(t: Translator, milestone: Milestone, *, currency: str) -> tuple[str, Blocks]:
+    """Quota attainment past 100% in a month or quarter, with the figures."""
+    period = milestone.period.key
+    line = t.gettext(":dart: {rep} passed 100% of quota for {period}: {won} of {quota} ({share}).",
+                     rep=mention(milestone.rep), period=period, won=t.money(milestone.won, currency),
+                     quota=t.money(milestone.quota, currency), share=t.percent(milestone.attainment))
+    return (t.gettext("{rep} passed 100% of quota for {period}", rep=milestone.rep.name, period=period),
+            [_section(line)])
+
+
+def kudos_message(t: Translator, kudos: Kudos, *, description: str | None = None) -> tuple[str, Blocks]:
+    """The post in the team's recognition channel: giver, receivers, the value and the message."""
+    line = t.gettext(":clap: {giver} gave kudos to {receivers}", giver=mention(kudos.giver),
+                     receivers=_names(t, kudos.receivers))
+    if kudos.value:
+        line += f" · *#{kudos.value}*"
+    blocks: Blocks = [_section(line + "\n>" + kudos.message.replace("\n", "\n>"))]
+    if kudos.value and description:
+        blocks.append(_context(f"#{kudos.value}: {escape(t.gettext(description))}"))
+    text = t.gettext("{giver} gave kudos to {receivers}", giver=kudos.giver.name,
+                     receivers=", ".join(r.name for r in kudos.receivers))
+    return text, blocks
+
+
+def kudos_dm(t: Translator, kudos: Kudos, receiver: Colleague) -> tuple[str, Blocks]:
+    """What a receiver gets in their DM (naming whoever else the kudos thanked)."""
+    line = t.gettext(":sparkles: {giver} gave you kudos", giver=mention(kudos.giver))
+    if kudos.value:
+        line += f" · *#{kudos.value}*"
+    blocks: Blocks = [_section(line + "\n>" + kudos.message.replace("\n", "\n>"))]
+    others = [r for r in kudos.receivers if r.person_id != receiver.person_id]
+    if others:
+        blocks.append(_context(t.gettext("Together with {names}.", names=_names(t, others))))
+    return t.gettext("{giver} gave you kudos", giver=kudos.giver.name), blocks
+
+
+def shout_out_message(t: Translator, shout_out: ShoutOut, *, currency: str) -> tuple[str, Blocks]:
+    """The week's wins and kudos, congratulations to the most recognised (peer kudos and deals counted apart),
+    and an invitation to recognise people nobody has thanked lately; names rather than mentions, so the
+    post itself pings nobody."""
+    title = t.gettext("Shout-outs for {team}, week of {day}", team=shout_out.team.name,
+                      day=t.date(shout_out.week.start))
+    blocks: Blocks = [{"type": "header", "text": {"type": "plain_text", "text": title[:150]}}]
+    if shout_out.wins:
+        lines = [f"• {_win_line(t, w, currency)}" for w in shout_out.wins[:LISTED]]
+        lines += _more(t, len(shout_out.wins))
+        blocks.append(_section("*" + t.ngettext("{n} win", "{n} wins", len(shout_out.wins)) + "*\n"
+                               + "\n".join(lines)))
+    if shout_out.kudos:
+        lines = [f"• {_kudos_line(t, k)}" for k in shout_out.kudos[:LISTED]]
+        lines += _more(t, len(shout_out.kudos))
+        blocks.append(_section("*" + t.ngettext("{n} kudos", "{n} kudos", len(shout_out.kudos)) + "*\n"
+                               + "\n".join(lines)))
+    cheers = []
+    if shout_out.kudos_board:
+        cheers.append(t.gettext("Most thanked by colleagues: {board}", board=_board(t, shout_out.kudos_board)))
+    if shout_out.win_board:
+        cheers.append(t.gettext("Most deals won: {board}", board=_board(t, shout_out.win_board)))
+    if cheers:
+        blocks.append(_section(":tada: *" + t.gettext("Congratulations!") + "*\n" + "\n".join(cheers)))
+    if shout_out.not_recognised:
+        blocks.append(_context(t.ngettext(
+            "No kudos for {names} in the last {n} day. Seen something they did well? Say so with /kudos.",
+            "No kudos for {names} in the last {n} days. Seen something they did well? Say so with /kudos.",
+            shout_out.quiet_days, names=_names(t, shout_out.not_recognised, link=False))))
+    return title, blocks
+
+
+def _win_line(t: Translator, win: Win, currency: str) -> str:
+    amount = amount_text(t, win, currency)
+    line = f"*{escape(win.rep.name)}*: {escape(win.account) if win.account else t.gettext('a deal')}"
+    line += f" — {amount}" if amount else ""
+    logged = t.gettext("logged")
+    return line + (f" ({logged})" if win.source == "logged" else "")
+
+
+def _kudos_line(t: Translator, kudos: Kudos) -> str:
+    message = kudos.message if len(kudos.message) <= QUOTED else kudos.message[:QUOTED - 1].rstrip() + "…"
+    value = f" #{kudos.value}" if kudos.value else ""
+    return t.gettext("{giver} to {receivers}{value}: {text}", giver=f"*{escape(kudos.giver.name)}*",
+                     receivers=_names(t, kudos.receivers, link=False), value=value, text=message)
+
+
+def _board(t: Translator, rows: Sequence[BoardRow]) -> str:
+    return ", ".join(f"*{escape(r.person.name)}* ({t.number(r.count)})" for r in rows)
+
+
+def _more(t: Translator, count: int) -> list[str]:
+    return [t.gettext("…and {n} more", n=t.number(count - LISTED))] if count > LISTED else []

@@ -1,0 +1,80 @@
+"""Golden Block Kit files: one survey DM, one coaching digest and one App Home in each of the five languages.
+
+A change to wording, layout or formatting shows up as a diff of tests/golden/<language>/*.json; when the change
+is intended, rewrite them with `UPDATE_GOLDEN=1 python -m pytest tests/bot/test_golden_block_kit.py`.
+"""
+
+import json
+import os
+import re
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.home import HomeData
+from bot.i18n import RLM, Translator
+from bot.render.coaching import digest_message
+from bot.render.home import home_view
+from bot.render.surveys import survey_message
+from bot.slack_double.blockkit import validate_message, validate_view
+from coaching.digest import build_digest, rep_kpis
+from coaching.kpis import RepFigures
+from coaching.periods import parse_period
+from surveys.ports import Member, RoundInfo
+
+GOLDEN = Path(__file__).resolve().parent.parent / "golden"
+LOCALES = {"en": "en-US", "ms": "ms-MY", "zh": "zh-CN", "lt": "lt-LT", "fa": "fa-IR"}
+NOW = datetime(2026, 11, 23, 6, 30, tzinfo=UTC)
+ROUND = RoundInfo(7, 3, "Kuala Lumpur Hunters", date(2026, 11, 23), ("enps", "manager", "quota_confidence"), NOW,
+                  datetime(2026, 11, 26, 6, 30, tzinfo=UTC), None)
+
+
+def _figures(person_id, won, lost, revenue, calls):
+    return RepFigures(person_id, activities={"call": calls, "email": calls // 2}, deals_created=won + lost,
+                      deals_won=won, deals_lost=lost, revenue_won=revenue, cycle_days_total=40.0 * won,
+                      cycle_count=won, open_deals=3, open_value=30000.0, due_value=20000.0, dated_open=3,
+                      quota=60000.0, stale_deals=lost // 2, first_seen=date(2025, 1, 6))
+
+
+def _digest():
+    current = [_figures(1, 2, 9, 18000.0, 400), _figures(2, 6, 3, 72000.0, 150), _figures(3, 4, 4, 40000.0, 140),
+               _figures(4, 3, 3, 30000.0, 120), _figures(5, 4, 2, 41000.0, 130)]
+    previous = [_figures(p, 3, 3, 30000.0, 120) for p in range(1, 6)]
+    period = parse_period("2026-Q4", today=NOW.date())
+    return build_digest(manager_id=9, period=period, reps=list(rep_kpis(current, previous).values()),
+                        today=NOW.date())
+
+
+NAMES = {1: "Emily Carter", 2: "Chen Wei", 3: "Nur Aisyah", 4: "Rūta Kazlauskienė", 5: "Darius Rahimi"}
+
+
+def _render(language):
+    t = Translator.for_person(LOCALES[language], "Asia/Kuala_Lumpur")
+    _, survey = survey_message(t, ROUND, {"enps": 9})
+    _, digest = digest_message(t, _digest(), NAMES, currency="USD", team="Kuala Lumpur Hunters", min_deals=5)
+    member = Member(1, "Emily Carter", "emily@example.com", "rep", "Asia/Kuala_Lumpur", LOCALES[language], "UEMILY", 1)
+    home = home_view(t, HomeData(member, NOW, open_rounds=[(ROUND, False)]), currency="USD")
+    return {"survey": survey, "digest": digest, "home": home}
+
+
+@pytest.mark.parametrize("language", list(LOCALES))
+def test_block_kit_matches_the_golden_files_and_slacks_limits(language):
+    rendered = _render(language)
+    assert validate_message("text", rendered["survey"]) == []
+    assert validate_message("text", rendered["digest"]) == []
+    assert validate_view(rendered["home"]) == []
+    folder = GOLDEN / language
+    for name, blocks in rendered.items():
+        path = folder / f"{name}.json"
+        text = json.dumps(blocks, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        if os.environ.get("UPDATE_GOLDEN"):
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        assert path.read_text(encoding="utf-8") == text, f"{path} differs; UPDATE_GOLDEN=1 if intended"
+
+
+def test_persian_lines_start_right_to_left_with_latin_names_isolated_and_persian_digits():
+    digest = json.dumps(_render("fa")["digest"], ensure_ascii=False)
+    assert RLM in digest and "\u2068Kuala Lumpur Hunters\u2069" in digest
+    assert re.search("[۰-۹]{1,3}٬[۰-۹]{3}", digest)  # money in Persian digits with Persian grouping
