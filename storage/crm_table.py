@@ -11,7 +11,7 @@ from pathlib import Path
 
 from openpyxl.utils.cell import get_column_letter
 
-from storage.tables import EXTENSIONS, TableError, Value, _read_csv, _read_xlsx, column_name
+from storage.tables import TableError, Value, column_name, read_raw
 
 BLANK = ("", None)
 
@@ -84,17 +84,5 @@ def _blank(record: Sequence[Value]) -> bool:
 
 def read_columns(path: str | Path) -> ColumnTable:
     """Read a .csv (UTF-8) or the first sheet of an .xlsx; raises TableError with a one-line message."""
-    path = Path(path)
-    file = str(path)
-    suffix = path.suffix.lower()
-    if suffix not in EXTENSIONS:
-        raise TableError(f"{file}: {suffix or 'no extension'!r} is not a supported file type; "
-                         f"expected {' or '.join(EXTENSIONS)}")
-    try:
-        raw = _read_csv(path, file) if suffix == ".csv" else _read_xlsx(path, file, None)
-    except FileNotFoundError:
-        raise TableError(f"{file}: no such file; expected a {suffix} file to import") from None
-    except OSError as exc:
-        raise TableError(f"{file}: cannot be read ({exc.strerror or exc}); expected a readable {suffix} file") \
-            from None
+    file, raw = read_raw(path)
     return ColumnTable(file, raw)

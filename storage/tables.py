@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
+from typing import Any
 from zoneinfo import available_timezones
 
 from babel import Locale, UnknownLocaleError
@@ -82,6 +83,12 @@ def column_name(header: object) -> str:
 def read_table(path: str | Path, *, sheet: str | None = None) -> Table:
     """Read a .csv (UTF-8, with or without BOM) or .xlsx (first sheet, or `sheet`); the header is the first
     non-empty row. Raises TableError with a one-line message when the file cannot be read as a table."""
+    file, raw = read_raw(path, sheet=sheet)
+    return _table(file, raw)
+
+
+def read_raw(path: str | Path, *, sheet: str | None = None) -> tuple[str, Any]:
+    """The file's name and its rows as read (csv or the xlsx sheet); TableError with a one-line message."""
     path = Path(path)
     file = str(path)
     suffix = path.suffix.lower()
@@ -89,13 +96,12 @@ def read_table(path: str | Path, *, sheet: str | None = None) -> Table:
         raise TableError(f"{file}: {suffix or 'no extension'!r} is not a supported file type; "
                          f"expected {' or '.join(EXTENSIONS)}")
     try:
-        raw = _read_csv(path, file) if suffix == ".csv" else _read_xlsx(path, file, sheet)
+        return file, _read_csv(path, file) if suffix == ".csv" else _read_xlsx(path, file, sheet)
     except FileNotFoundError:
         raise TableError(f"{file}: no such file; expected a {suffix} file to import") from None
     except OSError as exc:
         raise TableError(f"{file}: cannot be read ({exc.strerror or exc}); expected a readable {suffix} file") \
             from None
-    return _table(file, raw)
 
 
 def _read_csv(path: Path, file: str) -> Sequence[Sequence[Value]]:
