@@ -161,8 +161,20 @@ def add_slack_users(slack, reps: int = 6) -> None:
                        tz=TEAM_TZS[i % len(TEAM_TZS)], locale=TEAM_LOCALES[i % len(TEAM_LOCALES)])
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> str:
+    """A SQLite file at the latest migration, made once per worker; bot tests start from a copy of it."""
+    from storage.db import make_engine, upgrade
+
+    path = tmp_path_factory.mktemp("template") / "migrated.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return str(path)
+
+
 @pytest.fixture
-def running_bot(database_url, slack, clock):
+def running_bot(database_url, slack, clock, migrated_sqlite):
     """A seeded team (a manager and six reps) in the database and in the double, and the bot serving HTTP."""
     import threading
 
@@ -172,6 +184,10 @@ def running_bot(database_url, slack, clock):
     from bot.settings import Settings
     from bot.slack_double import SlackActor
 
+    if database_url.startswith("sqlite:///"):  # the same schema as migrating, without migrating each time
+        import shutil
+
+        shutil.copyfile(migrated_sqlite, database_url[len("sqlite:///"):])
     settings = Settings(database_url=database_url, slack_api_url=slack.api_url, slack_bot_token=slack.bot_token,
                         slack_signing_secret=slack.signing_secret)
     services = bootstrap(settings, clock=clock)
