@@ -12,12 +12,11 @@ from os import PathLike
 from typing import IO, Any
 
 from openpyxl import Workbook
-from openpyxl.cell import Cell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bot.exports.cells import header, number, text, widths
 from bot.i18n import Translator
 from coaching.diagnosis import Evidence, Finding
 from coaching.digest import Digest
@@ -64,14 +63,14 @@ def write_coaching_workbook(out: str | PathLike[str] | IO[bytes], t: Translator,
 
 def _summary(ws: Worksheet, *, manager: PackPerson, digest: Digest, generated_at: datetime,
              currency: str | None) -> None:
-    _header(ws, SUMMARY_HEADER)
+    header(ws, SUMMARY_HEADER)
     for row, line in enumerate(digest.overview, start=2):
-        _text(ws.cell(row, 1), line.name)
-        _text(ws.cell(row, 2), line.unit)
+        text(ws.cell(row, 1), line.name)
+        text(ws.cell(row, 2), line.unit)
         for column, value in ((3, line.value), (4, line.median), (5, line.previous)):
-            _number(ws.cell(row, column), value, FORMATS[line.unit])
+            number(ws.cell(row, column), value, FORMATS[line.unit])
         if line.arrow is not None:
-            _text(ws.cell(row, 6), line.arrow)
+            text(ws.cell(row, 6), line.arrow)
         if line.good is not None:
             ws.cell(row, 7).value = line.good
     about: list[tuple[str, Any, str | None]] = [
@@ -83,24 +82,24 @@ def _summary(ws: Worksheet, *, manager: PackPerson, digest: Digest, generated_at
     if currency:
         about.append(("currency", currency, None))
     for row, (label, value, number_format) in enumerate(about, start=1):
-        _text(ws.cell(row, 9), label)
+        text(ws.cell(row, 9), label)
         ws.cell(row, 9).font = Font(bold=True)
         if number_format is None:
-            _text(ws.cell(row, 10), str(value))
+            text(ws.cell(row, 10), str(value))
         else:
-            _number(ws.cell(row, 10), value, number_format)
-    _widths(ws, [30, 8, 14, 14, 14, 7, 11, 2, 14, 22])
+            number(ws.cell(row, 10), value, number_format)
+    widths(ws, [30, 8, 14, 14, 14, 7, 11, 2, 14, 22])
 
 
 def _reps(ws: Worksheet, digest: Digest, reps: Sequence[int], people: Mapping[int, PackPerson]) -> None:
-    _header(ws, REPS_HEADER)
+    header(ws, REPS_HEADER, freeze="C2")
     for row, person_id in enumerate(reps, start=2):
         person = _person(people, person_id)
-        _text(ws.cell(row, 1), person.name)
-        _text(ws.cell(row, 2), person.email)
+        text(ws.cell(row, 1), person.name)
+        text(ws.cell(row, 2), person.email)
         for column, line in enumerate(digest.views[person_id].lines, start=3):
-            _number(ws.cell(row, column), line.value, FORMATS[line.unit])
-    _widths(ws, [24, 30, *(max(10, len(name) + 2) for name in KPI_NAMES)])
+            number(ws.cell(row, column), line.value, FORMATS[line.unit])
+    widths(ws, [24, 30, *(max(10, len(name) + 2) for name in KPI_NAMES)])
     if reps:
         column = REPS_HEADER.index("revenue_won") + 1
         chart = BarChart()
@@ -117,14 +116,14 @@ def _reps(ws: Worksheet, digest: Digest, reps: Sequence[int], people: Mapping[in
 
 
 def _trends(ws: Worksheet, trend: Sequence[tuple[Period, Kpis]]) -> None:
-    _header(ws, TRENDS_HEADER)
+    header(ws, TRENDS_HEADER)
     for row, (period, kpis) in enumerate(trend, start=2):
-        _text(ws.cell(row, 1), period.key)
-        _number(ws.cell(row, 2), period.start, DATE_FORMAT)
-        _number(ws.cell(row, 3), period.last_day, DATE_FORMAT)
+        text(ws.cell(row, 1), period.key)
+        number(ws.cell(row, 2), period.start, DATE_FORMAT)
+        number(ws.cell(row, 3), period.last_day, DATE_FORMAT)
         for column, name in enumerate(KPI_NAMES, start=4):
-            _number(ws.cell(row, column), kpis.value(name), FORMATS[KPI_BY_NAME[name].unit])
-    _widths(ws, [10, 12, 12, *(max(10, len(name) + 2) for name in KPI_NAMES)])
+            number(ws.cell(row, column), kpis.value(name), FORMATS[KPI_BY_NAME[name].unit])
+    widths(ws, [10, 12, 12, *(max(10, len(name) + 2) for name in KPI_NAMES)])
     if trend:
         ws.add_chart(_trend_chart(ws, len(trend)), f"A{len(trend) + 4}")
 
@@ -164,29 +163,29 @@ def _trend_chart(ws: Worksheet, count: int) -> LineChart:
 def _focus(ws: Worksheet, t: Translator, digest: Digest, reps: Sequence[int],
            people: Mapping[int, PackPerson]) -> None:
     """One row per piece of evidence of each finding; a rep without findings still gets a row with the status."""
-    _header(ws, FOCUS_HEADER)
+    header(ws, FOCUS_HEADER, freeze="C2")
     row = 2
     for person_id in reps:
         person, diagnosis = _person(people, person_id), digest.views[person_id].diagnosis
         findings: list[tuple[Finding | None, Evidence | None]] = [
             (f, e) for f in diagnosis.findings for e in (f.evidence or (None,))] or [(None, None)]
         for finding, evidence in findings:
-            _text(ws.cell(row, 1), person.name)
-            _text(ws.cell(row, 2), person.email)
-            _text(ws.cell(row, 3), diagnosis.status)
-            _number(ws.cell(row, 4), diagnosis.closed_deals, "0")
+            text(ws.cell(row, 1), person.name)
+            text(ws.cell(row, 2), person.email)
+            text(ws.cell(row, 3), diagnosis.status)
+            number(ws.cell(row, 4), diagnosis.closed_deals, "0")
             if finding is not None:
-                _text(ws.cell(row, 5), finding.rule_id)
-                _text(ws.cell(row, 6), finding.kind)
-                _text(ws.cell(row, 7), t.gettext(finding.focus))
+                text(ws.cell(row, 5), finding.rule_id)
+                text(ws.cell(row, 6), finding.kind)
+                text(ws.cell(row, 7), t.gettext(finding.focus))
             if evidence is not None:
                 kpi = KPI_BY_NAME.get(evidence.name)
                 number_format = FORMATS[kpi.unit] if kpi else "0"
-                _text(ws.cell(row, 8), evidence.name)
+                text(ws.cell(row, 8), evidence.name)
                 for column, value in ((9, evidence.value), (10, evidence.median), (11, evidence.limit)):
-                    _number(ws.cell(row, column), value, number_format)
+                    number(ws.cell(row, column), value, number_format)
             row += 1
-    _widths(ws, [24, 30, 16, 12, 30, 11, 60, 30, 12, 12, 12])
+    widths(ws, [24, 30, 16, 12, 30, 11, 60, 30, 12, 12, 12])
 
 
 def _person(people: Mapping[int, PackPerson], person_id: int) -> PackPerson:
@@ -196,30 +195,3 @@ def _person(people: Mapping[int, PackPerson], person_id: int) -> PackPerson:
 def _keep_axes(*axes: Any) -> None:
     for axis in axes:
         axis.delete = False  # recent Excel hides axes that are not explicitly kept
-
-
-def _header(ws: Worksheet, labels: Sequence[str]) -> None:
-    for column, label in enumerate(labels, start=1):
-        _text(ws.cell(1, column), label)
-        ws.cell(1, column).font = Font(bold=True)
-    ws.freeze_panes = "C2" if labels[:2] == ("rep", "email") else "A2"
-
-
-def _widths(ws: Worksheet, widths: Sequence[int]) -> None:
-    for column, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(column)].width = width
-
-
-def _number(cell: Cell, value: Any, number_format: str) -> None:
-    """A number, date or datetime with its format; None leaves the cell empty (unknown, never zero)."""
-    if value is None:
-        return
-    cell.value = value
-    cell.number_format = number_format
-
-
-def _text(cell: Cell, value: str) -> None:
-    """Text stays text: a name or translation starting with "=" must never become a formula."""
-    cell.value = value
-    if cell.data_type == "f":
-        cell.data_type = "s"

@@ -7,14 +7,14 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from os import PathLike
-from typing import IO, Any
+from typing import IO
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bot.exports.cells import header, number, text, widths
 from bot.i18n import Translator
 from coaching.kudos import Kudos, unescape
 from coaching.recognition_records import Colleague
@@ -47,48 +47,48 @@ def write_recognition_workbook(path_or_buffer: str | PathLike[str] | IO[bytes], 
 def _kudos(ws: Worksheet, t: Translator, kudos: Sequence[Kudos], teams: Mapping[int, str]) -> None:
     headers = [t.gettext("Given at (UTC)"), t.gettext("Giver"), t.gettext("Receiver"), t.gettext("Receiver's team"),
                t.gettext("Value"), t.gettext("Message")]
-    _header(ws, headers)
+    header(ws, headers)
     row = 2
     for k in kudos:
         for receiver in k.receivers:
             _datetime(ws.cell(row, 1), k.created_at)
-            _text(ws.cell(row, 2), k.giver.name)
-            _text(ws.cell(row, 3), receiver.name)
-            _text(ws.cell(row, 4), teams.get(receiver.team_id, ""))
-            _text(ws.cell(row, 5), f"#{k.value}" if k.value else "")
-            _text(ws.cell(row, 6), unescape(k.message))
+            text(ws.cell(row, 2), k.giver.name)
+            text(ws.cell(row, 3), receiver.name)
+            text(ws.cell(row, 4), teams.get(receiver.team_id, ""))
+            text(ws.cell(row, 5), f"#{k.value}" if k.value else "")
+            text(ws.cell(row, 6), unescape(k.message))
             ws.cell(row, 6).alignment = Alignment(wrap_text=True, vertical="top")
             row += 1
-    _widths(ws, [17, 22, 22, 20, 16, 70], headers)
+    widths(ws, [17, 22, 22, 20, 16, 70], headers)
 
 
 def _wins(ws: Worksheet, t: Translator, wins: Sequence[Win], teams: Mapping[int, str], currency: str) -> None:
     headers = [t.gettext("Closed on"), t.gettext("Recorded at (UTC)"), t.gettext("Rep"), t.gettext("Team"),
                t.gettext("Account"), t.gettext("Amount"), t.gettext("Currency"), t.gettext("Cycle days"),
                t.gettext("Source"), t.gettext("Deal id"), t.gettext("Notes")]
-    _header(ws, headers)
+    header(ws, headers)
     for row, win in enumerate(wins, start=2):
-        _number(ws.cell(row, 1), win.occurred_on, DATE_FORMAT)
+        number(ws.cell(row, 1), win.occurred_on, DATE_FORMAT)
         _datetime(ws.cell(row, 2), win.recorded_at)
-        _text(ws.cell(row, 3), win.rep.name)
-        _text(ws.cell(row, 4), teams.get(win.rep.team_id, ""))
-        _text(ws.cell(row, 5), win.account or "")
+        text(ws.cell(row, 3), win.rep.name)
+        text(ws.cell(row, 4), teams.get(win.rep.team_id, ""))
+        text(ws.cell(row, 5), win.account or "")
         if win.amount is not None:
-            _number(ws.cell(row, 6), float(win.amount), MONEY_FORMAT)
-        _text(ws.cell(row, 7), win.currency or currency)
+            number(ws.cell(row, 6), float(win.amount), MONEY_FORMAT)
+        text(ws.cell(row, 7), win.currency or currency)
         if win.cycle_days is not None:
-            _number(ws.cell(row, 8), win.cycle_days, COUNT_FORMAT)
-        _text(ws.cell(row, 9), win.source)
-        _text(ws.cell(row, 10), win.deal_external_id or "")
-        _text(ws.cell(row, 11), win.notes or "")
-    _widths(ws, [12, 17, 22, 20, 28, 14, 9, 11, 9, 14, 40], headers)
+            number(ws.cell(row, 8), win.cycle_days, COUNT_FORMAT)
+        text(ws.cell(row, 9), win.source)
+        text(ws.cell(row, 10), win.deal_external_id or "")
+        text(ws.cell(row, 11), win.notes or "")
+    widths(ws, [12, 17, 22, 20, 28, 14, 9, 11, 9, 14, 40], headers)
 
 
 def _leaderboard(ws: Worksheet, t: Translator, kudos: Sequence[Kudos], wins: Sequence[Win],
                  people: Sequence[Colleague], teams: Mapping[int, str]) -> None:
     headers = [t.gettext("Person"), t.gettext("Team"), t.gettext("Kudos received"), t.gettext("Kudos given"),
                t.gettext("Wins"), t.gettext("Won (CRM)")]
-    _header(ws, headers)
+    header(ws, headers)
     received = Counter(r.person_id for k in kudos for r in k.receivers)
     given = Counter(k.giver.person_id for k in kudos)
     won = Counter(w.rep.person_id for w in wins)
@@ -104,39 +104,18 @@ def _leaderboard(ws: Worksheet, t: Translator, kudos: Sequence[Kudos], wins: Seq
     ranked = sorted(everyone.values(), key=lambda p: (-received[p.person_id], -won[p.person_id], p.name,
                                                       p.person_id))
     for row, person in enumerate(ranked, start=2):
-        _text(ws.cell(row, 1), person.name)
-        _text(ws.cell(row, 2), teams.get(person.team_id, ""))
+        text(ws.cell(row, 1), person.name)
+        text(ws.cell(row, 2), teams.get(person.team_id, ""))
         for column, value in ((3, received[person.person_id]), (4, given[person.person_id]),
                               (5, won[person.person_id])):
-            _number(ws.cell(row, column), value, COUNT_FORMAT)
-        _number(ws.cell(row, 6), revenue[person.person_id], MONEY_FORMAT)
-    _widths(ws, [24, 20, 15, 13, 8, 14], headers)
+            number(ws.cell(row, column), value, COUNT_FORMAT)
+        number(ws.cell(row, 6), revenue[person.person_id], MONEY_FORMAT)
+    widths(ws, [24, 20, 15, 13, 8, 14], headers)
 
 
-def _header(ws: Worksheet, labels: Sequence[str]) -> None:
-    for column, label in enumerate(labels, start=1):
-        _text(ws.cell(1, column), label)
-        ws.cell(1, column).font = Font(bold=True)
-    ws.freeze_panes = "A2"
 
-
-def _widths(ws: Worksheet, widths: Sequence[int], headers: Sequence[str]) -> None:
-    for column, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(column)].width = max(width, len(headers[column - 1]) + 2)
-
-
-def _number(cell: Cell, value: Any, number_format: str) -> None:
-    cell.value = value
-    cell.number_format = number_format
 
 
 def _datetime(cell: Cell, moment: datetime) -> None:
     """Excel has no time zones: the UTC wall time, as the header says."""
-    _number(cell, moment.astimezone(UTC).replace(tzinfo=None), DATETIME_FORMAT)
-
-
-def _text(cell: Cell, value: str) -> None:
-    """Text stays text: a name or message starting with "=" must never become a formula."""
-    cell.value = value
-    if cell.data_type == "f":
-        cell.data_type = "s"
+    number(cell, moment.astimezone(UTC).replace(tzinfo=None), DATETIME_FORMAT)

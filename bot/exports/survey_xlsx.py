@@ -8,16 +8,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from os import PathLike
-from typing import IO, Any
+from typing import IO
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.chart import LineChart, Reference
 from openpyxl.chart.axis import DateAxis
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bot.exports.cells import header, number, text, widths
 from bot.i18n import Translator
 from surveys.questions import STARTER, QuestionBank
 from surveys.results import Enps, QuestionResult, RoundSummary
@@ -72,22 +72,22 @@ def _write_summary(ws: Worksheet, t: Translator, rounds: Sequence[tuple[date, Ro
     headers = [t.gettext("Round"), t.gettext("Invited"), t.gettext("Respondents"), t.gettext("Response rate"),
                t.gettext("eNPS"), t.gettext("Promoters"), t.gettext("Passives"), t.gettext("Detractors"),
                t.gettext("Note")]
-    _header(ws, headers)
+    header(ws, headers)
     withheld_note = t.gettext("withheld (fewer than {k} answers)", k=t.number(threshold))
     for row, (when, summary) in enumerate(rounds, start=2):
-        _number(ws.cell(row, 1), when, DATE_FORMAT)
-        _number(ws.cell(row, 2), summary.invited, "0")
-        _number(ws.cell(row, 3), summary.respondents, "0")
+        number(ws.cell(row, 1), when, DATE_FORMAT)
+        number(ws.cell(row, 2), summary.invited, "0")
+        number(ws.cell(row, 3), summary.respondents, "0")
         if summary.invited:
-            _number(ws.cell(row, 4), float(summary.response_rate), PERCENT_FORMAT)
+            number(ws.cell(row, 4), float(summary.response_rate), PERCENT_FORMAT)
         enps = _shown_enps(summary, threshold)
         if enps is not None:
-            _number(ws.cell(row, 5), enps.score, SIGNED_FORMAT)
+            number(ws.cell(row, 5), enps.score, SIGNED_FORMAT)
             for column, count in ((6, enps.promoters), (7, enps.passives), (8, enps.detractors)):
-                _number(ws.cell(row, column), count, "0")
+                number(ws.cell(row, column), count, "0")
         elif _withheld_round(summary, threshold) or _asked_enps(summary):
-            _text(ws.cell(row, 9), withheld_note)
-    _widths(ws, [12, 10, 12, 14, 8, 11, 10, 11, 34], headers)
+            text(ws.cell(row, 9), withheld_note)
+    widths(ws, [12, 10, 12, 14, 8, 11, 10, 11, 34], headers)
 
 
 def _write_questions(ws: Worksheet, t: Translator, rounds: Sequence[tuple[date, RoundSummary]],
@@ -97,39 +97,39 @@ def _write_questions(ws: Worksheet, t: Translator, rounds: Sequence[tuple[date, 
     question_ids = [qid for qid in bank_ids if qid in asked] + sorted(asked - set(bank_ids))
     if any(_withheld_round(summary, threshold) for _, summary in rounds) and not question_ids:
         question_ids = bank_ids  # only withheld rounds: we cannot know what was asked, so list the bank
-    _header(ws, [t.gettext("Question id"), t.gettext("Question")])
+    header(ws, [t.gettext("Question id"), t.gettext("Question")])
     for column, (when, _) in enumerate(rounds, start=3):
-        _number(ws.cell(1, column), when, DATE_FORMAT)
+        number(ws.cell(1, column), when, DATE_FORMAT)
         ws.cell(1, column).font = Font(bold=True)
     withheld = t.gettext("withheld")
     for row, qid in enumerate(question_ids, start=2):
         q = bank.get(qid)
-        _text(ws.cell(row, 1), qid)
-        _text(ws.cell(row, 2), (q.text if q.custom else t.gettext(q.text)) if q is not None else qid)
+        text(ws.cell(row, 1), qid)
+        text(ws.cell(row, 2), (q.text if q.custom else t.gettext(q.text)) if q is not None else qid)
         ws.cell(row, 2).alignment = Alignment(wrap_text=True, vertical="top")
         for column, (_, summary) in enumerate(rounds, start=3):
             result = next((r for r in summary.questions if r.question_id == qid), None)
             cell = ws.cell(row, column)
             if _withheld_round(summary, threshold):
-                _text(cell, withheld)
+                text(cell, withheld)
             elif result is not None:
                 _question_cell(cell, result, threshold, withheld, q.options if q else ())
-    _widths(ws, [18, 60, *([12] * len(rounds))], [])
+    widths(ws, [18, 60, *([12] * len(rounds))], [])
 
 
 def _question_cell(cell: Cell, result: QuestionResult, threshold: int, withheld: str,
                    options: Sequence[str] = ()) -> None:
     if result.enps is not None and result.enps.total >= threshold:
-        _number(cell, result.enps.score, SIGNED_FORMAT)
+        number(cell, result.enps.score, SIGNED_FORMAT)
     elif result.average is not None and result.answers >= threshold:
-        _number(cell, round(result.average, 1), AVERAGE_FORMAT)
+        number(cell, round(result.average, 1), AVERAGE_FORMAT)
     elif result.distribution and result.kind == "choice" and result.answers >= threshold:
-        _text(cell, " · ".join(f"{options[value] if value < len(options) else value}: {n}"
+        text(cell, " · ".join(f"{options[value] if value < len(options) else value}: {n}"
                               for value, n in result.distribution))
     elif result.texts and result.answers >= threshold:
-        _number(cell, len(result.texts), "0")
+        number(cell, len(result.texts), "0")
     else:
-        _text(cell, withheld)
+        text(cell, withheld)
 
 
 def _trend_chart(t: Translator, ws: Worksheet, team: str, count: int) -> LineChart:
@@ -170,29 +170,8 @@ def _trend_chart(t: Translator, ws: Worksheet, team: str, count: int) -> LineCha
     return enps
 
 
-def _header(ws: Worksheet, labels: Sequence[str]) -> None:
-    for column, label in enumerate(labels, start=1):
-        _text(ws.cell(1, column), label)
-        ws.cell(1, column).font = Font(bold=True)
-    ws.freeze_panes = "A2"
 
 
-def _widths(ws: Worksheet, widths: Sequence[int], headers: Sequence[str]) -> None:
-    for column, width in enumerate(widths, start=1):
-        label = headers[column - 1] if column <= len(headers) else ""
-        ws.column_dimensions[get_column_letter(column)].width = max(width, len(label) + 2)
-
-
-def _number(cell: Cell, value: Any, number_format: str) -> None:
-    cell.value = value
-    cell.number_format = number_format
-
-
-def _text(cell: Cell, value: str) -> None:
-    """Text stays text: a translation or id starting with "=" must never become a formula."""
-    cell.value = value
-    if cell.data_type == "f":
-        cell.data_type = "s"
 
 
 def _sheet_name(name: str) -> str:
