@@ -1,66 +1,106 @@
-"""Survey fan-out through the outbox against the Slack double, as a ratio to bare chat.postMessage calls.
+"""Survey fan-out to N people under the Slack double's rate limits and random faults, against the least time
+those limits allow (people / chat.postMessage rate).
 
-Run: `python -m bench.fanout [--people 1000]`. Prints the figures, then the ratio last.
-Both sides post the same number of DMs to the same double in the same run; the product side also opens
-the round, renders every DM, writes the outbox and records each ts.
+Run: `python -m bench.fanout [--people 5000] [--rate 125] [--faults 0.05]`. Prints the figures, then the ratio last.
+The clock is real: the round is opened by the open_rounds job, the outbox is sent by the same background
+worker `serve` runs, and the time runs from the job's start to the last row recorded as sent.
 """
 
 from __future__ import annotations
 
 import argparse
 import tempfile
+import threading
 import time
-from datetime import UTC, datetime, timedelta
+from collections import Counter
+from datetime import datetime, timedelta
 
-from bot.bootstrap import bootstrap
-from bot.delivery import make_client
+from sqlalchemy import func, insert, select
+
+from bot.bootstrap import Services, bootstrap, utc_now
 from bot.jobs import run_job
 from bot.settings import Settings
 from bot.slack_double import SlackDouble
-from storage.models import Person, Team
+from bot.slack_double.faults import FAULT_MIX
+from storage.models import OutboxMessage, Person, Team
 from surveys import service
+
+TZ = "Asia/Kuala_Lumpur"
+
+
+def seed(services: Services, slack: SlackDouble, people: int, *, created: datetime) -> None:
+    """`people` reps in one team, in the database and in the double, and a weekly Monday 09:00 survey."""
+    for i in range(people):
+        slack.add_user(f"rep{i}", id=f"UR{i:06d}", email=f"rep{i}@example.com", tz=TZ)
+    with services.sessions.begin() as s:
+        team = Team(name="Bench", locale="en")
+        s.add(team)
+        s.flush()
+        s.execute(insert(Person), [dict(email=f"rep{i}@example.com", name=f"Rep {i}", team_id=team.id, role="rep",
+                                        slack_id=f"UR{i:06d}", tz=TZ, locale="en-US", active=True)
+                                   for i in range(people)])
+    with services.unit(created) as u:
+        service.create_survey(u.surveys, team="Bench", question_ids=["enps", "manager", "growth"],
+                              cadence="weekly", weekday="mon", send_time="09:00", now=u.now)
+
+
+def survey_posts(slack: SlackDouble) -> Counter[str]:
+    """How many survey DMs each channel holds, by the outbox key in the message metadata."""
+    with slack.workspace.lock:
+        return Counter(m["metadata"]["event_payload"]["key"] for c in slack.workspace.channels.values()
+                       for m in c.messages if (m.get("metadata") or {}).get("event_type") == "salescoach_outbox")
+
+
+def pending(services: Services) -> int:
+    with services.sessions.begin() as s:
+        return s.scalar(select(func.count()).where(OutboxMessage.status != "sent")) or 0
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--people", type=int, default=1000)
-    people = parser.parse_args().people
+    parser.add_argument("--people", type=int, default=5000)
+    parser.add_argument("--rate", type=float, default=125, help="chat.postMessage calls a second")
+    parser.add_argument("--faults", type=float, default=0.05, help="share of calls that fault (all kinds)")
+    parser.add_argument("--workers", type=int, default=12)
+    args = parser.parse_args()
+    people, rate = args.people, args.rate
+    limits = {"chat.postMessage": rate, "conversations.open": 50.0, "conversations.history": 50.0}
+    today = utc_now().replace(hour=2, minute=0, second=0, microsecond=0)
+    monday = today - timedelta(days=today.weekday() + 7)  # a Monday in the past: rows are due at once
     with tempfile.TemporaryDirectory() as tmp, SlackDouble() as slack:
-        for i in range(people):
-            slack.add_user(f"rep{i}", id=f"UR{i:06d}", email=f"rep{i}@example.com", tz="Asia/Kuala_Lumpur")
-        client = make_client(token=slack.bot_token, base_url=slack.api_url)
-        started = time.perf_counter()
-        for i in range(people):
-            client.chat_postMessage(channel=f"UR{i:06d}", text="baseline", blocks=[
-                {"type": "section", "text": {"type": "mrkdwn", "text": "baseline"}}])
-        baseline = time.perf_counter() - started
-
-        now = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
         settings = Settings(database_url=f"sqlite:///{tmp}/bench.db", slack_api_url=slack.api_url,
-                            slack_bot_token=slack.bot_token)
-        services = bootstrap(settings, clock=lambda: now)
-        with services.sessions.begin() as s:
-            team = Team(name="Bench", locale="en")
-            s.add(team)
-            s.flush()
-            s.add_all(Person(email=f"rep{i}@example.com", name=f"Rep {i}", team_id=team.id, role="rep",
-                             slack_id=f"UR{i:06d}", tz="Asia/Kuala_Lumpur", locale="en-US", active=True)
-                      for i in range(people))
-        with services.unit(now - timedelta(days=3)) as u:
-            service.create_survey(u.surveys, team="Bench", question_ids=["enps", "manager", "growth"],
-                                  cadence="weekly", weekday="mon", send_time="09:00", now=u.now)
-        posts_before = len(slack.calls_to("chat.postMessage"))
+                            slack_bot_token=slack.bot_token, slack_timeout=0.5, delivery_workers=args.workers,
+                            slack_pace=tuple(limits.items()))
+        services = bootstrap(settings)
+        seed(services, slack, people, created=monday - timedelta(days=3))
+        for method, per_second in limits.items():
+            slack.rate_limit(method, per_second=per_second)
+        slack.set_fault_rate(args.faults, seed=5, mix=FAULT_MIX, retry_after=0, late=0.75)
+        stop = threading.Event()
+        worker = threading.Thread(target=services.delivery.run_forever, args=(stop,), daemon=True)
+        worker.start()
         started = time.perf_counter()
-        run_job(services, "open_rounds", now)
-        report = services.delivery.drain(now)
-        product = time.perf_counter() - started
-        calls = len(slack.calls_to("chat.postMessage")) - posts_before
+        opened = run_job(services, "open_rounds", monday)
+        while pending(services):
+            time.sleep(0.1)  # each look takes SQLite's write lock, as every transaction here does
+        elapsed = time.perf_counter() - started
+        stop.set()
+        services.delivery.wake()
+        worker.join(timeout=30)
+        posts = survey_posts(slack)
+        calls = Counter(c.method for c in slack.calls)
+        faults = dict(slack.faults.counts)
         services.close()
+    least = people / rate
     print(f"people: {people}")
-    print(f"baseline: {people} bare chat.postMessage calls in {baseline:.2f} s")
-    print(f"salescoach: open round + render + outbox + {report.sent} deliveries in {product:.2f} s "
-          f"({calls} chat.postMessage calls, {calls - people} duplicates, {people - report.sent} lost)")
-    print(f"ratio: {product / baseline:.2f}x")
+    print("limits: " + ", ".join(f"{m} {r:g}/s" for m, r in limits.items()) + f" (paced alike); "
+          f"{args.faults:.0%} of calls fault: {', '.join(f'{k} {v}' for k, v in sorted(faults.items()))}")
+    print(f"job: {opened}")
+    print(f"time: {elapsed:.2f} s (least the limits allow: {least:.2f} s)")
+    print(f"calls: {sum(calls.values())} ({', '.join(f'{m} {n}' for m, n in calls.most_common())})")
+    print(f"duplicates: {sum(n - 1 for n in posts.values() if n > 1)}")
+    print(f"lost: {people - len(posts)}")
+    print(f"ratio: {elapsed / least:.2f}x")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from bot.bootstrap import Services
 from bot.listeners.home import HomeListeners
 from bot.listeners.pulse import PulseListeners
 from bot.listeners.surveys import SurveyListeners
+from bot.oauth import oauth_settings
 
 log = logging.getLogger("salescoach")
 
@@ -35,7 +36,11 @@ def build_app(services: Services, *, token_verification: bool = False) -> App:
         logger=log,
         # Slack retries events it got no 2xx for; our effects are keyed, so retries are safe to process.
         raise_error_for_unhandled_request=False,
+        # OAuth (SLACK_CLIENT_ID): each request is authorized with its workspace's installed bot token
+        oauth_settings=oauth_settings(services),
     )
+    if services.workspaces is not None:  # OAuth: note each person's workspace, so replies use its token
+        app.middleware(services.workspaces.remember)
     for feature in feature_classes():
         feature(services).register(app)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from functools import cached_property
+from datetime import UTC, datetime, timedelta
+from functools import cached_property, partial
 
 from slack_sdk import WebClient
 from sqlalchemy import Engine
@@ -14,8 +14,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.delivery import Delivery, make_client
 from bot.messenger import OutboxMessenger
+from bot.oauth import Workspaces
 from bot.settings import Settings
 from storage.db import make_engine, make_sessions, upgrade
+from storage.installations import PersonWorkspaces, SealedInstallationStore
 from storage.kpis import PerformanceRepository
 from storage.nudges import NudgeRepository
 from storage.one_on_ones import OneOnOneRepository
@@ -78,6 +80,8 @@ class Services:
     client: WebClient
     delivery: Delivery
     clock: Callable[[], datetime]
+    scheduler_role: str = "off"  # what /healthz reports: "leader", "standby" or "off" (bot/leader.py sets it)
+    workspaces: Workspaces | None = None  # OAuth: each workspace's install and who writes from where (bot/oauth.py)
 
     @contextmanager
     def unit(self, now: datetime | None = None) -> Iterator[Unit]:
@@ -97,5 +101,15 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now, mi
     sessions = make_sessions(engine)
     if client is None:
         client = make_client(token=settings.slack_bot_token or "xoxb-not-configured",
-                             base_url=settings.slack_api_url)
-    return Services(settings, engine, sessions, client, Delivery(OutboxStore(sessions), client, clock), clock)
+                             base_url=settings.slack_api_url, timeout=settings.slack_timeout,
+                             paces=dict(settings.slack_pace))
+    workspaces = None if settings.oauth is None else Workspaces(  # OAuth: installs in several workspaces
+        people=PersonWorkspaces(sessions), store=SealedInstallationStore(
+            client_id=settings.oauth.client_id, engine=engine, keys=settings.oauth.encryption_keys),
+        make_client=partial(make_client, base_url=client.base_url, timeout=settings.slack_timeout,
+                            paces=dict(settings.slack_pace)))
+    delivery = Delivery(OutboxStore(sessions), client, clock, workers=settings.delivery_workers,
+                        lease=timedelta(seconds=settings.delivery_lease),
+                        client_for=workspaces.client_for if workspaces else None)
+    return Services(settings, engine, sessions, client, delivery, clock,
+                    workspaces=workspaces)

@@ -115,6 +115,9 @@ def _parser() -> argparse.ArgumentParser:
     from bot.commands_nudges import add_parsers as add_nudge_parsers
 
     add_nudge_parsers(sub)
+    from bot.commands_person import add_parsers as add_person_parsers
+
+    add_person_parsers(sub)
 
     demo = sub.add_parser("demo", help="play a survey round against a built-in Slack double; no workspace needed")
     demo.add_argument("--out", default="demo-output", help="folder for the transcript (default demo-output)")
@@ -123,6 +126,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from bot.log_privacy import install as redact_token_patterns
+
+    redact_token_patterns()  # before settings load; main's second install adds the configured secrets
     try:
         if args.command == "demo":
             from bot.demo import run_demo
@@ -130,7 +136,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_demo(out=args.out)
         settings = Settings.from_env()
         logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-        for noisy in ("alembic", "apscheduler.executors", "waitress.queue"):
+        from bot.log_privacy import install as redact_logs
+        from bot.log_privacy import secrets_of
+
+        redact_logs(secrets_of(settings))  # tokens, secrets, answers and comments never reach a log line
+        for noisy in ("alembic", "apscheduler.executors", "apscheduler.scheduler", "waitress.queue"):
             logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
         from bot import commands
 

@@ -31,7 +31,8 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     services = bootstrap(settings)
     try:
         handler = {"db": db, "import": import_, "jobs": jobs, "survey": survey, "holidays": holidays,
-                   "export": export, "team": team, "values": values_command, "nudges": nudges}[args.command]
+                   "export": export, "team": team, "values": values_command, "nudges": nudges,
+                   "person": person}[args.command]
         return handler(args, services)
     # refused input: one line saying what is allowed
     except (SurveyError, TeamError, HolidayError, CoachingPackError, RecognitionRefused,
@@ -40,6 +41,12 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     finally:
         services.close()
+
+
+def person(args: argparse.Namespace, services: Services) -> int:
+    from bot.commands_person import run
+
+    return run(args, services)
 
 
 def nudges(args: argparse.Namespace, services: Services) -> int:
@@ -177,9 +184,10 @@ def holidays(args: argparse.Namespace, services: Services) -> int:
 
 def serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import build_app
-    from bot.jobs import make_scheduler
+    from bot.leader import Leadership
 
-    settings.require_bot_token()
+    if settings.oauth is None:  # with OAuth each workspace's token comes from its installation
+        settings.require_bot_token()
     socket_mode = not args.http
     if socket_mode and not settings.slack_app_token:
         from bot.settings import SettingsError
@@ -193,9 +201,11 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     stop = threading.Event()
     worker = threading.Thread(target=services.delivery.run_forever, args=(stop,), name="delivery", daemon=True)
     worker.start()
-    scheduler = None if args.no_scheduler else make_scheduler(services)
-    if scheduler:
-        scheduler.start()
+    # the replica holding the PostgreSQL leader lock runs the scheduler (bot/leader.py); --no-scheduler never leads
+    election = None if args.no_scheduler else threading.Thread(
+        target=Leadership(services).run, args=(stop,), name="leader-election", daemon=True)
+    if election:
+        election.start()
     signal.signal(signal.SIGTERM, _stop_on_sigterm)  # service managers stop with SIGTERM: shut down cleanly
     closer: Any = None
     try:
@@ -221,8 +231,8 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
         stop.set()
         services.delivery.wake()
         worker.join(timeout=10)
-        if scheduler:
-            scheduler.shutdown(wait=True)
+        if election:
+            election.join(timeout=15)  # stops the scheduler and releases the leader lock
         services.close()
     return 0
 

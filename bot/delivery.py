@@ -1,4 +1,5 @@
-"""The delivery service: outbox rows -> Slack through one WebClient, each at most once, ts recorded."""
+"""The delivery service: outbox rows -> Slack by a few worker threads sharing one pace per method; each row
+at most once (an uncertain post is looked for by its key before posting again), its channel and ts recorded."""
 
 from __future__ import annotations
 
@@ -6,25 +7,25 @@ import base64
 import json
 import logging
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
-from slack_sdk.http_retry.request import HttpRequest
-from slack_sdk.http_retry.response import HttpResponse
-from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.slack_response import SlackResponse
 from slack_sdk.webhook import WebhookClient
 
-from storage.outbox import Claimed, OutboxStore
+from bot.pacing import (
+    PacedConnectionErrorRetryHandler,
+    PacedRateLimitRetryHandler,
+    PacedServerErrorRetryHandler,
+    Pacer,
+    backoff_intervals,
+)
+from storage.outbox import Claimed, OutboxStore, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -36,25 +37,24 @@ PERMANENT = {"channel_not_found", "invalid_blocks", "user_not_found", "not_in_ch
 MAX_ATTEMPTS = 8
 
 
-class _NoBlindRepost(ConnectionErrorRetryHandler):
-    """Retries dropped connections, except a post whose first try may have landed: the outbox reconciles it."""
-
-    def _can_retry(self, *, state: RetryState, request: HttpRequest, response: HttpResponse | None = None,
-                   error: Exception | None = None) -> bool:
-        if request.url.endswith("chat.postMessage"):
-            return False
-        return super()._can_retry(state=state, request=request, response=response, error=error)
-
-
-def make_client(*, token: str, base_url: str, timeout: int = 15) -> WebClient:
-    """The one WebClient: connection, rate-limit and server-error retries, all pointed at SLACK_API_URL."""
-    client = WebClient(token=token, base_url=base_url, timeout=timeout)
+def make_client(*, token: str, base_url: str, timeout: float = 15, paces: Mapping[str, float] | None = None,
+                backoff: float = 0.25) -> WebClient:
+    """A WebClient with slack_sdk's connection, rate-limit and server-error retries, all through one Pacer:
+    `paces` (calls a second by method) and every Retry-After hold for all threads using this client."""
+    pacer = Pacer(paces)
+    interval = backoff_intervals(backoff)
+    client = WebClient(token=token, base_url=base_url, timeout=timeout)  # type: ignore[arg-type]
     client.retry_handlers = [
-        _NoBlindRepost(max_retry_count=3),
-        RateLimitErrorRetryHandler(max_retry_count=4),
-        ServerErrorRetryHandler(max_retry_count=3),
+        PacedConnectionErrorRetryHandler(pacer, max_retry_count=3, interval_calculator=interval),
+        PacedRateLimitRetryHandler(pacer, max_retry_count=4),
+        PacedServerErrorRetryHandler(pacer, max_retry_count=3, interval_calculator=interval),
     ]
     return client
+
+
+def pacer_of(client: WebClient) -> Pacer | None:
+    """The Pacer a client made by make_client shares with its retry handlers."""
+    return next((h.pacer for h in client.retry_handlers if isinstance(h, PacedRateLimitRetryHandler)), None)
 
 
 @dataclass
@@ -64,65 +64,121 @@ class DeliveryReport:
     failed: int = 0
     reconciled: int = 0
     errors: list[str] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def add(self, row: Claimed, outcome: Outcome) -> None:
+        with self._lock:
+            if outcome.status == "sent":
+                self.sent += 1
+            elif outcome.status == "retry":
+                self.retried += 1
+            elif outcome.status == "failed":
+                self.failed += 1
+                self.errors.append(f"{row.key}: {outcome.error}")
 
 
 class Delivery:
-    """Claims due outbox rows, sends them, and records the outcome; safe to run in many processes."""
+    """Claims due outbox rows under leases, sends them, and records the outcomes; safe in many processes.
+
+    A full drain runs `workers` threads; they share each client's Pacer, so a configured pace or a 429's
+    Retry-After holds for all of them. `client_for(payload)` may pick another workspace's client for a row.
+    """
 
     def __init__(self, store: OutboxStore, client: WebClient, clock: Callable[[], datetime], *,
-                 batch: int = 50, lease: timedelta = timedelta(minutes=2)) -> None:
+                 batch: int = 20, lease: timedelta = timedelta(minutes=2), workers: int = 4,
+                 client_for: Callable[[dict[str, Any]], WebClient | None] | None = None) -> None:
         self.store, self.client, self.clock = store, client, clock
-        self.batch, self.lease = batch, lease
+        self.batch, self.lease, self.workers, self.client_for = batch, lease, max(1, workers), client_for
         self._wake = threading.Event()
+        self._stop = threading.Event()  # run_forever's stop: workers give back what they hold
+        self._fallback = Pacer()
 
     def drain(self, now: datetime | None = None, *, keys: list[str] | None = None) -> DeliveryReport:
         """Send everything due at `now` (or only `keys`); returns what happened."""
         report = DeliveryReport()
-        while True:
-            at = now or self.clock()
-            with self.store.transaction() as outbox:
-                claimed = outbox.claim(now=at, limit=self.batch, lease=self.lease, keys=keys)
-            if not claimed:
-                return report
-            for row in claimed:
-                self._deliver(row, now or self.clock(), report)
-
-    def _deliver(self, row: Claimed, now: datetime, report: DeliveryReport) -> None:
+        first = self._claim(now, keys)
+        if not first:
+            return report
+        helpers: list[threading.Thread] = []
+        failures: list[BaseException] = []
+        if keys is None and len(first) == self.batch:  # a big queue: more hands
+            helpers = [threading.Thread(target=self._help, args=(now, report, failures), daemon=True,
+                                        name=f"delivery-{i}") for i in range(1, self.workers)]
+            for helper in helpers:
+                helper.start()
         try:
-            channel, ts = self._send(row)
+            self._send_batch(first, now, report)
+            self._work(now, keys, report)
+        finally:
+            for helper in helpers:
+                helper.join()
+        if failures:
+            raise failures[0]
+        return report
+
+    def _help(self, now: datetime | None, report: DeliveryReport, failures: list[BaseException]) -> None:
+        try:
+            self._work(now, None, report)
+        except BaseException as exc:  # handed to drain()'s caller
+            failures.append(exc)
+
+    def _work(self, now: datetime | None, keys: list[str] | None, report: DeliveryReport) -> None:
+        while not self._stop.is_set():
+            claimed = self._claim(now, keys)
+            if not claimed:
+                return
+            self._send_batch(claimed, now, report)
+
+    def _claim(self, now: datetime | None, keys: list[str] | None) -> list[Claimed]:
+        with self.store.transaction() as outbox:
+            return outbox.claim(now=now or self.clock(), limit=self.batch, lease=self.lease, keys=keys)
+
+    def _send_batch(self, rows: list[Claimed], now: datetime | None, report: DeliveryReport) -> None:
+        """Send a claimed batch, then record every outcome in one transaction; rows the lease would not
+        cover any more (measured in real time, as another process would) go back untried."""
+        started, usable = time.monotonic(), self.lease.total_seconds() * 0.8
+        outcomes: list[Outcome] = []
+        for row in rows:
+            if time.monotonic() - started > usable or self._stop.is_set():
+                outcomes.append(Outcome(row.id, "released", error=row.last_error))
+                continue
+            outcomes.append(self._deliver(row, now or self.clock()))
+        with self.store.transaction() as outbox:
+            outbox.settle(outcomes)
+        for row, outcome in zip(rows, outcomes, strict=True):
+            report.add(row, outcome)
+            if outcome.status == "failed":
+                log.warning("outbox %s failed: %s", row.key, outcome.error)
+
+    def _deliver(self, row: Claimed, now: datetime) -> Outcome:
+        client = (self.client_for(row.payload) if self.client_for else None) or self.client
+        try:
+            channel, ts = self._send(row, client)
         except _Later as later:
-            with self.store.transaction() as outbox:
-                outbox.retry(row.id, at=now + later.delay, error=later.reason)
-            report.retried += 1
-            return
+            return Outcome(row.id, "retry", at=now + later.delay, error=later.reason)
         except SlackApiError as exc:
-            self._after_error(row, exc, now, report)
-            return
-        except Exception as exc:
-            with self.store.transaction() as outbox:
-                outbox.retry(row.id, at=now + _backoff(row.attempts), error=f"uncertain: {exc!r}")
-            report.retried += 1
-            return
-        with self.store.transaction() as outbox:
-            outbox.complete(row.id, now=now, channel=channel, ts=ts)
-        report.sent += 1
+            return self._after_error(row, exc, now, client)
+        except Exception as exc:  # no answer: the outbox reconciles a post before trying it again
+            # Wait as long again as we waited for the answer, so that a slow post has landed before we look.
+            settle = timedelta(seconds=float(client.timeout))
+            return Outcome(row.id, "retry", at=now + max(settle, _uncertain_backoff(row.attempts)),
+                           error=f"uncertain: {exc!r}")
+        return Outcome(row.id, "sent", at=now, channel=channel, ts=ts)
 
-    def _after_error(self, row: Claimed, exc: SlackApiError, now: datetime, report: DeliveryReport) -> None:
+    def _after_error(self, row: Claimed, exc: SlackApiError, now: datetime, client: WebClient) -> Outcome:
         error = str(exc.response.get("error", "unknown"))
-        status = exc.response.status_code
-        with self.store.transaction() as outbox:
-            if error in PERMANENT or row.attempts >= MAX_ATTEMPTS:
-                outbox.fail(row.id, error=error)
-                report.failed += 1
-                report.errors.append(f"{row.key}: {error}")
-                log.warning("outbox %s failed: %s", row.key, error)
-            else:
-                delay = timedelta(seconds=int(exc.response.headers.get("Retry-After", 0) or 0)) \
-                    if status == 429 else _backoff(row.attempts)
-                outbox.retry(row.id, at=now + max(delay, timedelta(seconds=1)), error=error)
-                report.retried += 1
+        if error in PERMANENT or row.attempts >= MAX_ATTEMPTS:
+            return Outcome(row.id, "failed", error=error)
+        if exc.response.status_code == 429:
+            wait = _retry_after(exc.response.headers)
+            self._pacer(client).pause(row.method, wait)
+            return Outcome(row.id, "retry", at=now + max(timedelta(seconds=wait), timedelta(seconds=1)), error=error)
+        return Outcome(row.id, "retry", at=now + max(_backoff(row.attempts), timedelta(seconds=1)), error=error)
 
-    def _send(self, row: Claimed) -> tuple[str | None, str | None]:
+    def _pacer(self, client: WebClient) -> Pacer:
+        return pacer_of(client) or self._fallback
+
+    def _send(self, row: Claimed, client: WebClient) -> tuple[str | None, str | None]:
         payload: dict[str, Any] = dict(row.payload)
         if row.method == "chat.update":
             with self.store.transaction() as outbox:
@@ -131,44 +187,50 @@ class Delivery:
                 raise _Later(timedelta(seconds=2), "waiting for the original message")
             payload["channel"], payload["ts"] = target
         if row.method == "files.uploadV2":
-            return self._upload(payload)
+            return self._upload(payload, client)
         if row.method == "response_url":
-            return self._respond(payload)
+            return self._respond(payload, client)
         if row.method == "chat.postMessage":
             payload["metadata"] = {"event_type": OUTBOX_EVENT, "event_payload": {"key": row.key}}
             if row.may_have_landed:
-                found = self._already_posted(row, payload["channel"])
+                found = self._already_posted(row, payload["channel"], client)
                 if found:
                     return found
-        response = self.client.api_call(row.method, json=payload)
+        self._pacer(client).wait(row.method)
+        response = client.api_call(row.method, json=payload)
         channel = response.get("channel") or payload.get("channel")
         return channel, response.get("ts")
 
-    def _respond(self, payload: dict[str, Any]) -> tuple[str | None, str | None]:
+    def _respond(self, payload: dict[str, Any], client: WebClient) -> tuple[str | None, str | None]:
         """A slash command's reply through its response_url (slack_sdk's WebhookClient, same retry handlers)."""
-        reply = WebhookClient(payload["url"], retry_handlers=self.client.retry_handlers).send_dict(payload["body"])
+        reply = WebhookClient(payload["url"], retry_handlers=client.retry_handlers).send_dict(payload["body"])
         if reply.status_code != 200:
             try:
                 error = str(json.loads(reply.body).get("error", reply.body))
             except (ValueError, AttributeError):
                 error = reply.body or str(reply.status_code)
             raise SlackApiError(f"response_url answered {reply.status_code}", SlackResponse(
-                client=self.client, http_verb="POST", api_url=payload["url"], req_args={},
+                client=client, http_verb="POST", api_url=payload["url"], req_args={},
                 data={"ok": False, "error": error}, headers=reply.headers, status_code=reply.status_code))
         return None, None
 
-    def _upload(self, payload: dict[str, Any]) -> tuple[str | None, str | None]:
+    def _upload(self, payload: dict[str, Any], client: WebClient) -> tuple[str | None, str | None]:
         """A file (a chart) into a person's DM, with slack_sdk's files_upload_v2."""
-        channel = self.client.conversations_open(users=payload["user"])["channel"]["id"]
-        self.client.files_upload_v2(channel=channel, content=base64.b64decode(payload["content_base64"]),
-                                    filename=payload["filename"], title=payload["title"])
+        self._pacer(client).wait("conversations.open")
+        channel = client.conversations_open(users=payload["user"])["channel"]["id"]
+        self._pacer(client).wait("files.uploadV2")
+        client.files_upload_v2(channel=channel, content=base64.b64decode(payload["content_base64"]),
+                               filename=payload["filename"], title=payload["title"])
         return channel, None
 
-    def _already_posted(self, row: Claimed, channel: str) -> tuple[str, str] | None:
-        """After a crash or a dropped answer, look for the post by its outbox key before posting again."""
+    def _already_posted(self, row: Claimed, channel: str, client: WebClient) -> tuple[str, str] | None:
+        """After a crash or a lost answer, look for the post by its outbox key before posting again."""
+        pacer = self._pacer(client)
         if channel.startswith("U") or channel.startswith("W"):
-            channel = self.client.conversations_open(users=channel)["channel"]["id"]
-        history = self.client.conversations_history(channel=channel, limit=100, include_all_metadata=True)
+            pacer.wait("conversations.open")
+            channel = client.conversations_open(users=channel)["channel"]["id"]
+        pacer.wait("conversations.history")
+        history = client.conversations_history(channel=channel, limit=100, include_all_metadata=True)
         messages: list[dict[str, Any]] = history.get("messages", [])
         for message in messages:
             meta = message.get("metadata") or {}
@@ -182,13 +244,25 @@ class Delivery:
         self._wake.set()
 
     def run_forever(self, stop: threading.Event, interval: float = 2.0) -> None:
+        """Drain, then sleep until woken, the next retry is due, or `interval` passes; until `stop`."""
+        self._stop = stop  # once set, workers finish the row in hand, give the rest back and return
         while not stop.is_set():
+            wait = interval
             try:
                 self.drain()
+                wait = self._until_next_due(interval)
             except Exception:
                 log.exception("delivery pass failed; trying again")
-            self._wake.wait(interval)
+            self._wake.wait(wait)
             self._wake.clear()
+
+    def _until_next_due(self, interval: float) -> float:
+        now = self.clock()
+        with self.store.transaction() as outbox:
+            due = outbox.next_due(now)
+        if due is None:
+            return interval
+        return min(interval, max(0.05, (due - now).total_seconds()))
 
 
 class _Later(Exception):
@@ -197,5 +271,20 @@ class _Later(Exception):
         self.delay, self.reason = delay, reason
 
 
+def _retry_after(headers: Mapping[str, Any]) -> float:
+    value = headers.get("Retry-After") or headers.get("retry-after") or 1
+    if isinstance(value, list):
+        value = value[0] if value else 1
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return 1.0
+
+
 def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(300, 2 ** attempts))
+
+
+def _uncertain_backoff(attempts: int) -> timedelta:
+    """Look again soon the first time (the answer was lost, not refused), then back off."""
+    return timedelta(seconds=min(300, 2 ** (attempts - 1) - 1))

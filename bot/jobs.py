@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
@@ -87,6 +87,12 @@ def recognition_gaps(services: Services, now: datetime) -> str:
     return send_recognition_gaps(services, now)
 
 
+def oauth_states(services: Services, now: datetime) -> str:
+    from bot.oauth import clean_expired_states
+
+    return clean_expired_states(services, now)
+
+
 def deliver(services: Services, now: datetime) -> str:
     report = services.delivery.drain(now)
     return f"sent {report.sent}, retried {report.retried}, failed {report.failed}"
@@ -121,6 +127,8 @@ JOBS: dict[str, Job] = {job.name: job for job in (
         "nudge managers about reps not recognised for SALESCOACH_RECOGNITION_GAP_DAYS (once a week each)"),
     Job("deliver", deliver, lambda: IntervalTrigger(seconds=30),
         "send what waits in the outbox (a backstop: the delivery worker sends at once)"),
+    Job("oauth_states", oauth_states, lambda: IntervalTrigger(minutes=10),
+        "delete OAuth install states that expired unused (installs in several workspaces)"),
 )}
 
 
@@ -133,13 +141,30 @@ def run_job(services: Services, name: str, at: datetime | None = None) -> str:
     return summary
 
 
-def make_scheduler(services: Services) -> BackgroundScheduler:
-    """A metronome: fixed job ids, coalesced, one instance each, an hour's grace after a restart."""
+def make_scheduler(services: Services, *, run_now: bool = False,
+                   still_leading: Callable[[], bool] | None = None) -> BackgroundScheduler:
+    """A metronome: fixed job ids, coalesced, one instance each, an hour's grace after a restart.
+
+    `run_now` also runs every job once as soon as the scheduler starts (a new leader catches up at once);
+    `still_leading` is asked before each run, so a replica that lost the leader lock runs nothing more.
+    """
     scheduler = BackgroundScheduler(timezone="UTC")
+    first: dict[str, datetime] = {"next_run_time": datetime.now(UTC)} if run_now else {}
     for job in JOBS.values():
-        scheduler.add_job(run_job, job.trigger(), args=[services, job.name], id=job.name, name=job.description,
-                          replace_existing=True, coalesce=True, max_instances=1, misfire_grace_time=3600)
+        func: Callable[..., str | None] = run_job
+        args: list[object] = [services, job.name]
+        if still_leading is not None:
+            func, args = _run_while_leading, [still_leading, *args]
+        scheduler.add_job(func, job.trigger(), args=args, id=job.name, name=job.description, replace_existing=True,
+                          coalesce=True, max_instances=1, misfire_grace_time=3600, **first)
     return scheduler
+
+
+def _run_while_leading(still_leading: Callable[[], bool], services: Services, name: str) -> str | None:
+    if not still_leading():
+        log.info("job %s skipped: this replica no longer leads the scheduler", name)
+        return None
+    return run_job(services, name)
 
 
 def next_runs(now: datetime) -> list[tuple[str, datetime | None, str]]:

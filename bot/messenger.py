@@ -29,6 +29,7 @@ class OutboxMessenger:
     def __init__(self, outbox: Outbox, *, now: datetime, bank: Callable[[], QuestionBank] = lambda: STARTER) -> None:
         self.outbox, self.now, self._bank = outbox, now, bank
         self.enqueued: list[str] = []
+        self._surveys: dict[tuple[int, str | None, str | None], tuple[str, list[dict[str, Any]]]] = {}
 
     @property
     def bank(self) -> QuestionBank:
@@ -62,7 +63,11 @@ class OutboxMessenger:
     def send_survey(self, round: RoundInfo, member: Member) -> None:
         if not member.slack_id:
             return
-        text, blocks = survey_message(Translator.for_person(member.locale, member.tz), round, {}, bank=self.bank)
+        reader = (round.id, member.locale, member.tz)  # a fan-out renders once per language and time zone
+        if reader not in self._surveys:
+            self._surveys[reader] = survey_message(Translator.for_person(member.locale, member.tz), round, {},
+                                                   bank=self.bank)
+        text, blocks = self._surveys[reader]
         self.post(survey_key(round.id, member.person_id), member.slack_id, text, blocks)
 
     def refresh_survey(self, round: RoundInfo, member: Member, answers: Answers, *,

@@ -11,6 +11,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress.server import create_server
 
 from bot.bootstrap import Services
+from bot.oauth import INSTALL_PATH, REDIRECT_PATH
 from bot.webhook import PATH as DEALS_PATH
 from bot.webhook import make_deals_hook
 from storage.db import database_state
@@ -27,6 +28,8 @@ def make_wsgi(app: App, services: Services) -> Callable[[dict[str, Any], StartRe
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
         if path == "/slack/events" and method == "POST":
             return slack(environ, start_response)
+        if app.oauth_flow is not None and path in (INSTALL_PATH, REDIRECT_PATH) and method == "GET":
+            return slack(environ, start_response)  # OAuth installs: bolt's flow answers both
         if path == "/healthz" and method in ("GET", "HEAD"):
             return _json(start_response, *health(services))
         if path == DEALS_PATH and method == "POST":
@@ -38,7 +41,8 @@ def make_wsgi(app: App, services: Services) -> Callable[[dict[str, Any], StartRe
 
 def health(services: Services) -> tuple[int, dict[str, Any]]:
     database = database_state(services.engine)
-    body: dict[str, Any] = {"status": "ok" if database["ok"] else "unavailable", "database": database}
+    body: dict[str, Any] = {"status": "ok" if database["ok"] else "unavailable", "database": database,
+                            "scheduler": services.scheduler_role}
     if database["ok"]:
         with services.sessions.begin() as session:
             body["outbox"] = Outbox(session).counts()

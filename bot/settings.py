@@ -49,6 +49,13 @@ class Settings:
     nudge_at: str = "09:00"  # SALESCOACH_NUDGE_AT: local time of follow-up and one-on-one nudges
     nudge_top: int = 5  # SALESCOACH_NUDGE_TOP: deals in a rep's daily follow-up nudge
     recognition_gap_days: int = 60  # SALESCOACH_RECOGNITION_GAP_DAYS: nudge managers after this long
+    slack_timeout: float = 15.0  # SALESCOACH_SLACK_TIMEOUT: seconds to wait for Slack's answer to one call
+    delivery_workers: int = 4  # SALESCOACH_DELIVERY_WORKERS: threads sending the outbox
+    delivery_lease: float = 120.0  # SALESCOACH_DELIVERY_LEASE: seconds a claimed row is a worker's alone
+    slack_pace: tuple[tuple[str, float], ...] = ()  # SALESCOACH_SLACK_PACE: (method, calls a second)
+    leader_poll_seconds: float = 5.0  # SALESCOACH_LEADER_POLL_SECONDS: how often replicas contend for the scheduler
+
+    oauth: OAuthApp | None = None  # SLACK_CLIENT_ID and SLACK_CLIENT_SECRET: installs in several workspaces
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: str | Path = ".env") -> Settings:
@@ -84,6 +91,16 @@ class Settings:
             nudge_top=_whole("SALESCOACH_NUDGE_TOP", values.get("SALESCOACH_NUDGE_TOP"), 1, 10, 5),
             recognition_gap_days=_whole("SALESCOACH_RECOGNITION_GAP_DAYS",
                                         values.get("SALESCOACH_RECOGNITION_GAP_DAYS"), 7, 365, 60),
+            slack_timeout=_seconds("SALESCOACH_SLACK_TIMEOUT", values.get("SALESCOACH_SLACK_TIMEOUT"),
+                                   0.05, 300.0, 15.0),
+            delivery_workers=_whole("SALESCOACH_DELIVERY_WORKERS", values.get("SALESCOACH_DELIVERY_WORKERS"),
+                                    1, 32, 4),
+            delivery_lease=_seconds("SALESCOACH_DELIVERY_LEASE", values.get("SALESCOACH_DELIVERY_LEASE"),
+                                    1.0, 3600.0, 120.0),
+            slack_pace=_paces(values.get("SALESCOACH_SLACK_PACE")),
+            leader_poll_seconds=_seconds("SALESCOACH_LEADER_POLL_SECONDS",
+                                         values.get("SALESCOACH_LEADER_POLL_SECONDS"), 0.1, 300.0, 5.0),
+            oauth=_oauth(values),
         )
 
     def require_bot_token(self) -> str:
@@ -261,6 +278,24 @@ def _kudos_cap(value: str | None) -> int | None:
     return _whole("SALESCOACH_KUDOS_CAP", value, 1, 100, 5)
 
 
+PACE = re.compile(r"([A-Za-z]+(?:\.[A-Za-z0-9]+)+)\s*=\s*(\d+(?:\.\d+)?)\s*/\s*(s|sec|second|m|min|minute)")
+
+
+def _paces(value: str | None) -> tuple[tuple[str, float], ...]:
+    """`chat.postMessage=50/s, conversations.history=50/min` -> ((method, calls a second), ...)."""
+    paces: list[tuple[str, float]] = []
+    for part in (value or "").split(","):
+        match = PACE.fullmatch(part.strip())
+        if part.strip() and (not match or float(match.group(2)) <= 0):
+            raise SettingsError("SALESCOACH_SLACK_PACE", "Web API methods and their pace, comma-separated, "
+                                f"e.g. chat.postMessage=50/s,conversations.history=50/min (not {part.strip()!r})",
+                                value)
+        if match:
+            per = 1.0 if match.group(3).startswith("s") else 60.0
+            paces.append((match.group(1), float(match.group(2)) / per))
+    return tuple(paces)
+
+
 def _local_time(name: str, value: str | None, default: str) -> str:
     if _blank(value):
         return default
@@ -269,3 +304,97 @@ def _local_time(name: str, value: str | None, default: str) -> str:
     if not match:
         raise SettingsError(name, "a local time HH:MM, e.g. 09:00", value)
     return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+def _seconds(name: str, value: str | None, low: float, high: float, default: float) -> float:
+    if _blank(value):
+        return default
+    assert value is not None
+    try:
+        seconds = float(value.strip())
+    except ValueError:
+        seconds = -1.0
+    if not low <= seconds <= high:
+        raise SettingsError(name, f"a number of seconds from {low:g} to {high:g}, e.g. 5", value)
+    return seconds
+
+
+# The bot scopes of app_manifest.yml (a test keeps them equal); SLACK_SCOPES overrides them for OAuth installs.
+DEFAULT_SCOPES = ("chat:write", "chat:write.public", "commands", "files:write", "im:history", "im:write",
+                  "users:read", "users:read.email")
+KEY_COMMAND = 'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
+
+
+@dataclass(frozen=True)
+class OAuthApp:
+    """What installing in several workspaces needs: the app's credentials, scopes and the key that seals tokens."""
+
+    client_id: str
+    client_secret: str
+    encryption_keys: tuple[str, ...]
+    scopes: tuple[str, ...] = DEFAULT_SCOPES
+    redirect_uri: str | None = None
+
+    def __repr__(self) -> str:
+        return f"OAuthApp(client_id={self.client_id!r}, scopes={self.scopes!r}, redirect_uri={self.redirect_uri!r})"
+
+
+def _oauth(values: Mapping[str, str]) -> OAuthApp | None:
+    client_id, secret = values.get("SLACK_CLIENT_ID"), values.get("SLACK_CLIENT_SECRET")
+    keys = _encryption_keys(values.get("SALESCOACH_ENCRYPTION_KEY"))
+    if _blank(client_id) and _blank(secret):
+        return None
+    if _blank(client_id):
+        raise SettingsError("SLACK_CLIENT_ID", "the app's client ID (Slack app > Basic Information > App "
+                            "Credentials), since SLACK_CLIENT_SECRET is set")
+    assert client_id is not None
+    if not re.fullmatch(r"\d+\.\d+", client_id.strip()):
+        raise SettingsError("SLACK_CLIENT_ID", "the app's client ID, digits.digits such as 1234567890.0987654321",
+                            client_id)
+    if _blank(secret) or len((secret or "").strip()) < 8:
+        raise SettingsError("SLACK_CLIENT_SECRET", "the app's client secret (Slack app > Basic Information > App "
+                            "Credentials), since SLACK_CLIENT_ID is set", None if _blank(secret) else "***")
+    if not keys:
+        raise SettingsError("SALESCOACH_ENCRYPTION_KEY", "a Fernet key that seals workspace tokens, from "
+                            f"`{KEY_COMMAND}` (needed with SLACK_CLIENT_ID)")
+    assert secret is not None
+    return OAuthApp(client_id=client_id.strip(), client_secret=secret.strip(), encryption_keys=keys,
+                    scopes=_scopes(values.get("SLACK_SCOPES")),
+                    redirect_uri=_redirect_uri(values.get("SLACK_REDIRECT_URI")))
+
+
+def _encryption_keys(value: str | None) -> tuple[str, ...]:
+    if _blank(value):
+        return ()
+    assert value is not None
+    from cryptography.fernet import Fernet
+
+    keys = tuple(k.strip() for k in value.split(",") if k.strip())
+    for key in keys:
+        try:
+            Fernet(key.encode())
+        except ValueError:
+            raise SettingsError("SALESCOACH_ENCRYPTION_KEY", f"Fernet keys (32 url-safe base64-encoded bytes) from "
+                                f"`{KEY_COMMAND}`, comma-separated, newest first", "***") from None
+    return keys
+
+
+def _scopes(value: str | None) -> tuple[str, ...]:
+    if _blank(value):
+        return DEFAULT_SCOPES
+    assert value is not None
+    scopes = tuple(s.strip() for s in value.split(",") if s.strip())
+    if not all(re.fullmatch(r"[a-z][a-z0-9_.:-]*", s) for s in scopes):
+        raise SettingsError("SLACK_SCOPES", "bot scopes, comma-separated, e.g. chat:write,commands,users:read", value)
+    return scopes
+
+
+def _redirect_uri(value: str | None) -> str | None:
+    if _blank(value):
+        return None
+    assert value is not None
+    parsed = urlparse(value.strip())
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise SettingsError("SLACK_REDIRECT_URI", "the Redirect URL set in the Slack app, e.g. "
+                            "https://salescoach.example.com/slack/oauth_redirect", value)
+    return value.strip()

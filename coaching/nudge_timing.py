@@ -8,10 +8,9 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from surveys.availability import DEFAULT_AWAY, DEFAULT_WORKING_TIME, AwayRule, WorkingTime
-from surveys.cadence import local_due, parse_send_time
+from surveys.cadence import local_due, parse_send_time, zone
 
 DEFAULT_MORNING = "09:00"
 Holidays = Mapping[int, Collection[date]]  # by team id: the team's holidays plus everyone's
@@ -32,7 +31,7 @@ class Person:
 
 
 def local_date(person: Person, now: datetime) -> date:
-    return now.astimezone(ZoneInfo(person.tz)).date()
+    return now.astimezone(zone(person.tz)).date()
 
 
 def iso_week(day: date) -> str:
@@ -52,13 +51,14 @@ def morning_due(person: Person, *, now: datetime, holidays: Holidays, morning: s
     Due from the local morning time until the end of working hours, on a working day that is not one of
     their team's holidays, while their Slack status does not say they are out.
     """
-    local = now.astimezone(ZoneInfo(person.tz))
+    local = now.astimezone(zone(person.tz))
+    if not parse_send_time(morning) <= local.time() < working.end:  # the cheapest test first: most are not
+        return None
     day = local.date()
     if not working.is_working_day(day, holidays.get(person.team_id, ())):
         return None
-    if not parse_send_time(morning) <= local.time() < working.end:
-        return None
-    if is_away(person, now=now, away=away):
+    if (person.status_text or person.status_emoji) and away.is_away(
+            text=person.status_text, emoji=person.status_emoji, until=person.status_until, now=now):
         return None
     return day
 

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Insert, Update
+from sqlalchemy.engine import processors
 from sqlalchemy.orm import Session
 
 
@@ -40,7 +41,21 @@ def executemany(session: Session, statement: Insert | Update, columns: Mapping[s
             done(min(batch, size - start))
 
 
-def _map(process: Callable[[Any], Any], values: Sequence[Any]) -> list[Any]:
-    """process(v) for each value, computed once per distinct value."""
-    done = {value: process(value) for value in set(values)}
-    return list(map(done.__getitem__, values))
+def _map(process: Callable[[Any], Any], values: Sequence[Any]) -> Sequence[Any]:
+    """process(v) for each value, computed once per distinct value (amounts, mostly distinct and already
+    floats, are taken as they are)."""
+    if process is processors.to_float and all(type(v) is float or v is None for v in values):
+        return values
+    return list(map(Memo(process).__getitem__, values))
+
+
+class Memo(dict[Any, Any]):
+    """compute(key) by key, each computed on first use: one pass over a column instead of a set and a map."""
+
+    def __init__(self, compute: Callable[[Any], Any], known: Mapping[Any, Any] | None = None) -> None:
+        super().__init__(known or {})
+        self.compute = compute
+
+    def __missing__(self, key: Any) -> Any:
+        self[key] = value = self.compute(key)
+        return value

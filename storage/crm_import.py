@@ -3,20 +3,22 @@ recording the import_run, 'won' deal events and the derived account fields (pote
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import gc
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from storage.crm_bulk import executemany
 from storage.crm_derived import periods, potential_tiers, refresh_first_won_dates
 from storage.crm_mapping import KINDS, CrmImportErrors, load_mapping
 from storage.crm_models import CrmAccount, CrmActivity, CrmDeal, CrmDealEvent, CrmLead, CrmQuota
-from storage.crm_rows import CrmFile, People, check_file
+from storage.crm_rows import CrmFile, People, check_table, read_table
 from storage.models import ImportRun
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
@@ -24,6 +26,7 @@ Columns = dict[str, list[Any]]  # a table's rows column by column, all columns o
 Stored = Any  # a stored row as read for comparison, a Row of (id, *columns): slices compare as tuples
 BATCH = 10_000
 BULK_LOAD = 20_000  # rows into an empty table from which indexes are built after the load
+BULK_CACHE_KIB = 64 * 1024  # SQLite's page cache during such a load (the default is 2 MiB)
 WIN_WINDOW = timedelta(days=7)  # a deal that arrives won is announced only if it closed this recently
 DEAL_COLUMNS = ("product", "amount", "engaged_on", "created_on", "expected_close_on", "closed_on", "next_step",
                 "next_step_on", "last_activity_on", "churned", "acquisition_cost")
@@ -61,9 +64,24 @@ def import_crm_file(session: Session, *, kind: str, path: str | Path, mapping: s
     write it in the caller's transaction. Importing the same file twice changes nothing."""
     if kind not in KINDS:
         raise CrmImportErrors([f"{path}: {kind!r} is not something to import; expected {', '.join(KINDS)}"])
-    checked = check_file(str(path), kind=kind, mapping=load_mapping(mapping, kind=kind), people=People(session),
-                         progress=progress)
-    return apply_crm_file(session, checked, now=now, progress=progress)
+    rules = load_mapping(mapping, kind=kind)
+    table = read_table(str(path))
+    with _collector_paused():
+        checked = check_table(table, kind=kind, mapping=rules, people=People(session), progress=progress)
+        return apply_crm_file(session, checked, now=now, progress=progress)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while checking and writing: the columns and rows made then hold no cycles,
+    and the collector would otherwise walk the file's million cells again and again (~5% of an import)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def record_refused_import(session: Session, *, kind: str, path: str | Path, errors: Sequence[str],
@@ -108,16 +126,17 @@ class _Writer:
 
     def deals(self) -> None:
         cols, size, now = self.cols, self.checked.size, self.now
+        stages = cols["stage"]
         values: Columns = {
             "external_id": cols["external_id"], "owner_id": cols["owner_id"], "outcome": cols["outcome"],
-            "stage": [s or o for s, o in zip(cols["stage"], cols["outcome"], strict=True)]}
+            "stage": [s or o for s, o in zip(stages, cols["outcome"], strict=True)] if None in stages else stages}
         values.update({c: cols[c] for c in DEAL_COLUMNS if c in cols})
         if "account" in cols:
             values["account_id"] = self._account_ids(cols["account"])
         if "closed_on" in cols:
             months, weeks = periods(cols["closed_on"])
-            values["close_month"] = [months.get(d) for d in cols["closed_on"]]
-            values["close_week"] = [weeks.get(d) for d in cols["closed_on"]]
+            values["close_month"] = list(map(months.__getitem__, cols["closed_on"]))
+            values["close_week"] = list(map(weeks.__getitem__, cols["closed_on"]))
         first_seen = cols.get("engaged_on") or cols.get("created_on") or [None] * size
         if "engaged_on" in cols and "created_on" in cols:
             first_seen = [e or c for e, c in zip(cols["engaged_on"], cols["created_on"], strict=True)]
@@ -127,10 +146,10 @@ class _Writer:
         inserts, pairs = self._split(values, stored, ("external_id",))
         today = self.now.date()
         closed, outcome = values.get("closed_on") or [None] * size, values["outcome"]
-        recent_wins = [values["external_id"][i] for i in inserts if outcome[i] == "won" and closed[i]
-                       and today - WIN_WINDOW <= closed[i] <= today]
+        ids, since = values["external_id"], today - WIN_WINDOW
+        recent_wins = [ids[i] for i in inserts if closed[i] and since <= closed[i] <= today and outcome[i] == "won"]
         added = _take(values, inserts)
-        added["stage_changed_on"] = [first_seen[i] for i in inserts]
+        added["stage_changed_on"] = list(first_seen) if len(inserts) == size else [first_seen[i] for i in inserts]
         added["updated_at"] = [now] * len(inserts)
         changed = _take(values, [i for i, _ in pairs])
         changed["_id"] = [old[0] for _, old in pairs]
@@ -262,11 +281,12 @@ class _Writer:
             done += rows
             self.progress("writing", done, total)
 
-        executemany(self.session, insert(table), inserts, batch=BATCH, done=written)
-        executemany(self.session, update(table).where(table.c.id == bindparam("_id")), updates, batch=BATCH,
-                    done=written)
-        for index in deferred:
-            index.create(connection)
+        with _sqlite_cache(connection, BULK_CACHE_KIB if deferred else 0):
+            executemany(self.session, insert(table), inserts, batch=BATCH, done=written)
+            executemany(self.session, update(table).where(table.c.id == bindparam("_id")), updates, batch=BATCH,
+                        done=written)
+            for index in deferred:
+                index.create(connection)
 
     def _account_ids(self, names: list[str | None]) -> list[int | None]:
         """Account ids for names; accounts not stored yet are added by name (their details come with an
@@ -279,6 +299,21 @@ class _Writer:
             self.summary.accounts_added = len(missing)
         ids[None] = None
         return list(map(ids.__getitem__, names))
+
+
+@contextmanager
+def _sqlite_cache(connection: Connection, kib: int) -> Iterator[None]:
+    """A SQLite page cache of at least `kib` KiB meanwhile, so that a bulk load and its index builds stay in
+    memory instead of spilling pages to the WAL and reading them back (0, or another database: as it is)."""
+    if not kib or connection.dialect.name != "sqlite":
+        yield
+        return
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{kib}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size = {int(before or 0)}")
 
 
 def _by(rows: Iterable[Any], names: list[str], key: Sequence[str]) -> dict[Any, Stored]:

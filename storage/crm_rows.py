@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from storage.crm_bulk import Memo
 from storage.crm_mapping import OPTIONAL, REQUIRED, ColumnMapping, CrmImportErrors, People, expected_columns, name_key
 from storage.crm_models import ACTIVITY_KINDS, OUTCOMES, PERIOD_KINDS
 from storage.crm_table import ColumnTable, clean, read_columns
@@ -32,10 +33,20 @@ class CrmFile:
 def check_file(path: str, *, kind: str, mapping: ColumnMapping, people: People,
                progress: Callable[[str, int, int], None] | None = None) -> CrmFile:
     """Read and check the whole file; raises CrmImportErrors listing every problem, or returns the values."""
+    return check_table(read_table(path), kind=kind, mapping=mapping, people=people, progress=progress)
+
+
+def read_table(path: str) -> ColumnTable:
+    """The file's columns as read; CrmImportErrors with TableError's one line when it cannot be read."""
     try:
-        table = read_columns(path)
+        return read_columns(path)
     except TableError as exc:
         raise CrmImportErrors([str(exc)]) from None
+
+
+def check_table(table: ColumnTable, *, kind: str, mapping: ColumnMapping, people: People,
+                progress: Callable[[str, int, int], None] | None = None) -> CrmFile:
+    """Check a table read by read_table; raises CrmImportErrors listing every problem, or returns the values."""
     sources = {ours: mapping.source_of(ours, table.columns) for ours in REQUIRED[kind] + OPTIONAL[kind]}
     present = {ours: src for ours, src in sources.items() if src is not None}
     if kind == "deals" and "stage" not in present and "outcome" in present:
@@ -88,8 +99,29 @@ class _Checker:
         self.sources[ours] = source
         convert = self._converter(ours)
         raws = self.table.raw(source)
-        done: dict[Value, Any] = {None: None, "": None}  # raw cell -> value: each distinct cell converted once
         failed: dict[Value, BadValue] = {}
+        sample = raws[:1000]
+        if len(set(sample)) * 2 <= len(sample):  # few distinct cells: each converted on its first row
+            def value_of(raw: Value) -> Any:
+                cell = clean(raw)
+                try:
+                    return None if cell is None else convert(cell)
+                except BadValue as problem:
+                    failed[raw] = problem
+                    return None
+            values = list(map(Memo(value_of, {None: None, "": None}).__getitem__, raws))
+        elif self._as_read(ours, raws):  # ids, amounts: mostly distinct and already what they should be
+            return list(raws)
+        else:
+            values = self._distinct(ours, raws, convert, failed)
+        if failed:
+            self._report(ours, source, raws, failed)
+        return values
+
+    def _distinct(self, ours: str, raws: list[Value], convert: Callable[[Value], Any],
+                  failed: dict[Value, BadValue]) -> list[Any]:
+        """The column converted through a table of its distinct cells, the common ones in bulk."""
+        done: dict[Value, Any] = {None: None, "": None}  # raw cell -> value: each distinct cell converted once
         distinct = set(raws).difference(done)
         done.update(self._quick(ours, distinct))
         for raw in distinct.difference(done):
@@ -98,9 +130,16 @@ class _Checker:
                 done[raw] = None if cell is None else convert(cell)
             except BadValue as problem:
                 failed[raw], done[raw] = problem, None
-        if failed:
-            self._report(ours, source, raws, failed)
         return list(map(done.__getitem__, raws))
+
+    def _as_read(self, ours: str, cells: list[Value]) -> bool:
+        """True when every cell is already its value: trimmed text within the limit, or a number of 0 or more."""
+        if ours in MONEY:
+            return all(v is None or (type(v) is float and 0.0 <= v < math.inf) for v in cells)
+        if ours in TEXT_LIMITS and ours not in self.mapping.values:
+            limit = TEXT_LIMITS[ours]
+            return all(v is None or (type(v) is str and 0 < len(v) <= limit and v.strip() == v) for v in cells)
+        return False
 
     def _quick(self, ours: str, distinct: set[Value]) -> dict[Value, Any]:
         """The common cells converted in bulk (numbers read as numbers, plain text); the rest go one by one."""
@@ -220,12 +259,13 @@ def _deals(c: _Checker, columns: dict[str, list[Any]], present: dict[str, str]) 
         c.one_of(outcomes, "outcome", OUTCOMES)
     else:
         outcome_of = {stage: c.mapping.outcome_of(stage) for stage in set(columns["stage"]) if stage}
+        strange = None in outcome_of.values()  # a stage the mapping does not know
         outcome_of[None] = None
         outcomes = list(map(outcome_of.__getitem__, columns["stage"]))
         hint = "map it under stages: in the mapping" if c.mapping.stages is not None else \
             "or map your stages under stages: in a --mapping file"
         unknown: set[str] = set()
-        for index, stage in enumerate(columns["stage"]):
+        for index, stage in enumerate(columns["stage"] if strange else ()):
             if stage and outcomes[index] is None and stage.lower() not in unknown:
                 unknown.add(stage.lower())
                 allowed = ", ".join(c.mapping.stages or ("won", "lost", "open"))
@@ -237,9 +277,10 @@ def _deals(c: _Checker, columns: dict[str, list[Any]], present: dict[str, str]) 
                             "deal closed")
         return
     closed, source = columns["closed_on"], present["closed_on"]
-    for index, outcome in enumerate(outcomes):
-        if outcome in ("won", "lost") and closed[index] is None and c.table.blank(index, source):
-            c.errors.append(f"{c.table.where(index, source)}: closed_on is empty for a {outcome} deal; "
+    for index in [i for i, (day, outcome) in enumerate(zip(closed, outcomes, strict=True))
+                  if day is None and outcome in ("won", "lost")]:
+        if c.table.blank(index, source):
+            c.errors.append(f"{c.table.where(index, source)}: closed_on is empty for a {outcomes[index]} deal; "
                             "expected the date it closed")
 
 

@@ -7,10 +7,11 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+APPLICATION_NAME = "salescoach"  # a DATABASE_URL with ?application_name=... names its process's backends itself
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -21,7 +22,15 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         # pysqlite's own transaction handling defers BEGIN; emit it ourselves so locks behave.
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    # pre-ping replaces a pooled connection the server dropped (restart, pg_terminate_backend) before use
+    return create_engine(url, pool_pre_ping=True, connect_args=_postgres_connect_args(url), **kwargs)
+
+
+def _postgres_connect_args(url: str) -> dict[str, Any]:
+    """Name the backends (pg_stat_activity shows which process they serve) and give up on a dead host in time."""
+    given = make_url(url).query
+    defaults = {"application_name": APPLICATION_NAME, "connect_timeout": 10}
+    return {name: value for name, value in defaults.items() if name not in given}
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -80,6 +80,7 @@ class Person(Base):
     tz: Mapped[str] = mapped_column(String(64), default="UTC")
     locale: Mapped[str] = mapped_column(String(16), default="en")
     language: Mapped[str | None] = mapped_column(String(8))  # the person's own choice; None: Slack's locale
+    slack_team_id: Mapped[str | None] = mapped_column(String(32))  # OAuth: the workspace they last wrote from
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Slack status as last seen; the domain decides from it whether the person is out of office.
     status_text: Mapped[str | None] = mapped_column(String(100))
@@ -218,6 +219,7 @@ class ImportRun(Base):
 
 from storage import (  # noqa: E402, F401  (every table in the same metadata, for Alembic)
     crm_models,
+    installations,
     nudge_models,
     recognition_models,
 )

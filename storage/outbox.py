@@ -2,18 +2,58 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Table, bindparam, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.models import OutboxMessage
+
+_TABLE = cast(Table, OutboxMessage.__table__)
+_T = _TABLE.c
+# Built once: a fan-out enqueues thousands of rows, and compiling the statement each time costs more than the row.
+_INSERT = {postgres: insert(_TABLE).on_conflict_do_nothing(index_elements=["key"]).returning(_T.id)
+           for postgres, insert in ((True, pg_insert), (False, sqlite_insert))}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one claimed row came to: "sent" (with channel and ts), "retry" at a time, "failed", or "released"
+    (not tried: its lease ran short), which gives the claim back as if it had not been made."""
+
+    id: int
+    status: str
+    at: datetime | None = None
+    channel: str | None = None
+    ts: str | None = None
+    error: str | None = None
+
+    def params(self) -> dict[str, Any]:
+        values = {"row": self.id, "at_": self.at, "channel_": self.channel, "ts_": self.ts,
+                  "error_": self.error[:500] if self.error else self.error}
+        return {name: values[name] for name in _PARAMS[self.status]}
+
+
+_ROW = _T.id == bindparam("row")
+_SETTLE = {
+    "sent": update(_TABLE).where(_ROW).values(
+        status="sent", sent_at=bindparam("at_"), channel=bindparam("channel_"), ts=bindparam("ts_"),
+        claimed_until=None, error=None),
+    "retry": update(_TABLE).where(_ROW).values(
+        available_at=bindparam("at_"), claimed_until=None, error=bindparam("error_")),
+    "failed": update(_TABLE).where(_ROW).values(
+        status="failed", claimed_until=None, error=bindparam("error_")),
+    "released": update(_TABLE).where(_ROW).values(
+        claimed_until=None, attempts=_T.attempts - 1, error=bindparam("error_")),
+}
+_PARAMS = {"sent": ("row", "at_", "channel_", "ts_"), "retry": ("row", "at_", "error_"),
+           "failed": ("row", "error_"), "released": ("row", "error_")}
 
 
 @dataclass(frozen=True)
@@ -41,13 +81,11 @@ class Outbox:
     def enqueue(self, key: str, method: str, payload: dict[str, Any], *, now: datetime,
                 edits_key: str | None = None) -> bool:
         """Insert unless the key exists already; True when this call added it."""
-        dialect = self.session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        stmt = insert(OutboxMessage).values(
-            key=key, method=method, payload=payload, edits_key=edits_key, status="pending", attempts=0,
-            available_at=now, created_at=now,
-        ).on_conflict_do_nothing(index_elements=["key"]).returning(OutboxMessage.id)
-        return self.session.execute(stmt).scalar() is not None
+        stmt = _INSERT[self.session.get_bind().dialect.name == "postgresql"]
+        result = self.session.connection().execute(stmt, {
+            "key": key, "method": method, "payload": payload, "edits_key": edits_key, "status": "pending",
+            "attempts": 0, "available_at": now, "created_at": now})
+        return result.scalar() is not None
 
     def existing(self, keys: list[str]) -> set[str]:
         """Which of these keys are in the outbox already (sent or not)."""
@@ -57,24 +95,41 @@ class Outbox:
 
     def claim(self, *, now: datetime, limit: int, lease: timedelta, keys: list[str] | None = None) -> list[Claimed]:
         """Take due rows under row locks (SKIP LOCKED on PostgreSQL) and lease them to this worker."""
+        original = _TABLE.alias("original")  # an edit waits until the message it edits has been posted
+        posted = exists().where(original.c.key == _T.edits_key, original.c.status == "sent")
         stmt = (
-            select(OutboxMessage)
-            .where(OutboxMessage.status == "pending", OutboxMessage.available_at <= now,
-                   or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until <= now))
-            .order_by(OutboxMessage.id)
+            select(_T.id, _T.key, _T.method, _T.payload, _T.edits_key, _T.attempts, _T.error)
+            .where(_T.status == "pending", _T.available_at <= now,
+                   or_(_T.claimed_until.is_(None), _T.claimed_until <= now), or_(_T.edits_key.is_(None), posted))
+            .order_by(_T.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
         if keys is not None:
-            stmt = stmt.where(OutboxMessage.key.in_(keys))
-        rows = list(self.session.scalars(stmt))
-        claimed = [Claimed(r.id, r.key, r.method, dict(r.payload), r.edits_key, r.attempts + 1, r.error) for r in rows]
-        for row in rows:
-            row.claimed_until = now + lease
-            row.attempts += 1
-            row.error = None  # so that a crash during this attempt is seen as "may have landed"
-        self.session.flush()
-        return claimed
+            stmt = stmt.where(_T.key.in_(keys))
+        connection = self.session.connection()
+        rows = connection.execute(stmt).all()
+        if rows:
+            # error=NULL: a crash during this attempt is then seen as "may have landed"
+            connection.execute(update(_TABLE).where(_T.id.in_([r.id for r in rows])).values(
+                claimed_until=now + lease, attempts=_T.attempts + 1, error=None))
+        return [Claimed(r.id, r.key, r.method, dict(r.payload), r.edits_key, r.attempts + 1, r.error) for r in rows]
+
+    def settle(self, outcomes: Sequence[Outcome]) -> None:
+        """Record what a batch of sends came to, in a few statements (sent, retry later, failed, or untried)."""
+        connection = self.session.connection()
+        for status, stmt in _SETTLE.items():
+            rows = [o.params() for o in outcomes if o.status == status]
+            if rows:
+                connection.execute(stmt, rows)
+
+    def next_due(self, now: datetime) -> datetime | None:
+        """When the earliest pending row can next be claimed (a retry's time, or a lease running out)."""
+        free = self.session.scalar(select(func.min(_T.available_at)).where(
+            _T.status == "pending", or_(_T.claimed_until.is_(None), _T.claimed_until <= now)))
+        leased = self.session.scalar(select(func.min(_T.claimed_until)).where(
+            _T.status == "pending", _T.claimed_until > now))
+        return min((t for t in (free, leased) if t is not None), default=None)
 
     def target_of(self, key: str) -> tuple[str, str] | None:
         """(channel, ts) of a message already posted under `key`, for chat.update."""

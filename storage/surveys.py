@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Answer, CustomQuestion, Holiday, Person, Recipient, Round, Survey, Team
 from surveys.ports import Answers, Invitation, Member, Plan, RoundInfo
 from surveys.questions import STARTER, Question, QuestionBank
+
+_RECIPIENT = cast(Table, Recipient.__table__)
+_RECIPIENTS = _RECIPIENT.c
+# Built once: a fan-out marks thousands of invitations, and compiling the statement each time costs more than the row.
+_MARK_INVITED = (update(_RECIPIENT)
+                 .where(_RECIPIENTS.round_id == bindparam("round"), _RECIPIENTS.person_id == bindparam("person"))
+                 .values(invited=True, invited_at=bindparam("at")))
 
 
 def member_of(person: Person) -> Member:
@@ -100,9 +108,10 @@ class SurveyRepository:
                        closes_at=closes_at)
         self.session.add(round_)
         self.session.flush()
-        self.session.add_all(Recipient(round_id=round_.id, person_id=i.person_id, due_at=i.due_at, invited=False,
-                                       responded=False, respondent_token=i.token) for i in invitations)
-        self.session.flush()
+        if invitations:  # one executemany: a round of thousands of people opens in one statement
+            self.session.execute(insert(Recipient), [
+                {"round_id": round_.id, "person_id": i.person_id, "due_at": i.due_at, "invited": False,
+                 "responded": False, "respondent_token": i.token} for i in invitations])
         return self._info(round_)
 
     def rounds_to_close(self, now: datetime) -> list[RoundInfo]:
@@ -161,8 +170,7 @@ class SurveyRepository:
         return [(self._info(r), member_of(p)) for r, p in rows]
 
     def mark_invited(self, round_id: int, person_id: int, now: datetime) -> None:
-        self.session.execute(update(Recipient).where(Recipient.round_id == round_id, Recipient.person_id == person_id)
-                             .values(invited=True, invited_at=now))
+        self.session.connection().execute(_MARK_INVITED, {"round": round_id, "person": person_id, "at": now})
 
     def holidays_of(self, team_id: int) -> frozenset[date]:
         return frozenset(self.session.scalars(select(Holiday.day).where(

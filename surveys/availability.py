@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from functools import cached_property
+
+from surveys.cadence import zone
 
 DEFAULT_AWAY_EMOJI = (":palm_tree:", ":airplane:", ":beach_with_umbrella:", ":desert_island:",
                       ":face_with_thermometer:", ":sick:", ":baby_bottle:")
@@ -25,14 +28,16 @@ class AwayRule:
             return False  # the status has expired
         if emoji and emoji in self.emoji:
             return True
-        lowered = f" {(text or '').lower()} "
-        return any(_has_word(lowered, word) for word in self.words)
+        if not text:
+            return False  # most people have no status text
+        return self._words_pattern.search(f" {text.lower()} ") is not None
 
-
-def _has_word(text: str, word: str) -> bool:
-    if word.isascii():
-        return any(f"{left}{word}{right}" in text for left in " (-" for right in " )-!.,:")
-    return word in text  # scripts without spaces between words
+    @cached_property
+    def _words_pattern(self) -> re.Pattern[str]:
+        """Any of the words: a Latin-script word between spaces or punctuation; other scripts anywhere in the text,
+        as they have no spaces between words."""
+        return re.compile("|".join(f"[ (-]{re.escape(word)}[ )!.,:-]" if word.isascii() else re.escape(word)
+                                   for word in self.words) or "(?!)")
 
 
 @dataclass(frozen=True)
@@ -55,7 +60,7 @@ class WorkingTime:
         raise ValueError("no working day within a year")
 
     def is_working_moment(self, now: datetime, tz: str, holidays: Collection[date]) -> bool:
-        local = now.astimezone(ZoneInfo(tz))
+        local = now.astimezone(zone(tz))
         return self.is_working_day(local.date(), holidays) and self.start <= local.time() < self.end
 
 

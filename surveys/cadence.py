@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 CADENCES = ("weekly", "biweekly", "monthly", "quarterly")
@@ -39,11 +41,32 @@ def recent_cycle_dates(cadence: str, weekday: int, anchor: date, on_or_before: d
     return found
 
 
+@lru_cache(maxsize=1024)
+def zone(tz: str) -> ZoneInfo:
+    """A time zone by its IANA name, held for the process. ZoneInfo keeps only the last 8 it made, so a sweep over
+    people in more zones than that would otherwise read each zone's file again for every person."""
+    return ZoneInfo(tz)
+
+
 def local_due(day: date, at: time, tz: str) -> datetime:
     """The UTC instant of `at` on `day` in the person's time zone."""
-    return datetime.combine(day, at, tzinfo=ZoneInfo(tz)).astimezone(UTC)
+    return datetime.combine(day, at, tzinfo=zone(tz)).astimezone(UTC)
 
 
+def local_send_times(zones: Mapping[int, str], day: date, at: time) -> dict[int, datetime]:
+    """Each person's UTC instant of `at` on `day` in their time zone (`zones`: time zone by person id), worked out
+    once per time zone."""
+    by_zone: dict[str, datetime] = {}
+    times = {}
+    for person, tz in zones.items():
+        due = by_zone.get(tz)
+        if due is None:
+            due = by_zone[tz] = local_due(day, at, tz)
+        times[person] = due
+    return times
+
+
+@lru_cache(maxsize=64)
 def parse_send_time(text: str) -> time:
     hours, _, minutes = text.partition(":")
     if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from surveys.availability import DEFAULT_AWAY, DEFAULT_WORKING_TIME, AwayRule, WorkingTime
 from surveys.ports import Member
@@ -27,7 +28,7 @@ class ReminderPolicy:
         None when they answered, had every reminder, the round has closed, the next offset has not passed,
         they are out of office, or it is outside their local working hours or on a holiday.
         """
-        offsets = list(self.offsets)[:MAX_REMINDERS]
+        offsets = self._offsets
         if responded or sent >= len(offsets) or now >= closes_at:
             return None
         if now < self.due_at(offsets, sent, invited_at, closes_at):
@@ -38,6 +39,10 @@ class ReminderPolicy:
         if not self.working.is_working_moment(now, member.tz, holidays):
             return None
         return sent + 1
+
+    @cached_property
+    def _offsets(self) -> tuple[timedelta, ...]:
+        return tuple(self.offsets)[:MAX_REMINDERS]
 
     @staticmethod
     def due_at(offsets: Sequence[timedelta], sent: int, invited_at: datetime, closes_at: datetime) -> datetime:

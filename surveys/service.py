@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from surveys.availability import DEFAULT_AWAY, DEFAULT_WORKING_TIME, AwayRule, WorkingTime
-from surveys.cadence import CADENCES, WEEKDAYS, local_due, parse_send_time, recent_cycle_dates
+from surveys.cadence import CADENCES, WEEKDAYS, local_send_times, parse_send_time, recent_cycle_dates
 from surveys.ports import Answers, Invitation, Messenger, Plan, RoundInfo, SurveyStore
 from surveys.questions import MAX_QUESTIONS_PER_ROUND, Question, new_custom_question
 from surveys.reminders import DEFAULT_POLICY, ReminderPolicy
@@ -86,7 +86,7 @@ def open_due_rounds(store: SurveyStore, messenger: Messenger, *, now: datetime,
         holidays = store.holidays_of(plan.team_id)
         for day in recent_cycle_dates(plan.cadence, plan.weekday, plan.anchor, (now + timedelta(days=1)).date()):
             send_day = working.on_or_after(day, holidays)
-            dues = {m.person_id: local_due(send_day, at, m.tz) for m in members}
+            dues = local_send_times({m.person_id: m.tz for m in members}, send_day, at)
             first, last = min(dues.values()), max(dues.values())
             closes_at = last + timedelta(hours=plan.window_hours)
             if first > now:
@@ -135,7 +135,9 @@ def send_due_invitations(store: SurveyStore, messenger: Messenger, *, now: datet
     """Invite everyone whose local send time has come; people who are out get it when they are back."""
     count = 0
     for round_, member in store.due_invitations(now):
-        if away.is_away(text=member.status_text, emoji=member.status_emoji, until=member.status_until, now=now):
+        has_status = member.status_text or member.status_emoji  # most people have none: nothing to read
+        if has_status and away.is_away(text=member.status_text, emoji=member.status_emoji,
+                                       until=member.status_until, now=now):
             continue
         messenger.send_survey(round_, member)
         store.mark_invited(round_.id, member.person_id, now)
@@ -148,9 +150,15 @@ def send_due_reminders(store: SurveyStore, messenger: Messenger, *, now: datetim
     """Remind people who have not answered, by the policy; each reminder is sent once."""
     count = 0
     holidays: dict[int, frozenset] = {}
+    working_now: dict[tuple[str, int], bool] = {}  # by time zone and team: the same answer for everyone there
     for round_, member, invited_at, sent in store.reminder_candidates(now):
         if member.team_id not in holidays:
             holidays[member.team_id] = store.holidays_of(member.team_id)
+        place = (member.tz, member.team_id)
+        if place not in working_now:
+            working_now[place] = policy.working.is_working_moment(now, member.tz, holidays[member.team_id])
+        if not working_now[place]:
+            continue  # outside their working hours no reminder is due, whatever else holds
         number = policy.next_reminder(member=member, invited_at=invited_at, sent=sent, responded=False,
                                       closes_at=round_.closes_at, now=now, holidays=holidays[member.team_id])
         if number is None:

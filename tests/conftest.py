@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
 
 CI_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -43,6 +44,136 @@ def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
     with admin.connect() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
+
+
+def _postgres_or_skip(base: str | None, admin) -> None:
+    """Skip without PostgreSQL, except under CI, where an unreachable server fails the test."""
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL at {base} is unreachable under CI: {exc}")
+        pytest.skip(f"PostgreSQL unreachable: {exc}")
+
+
+def _schema_url(base: str, schema: str) -> str:
+    sep = "&" if "?" in base else "?"
+    return f"{base}{sep}options=-csearch_path%3D{schema}"
+
+
+class MigratedSchema:
+    """One PostgreSQL schema per worker, migrated once and emptied before each test (children before parents)."""
+
+    def __init__(self, base: str, admin) -> None:
+        self.base, self.admin = base, admin
+        self.schema = ""
+        self.reset_sql = ""
+
+    def create(self) -> None:
+        from storage.db import make_engine, upgrade
+
+        self.schema = "m_" + uuid.uuid4().hex[:12]
+        with self.admin.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{self.schema}"'))
+        engine = make_engine(self.url)
+        upgrade(engine)
+        engine.dispose()
+        self.reset_sql = self._reset_sql()
+
+    @property
+    def url(self) -> str:
+        return _schema_url(self.base, self.schema)
+
+    def _reset_sql(self) -> str:
+        from graphlib import TopologicalSorter
+
+        with self.admin.connect() as conn:
+            tables = conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = :s "
+                                       "AND tablename <> 'alembic_version'"), {"s": self.schema}).scalars().all()
+            edges = conn.execute(text(
+                "SELECT c.relname, p.relname FROM pg_constraint f JOIN pg_class c ON c.oid = f.conrelid "
+                "JOIN pg_class p ON p.oid = f.confrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE f.contype = 'f' AND n.nspname = :s AND c.relname <> p.relname"), {"s": self.schema}).all()
+        parents: dict[str, set[str]] = {name: set() for name in tables}
+        for child, parent in edges:  # a parent is emptied after each of its children
+            parents[parent].add(child)
+        order = list(TopologicalSorter(parents).static_order())
+        deletes = "".join(f'DELETE FROM "{self.schema}"."{name}";' for name in order)
+        return ("SET LOCAL lock_timeout = '3s';" + deletes
+                + "SELECT count(setval(c.oid, 1, false)) FROM pg_class c JOIN pg_namespace n "
+                f"ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND n.nspname = '{self.schema}';")
+
+    def empty(self) -> None:
+        """Delete every row and restart every sequence; a damaged or locked schema is replaced by a new one."""
+        try:
+            with self.admin.connect() as conn, conn.begin():
+                conn.exec_driver_sql(self.reset_sql)
+        except DBAPIError:  # a table dropped, or a lock a leaked connection holds past lock_timeout
+            self.drop()
+            self.create()
+
+    def drop(self) -> None:
+        try:
+            with self.admin.connect() as conn:
+                conn.execute(text(f"SET lock_timeout = '3s'; DROP SCHEMA IF EXISTS \"{self.schema}\" CASCADE"))
+        except DBAPIError:  # a leaked connection still holds it; the test database is scratch anyway
+            pass
+
+
+@pytest.fixture(scope="session")
+def _migrated_postgres() -> Iterator[dict[str, MigratedSchema] | None]:
+    """Per worker: one migrated schema that tests take in turn, one that modules take in turn."""
+    base = _postgres_url()
+    if base is None:
+        yield None
+        return
+    admin = create_engine(base, isolation_level="AUTOCOMMIT", pool_pre_ping=True,
+                          connect_args={"application_name": "salescoach-tests"})
+    schemas = {"test": MigratedSchema(base, admin), "module": MigratedSchema(base, admin)}
+    try:
+        yield schemas
+    finally:
+        for schema in schemas.values():
+            if schema.schema:
+                schema.drop()
+        admin.dispose()
+
+
+def _migrated_url(request: pytest.FixtureRequest, folder, migrated_sqlite: str, schemas, use: str) -> str:
+    if request.param == "sqlite":
+        import shutil
+
+        path = folder / "salescoach.db"
+        shutil.copyfile(migrated_sqlite, path)
+        return f"sqlite:///{path}"
+    if schemas is None:
+        pytest.skip("set TEST_DATABASE_URL to run against PostgreSQL")
+    schema = schemas[use]
+    if not schema.schema:
+        _postgres_or_skip(schema.base, schema.admin)
+        schema.create()
+    else:
+        schema.empty()
+    return schema.url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def migrated_database_url(request: pytest.FixtureRequest, tmp_path, migrated_sqlite, _migrated_postgres) -> str:
+    """A database at the latest migration with empty tables, private to the test while it runs.
+
+    SQLite: a copy of the migrated file. PostgreSQL: the worker's migrated schema, emptied before the test (a
+    subprocess may use the URL too, but must end with the test). Tests of migrations or of a process that
+    migrates an empty database use `database_url` instead.
+    """
+    return _migrated_url(request, tmp_path, migrated_sqlite, _migrated_postgres, "test")
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def module_database_url(request: pytest.FixtureRequest, tmp_path_factory, migrated_sqlite,
+                        _migrated_postgres) -> str:
+    """Like `migrated_database_url`, but one database for a whole module: for rows seeded once and only read."""
+    return _migrated_url(request, tmp_path_factory.mktemp("module"), migrated_sqlite, _migrated_postgres, "module")
 
 
 class Clock:
@@ -174,7 +305,7 @@ def migrated_sqlite(tmp_path_factory) -> str:
 
 
 @pytest.fixture
-def running_bot(database_url, slack, clock, migrated_sqlite):
+def running_bot(migrated_database_url, slack, clock):
     """A seeded team (a manager and six reps) in the database and in the double, and the bot serving HTTP."""
     import threading
 
@@ -184,13 +315,9 @@ def running_bot(database_url, slack, clock, migrated_sqlite):
     from bot.settings import Settings
     from bot.slack_double import SlackActor
 
-    if database_url.startswith("sqlite:///"):  # the same schema as migrating, without migrating each time
-        import shutil
-
-        shutil.copyfile(migrated_sqlite, database_url[len("sqlite:///"):])
-    settings = Settings(database_url=database_url, slack_api_url=slack.api_url, slack_bot_token=slack.bot_token,
-                        slack_signing_secret=slack.signing_secret)
-    services = bootstrap(settings, clock=clock)
+    settings = Settings(database_url=migrated_database_url, slack_api_url=slack.api_url,
+                        slack_bot_token=slack.bot_token, slack_signing_secret=slack.signing_secret)
+    services = bootstrap(settings, clock=clock, migrate=False)  # already at head; tests of migrating use serve
     with services.sessions.begin() as session:
         seed_team(session, reps=6)
     add_slack_users(slack, reps=6)

@@ -64,5 +64,8 @@ class HomeListeners:
         if choice not in (*home.LANGUAGES, "auto"):
             ack(text=t.gettext("Choose one of: en, ms, zh, lt, fa, or auto for Slack's language."))
             return
+        if member is None:
+            ack(text=t.gettext("You are not in the roster yet. Ask your admin to add you."))
+            return
         ack(text=t.gettext("Done: from now on salescoach speaks to you in this language."))
         self.services.delivery.drain(keys=keys)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from logging import Logger
 from typing import Any
 
@@ -18,6 +19,11 @@ class SurveyListeners:
 
     def __init__(self, services: Services) -> None:
         self.services = services
+        # A whole team answers at 09:00: every click is acked at once and recorded here, after its ack. In bolt's
+        # 5-thread listener executor the work would hold later acks back; bolt's lazy= copies and parses each
+        # request again; more threads take the GIL from the acks (python -m bench.ack). SQLite has one writer.
+        recorders = 1 if services.engine.dialect.name == "sqlite" else 2
+        self.recorder = ThreadPoolExecutor(max_workers=recorders, thread_name_prefix="survey-answers")
 
     def register(self, app: App) -> None:
         app.action(ids.ACTION_SURVEY_ANSWER_RE)(self.on_answer)
@@ -54,8 +60,13 @@ class SurveyListeners:
     def on_answer(self, ack: Ack, body: dict[str, Any], logger: Logger) -> None:
         ack()
         round_id, question_id, value = body["actions"][0]["value"].split(":")
-        result = usecases.answer(self.services, slack_user=body["user"]["id"], round_id=int(round_id),
-                                 question_id=question_id, value=int(value))
+        recorded = self.recorder.submit(self.record_answer, body["user"]["id"], int(round_id), question_id,
+                                        int(value), logger)
+        recorded.add_done_callback(lambda done: _log_failure(done, logger))
+
+    def record_answer(self, slack_user: str, round_id: int, question_id: str, value: int, logger: Logger) -> None:
+        result = usecases.answer(self.services, slack_user=slack_user, round_id=round_id, question_id=question_id,
+                                 value=value)
         logger.info("survey answer on round %s: %s", round_id, result.status)
         self.services.delivery.drain(keys=result.keys)
 
@@ -81,3 +92,10 @@ class SurveyListeners:
             return
         ack()
         logger.info("survey comment: %s", result.status)
+
+
+def _log_failure(done: Future[None], logger: Logger) -> None:
+    """What @app.error says about a listener, for the recording that runs after the ack."""
+    error = done.exception()
+    if error is not None:
+        logger.error("listener failed on block_actions: %s", type(error).__name__, exc_info=error)

@@ -10,18 +10,24 @@ import json
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.slack_double import webapi, webapi_views
+from bot.slack_double import webapi, webapi_oauth, webapi_views
 from bot.slack_double.faults import FaultPlan
 from bot.slack_double.socket_mode import SocketModeServer
 from bot.slack_double.transport import HttpServer, decode_params
 from bot.slack_double.workspace import ApiError, Workspace
 
 APP_TOKEN_METHODS = {"apps.connections.open"}
-METHODS: dict[str, webapi.Handler] = {**webapi.METHODS, **webapi_views.METHODS}
+
+
+def _copy(value: Any) -> Any:
+    """A private copy of a JSON value (what came over HTTP, or goes back); far cheaper than deepcopy."""
+    return json.loads(json.dumps(value))
+
+METHODS: dict[str, webapi.Handler] = {**webapi.METHODS, **webapi_views.METHODS, **webapi_oauth.METHODS}
 
 
 @dataclass
@@ -31,9 +37,10 @@ class Call:
     method: str
     params: dict[str, Any]
     token: str | None
-    status: int = 200
+    status: int = 200  # 0: the client got no answer (dropped, or held past its timeout)
     response: dict[str, Any] | None = None
     at: float = field(default_factory=time.time)
+    fault: str | None = None  # the FAULT_KINDS name (or "queued", "rate_limit") when the call was faulted
 
     @property
     def ok(self) -> bool:
@@ -125,24 +132,32 @@ class SlackDouble:
     # ---- answering ----------------------------------------------------------------------------------------
     def answer(self, method: str, params: dict[str, Any], token: str | None
                ) -> tuple[int, dict[str, Any], dict[str, str]] | None:
-        """Status, JSON body and headers for one Web API call; None means drop the connection."""
+        """Status, JSON body and headers for one Web API call; None means drop the connection.
+
+        A fault that holds the answer (a client timeout) waits here, in this connection's own thread.
+        """
         token = token or params.pop("token", None)
-        call = Call(method=method, params=copy.deepcopy(params), token=token, at=self.workspace.clock())
+        call = Call(method=method, params=_copy(params), token=token, at=self.workspace.clock())
         with self._calls_lock:
             self.calls.append(call)
         headers: dict[str, str] = {}
         fault = self.faults.take(method)
-        if fault is None:
+        if fault is None or fault.carried_out:
             body = self._dispatch(method, params, token)
             status = 200 if method in METHODS else 404
-        elif fault.drop:
-            call.status = 0
-            return None
         else:
             status, body = fault.status, {"ok": False, "error": fault.body_error}
-            if fault.retry_after is not None:
-                headers["Retry-After"] = str(fault.retry_after)
-        call.status, call.response = status, copy.deepcopy(body)
+            retry_after = fault.retry_after_header(self.faults.exact_retry_after(method))
+            if retry_after is not None:
+                headers["Retry-After"] = retry_after
+        call.fault = fault.kind if fault is not None else None
+        call.response = _copy(body)
+        if fault is not None and not fault.answers:
+            call.status = 0
+            if fault.late is not None:
+                time.sleep(fault.late)  # the answer comes after the client has given up waiting
+            return None
+        call.status = status
         headers["X-Slack-Req-Id"] = f"double-{len(self.calls)}"
         return status, body, headers
 
@@ -153,7 +168,8 @@ class SlackDouble:
         ws = self.workspace
         if not token:
             return {"ok": False, "error": "not_authed"}
-        if token not in ws.bot_tokens and token not in ws.app_tokens:
+        if token not in ws.bot_tokens and token not in ws.app_tokens \
+                and method not in webapi_oauth.CLIENT_CREDENTIAL_METHODS:  # oauth.v2.access: the app's credentials
             return {"ok": False, "error": "invalid_auth"}
         if (method in APP_TOKEN_METHODS) != (token in ws.app_tokens):
             return {"ok": False, "error": "not_allowed_token_type"}
@@ -259,16 +275,26 @@ class SlackDouble:
             self.calls.clear()
 
     # ---- faults ----------------------------------------------------------------------------------------------
-    def fail_next(self, method: str, *, status: int = 429, retry_after: int | None = 1, count: int = 1,
-                  error: str | None = None, drop: bool = False) -> None:
-        """The next `count` calls to `method` fail: 429 + Retry-After, 5xx, status 200 + error, or a drop."""
-        self.faults.fail_next(method, status=status, retry_after=retry_after, count=count, error=error, drop=drop)
+    def fail_next(self, method: str, *, status: int = 429, retry_after: float | None = 1, count: int = 1,
+                  error: str | None = None, drop: bool = False, late: float | None = None,
+                  carried_out: bool = False) -> None:
+        """The next `count` calls to `method` fail: 429 + Retry-After, 5xx, status 200 + error, a drop, or an
+        answer held `late` seconds and then dropped; `carried_out` drops or holds it after the call took effect."""
+        self.faults.fail_next(method, status=status, retry_after=retry_after, count=count, error=error, drop=drop,
+                              late=late, carried_out=carried_out)
 
-    def rate_limit(self, method: str, per_minute: int | None) -> None:
-        """Answer 429 + Retry-After once `method` is called more than per_minute times in 60s (None lifts it)."""
-        self.faults.rate_limit(method, per_minute)
+    def rate_limit(self, method: str, per_minute: int | None = None, *, per_second: float | None = None,
+                   burst: float | None = None, exact_retry_after: bool = False) -> None:
+        """Answer 429 + Retry-After past `per_minute` calls in 60 s, or past `per_second` (bursts up to `burst`,
+        default one second's worth); no limit lifts it. Retry-After is whole seconds, as Slack sends it, unless
+        `exact_retry_after` (a double-only knob) sends the fraction."""
+        self.faults.rate_limit(method, per_minute, per_second=per_second, burst=burst,
+                               exact_retry_after=exact_retry_after)
 
     def set_fault_rate(self, rate: float, *, seed: int = 0, methods: list[str] | None = None,
-                       status: int = 429, retry_after: int = 1) -> None:
-        """Fail a seeded-random share of calls (for load tests)."""
-        self.faults.set_fault_rate(rate, seed=seed, methods=methods, status=status, retry_after=retry_after)
+                       status: int = 429, retry_after: float = 1, mix: Mapping[str, float] | None = None,
+                       late: float = 1.0) -> None:
+        """Fail a seeded-random share of calls (for load tests): all with `status`, or a weighted `mix` of
+        FAULT_KINDS (429, 5xx, timeouts held `late` seconds, drops, and posted-then-timeout/dropped)."""
+        self.faults.set_fault_rate(rate, seed=seed, methods=methods, status=status, retry_after=retry_after,
+                                   mix=mix, late=late)

@@ -34,6 +34,7 @@ def decode_params(query: str, body: bytes, content_type: str) -> dict[str, Any]:
 class Handler(BaseHTTPRequestHandler):
     server: HttpServer
     protocol_version = "HTTP/1.1"
+    wbufsize = 64 * 1024  # status line, headers and body leave in one write (flushed after each request)
 
     def log_message(self, format: str, *args: Any) -> None:
         return
@@ -88,6 +89,7 @@ class Handler(BaseHTTPRequestHandler):
 
 class HttpServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 256  # many delivery threads connect at once; a full backlog costs a 1 s SYN retry
 
     def __init__(self, address: tuple[str, int], double: SlackDouble) -> None:
         self.double = double

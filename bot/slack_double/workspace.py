@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -266,3 +267,80 @@ class Workspace:
                         if v == view_id or (whole_stack and view["root_view_id"] == root)]:
                 self.views.pop(vid, None)
                 self.view_users.pop(vid, None)
+
+    # ---- OAuth: installs in more than one team ---------------------------------------------------------
+    @cached_property
+    def installs(self) -> Installs:
+        """OAuth apps, the codes users approved, and the bot tokens minted for each team (see webapi_oauth)."""
+        return Installs(self)
+
+
+@dataclass
+class Install:
+    """One team's install of the app, as oauth.v2.access and auth.test describe it."""
+
+    client_id: str
+    team_id: str
+    team_name: str
+    bot_user_id: str
+    bot_id: str
+    scopes: str
+    installer: str
+    redirect_uri: str | None = None
+    approved_at: float = 0.0
+
+
+class Installs:
+    """Install the app in more teams: register the app's credentials, approve (as a user would at
+    slack.com/oauth/v2/authorize) to get a code, and exchange the code for a bot token the Web API accepts."""
+
+    CODE_TTL = 600.0  # Slack's codes expire after ten minutes
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.apps: dict[str, str] = {}
+        self.codes: dict[str, Install] = {}
+        self.by_token: dict[str, Install] = {}
+
+    def register_app(self, client_id: str, client_secret: str) -> None:
+        with self.ws.lock:
+            self.apps[client_id] = client_secret
+
+    def approve(self, client_id: str, team_id: str, *, team_name: str | None = None, installer: str = "UMGR",
+                scopes: str = "chat:write,commands", redirect_uri: str | None = None) -> str:
+        """The code Slack appends to the redirect URL once a user in `team_id` allowed the app."""
+        with self.ws.lock:
+            if client_id not in self.apps:
+                raise ApiError("invalid_client_id")
+            current = self.installed(client_id, team_id)
+            code = f"{team_id}.{self.ws.new_id('K').lower()}"
+            self.codes[code] = Install(
+                client_id=client_id, team_id=team_id, team_name=team_name or f"Team {team_id}",
+                bot_user_id=current.bot_user_id if current else self.ws.new_id("U"),
+                bot_id=current.bot_id if current else self.ws.new_id("B"), scopes=scopes, installer=installer,
+                redirect_uri=redirect_uri, approved_at=self.ws.clock())
+            return code
+
+    def installed(self, client_id: str, team_id: str) -> Install | None:
+        return next((i for i in self.by_token.values() if i.client_id == client_id and i.team_id == team_id), None)
+
+    def exchange(self, client_id: Any, client_secret: Any, code: Any, redirect_uri: Any = None
+                 ) -> tuple[str, Install]:
+        """Slack's checks in order; a code works once; a team keeps its bot token across re-installs."""
+        with self.ws.lock:
+            if client_id not in self.apps:
+                raise ApiError("invalid_client_id")
+            if self.apps[client_id] != client_secret:
+                raise ApiError("bad_client_secret")
+            install = self.codes.pop(code, None) if isinstance(code, str) else None
+            if install is None or install.client_id != client_id \
+                    or self.ws.clock() - install.approved_at > self.CODE_TTL:
+                raise ApiError("invalid_code")
+            if install.redirect_uri is not None and redirect_uri != install.redirect_uri:
+                raise ApiError("bad_redirect_uri")
+            current = self.installed(client_id, install.team_id)
+            token = next((t for t, i in self.by_token.items() if i is current), None) \
+                or f"xoxb-{install.team_id}-{self.ws.new_id('').lower()}"
+            self.by_token[token] = install
+            self.ws.bot_tokens.add(token)
+            return token, install

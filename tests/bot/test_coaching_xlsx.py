@@ -85,10 +85,14 @@ def expected(deals: list[dict[str, Any]], owners: list[int], period: Period) -> 
             "cycle_days": sum(cycles) / len(cycles) if cycles else None}
 
 
-@pytest.fixture
-def world(database_url):
-    """Services over a database holding ORG and the generated deals; yields (services, ids, deals)."""
-    services = bootstrap(Settings(database_url=database_url), clock=lambda: NOW)
+_PACKS: dict[tuple[str, str | None], bytes] = {}  # emptied with each world
+
+
+@pytest.fixture(scope="module")
+def world(module_database_url):
+    """Services over a database holding ORG and the generated deals, which every test here only reads;
+    yields (services, ids, deals)."""
+    services = bootstrap(Settings(database_url=module_database_url), clock=lambda: NOW, migrate=False)
     ids: dict[str, int] = {}
     with services.sessions.begin() as session:
         team = Team(name="Sales", locale="en")
@@ -104,13 +108,18 @@ def world(database_url):
         session.execute(insert(CrmDeal), deals)
     yield services, ids, deals
     services.close()
+    _PACKS.clear()
 
 
 def pack(world, manager: str, *, viewer: str | None = None) -> bytes:
+    """The English pack of `manager` for Q3 as `viewer` sees it, built once per world (the data only get read)."""
     services, ids, _ = world
-    with services.unit(NOW) as u:
-        return build_pack(u.session, manager_id=ids[manager], period=Q3, now=NOW, t=Translator("en"),
-                          settings=services.settings, viewer_id=ids[viewer] if viewer else None)
+    key = (manager, viewer)
+    if key not in _PACKS:
+        with services.unit(NOW) as u:
+            _PACKS[key] = build_pack(u.session, manager_id=ids[manager], period=Q3, now=NOW, t=Translator("en"),
+                                     settings=services.settings, viewer_id=ids[viewer] if viewer else None)
+    return _PACKS[key]
 
 
 def rows(data: bytes, sheet: str) -> list[dict[str, Any]]:
@@ -246,9 +255,9 @@ def test_calamine_reads_the_same_numbers_and_dates(world):
 
 
 @pytest.fixture
-def cli_env(world, database_url, tmp_path, monkeypatch):
+def cli_env(world, module_database_url, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("DATABASE_URL", module_database_url)
     monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/api/")
     return world
 

@@ -1,6 +1,7 @@
 """The manager's weekly list of overdue follow-ups (their own reports only, once a week), and follow-up thresholds
 set with `salescoach nudges threshold` per team and stage."""
 
+import shutil
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -9,7 +10,7 @@ from nudge_fixtures import add_deal, add_other_team, dms, run_hourly
 
 from bot.cli import main
 from coaching.followups import Threshold
-from storage.db import make_engine, make_sessions, upgrade
+from storage.db import make_engine, make_sessions
 
 MONDAY = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)
 
@@ -48,12 +49,12 @@ def test_a_teams_threshold_for_a_stage_changes_when_its_deals_are_nudged(running
 
 
 @pytest.fixture
-def cli_db(tmp_path, monkeypatch):
+def cli_db(tmp_path, monkeypatch, migrated_sqlite):
     url = f"sqlite:///{tmp_path}/cli.db"
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", url)
+    shutil.copyfile(migrated_sqlite, tmp_path / "cli.db")  # the migrated schema, without migrating again
     engine = make_engine(url)
-    upgrade(engine)
     with make_sessions(engine).begin() as s:
         seed_team(s, reps=2, slack_ids=False)
     engine.dispose()

@@ -1,6 +1,7 @@
 """The admin's recognition commands: company values, a team's recognition channel, and the .xlsx export with
 numbers as numbers and dates as dates."""
 
+import shutil
 from datetime import UTC, datetime
 
 import pytest
@@ -9,7 +10,7 @@ from openpyxl import load_workbook
 
 from bot.cli import main
 from coaching.wins import LoggedWin, check_webhook_deal
-from storage.db import make_engine, make_sessions, upgrade
+from storage.db import make_engine, make_sessions
 from storage.recognition import RecognitionRepository
 from storage.recognition_models import TeamRecognition
 
@@ -17,12 +18,12 @@ NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def sessions(tmp_path, monkeypatch):
+def sessions(tmp_path, monkeypatch, migrated_sqlite):
     url = f"sqlite:///{tmp_path}/cli.db"
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", url)
+    shutil.copyfile(migrated_sqlite, tmp_path / "cli.db")  # the migrated schema, without migrating again
     engine = make_engine(url)
-    upgrade(engine)
     factory = make_sessions(engine)
     with factory.begin() as s:
         seed_team(s, reps=3)

@@ -12,16 +12,17 @@ from storage.models import Answer
 
 
 @pytest.fixture
-def socket_bot(database_url, slack, clock) -> Iterator[tuple]:
+def socket_bot(migrated_database_url, slack, clock) -> Iterator[tuple]:
     """The full app over Socket Mode against the double, with a seeded team and one open round already DMed."""
     from bot.app import build_app
     from bot.bootstrap import bootstrap
     from bot.settings import Settings
     from surveys import service
 
-    settings = Settings(database_url=database_url, slack_api_url=slack.api_url, slack_bot_token=slack.bot_token,
-                        slack_signing_secret=slack.signing_secret, slack_app_token=slack.app_token)
-    services = bootstrap(settings, clock=clock)
+    settings = Settings(database_url=migrated_database_url, slack_api_url=slack.api_url,
+                        slack_bot_token=slack.bot_token, slack_signing_secret=slack.signing_secret,
+                        slack_app_token=slack.app_token)
+    services = bootstrap(settings, clock=clock, migrate=False)
     with services.sessions.begin() as session:
         seed_team(session, reps=6)
     add_slack_users(slack, reps=6)

@@ -3,23 +3,25 @@ the refused file recorded for admins."""
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from conftest import seed_team
 from sqlalchemy import select
 from test_crm_import import DEALS, write_table
 
 from bot.cli import main
-from storage.db import make_engine, make_sessions, upgrade
+from storage.db import make_engine, make_sessions
 from storage.models import ImportRun
 
 
 @pytest.fixture
-def env(tmp_path, monkeypatch):
+def env(tmp_path, monkeypatch, migrated_sqlite):
     url = f"sqlite:///{tmp_path}/cli.db"
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/api/")
+    shutil.copyfile(migrated_sqlite, tmp_path / "cli.db")  # the migrated schema, without migrating again
     engine = make_engine(url)
-    upgrade(engine)
     with make_sessions(engine).begin() as s:
         seed_team(s, reps=3, slack_ids=False)
     yield make_sessions(engine)

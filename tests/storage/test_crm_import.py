@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from storage.crm_import import CrmImportSummary, import_crm_file
 from storage.crm_mapping import CrmImportErrors
 from storage.crm_models import CrmAccount, CrmDeal, CrmDealEvent
-from storage.db import make_engine, make_sessions, upgrade
+from storage.db import make_engine, make_sessions
 from storage.models import ImportRun
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -51,10 +51,9 @@ def write_table(path: Path, rows: Sequence[Sequence[object]], header: Sequence[s
 
 
 @contextmanager
-def crm_database(database_url: str) -> Iterator[sessionmaker[Session]]:
-    """A migrated database with a manager (maria@example.com) and reps rep0..rep5@example.com ("Rep 0"...)."""
-    engine = make_engine(database_url)
-    upgrade(engine)
+def crm_database(url: str) -> Iterator[sessionmaker[Session]]:
+    """A migrated database (`url`) given a manager (maria@example.com) and reps rep0..rep5@example.com ("Rep 0"...)."""
+    engine = make_engine(url)
     made = make_sessions(engine)
     with made.begin() as session:
         seed_team(session, reps=6, slack_ids=False)
@@ -63,8 +62,8 @@ def crm_database(database_url: str) -> Iterator[sessionmaker[Session]]:
 
 
 @pytest.fixture
-def sessions(database_url):
-    with crm_database(database_url) as made:
+def sessions(migrated_database_url):
+    with crm_database(migrated_database_url) as made:
         yield made
 
 

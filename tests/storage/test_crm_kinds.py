@@ -19,8 +19,8 @@ ACCOUNTS = [["Acme", "retail", 10, 100.0], ["Globex", "technolgy", 2000, ""], ["
 
 
 @pytest.fixture
-def sessions(database_url):
-    with crm_database(database_url) as made:
+def sessions(migrated_database_url):
+    with crm_database(migrated_database_url) as made:
         yield made
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from storage.crm_import import import_crm_file
 from storage.crm_models import CrmAccount, CrmDeal, CrmDealEvent
-from storage.db import make_engine, make_sessions, upgrade
+from storage.db import make_engine, make_sessions
 from storage.roster import apply_roster, parse_roster
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,9 +22,8 @@ pytestmark = pytest.mark.skipif(not (MAVEN / "sales_pipeline.csv").exists(), rea
 
 
 @pytest.fixture
-def sessions(database_url):
-    engine = make_engine(database_url)
-    upgrade(engine)
+def sessions(migrated_database_url):
+    engine = make_engine(migrated_database_url)
     made = make_sessions(engine)
     with made.begin() as session:
         apply_roster(session, parse_roster(EXAMPLES / "maven-roster.csv"), now=NOW)

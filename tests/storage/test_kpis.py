@@ -16,7 +16,7 @@ from coaching.kpis import QuotaTarget, RepFigures, quota_for
 from coaching.periods import Period, parse_period, period_of
 from coaching.service import team_digests, trend
 from storage.crm_models import CrmAccount, CrmActivity, CrmDeal, CrmLead, CrmQuota
-from storage.db import make_engine, make_sessions, upgrade
+from storage.db import make_engine, make_sessions
 from storage.kpis import PerformanceRepository
 from storage.models import Person
 
@@ -26,9 +26,8 @@ TIERS = ("low", "medium", "high", None)
 
 
 @pytest.fixture
-def sessions(database_url):
-    engine = make_engine(database_url)
-    upgrade(engine)
+def sessions(migrated_database_url):
+    engine = make_engine(migrated_database_url)
     yield make_sessions(engine)
     engine.dispose()
 
@@ -171,14 +170,28 @@ def assert_same(actual: RepFigures, wanted: RepFigures) -> None:
         assert a == (pytest.approx(w) if isinstance(w, float) else w), f"{f.name} of rep {wanted.person_id}"
 
 
-@pytest.fixture
-def seeded(sessions):
+def seed(sessions) -> tuple[Rows, dict[str, int]]:
     with sessions.begin() as session:
         ids = seed_team(session, reps=6)
     reps = sorted(v for k, v in ids.items() if k != "UMGR")
     rows = generate(reps, seed=7)
     store(sessions, rows)
     return rows, ids
+
+
+@pytest.fixture
+def seeded(sessions):
+    return seed(sessions)
+
+
+@pytest.fixture(scope="module")
+def company(module_database_url):
+    """The generated rows seeded once for the tests that only read them: (sessions, rows, ids)."""
+    engine = make_engine(module_database_url)
+    sessions = make_sessions(engine)
+    rows, ids = seed(sessions)
+    yield sessions, rows, ids
+    engine.dispose()
 
 
 KEYS = ("2017-W27", "2017-W31", "2017-W33", "2017-07", "2017-08", "2017-09", "2017-Q2", "2017-Q3")
@@ -190,8 +203,8 @@ def figures_of(sessions, rows: Rows, keys, **kwargs) -> dict[Period, list[RepFig
         return PerformanceRepository(session).rep_figures(rep_ids=rows.reps, periods=periods, now=NOW, **kwargs)
 
 
-def test_sql_figures_for_weeks_months_and_quarters_at_once_match_a_plain_count_over_the_same_rows(sessions, seeded):
-    rows, _ = seeded
+def test_sql_figures_for_weeks_months_and_quarters_at_once_match_a_plain_count_over_the_same_rows(company):
+    sessions, rows, _ = company
     by_period = figures_of(sessions, rows, KEYS)
     assert [p.key for p in by_period] == list(KEYS)
     for period, figures in by_period.items():
@@ -201,8 +214,8 @@ def test_sql_figures_for_weeks_months_and_quarters_at_once_match_a_plain_count_o
 
 
 @pytest.mark.parametrize("key", ["2017-W33", "2017-Q2"])
-def test_a_period_asked_alone_gets_the_same_figures_as_in_company(sessions, seeded, key):
-    rows, _ = seeded
+def test_a_period_asked_alone_gets_the_same_figures_as_in_company(company, key):
+    sessions, rows, _ = company
     (alone,) = figures_of(sessions, rows, [key]).values()
     assert alone == figures_of(sessions, rows, KEYS)[parse_period(key, today=NOW.date())]
 
@@ -215,8 +228,8 @@ def test_the_generated_rows_exercise_every_figure():
     assert unused == []
 
 
-def test_a_shorter_stale_limit_finds_more_stale_deals(sessions, seeded):
-    rows, _ = seeded
+def test_a_shorter_stale_limit_finds_more_stale_deals(company):
+    sessions, rows, _ = company
     period = parse_period("2017-08", today=NOW.date())
     (strict,) = figures_of(sessions, rows, ["2017-08"], stale_after_days=7).values()
     (lax,) = figures_of(sessions, rows, ["2017-08"], stale_after_days=90).values()
@@ -225,8 +238,8 @@ def test_a_shorter_stale_limit_finds_more_stale_deals(sessions, seeded):
     assert sum(f.stale_deals for f in strict) > sum(f.stale_deals for f in lax)
 
 
-def test_a_rep_without_any_data_gets_zeros_and_no_quota_or_tenure(sessions, seeded):
-    _, ids = seeded
+def test_a_rep_without_any_data_gets_zeros_and_no_quota_or_tenure(company):
+    sessions, _, ids = company
     month, week = period_of("month", NOW.date()), period_of("week", NOW.date())
     with sessions.begin() as session:
         repo = PerformanceRepository(session)
@@ -234,18 +247,23 @@ def test_a_rep_without_any_data_gets_zeros_and_no_quota_or_tenure(sessions, seed
         assert repo.rep_figures(rep_ids=[], periods=[week], now=NOW) == {week: []}
 
 
-def test_the_queries_are_one_per_period_and_five_more_however_many_reps(sessions, seeded):
-    rows, _ = seeded
+def test_the_queries_are_one_per_period_and_five_more_however_many_reps(company):
+    sessions, rows, _ = company
     periods = [parse_period(key, today=NOW.date()) for key in ("2017-Q3", "2017-Q2")]
     counts = []
+    statements: list[str] = []
+
+    def count(*args):
+        if args[2].lstrip().startswith("SELECT"):
+            statements.append(args[2])
+
     with sessions.begin() as session:
-        statements: list[str] = []
-        event.listen(session.get_bind(), "before_cursor_execute",
-                     lambda *args: statements.append(args[2]) if args[2].lstrip().startswith("SELECT") else None)
+        event.listen(session.get_bind(), "before_cursor_execute", count)
         for reps in (rows.reps[:1], rows.reps):
             statements.clear()
             PerformanceRepository(session).rep_figures(rep_ids=reps, periods=periods, now=NOW)
             counts.append(len(statements))
+        event.remove(session.get_bind(), "before_cursor_execute", count)  # the engine serves the module's tests
     assert counts == [2 + 5, 2 + 5]
 
 
@@ -260,8 +278,8 @@ def test_the_org_chart_leaves_out_people_who_left(sessions, seeded):
     assert org[ids["UMGR"]].role == "manager"
 
 
-def test_every_managers_digest_is_built_from_the_sql_figures(sessions, seeded):
-    rows, ids = seeded
+def test_every_managers_digest_is_built_from_the_sql_figures(company):
+    sessions, rows, ids = company
     period = parse_period("2017-Q3", today=NOW.date())
     with sessions.begin() as session:
         (digest,) = team_digests(PerformanceRepository(session), period=period, now=NOW)
@@ -272,8 +290,8 @@ def test_every_managers_digest_is_built_from_the_sql_figures(sessions, seeded):
     assert digest.line("revenue_won").previous == pytest.approx(before)
 
 
-def test_the_trend_adds_up_the_reps_period_by_period(sessions, seeded):
-    rows, ids = seeded
+def test_the_trend_adds_up_the_reps_period_by_period(company):
+    sessions, rows, ids = company
     periods = [parse_period(k, today=NOW.date()) for k in ("2017-06", "2017-07")]
     with sessions.begin() as session:
         points = trend(PerformanceRepository(session), viewer_id=ids["UMGR"], periods=periods, now=NOW)

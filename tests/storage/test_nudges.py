@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from coaching.followups import FollowupRules, Mute, Snooze, Threshold
 from coaching.nudge_service import send_rep_nudges
 from storage.crm_models import CrmAccount, CrmActivity, CrmDeal
-from storage.db import make_engine, make_sessions, upgrade
+from storage.db import make_engine, make_sessions
 from storage.models import Holiday, Person, Team
 from storage.nudge_models import NudgeLog
 from storage.nudges import NudgeRepository
@@ -22,9 +22,8 @@ NOW = datetime(2026, 11, 22, 20, 30, tzinfo=UTC)
 
 
 @pytest.fixture
-def sessions(database_url):
-    engine = make_engine(database_url)
-    upgrade(engine)
+def sessions(migrated_database_url):
+    engine = make_engine(migrated_database_url)
     yield make_sessions(engine)
     engine.dispose()
 

@@ -13,7 +13,7 @@ from coaching.one_on_ones import Cadence, Meeting
 from coaching.one_on_ones_prep import build_prep
 from coaching.one_on_ones_service import add_item, record_outcome, send_one_on_one_nudges, set_one_on_one
 from storage.crm_models import CrmActivity, CrmDeal
-from storage.db import make_engine, make_sessions, upgrade
+from storage.db import make_engine, make_sessions
 from storage.models import Person
 from storage.nudge_models import AgendaItem as ItemRow
 from storage.one_on_ones import OneOnOneRepository
@@ -23,9 +23,8 @@ NOW = datetime(2026, 11, 17, 8, 0, tzinfo=UTC)  # Tuesday 17 November, 10:00 in 
 
 
 @pytest.fixture
-def sessions(database_url):
-    engine = make_engine(database_url)
-    upgrade(engine)
+def sessions(migrated_database_url):
+    engine = make_engine(migrated_database_url)
     yield make_sessions(engine)
     engine.dispose()
 

@@ -2,21 +2,20 @@
 
 from datetime import UTC, datetime, timedelta
 
-from storage.db import make_engine, make_sessions, upgrade
+from storage.db import make_engine, make_sessions
 from storage.outbox import Outbox
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=2)
 
 
-def _outbox(database_url):
-    engine = make_engine(database_url)
-    upgrade(engine)
+def _outbox(url):
+    engine = make_engine(url)
     return engine, make_sessions(engine)
 
 
-def test_the_same_key_is_enqueued_once(database_url):
-    engine, sessions = _outbox(database_url)
+def test_the_same_key_is_enqueued_once(migrated_database_url):
+    engine, sessions = _outbox(migrated_database_url)
     with sessions.begin() as s:
         assert Outbox(s).enqueue("survey:1:1", "chat.postMessage", {"channel": "U1"}, now=NOW)
         assert not Outbox(s).enqueue("survey:1:1", "chat.postMessage", {"channel": "U1"}, now=NOW)
@@ -24,8 +23,8 @@ def test_the_same_key_is_enqueued_once(database_url):
     engine.dispose()
 
 
-def test_only_a_crash_or_a_dropped_answer_counts_as_may_have_landed(database_url):
-    engine, sessions = _outbox(database_url)
+def test_only_a_crash_or_a_dropped_answer_counts_as_may_have_landed(migrated_database_url):
+    engine, sessions = _outbox(migrated_database_url)
     with sessions.begin() as s:
         Outbox(s).enqueue("k", "chat.postMessage", {"channel": "U1"}, now=NOW)
     with sessions.begin() as s:

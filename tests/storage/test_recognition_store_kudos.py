@@ -18,7 +18,7 @@ from coaching.recognition_service import (
     post_shout_outs,
     set_company_value,
 )
-from storage.db import make_engine, make_sessions, upgrade
+from storage.db import make_engine, make_sessions
 from storage.models import Team
 from storage.recognition import (
     RecognitionError,
@@ -53,10 +53,9 @@ class FakeMessenger:
 
 
 @pytest.fixture
-def sessions(database_url):
+def sessions(migrated_database_url):
     """A manager (UMGR, Europe/Vilnius) and six reps UREP0..UREP5 in team Hunters, posting to C0HUNTERS."""
-    engine = make_engine(database_url)
-    upgrade(engine)
+    engine = make_engine(migrated_database_url)
     made = make_sessions(engine)
     with made.begin() as session:
         seed_team(session, reps=6)

@@ -17,7 +17,7 @@ from coaching.recognition_service import announce_wins, log_win, receive_deal
 from coaching.wins import DealRefused, check_webhook_deal
 from storage.crm_import import import_crm_file
 from storage.crm_models import CrmDeal, CrmQuota
-from storage.db import make_engine, make_sessions, upgrade
+from storage.db import make_engine, make_sessions
 from storage.models import Team
 from storage.recognition import RecognitionRepository
 from storage.recognition_models import WebhookDelivery, Win
@@ -48,9 +48,8 @@ class FakeMessenger:
 
 
 @pytest.fixture
-def sessions(database_url):
-    engine = make_engine(database_url)
-    upgrade(engine)
+def sessions(migrated_database_url):
+    engine = make_engine(migrated_database_url)
     made = make_sessions(engine)
     with made.begin() as session:
         seed_team(session, reps=3)

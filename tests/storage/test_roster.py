@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from storage.db import make_engine, make_sessions, upgrade
+from storage.db import make_engine, make_sessions
 from storage.models import ImportRun, Person, Team
 from storage.roster import (
     RosterErrors,
@@ -64,9 +64,8 @@ def problems(path: Path, stored: Sequence[StoredPerson | str] = ()) -> list[str]
 
 
 @pytest.fixture
-def sessions(database_url):
-    engine = make_engine(database_url)
-    upgrade(engine)
+def sessions(migrated_database_url):
+    engine = make_engine(migrated_database_url)
     yield make_sessions(engine)
     engine.dispose()
 

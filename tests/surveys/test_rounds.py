@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from conftest import seed_team
 
-from storage.db import make_engine, make_sessions, upgrade
+from storage.db import make_engine, make_sessions
 from storage.surveys import SurveyRepository
 from surveys import service
 from surveys.questions import STARTER_BANK
@@ -33,9 +33,8 @@ class FakeMessenger:
 
 
 @pytest.fixture
-def db(database_url):
-    engine = make_engine(database_url)
-    upgrade(engine)
+def db(migrated_database_url):
+    engine = make_engine(migrated_database_url)
     sessions = make_sessions(engine)
     with sessions.begin() as s:
         people = seed_team(s, reps=6)

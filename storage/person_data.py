@@ -1,0 +1,223 @@
+"""Everything stored about one person: the export (a subject access request) and the erasure that keeps
+anonymous aggregates (rounds, eNPS, team KPIs) intact. Callers own the transaction."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import String, cast, delete, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from storage.crm_models import CrmActivity, CrmDeal, CrmLead, CrmQuota
+from storage.models import Answer, ImportRun, OutboxMessage, Person, Recipient, Round, Survey, Team
+from storage.nudge_models import AgendaItem, FollowupHold, NudgeLog, OneOnOne, OneOnOneMeeting
+from storage.recognition_models import Kudos, KudosReceiver, Win
+
+ERASED_NAME = "Erased person"
+ERASED_DOMAIN = "@erased.invalid"
+ERASED_MENTION = "a former colleague"
+
+
+class PersonNotFound(LookupError):
+    """No one with this email is stored (the message names it)."""
+
+
+@dataclass
+class Erasure:
+    """What an erasure changed, table by table; `already` when the person had been erased before."""
+
+    email: str
+    already: bool = False
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, what: str, n: int | None) -> None:
+        if n:
+            self.counts[what] = self.counts.get(what, 0) + n
+
+
+def tombstone_email(email: str) -> str:
+    """What stands in for an erased address: a SHA-256 of it, so a repeated request is recognised, no more."""
+    return "erased-" + hashlib.sha256(email.strip().lower().encode()).hexdigest() + ERASED_DOMAIN
+
+
+def _plain(row: Any, *skip: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for column in row.__table__.columns:
+        if column.key in skip:
+            continue
+        value = getattr(row, column.key)
+        out[column.key] = value.isoformat() if isinstance(value, date | datetime) else value
+    return out
+
+
+def _person(session: Session, email: str) -> Person | None:
+    return session.scalar(select(Person).where(func.lower(Person.email) == email.strip().lower()))
+
+
+def _addressed_to(slack_id: str | None) -> Any:
+    """Outbox rows sent to this Slack user (DMs, uploads, their App Home) and the edits of those messages, whose
+    payload names no one (a survey DM's edits show the person's answers)."""
+    if not slack_id:
+        return None
+    direct = or_(OutboxMessage.channel == slack_id, cast(OutboxMessage.payload, String).like(f'%"{slack_id}"%'))
+    return or_(direct, OutboxMessage.edits_key.in_(select(OutboxMessage.key).where(direct).scalar_subquery()))
+
+
+def export_person(session: Session, email: str) -> dict[str, Any]:
+    """Everything stored about the person with this email, as plain JSON-ready values."""
+    person = _person(session, email)
+    if person is None:
+        raise PersonNotFound(f"no one with email {email!r} is stored (see the roster)")
+    pid = person.id
+    emails: dict[int, str] = {pid_: email_ for pid_, email_ in session.execute(select(Person.id, Person.email))}
+    profile = _plain(person)
+    profile["team"] = session.scalar(select(Team.name).where(Team.id == person.team_id))
+    profile["manager_email"] = emails.get(person.manager_id) if person.manager_id else None
+    profile["reports"] = sorted(session.scalars(select(Person.email).where(Person.manager_id == pid)))
+    rounds = []
+    for recipient, round_ in session.execute(select(Recipient, Round).join(Round, Round.id == Recipient.round_id)
+                                             .where(Recipient.person_id == pid).order_by(Round.id)):
+        entry = _plain(recipient, "respondent_token", "person_id")
+        entry.update(survey_id=round_.survey_id, cycle_date=round_.cycle_date.isoformat(),
+                     closed=round_.closed_at is not None)
+        if recipient.respondent_token:  # open round: the answers are still theirs
+            entry["answers"] = [_plain(a, "id", "round_id", "respondent") for a in session.scalars(
+                select(Answer).where(Answer.round_id == round_.id, Answer.respondent == recipient.respondent_token)
+                .order_by(Answer.question_id))]
+        else:
+            entry["answers"] = None
+            entry["answers_note"] = ("anonymous: the link to this person was destroyed when the round closed"
+                                     if round_.closed_at else "no answers")
+        rounds.append(entry)
+    given = session.scalars(select(Kudos).where(Kudos.giver_id == pid).order_by(Kudos.id)).all()
+    receivers: dict[int, list[str]] = {}
+    for kudos_id, person_id in session.execute(select(KudosReceiver.kudos_id, KudosReceiver.person_id).where(
+            KudosReceiver.kudos_id.in_([k.id for k in given])).order_by(KudosReceiver.position)):
+        receivers.setdefault(kudos_id, []).append(emails.get(person_id, ""))
+    received = session.scalars(select(Kudos).join(KudosReceiver, KudosReceiver.kudos_id == Kudos.id)
+                               .where(KudosReceiver.person_id == pid).order_by(Kudos.id)).all()
+    pairs = session.scalars(select(OneOnOne).where(or_(OneOnOne.manager_id == pid, OneOnOne.rep_id == pid))).all()
+    pair_ids = [p.id for p in pairs]
+    deal_ids = list(session.scalars(select(CrmDeal.id).where(CrmDeal.owner_id == pid)))
+    addressed = _addressed_to(person.slack_id)
+    return {
+        "person": profile,
+        "survey_rounds": rounds,
+        "surveys_created": list(session.scalars(select(Survey.id).where(Survey.created_by == pid))),
+        "kudos_given": [{**_plain(k, "giver_id", "key"), "receivers": receivers.get(k.id, [])} for k in given],
+        "kudos_received": [{**_plain(k, "giver_id", "key"), "giver": emails.get(k.giver_id)} for k in received],
+        "wins": [_plain(w) for w in session.scalars(select(Win).where(or_(Win.rep_id == pid, Win.logged_by == pid))
+                                                    .order_by(Win.id))],
+        "one_on_ones": [{**_plain(p), "manager": emails.get(p.manager_id), "rep": emails.get(p.rep_id)}
+                        for p in pairs],
+        "one_on_one_meetings": [_plain(m) for m in session.scalars(
+            select(OneOnOneMeeting).where(OneOnOneMeeting.pair_id.in_(pair_ids)).order_by(OneOnOneMeeting.id))],
+        "agenda_items": [_plain(i, "origin") for i in session.scalars(select(AgendaItem).where(or_(
+            AgendaItem.pair_id.in_(pair_ids), AgendaItem.author_id == pid, AgendaItem.owner_id == pid))
+            .order_by(AgendaItem.id))],
+        "nudges": [_plain(n) for n in session.scalars(select(NudgeLog).where(NudgeLog.person_id == pid)
+                                                      .order_by(NudgeLog.id))],
+        "follow_up_holds": [_plain(h) for h in session.scalars(select(FollowupHold).where(
+            FollowupHold.deal_id.in_(deal_ids)).order_by(FollowupHold.id))],
+        "outbox": [] if addressed is None else [_plain(o, "claimed_until") for o in session.scalars(
+            select(OutboxMessage).where(addressed).order_by(OutboxMessage.id))],
+        "crm_deals": [_plain(d) for d in session.scalars(select(CrmDeal).where(CrmDeal.owner_id == pid)
+                                                         .order_by(CrmDeal.id))],
+        "crm_activities": [_plain(a) for a in session.scalars(select(CrmActivity).where(CrmActivity.rep_id == pid)
+                                                              .order_by(CrmActivity.id))],
+        "crm_quotas": [_plain(q) for q in session.scalars(select(CrmQuota).where(CrmQuota.rep_id == pid)
+                                                          .order_by(CrmQuota.id))],
+        "crm_leads": [_plain(lead) for lead in session.scalars(select(CrmLead).where(CrmLead.owner_id == pid)
+                                                               .order_by(CrmLead.id))],
+    }
+
+
+def erase_person(session: Session, email: str) -> Erasure:
+    """Erase a person and keep what others' anonymous figures need.
+
+    The person row becomes a tombstone (no name, email, Slack id, time zone, status); it keeps its id, team, role
+    and manager so rounds' invited counts, eNPS and team KPIs add up as before. Open rounds: the link to their
+    answers is cut and the text they wrote blanked (the rows stay, so respondent counts do not move); closed
+    rounds are already unlinked. Kudos they gave or were the only receiver of, one-on-ones they are in, their
+    nudge log, snoozes and messages addressed to them are deleted; wins and CRM records stay with the tombstone
+    as owner, without notes.
+    """
+    result = Erasure(email.strip().lower())
+    person = _person(session, email)
+    if person is None:
+        if session.scalar(select(Person.id).where(Person.email == tombstone_email(email))) is not None:
+            result.already = True
+            return result
+        raise PersonNotFound(f"no one with email {email!r} is stored (see the roster)")
+    pid, slack_id, old_email = person.id, person.slack_id, person.email
+    tokens = [t for t in session.scalars(select(Recipient.respondent_token).where(
+        Recipient.person_id == pid, Recipient.respondent_token.is_not(None))) if t]
+    if tokens:
+        result.add("open-round answers unlinked", len(tokens))
+        result.add("comments blanked", _run(session, update(Answer).where(
+            Answer.respondent.in_(tokens), Answer.comment.is_not(None)).values(comment=None)))
+        session.execute(update(Recipient).where(Recipient.person_id == pid).values(respondent_token=None))
+    result.add("surveys unlinked from their creator", _run(session,
+        update(Survey).where(Survey.created_by == pid).values(created_by=None)))
+    given = list(session.scalars(select(Kudos.id).where(Kudos.giver_id == pid)))
+    received = list(session.scalars(select(KudosReceiver.kudos_id).where(KudosReceiver.person_id == pid)))
+    result.add("kudos receipts", _run(session, delete(KudosReceiver).where(KudosReceiver.person_id == pid)))
+    lonely = list(session.scalars(select(Kudos.id).where(Kudos.id.in_(received),
+                                                         ~Kudos.id.in_(select(KudosReceiver.kudos_id)))))
+    doomed = sorted(set(given) | set(lonely))
+    if doomed:
+        session.execute(delete(KudosReceiver).where(KudosReceiver.kudos_id.in_(doomed)))
+        result.add("kudos", _run(session, delete(Kudos).where(Kudos.id.in_(doomed))))
+    if slack_id:
+        for kudos in session.scalars(select(Kudos).where(Kudos.message.contains(f"<@{slack_id}"))):
+            kudos.message = _unmention(kudos.message, slack_id)
+            result.add("kudos mentions removed", 1)
+    pairs = list(session.scalars(select(OneOnOne.id).where(or_(OneOnOne.manager_id == pid, OneOnOne.rep_id == pid))))
+    result.add("agenda items", _run(session, delete(AgendaItem).where(or_(
+        AgendaItem.pair_id.in_(pairs), AgendaItem.author_id == pid, AgendaItem.owner_id == pid))))
+    session.execute(delete(OneOnOneMeeting).where(OneOnOneMeeting.pair_id.in_(pairs)))
+    session.execute(update(OneOnOneMeeting).where(OneOnOneMeeting.recorded_by == pid).values(recorded_by=None))
+    result.add("one-on-ones", _run(session, delete(OneOnOne).where(OneOnOne.id.in_(pairs))))
+    result.add("nudges", _run(session, delete(NudgeLog).where(NudgeLog.person_id == pid)))
+    result.add("follow-up snoozes", _run(session, delete(FollowupHold).where(
+        FollowupHold.deal_id.in_(select(CrmDeal.id).where(CrmDeal.owner_id == pid)))))
+    result.add("win notes", _run(session, update(Win).where(
+        or_(Win.rep_id == pid, Win.logged_by == pid), Win.notes.is_not(None)).values(notes=None)))
+    addressed = _addressed_to(slack_id)
+    if addressed is not None:
+        result.add("outbox messages", _run(session, delete(OutboxMessage).where(addressed)))
+    for run in session.scalars(select(ImportRun)):
+        errors = _without(run.errors or [], (old_email,))
+        if errors != run.errors:
+            run.errors = errors
+            result.add("import error lines", 1)
+    person.email, person.name, person.slack_id = tombstone_email(old_email), ERASED_NAME, None
+    person.tz, person.locale, person.language, person.active = "UTC", "en", None, False
+    person.status_text = person.status_emoji = None
+    person.status_until = None
+    result.add("person", 1)
+    session.flush()
+    return result
+
+
+def _run(session: Session, statement: Any) -> int:
+    """Execute an UPDATE or DELETE; how many rows it touched."""
+    result = session.execute(statement)
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _unmention(text: str, slack_id: str) -> str:
+    import re
+
+    return re.sub(rf"<@{re.escape(slack_id)}(\|[^>]*)?>", ERASED_MENTION, text)
+
+
+def _without(lines: Iterable[str], words: Iterable[str]) -> list[str]:
+    out = list(lines)
+    for word in words:
+        out = [line.replace(word, "[erased]") for line in out]
+    return out
