@@ -173,13 +173,15 @@ class Delivery:
             wait = _retry_after(exc.response.headers)
             self._pacer(client).pause(row.method, wait)
             return Outcome(row.id, "retry", at=now + max(timedelta(seconds=wait), timedelta(seconds=1)), error=error)
+        if exc.response.status_code >= 500 and row.method == "chat.postMessage":
+            error = f"uncertain: {error}"  # Slack may have posted before failing: look before posting again
         return Outcome(row.id, "retry", at=now + max(_backoff(row.attempts), timedelta(seconds=1)), error=error)
 
     def _pacer(self, client: WebClient) -> Pacer:
         return pacer_of(client) or self._fallback
 
     def _send(self, row: Claimed, client: WebClient) -> tuple[str | None, str | None]:
-        payload: dict[str, Any] = dict(row.payload)
+        payload: dict[str, Any] = {k: v for k, v in row.payload.items() if not k.startswith("_")}  # hints stay here
         if row.method == "chat.update":
             with self.store.transaction() as outbox:
                 target = outbox.target_of(row.edits_key or "")

@@ -53,9 +53,13 @@ class OutboxMessenger:
         self._enqueue(key, "files.uploadV2", {"user": user_id, "filename": filename, "title": title,
                                               "content_base64": base64.b64encode(content).decode()})
 
-    def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
-        """A modal, keyed by the trigger so a replayed request opens nothing twice."""
-        self._enqueue(f"view:{trigger_id}", "views.open", {"trigger_id": trigger_id, "view": view})
+    def open_view(self, trigger_id: str, view: dict[str, Any], *, for_user: str | None = None) -> None:
+        """A modal, keyed by the trigger so a replayed request opens nothing twice; `for_user` (who clicked) picks
+        their workspace's token when the app is installed in several (a `_for` hint, never sent to Slack)."""
+        payload: dict[str, Any] = {"trigger_id": trigger_id, "view": view}
+        if for_user:
+            payload["_for"] = for_user
+        self._enqueue(f"view:{trigger_id}", "views.open", payload)
 
     def publish_home(self, user_id: str, view: dict[str, Any], *, version: str) -> None:
         self._enqueue(f"home:{user_id}:{version}", "views.publish", {"user_id": user_id, "view": view})
@@ -78,7 +82,8 @@ class OutboxMessenger:
         state = hashlib.sha256(repr(sorted(answers.items())).encode()).hexdigest()[:12]
         key = f"{survey_key(round.id, member.person_id)}:" + (
             "closed" if closed else f"edit:{self.now.isoformat()}:{state}")
-        self._enqueue(key, "chat.update", {"text": text, "blocks": blocks}, survey_key(round.id, member.person_id))
+        self._enqueue(key, "chat.update", {"text": text, "blocks": blocks, "_for": member.slack_id},
+                      survey_key(round.id, member.person_id))
 
     def send_results(self, round: RoundInfo, manager: Member, summary: RoundSummary,
                      history: Sequence[tuple[date, RoundSummary]] = ()) -> None:

@@ -68,7 +68,7 @@ class Workspaces:
         """The payload's "team_id", else its person's workspace, picks the bot token; None: the default client."""
         team_id = payload.get("team_id")
         if not isinstance(team_id, str) or not team_id:
-            user = payload.get("user_id") or payload.get("user") or payload.get("channel")
+            user = payload.get("_for") or payload.get("user_id") or payload.get("user") or payload.get("channel")
             if not isinstance(user, str) or user[:1] not in ("U", "W"):
                 return None  # a channel, a modal's trigger, a response_url: the default client
             team_id = self.people.of(user)

@@ -110,7 +110,8 @@ def open_add_form(services: Services, *, slack_user: str, trigger_id: str, key: 
             return []
         other = pair.rep_id if member.person_id == pair.manager_id else pair.manager_id
         name = u.people.members([other])[other].name
-        u.messenger.open_view(trigger_id, add_item_view(translator(member), other=name, reminder_key=key))
+        u.messenger.open_view(trigger_id, add_item_view(translator(member), other=name, reminder_key=key),
+                              for_user=slack_user)
         return u.messenger.enqueued
 
 

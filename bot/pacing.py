@@ -138,9 +138,17 @@ class PacedRateLimitRetryHandler(RateLimitErrorRetryHandler):
 
 
 class PacedServerErrorRetryHandler(_Paced, ServerErrorRetryHandler):
+    """Retries 5xx answers, except to a post: Slack may have posted before failing, so the outbox reconciles it."""
+
     def __init__(self, pacer: Pacer, max_retry_count: int = 3, **kwargs: object) -> None:
         super().__init__(max_retry_count=max_retry_count, **kwargs)  # type: ignore[arg-type]
         self.pacer = pacer
+
+    def _can_retry(self, *, state: RetryState, request: HttpRequest, response: HttpResponse | None = None,
+                   error: Exception | None = None) -> bool:
+        if method_of(request) == "chat.postMessage":
+            return False
+        return super()._can_retry(state=state, request=request, response=response, error=error)
 
 
 class PacedConnectionErrorRetryHandler(_Paced, ConnectionErrorRetryHandler):

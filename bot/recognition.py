@@ -55,7 +55,8 @@ def kudos_command(services: Services, *, slack_user: str, text: str, response_ur
     with services.unit() as u:
         t = _translator(u, slack_user)
         if verb == "":
-            u.messenger.open_view(trigger_id, kudos_view(t, recognition.company_values(u.recognition)))
+            u.messenger.open_view(trigger_id, kudos_view(t, recognition.company_values(u.recognition)),
+                                  for_user=slack_user)
             return u.messenger.enqueued
         try:
             if verb == "history":
@@ -77,7 +78,7 @@ def open_kudos_form(services: Services, *, slack_user: str, trigger_id: str) -> 
     """The kudos modal, from the global shortcut or the App Home button."""
     with services.unit() as u:
         u.messenger.open_view(trigger_id, kudos_view(_translator(u, slack_user),
-                                                     recognition.company_values(u.recognition)))
+                                                     recognition.company_values(u.recognition)), for_user=slack_user)
         return u.messenger.enqueued
 
 
@@ -99,7 +100,7 @@ def submit_kudos(services: Services, *, slack_user: str, view_id: str, receivers
 
 def open_win_form(services: Services, *, slack_user: str, trigger_id: str, account: str = "") -> list[str]:
     with services.unit() as u:
-        u.messenger.open_view(trigger_id, win_view(_translator(u, slack_user), account=account))
+        u.messenger.open_view(trigger_id, win_view(_translator(u, slack_user), account=account), for_user=slack_user)
         return u.messenger.enqueued
 
 

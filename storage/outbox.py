@@ -1,4 +1,8 @@
-"""The outbox table: enqueue a Slack side effect once per idempotency key; claim, complete and retry it."""
+"""The outbox table: enqueue a Slack side effect once per idempotency key; claim, complete and retry it.
+
+A row's payload is emptied once it is sent or has failed: edits need only (channel, ts), and a survey DM's edits
+show the person's answers, which must not stay linked to them after the round closes.
+"""
 
 from __future__ import annotations
 
@@ -44,11 +48,11 @@ _ROW = _T.id == bindparam("row")
 _SETTLE = {
     "sent": update(_TABLE).where(_ROW).values(
         status="sent", sent_at=bindparam("at_"), channel=bindparam("channel_"), ts=bindparam("ts_"),
-        claimed_until=None, error=None),
+        claimed_until=None, error=None, payload={}),
     "retry": update(_TABLE).where(_ROW).values(
         available_at=bindparam("at_"), claimed_until=None, error=bindparam("error_")),
     "failed": update(_TABLE).where(_ROW).values(
-        status="failed", claimed_until=None, error=bindparam("error_")),
+        status="failed", claimed_until=None, error=bindparam("error_"), payload={}),
     "released": update(_TABLE).where(_ROW).values(
         claimed_until=None, attempts=_T.attempts - 1, error=bindparam("error_")),
 }
@@ -140,7 +144,7 @@ class Outbox:
 
     def complete(self, row_id: int, *, now: datetime, channel: str | None, ts: str | None) -> None:
         self.session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(
-            status="sent", sent_at=now, channel=channel, ts=ts, claimed_until=None, error=None))
+            status="sent", sent_at=now, channel=channel, ts=ts, claimed_until=None, error=None, payload={}))
 
     def retry(self, row_id: int, *, at: datetime, error: str) -> None:
         self.session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(
@@ -148,7 +152,7 @@ class Outbox:
 
     def fail(self, row_id: int, *, error: str) -> None:
         self.session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(
-            status="failed", claimed_until=None, error=error[:500]))
+            status="failed", claimed_until=None, error=error[:500], payload={}))
 
     def counts(self) -> dict[str, int]:
         rows = self.session.execute(

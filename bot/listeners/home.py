@@ -43,7 +43,8 @@ class HomeListeners:
             if member is None or not teams:
                 return
             t = Translator.for_person(member.locale, member.tz)
-            u.messenger.open_view(body["trigger_id"], create_view(t, teams, u.surveys.bank()))
+            u.messenger.open_view(body["trigger_id"], create_view(t, teams, u.surveys.bank()),
+                                  for_user=body["user"]["id"])
             keys = u.messenger.enqueued
         self.services.delivery.drain(keys=keys)
 

@@ -82,7 +82,7 @@ class PulseListeners:
                 ack(text=t.gettext("Only managers and admins in the roster can create pulse surveys."))
                 return
             ack()
-            u.messenger.open_view(body["trigger_id"], create_view(t, teams, u.surveys.bank()))
+            u.messenger.open_view(body["trigger_id"], create_view(t, teams, u.surveys.bank()), for_user=body["user_id"])
             keys = u.messenger.enqueued
         self.services.delivery.drain(keys=keys)
 

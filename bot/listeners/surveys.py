@@ -41,7 +41,8 @@ class SurveyListeners:
             return
         t = Translator.for_person(result.member.locale, result.member.tz)
         with self.services.unit() as u:
-            u.messenger.open_view(body["trigger_id"], answers_view(t, result.round, result.answers, bank=result.bank))
+            u.messenger.open_view(body["trigger_id"], answers_view(t, result.round, result.answers, bank=result.bank),
+                                  for_user=body["user"]["id"])
             keys = u.messenger.enqueued
         self.services.delivery.drain(keys=keys)
 
@@ -78,7 +79,7 @@ class SurveyListeners:
             member = u.people.by_slack_id(body["user"]["id"])
             if member is not None:
                 t = Translator.for_person(member.locale, member.tz)
-            u.messenger.open_view(body["trigger_id"], comment_view(t, round_id))
+            u.messenger.open_view(body["trigger_id"], comment_view(t, round_id), for_user=body["user"]["id"])
             keys = u.messenger.enqueued
         self.services.delivery.drain(keys=keys)
 

@@ -142,10 +142,10 @@ class SlackDouble:
             self.calls.append(call)
         headers: dict[str, str] = {}
         fault = self.faults.take(method)
-        if fault is None or fault.carried_out:
+        if fault is None or fault.carried_out:  # carried out, then perhaps answered with a fault anyway
             body = self._dispatch(method, params, token)
             status = 200 if method in METHODS else 404
-        else:
+        if fault is not None and (fault.answers or not fault.carried_out):  # posted-then-dropped keeps its result
             status, body = fault.status, {"ok": False, "error": fault.body_error}
             retry_after = fault.retry_after_header(self.faults.exact_retry_after(method))
             if retry_after is not None:

@@ -95,3 +95,24 @@ def test_client_for_sends_a_row_with_the_client_it_picks_and_the_rest_with_the_d
         services.close()
     tokens = {c.params["channel"]: c.token for c in slack.calls_to("chat.postMessage")}
     assert tokens == {"UHOME": slack.bot_token, "UAWAY": "xoxb-other-workspace"}
+
+
+@pytest.mark.parametrize("migrated_database_url", ["sqlite"], indirect=True)
+def test_a_post_that_slack_made_before_answering_503_is_found_not_posted_again(slack, clock, migrated_database_url):
+    from storage.outbox import Outbox
+
+    slack.add_user("rep", id="UREP")
+    services = bootstrap(Settings(database_url=migrated_database_url, slack_api_url=slack.api_url,
+                                  slack_bot_token=slack.bot_token), clock=clock, migrate=False)
+    try:
+        with services.sessions.begin() as s:
+            Outbox(s).enqueue("survey:1:1", "chat.postMessage", {"channel": "UREP", "text": "hi"}, now=clock.now)
+        slack.faults.fail_next("chat.postMessage", status=503, carried_out=True)
+        first = services.delivery.drain()
+        clock.advance(minutes=5)
+        second = services.delivery.drain()
+    finally:
+        services.close()
+    assert (first.sent, first.retried, second.sent) == (0, 1, 1)
+    assert survey_posts(slack) == {"survey:1:1": 1}
+    assert len(slack.calls_to("chat.postMessage")) == 1  # not retried blindly: the history was read instead

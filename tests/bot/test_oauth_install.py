@@ -122,13 +122,13 @@ def test_two_workspaces_install_and_each_request_is_authorized_with_its_own_toke
 
     slack.clear_calls()
     assert oauth_bot.event_from(TEAM_B, {"type": "app_home_opened", "user": "UMGR", "tab": "home"}) == 200
-    published = eventually(lambda: slack.calls_to("views.publish"))  # the listener's one Slack call
+    published = eventually(lambda: slack.calls_to("views.publish"), timeout=20)  # the listener's one Slack call
     assert [(c.token, c.ok) for c in published] == [(token_b, True)]
     assert auth_tests(slack, token_b) == [TEAM_B] and auth_tests(slack, token_a) == []  # bolt's authorize
 
     slack.clear_calls()
     assert oauth_bot.event_from(TEAM_A, {"type": "app_home_opened", "user": "UREP0", "tab": "home"}) == 200
-    published = eventually(lambda: slack.calls_to("views.publish"))
+    published = eventually(lambda: slack.calls_to("views.publish"), timeout=20)
     assert [(c.token, c.ok) for c in published] == [(token_a, True)]
     assert auth_tests(slack, token_a) == [TEAM_A] and auth_tests(slack, token_b) == []
 
@@ -189,13 +189,16 @@ def test_outbound_rows_go_out_with_the_token_of_their_persons_workspace(oauth_bo
 
     assert client_for({"channel": "UMGR", "text": "hi"}) is None  # nobody has written from a workspace yet
     oauth_bot.event_from(TEAM_B, {"type": "app_home_opened", "user": "UMGR", "tab": "home"})
-    eventually(lambda: oauth_bot.slack.calls_to("views.publish"))
+    eventually(lambda: oauth_bot.slack.calls_to("views.publish"), timeout=20)
     dm = client_for({"channel": "UMGR", "text": "hi"})
     assert dm is not None and dm.token == token_b and dm.auth_test()["team_id"] == TEAM_B
     assert client_for({"user_id": "UMGR", "view": {}}) is dm  # one client per workspace, sharing its pacing
     explicit = client_for({"team_id": TEAM_A, "channel": "C0SALES"})
     assert explicit is not None and explicit.token == token_a
     assert client_for({"channel": "C0SALES"}) is None and client_for({"team_id": "T0NOTINSTALLED"}) is None
+    # a modal and a survey DM's edit carry who they are for (a hint the delivery never sends to Slack)
+    assert client_for({"trigger_id": "1.2.abc", "view": {}, "_for": "UMGR"}) is dm
+    assert client_for({"text": "edited", "blocks": [], "_for": "UMGR"}) is dm
 
 
 def test_single_workspace_mode_serves_no_install_pages(running_bot):

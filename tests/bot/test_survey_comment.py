@@ -75,3 +75,26 @@ def test_rounds_close_on_time_even_if_the_clock_jumps(running_bot):
     bot.clock.advance(hours=1, minutes=1)
     assert bot.job("close_rounds").startswith("closed 1")
     assert bot.clock.now - MONDAY_EVENING > timedelta(hours=72)
+
+
+def test_after_close_no_outbox_row_still_holds_a_persons_answers_or_comment(running_bot):
+    from storage.models import OutboxMessage
+
+    bot = running_bot
+    _open_round(bot)
+    bot.actor.click(None, "UREP1", bot.slack.messages("UREP1")[0], "survey_answer:manager:2")
+    assert eventually(lambda: _stored_answers(bot) == 1)
+    _comment(bot, "UREP1", "Quota is unfair for the north")
+    assert eventually(lambda: _stored_comments(bot) == 1)
+    bot.deliver()  # the DM's edit that shows UREP1's answer, and the pre-filled modal, have gone out
+    bot.clock.advance(days=4)
+    bot.job("close_rounds")
+    bot.deliver()
+    with bot.services.sessions.begin() as session:
+        rows = session.scalars(select(OutboxMessage)).all()
+    assert any(":edit" in row.key for row in rows)  # the DM's edit was queued
+    assert all(row.payload == {} for row in rows if row.status in ("sent", "failed"))
+    opened = bot.slack.calls_to("views.open")
+    assert opened and all("_for" not in call.params for call in opened)  # the workspace hint never reaches Slack
+    kept = " ".join(str(row.payload) for row in rows)
+    assert "Quota is unfair" not in kept and "survey_answer:manager:2" not in kept
