@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cached_property, partial
 
@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.delivery import Delivery, make_client
+from bot.in_flight import InFlight
 from bot.messenger import OutboxMessenger
 from bot.oauth import Workspaces
 from bot.settings import Settings
@@ -81,6 +82,7 @@ class Services:
     delivery: Delivery
     clock: Callable[[], datetime]
     scheduler_role: str = "off"  # what /healthz reports: "leader", "standby" or "off" (bot/leader.py sets it)
+    in_flight: InFlight = field(default_factory=InFlight)  # Slack requests awaiting their ack (bot/server.py)
     workspaces: Workspaces | None = None  # OAuth: each workspace's install and who writes from where (bot/oauth.py)
 
     @contextmanager

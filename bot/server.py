@@ -27,7 +27,8 @@ def make_wsgi(app: App, services: Services) -> Callable[[dict[str, Any], StartRe
     def wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
         if path == "/slack/events" and method == "POST":
-            return slack(environ, start_response)
+            with services.in_flight.request():  # until bolt has the ack; listeners' later work lets these go first
+                return slack(environ, start_response)
         if app.oauth_flow is not None and path in (INSTALL_PATH, REDIRECT_PATH) and method == "GET":
             return slack(environ, start_response)  # OAuth installs: bolt's flow answers both
         if path == "/healthz" and method in ("GET", "HEAD"):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from surveys.availability import DEFAULT_AWAY, DEFAULT_WORKING_TIME, AwayRule, WorkingTime
 from surveys.cadence import local_due, parse_send_time, zone
@@ -51,16 +52,22 @@ def morning_due(person: Person, *, now: datetime, holidays: Holidays, morning: s
     Due from the local morning time until the end of working hours, on a working day that is not one of
     their team's holidays, while their Slack status does not say they are out.
     """
-    local = now.astimezone(zone(person.tz))
-    if not parse_send_time(morning) <= local.time() < working.end:  # the cheapest test first: most are not
+    clock, day = _local_clock(now, person.tz)
+    if not parse_send_time(morning) <= clock < working.end:  # the cheapest test first: most are not
         return None
-    day = local.date()
     if not working.is_working_day(day, holidays.get(person.team_id, ())):
         return None
     if (person.status_text or person.status_emoji) and away.is_away(
             text=person.status_text, emoji=person.status_emoji, until=person.status_until, now=now):
         return None
     return day
+
+
+@lru_cache(maxsize=512)
+def _local_clock(now: datetime, tz: str) -> tuple[time, date]:
+    """The wall clock and date in a zone at `now`: a sweep asks once per zone, not once per person."""
+    local = now.astimezone(zone(tz))
+    return local.time(), local.date()
 
 
 def may_reach_now(person: Person, *, now: datetime, holidays: Holidays, working: WorkingTime = DEFAULT_WORKING_TIME,

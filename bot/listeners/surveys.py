@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from logging import Logger
 from typing import Any
@@ -12,6 +13,8 @@ from bot import ids, usecases
 from bot.bootstrap import Services
 from bot.i18n import Translator
 from bot.render.surveys import answers_view, comment_view, parse_answers
+
+ACKS_FIRST = 1.0  # seconds an answer may wait for a burst of acks to go out before it is recorded anyway
 
 
 class SurveyListeners:
@@ -62,10 +65,12 @@ class SurveyListeners:
         ack()
         round_id, question_id, value = body["actions"][0]["value"].split(":")
         recorded = self.recorder.submit(self.record_answer, body["user"]["id"], int(round_id), question_id,
-                                        int(value), logger)
+                                        int(value), logger, time.monotonic() + ACKS_FIRST)
         recorded.add_done_callback(lambda done: _log_failure(done, logger))
 
-    def record_answer(self, slack_user: str, round_id: int, question_id: str, value: int, logger: Logger) -> None:
+    def record_answer(self, slack_user: str, round_id: int, question_id: str, value: int, logger: Logger,
+                      acks_first_until: float = 0.0) -> None:
+        self.services.in_flight.wait_quiet(acks_first_until)  # a burst of clicks: acks first, then the answers
         result = usecases.answer(self.services, slack_user=slack_user, round_id=round_id, question_id=question_id,
                                  value=value)
         logger.info("survey answer on round %s: %s", round_id, result.status)
