@@ -20,11 +20,15 @@ from surveys.reminders import ReminderPolicy
 log = logging.getLogger(__name__)
 
 
+def away_rule(settings: Settings) -> AwayRule:
+    """The out-of-office rule as the admin configured it (SALESCOACH_AWAY_EMOJI / _WORDS), for every nudge."""
+    default = AwayRule()
+    return AwayRule(emoji=settings.away_emoji or default.emoji, words=settings.away_words or default.words)
+
+
 def policy(settings: Settings) -> ReminderPolicy:
     """Reminder offsets and the out-of-office rule, as the admin configured them."""
-    default = AwayRule()
-    away = AwayRule(emoji=settings.away_emoji or default.emoji, words=settings.away_words or default.words)
-    return ReminderPolicy(offsets=tuple(timedelta(hours=h) for h in settings.reminder_hours), away=away)
+    return ReminderPolicy(offsets=tuple(timedelta(hours=h) for h in settings.reminder_hours), away=away_rule(settings))
 
 
 def open_rounds(services: Services, now: datetime) -> str:

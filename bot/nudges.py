@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.bootstrap import Services
+from bot.jobs import away_rule
 from bot.nudge_messenger import SlackNudges, translator
 from bot.render.nudges import DealAction, done_status, muted_status, nudge_text, settle, snoozed_status
 from coaching import nudge_service
@@ -23,9 +24,10 @@ def send_nudges(services: Services, now: datetime) -> str:
     s = services.settings
     with services.unit(now) as u:
         out = SlackNudges(u, currency=s.currency)
-        nudges = nudge_service.send_rep_nudges(u.nudges, out, now=now, morning=s.nudge_at, top=s.nudge_top)
+        away = away_rule(s)  # SALESCOACH_AWAY_EMOJI / _WORDS, as for surveys
+        nudges = nudge_service.send_rep_nudges(u.nudges, out, now=now, morning=s.nudge_at, top=s.nudge_top, away=away)
         digests = nudge_service.send_followup_digests(u.nudges, out, now=now, weekday=s.digest_day,
-                                                      morning=s.nudge_at)
+                                                      morning=s.nudge_at, away=away)
     services.delivery.wake()
     return f"queued {len(nudges)} follow-up nudge(s) and {len(digests)} follow-up digest(s)"
 

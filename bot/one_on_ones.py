@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.bootstrap import Services, Unit
 from bot.i18n import N_, Translator, escape
+from bot.jobs import away_rule
 from bot.nudge_messenger import SlackNudges, translator
 from bot.one_on_one_clicks import refresh_reminders
 from bot.one_on_one_prep import StoredPrep
@@ -142,7 +143,7 @@ def send_one_on_ones(services: Services, now: datetime) -> str:
     with services.unit(now) as u:
         sent = service.send_one_on_one_nudges(u.one_on_ones, SlackNudges(u, currency=s.currency),
                                               StoredPrep(u, threshold=s.anonymity_threshold), now=now,
-                                              morning=s.nudge_at)
+                                              morning=s.nudge_at, away=away_rule(s))
     services.delivery.wake()
     return (f"queued {sent.reminders} reminder(s), {sent.outcome_prompts} outcome prompt(s), "
             f"{sent.overdue} overdue nudge(s)")
@@ -153,6 +154,7 @@ def send_recognition_gaps(services: Services, now: datetime) -> str:
     s = services.settings
     with services.unit(now) as u:
         gaps = service.send_recognition_gaps(u.one_on_ones, SlackNudges(u, currency=s.currency), now=now,
-                                             threshold_days=s.recognition_gap_days, morning=s.nudge_at)
+                                             threshold_days=s.recognition_gap_days, morning=s.nudge_at,
+                                             away=away_rule(s))
     services.delivery.wake()
     return f"queued {len(gaps)} recognition-gap nudge(s)"

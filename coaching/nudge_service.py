@@ -24,6 +24,7 @@ from coaching.followups import (
 )
 from coaching.nudge_ports import NudgeMessenger, NudgeStore
 from coaching.nudge_timing import DEFAULT_MORNING, local_date
+from surveys.availability import DEFAULT_AWAY, AwayRule
 
 LOOK_BACK = timedelta(days=8)  # keys sent longer ago than this can no longer repeat a daily or weekly nudge
 
@@ -34,7 +35,7 @@ class NudgeError(ValueError):
 
 def send_rep_nudges(store: NudgeStore, messenger: NudgeMessenger, *, now: datetime,
                     rules: FollowupRules = DEFAULT_RULES, morning: str = DEFAULT_MORNING,
-                    top: int = DEFAULT_TOP) -> list[RepNudge]:
+                    top: int = DEFAULT_TOP, away: AwayRule = DEFAULT_AWAY) -> list[RepNudge]:
     """Send every morning nudge due now; each deal named stays quiet until its state changes."""
     people = store.people()
     deals = store.open_deals(owner_ids=[p.person_id for p in people])
@@ -42,7 +43,7 @@ def send_rep_nudges(store: NudgeStore, messenger: NudgeMessenger, *, now: dateti
     nudges = plan_rep_nudges(reps=people, deals=deals, snoozes=store.snoozes(deal_ids=deal_ids),
                              mutes=store.mutes(deal_ids=deal_ids), sent_today=store.sent_keys(since=now - LOOK_BACK),
                              now=now, holidays=store.holidays(), rules=rules.with_thresholds(store.thresholds()),
-                             morning=morning, top=top)
+                             morning=morning, top=top, away=away)
     by_id = {p.person_id: p for p in people}
     for nudge in nudges:
         messenger.send_rep_nudge(by_id[nudge.rep_id], nudge)
@@ -58,13 +59,14 @@ def send_rep_nudges(store: NudgeStore, messenger: NudgeMessenger, *, now: dateti
 
 def send_followup_digests(store: NudgeStore, messenger: NudgeMessenger, *, now: datetime,
                           rules: FollowupRules = DEFAULT_RULES, weekday: int = 0,
-                          morning: str = DEFAULT_MORNING) -> list[FollowupDigest]:
+                          morning: str = DEFAULT_MORNING, away: AwayRule = DEFAULT_AWAY) -> list[FollowupDigest]:
     """Send each manager's weekly list of overdue follow-ups of their direct reports, once an ISO week."""
     people = store.people()
     deals = store.open_deals(owner_ids=[p.person_id for p in people if p.manager_id is not None])
     digests = plan_followup_digests(people=people, deals=deals, mutes=store.mutes(deal_ids=[d.deal_id for d in deals]),
                                     sent=store.sent_keys(since=now - LOOK_BACK), now=now, holidays=store.holidays(),
-                                    rules=rules.with_thresholds(store.thresholds()), weekday=weekday, morning=morning)
+                                    rules=rules.with_thresholds(store.thresholds()), weekday=weekday, morning=morning,
+                                    away=away)
     by_id = {p.person_id: p for p in people}
     for digest in digests:
         manager = by_id[digest.manager_id]

@@ -27,6 +27,7 @@ from coaching.one_on_ones import (
     to_carry,
 )
 from coaching.one_on_ones_prep import RECOGNITION_GAP_DAYS, RecognitionGap, plan_recognition_gaps
+from surveys.availability import DEFAULT_AWAY, AwayRule
 from surveys.cadence import WEEKDAYS, parse_send_time
 
 LOOK_BACK = timedelta(days=8)
@@ -121,7 +122,7 @@ def agenda_of(store: OneOnOneStore, *, pair_id: int, person_id: int, now: dateti
 
 
 def send_one_on_one_nudges(store: OneOnOneStore, messenger: OneOnOneMessenger, prep: PrepSource, *, now: datetime,
-                           morning: str = DEFAULT_MORNING) -> Sent:
+                           morning: str = DEFAULT_MORNING, away: AwayRule = DEFAULT_AWAY) -> Sent:
     """Reminders (with agenda, and data prep for the manager), outcome prompts and overdue nudges due now."""
     people = {p.person_id: p for p in store.people()}
     pairs = store.pairs()
@@ -130,7 +131,7 @@ def send_one_on_one_nudges(store: OneOnOneStore, messenger: OneOnOneMessenger, p
     sent, holidays = store.sent_keys(since=now - LOOK_BACK), store.holidays()
     by_id = {p.id: p for p in pairs}
     reminders = plan_reminders(pairs=pairs, meetings=meetings, people=people, sent=sent, now=now, holidays=holidays,
-                               morning=morning)
+                               morning=morning, away=away)
     for reminder in reminders:
         pair, person = by_id[reminder.pair_id], people[reminder.person_id]
         agenda = build_agenda(pair=pair, items=items, meeting_on=reminder.meeting_on)
@@ -141,12 +142,12 @@ def send_one_on_one_nudges(store: OneOnOneStore, messenger: OneOnOneMessenger, p
         messenger.send_one_on_one_reminder(person, reminder, agenda, data)
         _record(store, person, reminder.key, now)
     prompts = plan_outcome_prompts(pairs=pairs, meetings=meetings, people=people, sent=sent, now=now,
-                                   holidays=holidays)
+                                   holidays=holidays, away=away)
     for prompt in prompts:
         messenger.ask_one_on_one_outcome(people[prompt.manager_id], prompt)
         _record(store, people[prompt.manager_id], prompt.key, now)
     overdue = plan_overdue(pairs=pairs, meetings=meetings, people=people, sent=sent, now=now, holidays=holidays,
-                           morning=morning)
+                           morning=morning, away=away)
     for late in overdue:
         messenger.send_one_on_one_overdue(people[late.manager_id], late)
         _record(store, people[late.manager_id], late.key, now)
@@ -155,13 +156,14 @@ def send_one_on_one_nudges(store: OneOnOneStore, messenger: OneOnOneMessenger, p
 
 def send_recognition_gaps(store: OneOnOneStore, messenger: OneOnOneMessenger, *, now: datetime,
                           threshold_days: int = RECOGNITION_GAP_DAYS,
-                          morning: str = DEFAULT_MORNING) -> list[RecognitionGap]:
+                          morning: str = DEFAULT_MORNING, away: AwayRule = DEFAULT_AWAY) -> list[RecognitionGap]:
     """Nudge managers about direct reports not recognised for more than `threshold_days`, once a week each."""
     people = store.people()
     reps = [p.person_id for p in people if p.role == "rep" and p.manager_id is not None]
     gaps = plan_recognition_gaps(people=people, last_recognised=store.last_recognised(rep_ids=reps),
                                  started_on=store.started_on(rep_ids=reps), sent=store.sent_keys(since=now - LOOK_BACK),
-                                 now=now, holidays=store.holidays(), threshold_days=threshold_days, morning=morning)
+                                 now=now, holidays=store.holidays(), threshold_days=threshold_days, morning=morning,
+                                 away=away)
     by_id = {p.person_id: p for p in people}
     for gap in gaps:
         messenger.send_recognition_gap(by_id[gap.manager_id], gap)

@@ -67,3 +67,16 @@ def test_the_local_morning_follows_daylight_saving_time(running_bot):
     monday = _first_nudges(bot, datetime(2026, 11, 2, 12, 0, tzinfo=UTC), 12, users=("UREP4",))
     assert monday == {"UREP4": [datetime(2026, 11, 2, 17, 0, tzinfo=UTC)]}  # 09:00 PST (UTC-8), after the change
     assert "D-2" in str(dms(bot, "UREP4", "Follow-ups for today")[-1]["blocks"])
+
+
+def test_the_admins_own_away_emoji_keeps_nudges_away_too(running_bot):
+    import dataclasses
+
+    bot = running_bot
+    add_deal(bot, "D-LA", "UREP4", 7000.0)
+    _set_status(bot, "UREP4", ":hammock_custom:")  # parental leave: not one of the built-in away emoji
+    bot.services.settings = dataclasses.replace(bot.services.settings, away_emoji=(":hammock_custom:",))
+    assert _first_nudges(bot, FRIDAY, 12, users=("UREP4",)) == {"UREP4": []}  # Friday 09:00 LA passes quietly
+    bot.services.settings = dataclasses.replace(bot.services.settings, away_emoji=())
+    assert _first_nudges(bot, FRIDAY, 12, users=("UREP4",)) == {
+        "UREP4": [datetime(2026, 11, 20, 17, 0, tzinfo=UTC)]}  # without the setting the same status is no excuse
