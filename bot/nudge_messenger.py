@@ -53,9 +53,10 @@ class SlackNudges:
         text, blocks = render(translator(member))
         self.u.messenger.post(key, member.slack_id, text, blocks)
 
-    def edit(self, key: str, *, edits_key: str, text: str, blocks: list[dict[str, Any]]) -> None:
-        """Edit a DM posted under `edits_key` in place (chat.update), once per `key`."""
-        self.u.outbox.enqueue(key, "chat.update", {"text": text, "blocks": blocks}, now=self.u.now,
+    def edit(self, key: str, *, edits_key: str, text: str, blocks: list[dict[str, Any]], for_user: str) -> None:
+        """Edit a DM to `for_user` posted under `edits_key` in place (chat.update), once per `key`; `for_user`
+        picks their workspace's token when the app is installed in several (a hint never sent to Slack)."""
+        self.u.outbox.enqueue(key, "chat.update", {"text": text, "blocks": blocks, "_for": for_user}, now=self.u.now,
                               edits_key=edits_key)
         self.enqueued.append(key)
 
@@ -90,7 +91,7 @@ class SlackNudges:
         if edit is None:
             self.u.messenger.post(key, member.slack_id, text, blocks)
         else:
-            self.edit(edit, edits_key=key, text=text, blocks=blocks)
+            self.edit(edit, edits_key=key, text=text, blocks=blocks, for_user=member.slack_id)
 
     def ask_one_on_one_outcome(self, manager: Person, prompt: OutcomePrompt) -> None:
         pair = self.u.one_on_ones.pair(prompt.pair_id)

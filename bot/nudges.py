@@ -67,5 +67,5 @@ def act_on_deal(services: Services, *, slack_user: str, verb: str, value: str, b
         fresh = settle(blocks, action.deal_id, status)
         state = verb if action.days is None else f"{verb}:{action.days}"
         out.edit(f"{action.nudge_key}:deal:{action.deal_id}:{state}", edits_key=action.nudge_key,
-                 text=nudge_text(fresh, t.gettext("Follow-ups for today")), blocks=fresh)
+                 text=nudge_text(fresh, t.gettext("Follow-ups for today")), blocks=fresh, for_user=slack_user)
         return u.messenger.enqueued

@@ -75,7 +75,8 @@ def record_outcome(services: Services, *, slack_user: str, value: str, outcome: 
                                        recorded=Meeting(pair_id, day, outcome, moved_to))
         before = f"{recorded.outcome}:{recorded.moved_to or '-'}" if recorded else "none"
         SlackNudges(u, currency=services.settings.currency).edit(  # a replay finds the same change: one edit
-            f"{key}:edit:{before}>{outcome}:{moved_to or '-'}", edits_key=key, text=text, blocks=blocks)
+            f"{key}:edit:{before}>{outcome}:{moved_to or '-'}", edits_key=key, text=text, blocks=blocks,
+            for_user=slack_user)
         return u.messenger.enqueued
 
 
