@@ -284,7 +284,8 @@ def _retry_after(headers: Mapping[str, Any]) -> float:
 
 
 def _backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(300, 2 ** attempts))
+    """1 s after a first failure, then doubling (2, 4, 8 s ...) up to five minutes."""
+    return timedelta(seconds=min(300, 2 ** max(0, attempts - 1)))
 
 
 def _uncertain_backoff(attempts: int) -> timedelta:
