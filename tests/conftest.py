@@ -305,6 +305,18 @@ def migrated_sqlite(tmp_path_factory) -> str:
 
 
 @pytest.fixture
+def cli_database(tmp_path, monkeypatch, migrated_sqlite) -> str:
+    """For `salescoach` commands run in-process: a copy of the migrated SQLite file as DATABASE_URL, cwd tmp_path."""
+    import shutil
+
+    shutil.copyfile(migrated_sqlite, tmp_path / "cli.db")  # the migrated schema, without migrating again
+    url = f"sqlite:///{tmp_path}/cli.db"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", url)
+    return url
+
+
+@pytest.fixture
 def running_bot(migrated_database_url, slack, clock):
     """A seeded team (a manager and six reps) in the database and in the double, and the bot serving HTTP."""
     import threading

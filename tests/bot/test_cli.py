@@ -1,6 +1,5 @@
 """The operator's CLI: survey commands, jobs, and errors that name what is allowed."""
 
-import shutil
 
 import pytest
 from conftest import seed_team
@@ -11,13 +10,10 @@ from storage.db import make_engine, make_sessions
 
 
 @pytest.fixture
-def env(tmp_path, monkeypatch, migrated_sqlite):
-    url = f"sqlite:///{tmp_path}/cli.db"
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", url)
+def env(cli_database, monkeypatch):
+    url = cli_database
     monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/api/")
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-cli-test")
-    shutil.copyfile(migrated_sqlite, tmp_path / "cli.db")  # the migrated schema, without migrating again
     engine = make_engine(url)
     with make_sessions(engine).begin() as s:
         seed_team(s, reps=5, slack_ids=False)

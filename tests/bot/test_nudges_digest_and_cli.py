@@ -1,7 +1,6 @@
 """The manager's weekly list of overdue follow-ups (their own reports only, once a week), and follow-up thresholds
 set with `salescoach nudges threshold` per team and stage."""
 
-import shutil
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -49,11 +48,8 @@ def test_a_teams_threshold_for_a_stage_changes_when_its_deals_are_nudged(running
 
 
 @pytest.fixture
-def cli_db(tmp_path, monkeypatch, migrated_sqlite):
-    url = f"sqlite:///{tmp_path}/cli.db"
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", url)
-    shutil.copyfile(migrated_sqlite, tmp_path / "cli.db")  # the migrated schema, without migrating again
+def cli_db(cli_database):
+    url = cli_database
     engine = make_engine(url)
     with make_sessions(engine).begin() as s:
         seed_team(s, reps=2, slack_ids=False)

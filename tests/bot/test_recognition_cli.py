@@ -1,7 +1,6 @@
 """The admin's recognition commands: company values, a team's recognition channel, and the .xlsx export with
 numbers as numbers and dates as dates."""
 
-import shutil
 from datetime import UTC, datetime
 
 import pytest
@@ -18,12 +17,8 @@ NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def sessions(tmp_path, monkeypatch, migrated_sqlite):
-    url = f"sqlite:///{tmp_path}/cli.db"
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", url)
-    shutil.copyfile(migrated_sqlite, tmp_path / "cli.db")  # the migrated schema, without migrating again
-    engine = make_engine(url)
+def sessions(cli_database):
+    engine = make_engine(cli_database)
     factory = make_sessions(engine)
     with factory.begin() as s:
         seed_team(s, reps=3)

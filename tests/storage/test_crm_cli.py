@@ -3,8 +3,6 @@ the refused file recorded for admins."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from conftest import seed_team
 from sqlalchemy import select
@@ -16,12 +14,9 @@ from storage.models import ImportRun
 
 
 @pytest.fixture
-def env(tmp_path, monkeypatch, migrated_sqlite):
-    url = f"sqlite:///{tmp_path}/cli.db"
-    monkeypatch.setenv("DATABASE_URL", url)
+def env(cli_database, monkeypatch):
     monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/api/")
-    shutil.copyfile(migrated_sqlite, tmp_path / "cli.db")  # the migrated schema, without migrating again
-    engine = make_engine(url)
+    engine = make_engine(cli_database)
     with make_sessions(engine).begin() as s:
         seed_team(s, reps=3, slack_ids=False)
     yield make_sessions(engine)
