@@ -13,7 +13,7 @@ import logging
 import statistics
 import tempfile
 import threading
-from typing import Any
+from contextlib import ExitStack
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
@@ -23,7 +23,7 @@ from bench._load import Reply, add_reps, click_request, fire, open_round, percen
 from bot import ids
 from bot.app import build_app
 from bot.bootstrap import Services, bootstrap
-from bot.server import make_server, stop_server
+from bot.server import events_url, serving
 from bot.settings import Settings
 from bot.slack_double import SlackDouble
 from storage.models import OutboxMessage
@@ -41,13 +41,6 @@ def bare_app(slack: SlackDouble) -> App:
         ack()
 
     return app
-
-
-def serve(app: App, services: Services) -> tuple[Any, threading.Thread, str]:
-    server = make_server(app, services, host="127.0.0.1", port=0)  # the production thread count
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    return server, thread, f"http://127.0.0.1:{server.effective_port}/slack/events"
 
 
 def settled(services: Services, slack: SlackDouble, updates: int, timeout: float = 60.0) -> None:
@@ -68,15 +61,16 @@ def main() -> None:
     parser.add_argument("--bursts", type=int, default=3, help="measured bursts per app, after one warm-up each")
     args = parser.parse_args()
     logging.getLogger("waitress").setLevel(logging.ERROR)  # 200 at once passes its connection limit; it queues them
-    with tempfile.TemporaryDirectory() as tmp, SlackDouble() as slack:
+    with tempfile.TemporaryDirectory() as tmp, SlackDouble() as slack, ExitStack() as running:
         settings = Settings(database_url=f"sqlite:///{tmp}/bench.db", slack_api_url=slack.api_url,
                             slack_bot_token=slack.bot_token, slack_signing_secret=slack.signing_secret)
         services = bootstrap(settings)
         users = add_reps(services, slack, team=TEAM, count=args.people)
         round_id = open_round(services, team=TEAM)
         dms = {u: slack.messages(u)[0] for u in users}
-        servers = {"bare bolt app": serve(bare_app(slack), services),
-                   "salescoach": serve(build_app(services, token_verification=True), services)}
+        servers = {name: events_url(running.enter_context(serving(app, services)))  # the production thread count
+                   for name, app in (("bare bolt app", bare_app(slack)),
+                                     ("salescoach", build_app(services, token_verification=True)))}
         latencies: dict[str, list[float]] = {name: [] for name in servers}
         bursts: dict[str, list[float]] = {name: [] for name in servers}  # each burst's p99, to show the noise
         edits = len(slack.calls_to("chat.update"))
@@ -84,7 +78,7 @@ def main() -> None:
         def burst(name: str, score: int) -> list[Reply]:
             # every click changes the answer, so the product records and edits each one
             clicks = [click_request(slack, u, dms[u], f"{ids.ACTION_SURVEY_ANSWER}:enps:{score}") for u in users]
-            return fire(servers[name][2], clicks)
+            return fire(servers[name], clicks)
 
         for n in range(args.bursts + 1):  # burst 0 warms both up and is not counted
             for name in servers:
@@ -102,10 +96,7 @@ def main() -> None:
                 # is not ours. Freeze what exists so full collections do not scan it during the next burst.
                 gc.collect()
                 gc.freeze()
-        for server, thread, _ in servers.values():
-            stop_server(server)
-            thread.join(timeout=5)
-            server.task_dispatcher.shutdown()
+        running.close()
         services.close()
     print(f"round {round_id}: {args.people} people, {args.bursts} bursts of {args.people} concurrent signed clicks "
           f"per app ({args.bursts * args.people} requests each), after one warm-up burst each")

@@ -11,7 +11,6 @@ import argparse
 import random
 import statistics
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -24,7 +23,7 @@ from sqlalchemy import insert
 
 from bot.app import build_app
 from bot.bootstrap import Services, bootstrap
-from bot.server import make_server, stop_server
+from bot.server import events_url, serving
 from bot.settings import Settings
 from bot.slack_double import SlackActor, SlackDouble
 from storage.crm_models import CrmActivity, CrmDeal
@@ -72,13 +71,6 @@ def seed(services: Services, *, reps: int, activities: int) -> None:
         s.execute(insert(CrmDeal), deals)
 
 
-def serve(app: App, services: Services) -> tuple[Any, threading.Thread, str]:
-    server = make_server(app, services, host="127.0.0.1", port=0, threads=8, loop_timeout=0.05)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    return server, thread, f"http://127.0.0.1:{server.effective_port}/slack/events"
-
-
 def timed(slack: SlackDouble, send: Callable[[], Any], times: int) -> tuple[list[float], list[float]]:
     """(ack ms, reply ms) for each request: the HTTP answer, then the response_url post arriving."""
     acks, replies = [], []
@@ -120,17 +112,14 @@ def main() -> None:
         results = {}
         for name, app in (("bare bolt app", bare_app(slack)),
                           ("salescoach /coach", build_app(services, token_verification=True))):
-            server, thread, url = serve(app, services)
-            actor = SlackActor(slack, url)
+            with serving(app, services, threads=8, loop_timeout=0.05) as server:
+                actor = SlackActor(slack, events_url(server))
 
-            def send(actor: SlackActor = actor) -> Any:
-                return actor.slash_command(None, "/coach", "", user_id="UBOSS")
+                def send(actor: SlackActor = actor) -> Any:
+                    return actor.slash_command(None, "/coach", "", user_id="UBOSS")
 
-            timed(slack, send, 2)  # warm-up
-            results[name] = timed(slack, send, args.times)
-            stop_server(server)
-            thread.join(timeout=5)
-            server.task_dispatcher.shutdown()
+                timed(slack, send, 2)  # warm-up
+                results[name] = timed(slack, send, args.times)
         services.close()
     print(f"team: 1 manager, {args.reps} reps, {args.activities:,} activity rows, {args.reps * 60:,} deals")
     for name, (acks, replies) in results.items():

@@ -11,6 +11,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -24,7 +25,7 @@ from bot.demo_nudges import play_nudges
 from bot.demo_recognition import play_recognition
 from bot.directory import import_roster
 from bot.jobs import run_job
-from bot.server import make_server, stop_server
+from bot.server import events_url, serving
 from bot.settings import Settings
 from bot.slack_double import SlackActor, SlackDouble
 from bot.transcript import blocks_to_text, builder_link
@@ -98,18 +99,15 @@ class _Demo:
         settings = Settings(database_url=f"sqlite:///{tmp}/demo.db", slack_api_url=slack.api_url,
                             slack_bot_token=slack.bot_token, slack_signing_secret=slack.signing_secret)
         self.services = bootstrap(settings, clock=self.clock)
-        self.server = make_server(build_app(self.services, token_verification=True), self.services,
-                                  host="127.0.0.1", port=0, threads=4, loop_timeout=0.05)
-        self.thread = threading.Thread(target=self.server.run, name="demo-http", daemon=True)
-        self.thread.start()
-        self.url = f"http://127.0.0.1:{self.server.effective_port}/slack/events"
+        self._running = ExitStack()
+        self.server = self._running.enter_context(serving(build_app(self.services, token_verification=True),
+                                                          self.services, threads=4, loop_timeout=0.05))
+        self.url = events_url(self.server)
         self.actor = SlackActor(slack, self.url)
         self.click_ms: list[float] = []
 
     def stop(self) -> None:
-        stop_server(self.server)
-        self.thread.join(timeout=5)
-        self.server.task_dispatcher.shutdown()
+        self._running.close()
         self.services.close()
 
     def note(self, text: str) -> None:

@@ -120,6 +120,17 @@ class _Paced:
         self.pacer.wait(method_of(request))
 
 
+class _NoBlindRepost:
+    """Never retries a post here: its first try may have landed, and the outbox looks for it before posting again."""
+
+    def _can_retry(self, *, state: RetryState, request: HttpRequest, response: HttpResponse | None = None,
+                   error: Exception | None = None) -> bool:
+        if method_of(request) == "chat.postMessage":
+            return False
+        return super()._can_retry(  # type: ignore[misc]
+            state=state, request=request, response=response, error=error)
+
+
 class PacedRateLimitRetryHandler(RateLimitErrorRetryHandler):
     """slack_sdk's 429 handler, except that Retry-After pauses the method for every thread sharing the pacer."""
 
@@ -137,31 +148,18 @@ class PacedRateLimitRetryHandler(RateLimitErrorRetryHandler):
         state.increment_current_attempt()
 
 
-class PacedServerErrorRetryHandler(_Paced, ServerErrorRetryHandler):
-    """Retries 5xx answers, except to a post: Slack may have posted before failing, so the outbox reconciles it."""
+class PacedServerErrorRetryHandler(_NoBlindRepost, _Paced, ServerErrorRetryHandler):
+    """Retries 5xx answers, except to a post: Slack may have posted before failing."""
 
     def __init__(self, pacer: Pacer, max_retry_count: int = 3, **kwargs: object) -> None:
         super().__init__(max_retry_count=max_retry_count, **kwargs)  # type: ignore[arg-type]
         self.pacer = pacer
 
-    def _can_retry(self, *, state: RetryState, request: HttpRequest, response: HttpResponse | None = None,
-                   error: Exception | None = None) -> bool:
-        if method_of(request) == "chat.postMessage":
-            return False
-        return super()._can_retry(state=state, request=request, response=response, error=error)
 
-
-class PacedConnectionErrorRetryHandler(_Paced, ConnectionErrorRetryHandler):
-    """Retries dropped connections and timeouts, except a post whose first try may have landed: the outbox
-    reconciles those (it looks for the post's key in the conversation before posting again)."""
+class PacedConnectionErrorRetryHandler(_NoBlindRepost, _Paced, ConnectionErrorRetryHandler):
+    """Retries dropped connections and timeouts, except a post whose first try may have landed."""
 
     def __init__(self, pacer: Pacer, max_retry_count: int = 3, **kwargs: object) -> None:
         super().__init__(max_retry_count=max_retry_count, **kwargs)  # type: ignore[arg-type]
         self.error_types_to_do_retries = [*self.error_types_to_do_retries, TimeoutError, ConnectionError]
         self.pacer = pacer
-
-    def _can_retry(self, *, state: RetryState, request: HttpRequest, response: HttpResponse | None = None,
-                   error: Exception | None = None) -> bool:
-        if method_of(request) == "chat.postMessage":
-            return False
-        return super()._can_retry(state=state, request=request, response=response, error=error)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from slack_bolt import App
@@ -62,6 +64,25 @@ def make_server(app: App, services: Services, *, host: str, port: int, threads: 
     """A waitress server; `.run()` serves until `.close()`; `.effective_port` is the bound port."""
     return create_server(make_wsgi(app, services), host=host, port=port, threads=threads, ident="salescoach",
                          asyncore_loop_timeout=loop_timeout)
+
+
+@contextmanager
+def serving(app: App, services: Services, *, threads: int = 16, loop_timeout: float = 1.0) -> Iterator[Any]:
+    """The server on a free loopback port, run in a thread until the block ends (the demo, tests, benches)."""
+    server = make_server(app, services, host="127.0.0.1", port=0, threads=threads, loop_timeout=loop_timeout)
+    thread = threading.Thread(target=server.run, name="salescoach-http", daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        stop_server(server)
+        thread.join(timeout=5)
+        server.task_dispatcher.shutdown()
+
+
+def events_url(server: Any) -> str:
+    """Where Slack (or the double's actor) posts to a server started by `serving`."""
+    return f"http://127.0.0.1:{server.effective_port}/slack/events"
 
 
 def stop_server(server: Any) -> None:

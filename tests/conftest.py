@@ -319,11 +319,10 @@ def cli_database(tmp_path, monkeypatch, migrated_sqlite) -> str:
 @pytest.fixture
 def running_bot(migrated_database_url, slack, clock):
     """A seeded team (a manager and six reps) in the database and in the double, and the bot serving HTTP."""
-    import threading
 
     from bot.app import build_app
     from bot.bootstrap import bootstrap
-    from bot.server import make_server, stop_server
+    from bot.server import serving
     from bot.settings import Settings
     from bot.slack_double import SlackActor
 
@@ -334,15 +333,10 @@ def running_bot(migrated_database_url, slack, clock):
         seed_team(session, reps=6)
     add_slack_users(slack, reps=6)
     app = build_app(services, token_verification=True)
-    server = make_server(app, services, host="127.0.0.1", port=0, threads=4, loop_timeout=0.05)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    bot = RunningBot(services, app, server, slack, None, clock)
-    bot.actor = SlackActor(slack, bot.url)
-    yield bot
-    stop_server(server)
-    thread.join(timeout=5)
-    server.task_dispatcher.shutdown()
+    with serving(app, services, threads=4, loop_timeout=0.05) as server:
+        bot = RunningBot(services, app, server, slack, None, clock)
+        bot.actor = SlackActor(slack, bot.url)
+        yield bot
     services.close()
 
 

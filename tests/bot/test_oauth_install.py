@@ -4,7 +4,6 @@ its state cookie, and then each workspace's requests authorized with that worksp
 from __future__ import annotations
 
 import http.client
-import threading
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -84,7 +83,7 @@ class OAuthBot:
 def oauth_bot(migrated_database_url, slack, clock):
     from bot.app import build_app
     from bot.bootstrap import bootstrap
-    from bot.server import make_server, stop_server
+    from bot.server import serving
 
     database_url = migrated_database_url
     slack.workspace.installs.register_app(CLIENT_ID, CLIENT_SECRET)
@@ -97,13 +96,8 @@ def oauth_bot(migrated_database_url, slack, clock):
         seed_team(session, reps=2)
     add_slack_users(slack, reps=2)
     app = build_app(services, token_verification=True)
-    server = make_server(app, services, host="127.0.0.1", port=0, threads=4, loop_timeout=0.05)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield OAuthBot(services, app, server, slack, clock)
-    stop_server(server)
-    thread.join(timeout=5)
-    server.task_dispatcher.shutdown()
+    with serving(app, services, threads=4, loop_timeout=0.05) as server:
+        yield OAuthBot(services, app, server, slack, clock)
     services.close()
 
 

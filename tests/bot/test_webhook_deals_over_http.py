@@ -4,14 +4,13 @@ retries and replicas do; anything unsigned, badly signed or stale is refused wit
 import dataclasses
 import http.client
 import json
-import threading
 
 import pytest
 from conftest import eventually
 
 from bot.app import build_app
 from bot.bootstrap import bootstrap
-from bot.server import make_server, stop_server
+from bot.server import serving
 from bot.webhook_auth import sign
 from storage.crm_models import CrmDeal
 from storage.models import OutboxMessage
@@ -71,19 +70,13 @@ def test_webhook_retries_and_a_second_replica_post_the_won_deal_once(bot, slack,
     clock.advance(seconds=30)
     assert deal(bot) == (200, '{"status": "recorded", "external_id": "SF-006Q1"}')  # re-sent, newly stamped
     replica = bootstrap(bot.services.settings, clock=clock, migrate=False)
-    server = make_server(build_app(replica, token_verification=True), replica, host="127.0.0.1", port=0, threads=2,
-                         loop_timeout=0.05)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
     try:
-        clock.advance(seconds=30)
-        body = json.dumps(DEAL).encode()
-        assert send(server.effective_port, body, timestamp=int(clock.now.timestamp()))[0] == 200
-        assert replica.delivery.drain().sent == 0
+        with serving(build_app(replica, token_verification=True), replica, threads=2, loop_timeout=0.05) as server:
+            clock.advance(seconds=30)
+            body = json.dumps(DEAL).encode()
+            assert send(server.effective_port, body, timestamp=int(clock.now.timestamp()))[0] == 200
+            assert replica.delivery.drain().sent == 0
     finally:
-        stop_server(server)
-        thread.join(timeout=5)
-        server.task_dispatcher.shutdown()
         replica.close()
     assert bot.job("announce_wins").startswith("announced 0 win(s)")  # the import path finds it taken too
     bot.deliver()
