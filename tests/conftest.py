@@ -340,6 +340,16 @@ def running_bot(migrated_database_url, slack, clock):
     services.close()
 
 
+def with_recognition_channel(bot, channel_id: str, name: str = "recognition"):
+    """The seeded team (Hunters) posts wins, kudos and shout-outs to this channel, in the double too."""
+    from storage.recognition import set_recognition_channel
+
+    bot.slack.add_channel(name, id=channel_id)
+    with bot.services.sessions.begin() as session:
+        set_recognition_channel(session, team="Hunters", channel_id=channel_id)
+    return bot
+
+
 def count_drains(bot, monkeypatch, prefix):
     """Every listener ends by sending its outbox keys; counting those calls tells when a listener is done."""
     done = []

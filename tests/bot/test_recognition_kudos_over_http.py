@@ -8,23 +8,19 @@ import json
 from urllib.parse import urlencode
 
 import pytest
-from conftest import count_drains, eventually
+from conftest import count_drains, eventually, with_recognition_channel
 
 from bot import ids
 from bot.i18n import Translator
 from bot.render.recognition_views import kudos_button
 from bot.slack_double import payloads
-from storage.recognition import set_recognition_channel
 
 CHANNEL = "CKUDOS01"
 
 
 @pytest.fixture
 def bot(running_bot):
-    running_bot.slack.add_channel("kudos", id=CHANNEL)
-    with running_bot.services.sessions.begin() as session:
-        set_recognition_channel(session, team="Hunters", channel_id=CHANNEL)
-    return running_bot
+    return with_recognition_channel(running_bot, CHANNEL, "kudos")
 
 
 def kudos(bot, user, text, **delivery):

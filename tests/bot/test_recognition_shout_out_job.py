@@ -4,10 +4,9 @@ congratulations to the most recognised (peer kudos and deals counted apart), and
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import eventually
+from conftest import eventually, with_recognition_channel
 
 from storage.crm_import import import_crm_file
-from storage.recognition import set_recognition_channel
 
 CHANNEL = "CSHOUT01"
 FRIDAY_4PM_VILNIUS = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)  # the team's clock is its manager's (Vilnius)
@@ -15,10 +14,7 @@ FRIDAY_4PM_VILNIUS = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)  # the team's clo
 
 @pytest.fixture
 def bot(running_bot):
-    running_bot.slack.add_channel("shout-outs", id=CHANNEL)
-    with running_bot.services.sessions.begin() as session:
-        set_recognition_channel(session, team="Hunters", channel_id=CHANNEL)
-    return running_bot
+    return with_recognition_channel(running_bot, CHANNEL, "shout-outs")
 
 
 def give(bot, user, text):

@@ -5,11 +5,10 @@ import csv
 from datetime import timedelta
 
 import pytest
-from conftest import eventually
+from conftest import eventually, with_recognition_channel
 
 from bot import ids
 from storage.crm_import import import_crm_file
-from storage.recognition import set_recognition_channel
 from storage.recognition_models import Win
 
 CHANNEL = "CWINS001"
@@ -18,10 +17,7 @@ HEADER = ["external_id", "owner", "stage", "account", "amount", "engaged_on", "c
 
 @pytest.fixture
 def bot(running_bot):
-    running_bot.slack.add_channel("wins", id=CHANNEL)
-    with running_bot.services.sessions.begin() as session:
-        set_recognition_channel(session, team="Hunters", channel_id=CHANNEL)
-    return running_bot
+    return with_recognition_channel(running_bot, CHANNEL, "wins")
 
 
 def write(path, header, rows):

@@ -6,7 +6,7 @@ import http.client
 import json
 
 import pytest
-from conftest import eventually
+from conftest import eventually, with_recognition_channel
 
 from bot.app import build_app
 from bot.bootstrap import bootstrap
@@ -14,7 +14,6 @@ from bot.server import serving
 from bot.webhook_auth import sign
 from storage.crm_models import CrmDeal
 from storage.models import OutboxMessage
-from storage.recognition import set_recognition_channel
 from storage.recognition_models import WebhookDelivery, Win
 
 SECRET = "crm-shared-secret-0123456789"
@@ -26,10 +25,7 @@ DEAL = {"external_id": "SF-006Q1", "owner": "rep2@example.com", "stage": "Closed
 @pytest.fixture
 def bot(running_bot):
     running_bot.services.settings = dataclasses.replace(running_bot.services.settings, webhook_secret=SECRET)
-    running_bot.slack.add_channel("wins", id=CHANNEL)
-    with running_bot.services.sessions.begin() as session:
-        set_recognition_channel(session, team="Hunters", channel_id=CHANNEL)
-    return running_bot
+    return with_recognition_channel(running_bot, CHANNEL, "wins")
 
 
 def send(port, body, *, timestamp, signature=None, secret=SECRET, path="/hooks/deals"):
