@@ -21,6 +21,7 @@ from storage.teams import TeamError
 from surveys import service
 from surveys.cadence import WEEKDAYS
 from surveys.service import SurveyError
+from surveys.visibility import Audience, what_may_see
 
 log = logging.getLogger("salescoach")
 
@@ -146,12 +147,10 @@ def export(args: argparse.Namespace, services: Services) -> int:
         plans = [p for p in u.surveys.plans(active_only=False) if p.team_name.lower() == args.team.strip().lower()]
         if not plans:
             raise SurveyError(f"team {args.team!r} has no surveys; see `salescoach survey list`")
-        threshold = services.settings.anonymity_threshold
-        history = [pair for p in plans
-                   for pair in service.round_history(u.surveys, survey_id=p.id, limit=args.rounds, threshold=threshold)]
+        team = plans[0].team_name
+        visible = what_may_see(u.surveys, Audience.admin(), threshold=services.settings.anonymity_threshold)
         bank = u.surveys.bank()
-    rounds = sorted(history, key=lambda pair: pair[0])[-args.rounds:]
-    team = plans[0].team_name
+    rounds = visible.history(team, limit=args.rounds)
     write_survey_workbook(args.out, Translator.for_person(args.locale), team=team, rounds=rounds,
                           threshold=services.settings.anonymity_threshold, bank=bank)
     print(f"{args.out}: {len(rounds)} round(s) of {team}")

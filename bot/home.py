@@ -16,6 +16,7 @@ from bot.bootstrap import Services, Unit
 from bot.coaching_pack import thresholds_of
 from bot.i18n import Translator
 from bot.jobs import next_runs
+from bot.pulse_admin import audience_of
 from bot.render.home import home_view
 from coaching import service as coaching
 from coaching.access import NotAllowed
@@ -28,9 +29,9 @@ from coaching.recognition import KudosHistory
 from storage.health import Health, setup_health
 from storage.models import Person
 from storage.recognition_wins import colleague_of
-from surveys import service as surveys
 from surveys.ports import Member, RoundInfo
 from surveys.results import RoundSummary
+from surveys.visibility import what_may_see
 
 MAX_FOLLOWUPS = 5
 
@@ -93,17 +94,9 @@ def gather(services: Services, u: Unit, member: Member | None) -> HomeData:
 
 
 def _latest_results(services: Services, u: Unit, member: Member) -> list[tuple[str, date, RoundSummary]]:
-    """The latest closed round of each team this person manages, summarised under the anonymity rules."""
-    threshold = services.settings.anonymity_threshold
-    allowed = {t.lower() for t in u.people.teams_managed_by(member)}
-    latest: dict[str, tuple[date, RoundSummary]] = {}
-    for plan in u.surveys.plans(active_only=False):
-        if plan.team_name.lower() not in allowed:
-            continue
-        history = surveys.round_history(u.surveys, survey_id=plan.id, threshold=threshold, limit=1)
-        if history and (plan.team_name not in latest or history[-1][0] > latest[plan.team_name][0]):
-            latest[plan.team_name] = history[-1]
-    return [(team, day, summary) for team, (day, summary) in sorted(latest.items())][:6]
+    """The latest closed round of each team this person may see, as surveys.visibility lets them see it."""
+    visible = what_may_see(u.surveys, audience_of(u, member), threshold=services.settings.anonymity_threshold)
+    return [(team, day, summary) for team, (day, summary) in sorted(visible.latest().items())][:6]
 
 
 def publish(services: Services, *, slack_user: str, u: Unit | None = None) -> list[str]:

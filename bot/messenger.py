@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-import hashlib
+import secrets
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -76,12 +76,15 @@ class OutboxMessenger:
 
     def refresh_survey(self, round: RoundInfo, member: Member, answers: Answers, *,
                        closed: bool = False) -> None:
-        """Edit the survey DM in place; one edit per distinct state change, one for the closed state."""
+        """Edit the survey DM in place; one edit per recorded change, one for the closed state.
+
+        An edit's key is an opaque nonce: nothing in it (no time, no hash of the answers) outlives the round's
+        close, when storage.round_close deletes the edits anyway.
+        """
         t = Translator.for_person(member.locale, member.tz)
         text, blocks = survey_message(t, round, answers, closed=closed, bank=self.bank)
-        state = hashlib.sha256(repr(sorted(answers.items())).encode()).hexdigest()[:12]
         key = f"{survey_key(round.id, member.person_id)}:" + (
-            "closed" if closed else f"edit:{self.now.isoformat()}:{state}")
+            "closed" if closed else f"edit:{secrets.token_hex(8)}")
         self._enqueue(key, "chat.update", {"text": text, "blocks": blocks, "_for": member.slack_id},
                       survey_key(round.id, member.person_id))
 

@@ -12,8 +12,8 @@ from coaching.kpis import kpis_of
 from coaching.one_on_ones_prep import Prep, build_prep
 from coaching.periods import Period, period_of
 from storage.recognition import last_recognised, recent_recognition
-from surveys import service as surveys
 from surveys.results import RoundSummary
+from surveys.visibility import Audience, what_may_see
 
 if TYPE_CHECKING:
     from bot.bootstrap import Unit
@@ -83,16 +83,15 @@ class StoredPrep:
                          sentiment=kind, sentiment_on=on, threshold=self.threshold)
 
     def _sentiment(self, team_id: int | None) -> tuple[str, float | None, date | None]:
-        """The team's latest closed round over all its surveys, summarised under the anonymity rules."""
+        """The team's latest closed round over all its surveys, as surveys.visibility lets its managers see it."""
         store = self.u.surveys
-        latest = None
-        for plan in store.plans(active_only=False):
-            if plan.team_id != team_id:
-                continue
-            for found in store.closed_rounds(plan.id, 1):
-                if latest is None or (found.cycle_date, found.id) > (latest.cycle_date, latest.id):
-                    latest = found
-        if latest is None:
+        names = {plan.team_name for plan in store.plans(active_only=False) if plan.team_id == team_id}
+        if not names:
             return "none", None, None
-        kind, value = team_sentiment(surveys.summarize(store, latest, self.threshold))
-        return kind, value, latest.cycle_date
+        name = names.pop()
+        latest = what_may_see(store, Audience(frozenset({name.lower()})), threshold=self.threshold).latest()
+        if name not in latest:
+            return "none", None, None
+        day, summary = latest[name]
+        kind, value = team_sentiment(summary)
+        return kind, value, day

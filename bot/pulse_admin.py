@@ -11,9 +11,9 @@ from surveys import service
 from surveys.ports import Member, Plan
 from surveys.questions import STARTER, QuestionBank
 from surveys.results import RoundSummary
-from surveys.rollups import organisation_rollup
 from surveys.service import SurveyError
 from surveys.trends import RollupResult
+from surveys.visibility import Audience, what_may_see
 
 
 class NotAllowed(Exception):
@@ -24,7 +24,7 @@ class NotAllowed(Exception):
 class TeamHistory:
     team: str
     rounds: list[tuple[date, RoundSummary]] = field(default_factory=list)
-    latest_withheld: bool = False  # the organisation roll-up shown beside it would reveal it by subtraction
+    latest_withheld: bool = False  # kept for the renderer; surveys.visibility already withheld what it must
     bank: QuestionBank = STARTER
 
 
@@ -33,6 +33,15 @@ def _member(u: Unit, slack_user: str) -> Member:
     if member is None:
         raise NotAllowed(N_("You are not in the roster yet. Ask your admin to add you."))
     return member
+
+
+def audience_of(u: Unit, member: Member | None) -> Audience:
+    """Whose survey results this person may see, by the org chart; the roll-up is for admins."""
+    if member is None:
+        return Audience(frozenset())
+    if member.role == "admin":
+        return Audience.admin()
+    return Audience(frozenset(t.lower() for t in u.people.teams_managed_by(member)))
 
 
 def _teams(u: Unit, member: Member) -> list[str]:
@@ -66,39 +75,28 @@ def close_now(services: Services, *, slack_user: str, survey_id: int) -> list[st
 
 def enps_overview(services: Services, *, slack_user: str, team: str | None) -> tuple[list[TeamHistory],
                                                                                      RollupResult | None]:
-    """Per-team eNPS trends, plus the organisation roll-up for admins.
-
-    Admins see the organisation's total, so for them a team that the total would give away by subtraction is
-    withheld in every view (with or without a team named), not only beside the total.
-    """
-    teams = histories(services, slack_user=slack_user, team=team)
+    """Per-team eNPS trends, plus the organisation roll-up for admins (when no team is named)."""
     with services.unit() as u:
-        if _member(u, slack_user).role != "admin":
-            return teams, None
-        result = organisation_rollup(u.surveys, threshold=services.settings.anonymity_threshold)
-    for history in teams:
-        history.latest_withheld = history.team in result.withheld
-    return teams, None if team else result
+        member = _member(u, slack_user)
+        teams = _named(_teams(u, member), team)
+        visible = what_may_see(u.surveys, audience_of(u, member), threshold=services.settings.anonymity_threshold)
+        bank = u.surveys.bank()
+    histories = [TeamHistory(name, visible.history(name), bank=bank) for name in teams]
+    return histories, None if team else visible.rollup
 
 
-def histories(services: Services, *, slack_user: str, team: str | None, limit: int = 8) -> list[TeamHistory]:
+def histories(services: Services, *, slack_user: str, team: str | None) -> list[TeamHistory]:
     """Results over recent rounds for the teams this person may see (one team when named)."""
-    with services.unit() as u:
-        teams = _teams(u, _member(u, slack_user))
-        if team:
-            teams = [t for t in teams if t.lower() == team.strip().lower()]
-            if not teams:
-                raise NotAllowed(f"You can see results only for teams you manage; {team!r} is not one of them.")
-        out = []
-        for name in teams:
-            history = TeamHistory(name, bank=u.surveys.bank())
-            for plan in u.surveys.plans(active_only=False):
-                if plan.team_name == name:
-                    history.rounds += service.round_history(u.surveys, survey_id=plan.id, limit=limit,
-                                                            threshold=services.settings.anonymity_threshold)
-            history.rounds.sort(key=lambda pair: pair[0])
-            out.append(history)
-        return out
+    return enps_overview(services, slack_user=slack_user, team=team)[0]
+
+
+def _named(teams: list[str], team: str | None) -> list[str]:
+    if not team:
+        return teams
+    chosen = [t for t in teams if t.lower() == team.strip().lower()]
+    if not chosen:
+        raise NotAllowed(f"You can see results only for teams you manage; {team!r} is not one of them.")
+    return chosen
 
 
 def _check_survey(u: Unit, slack_user: str, survey_id: int) -> Plan:

@@ -24,13 +24,13 @@ class Result:
 
 
 def answer(services: Services, *, slack_user: str, round_id: int, question_id: str, value: int,
-           now: datetime | None = None) -> Result:
+           now: datetime | None = None, action_ts: str | None = None) -> Result:
     with services.unit(now) as u:
         member = u.people.by_slack_id(slack_user)
         if member is None:
             return Result("unknown_person")
         outcome = service.record_answer(u.surveys, u.messenger, round_id=round_id, person_id=member.person_id,
-                                        question_id=question_id, value=value, now=u.now)
+                                        question_id=question_id, value=value, now=u.now, action_ts=action_ts)
         if outcome.status == "recorded":
             _refresh_home(services, u, slack_user)
         return Result(outcome.status, u.messenger.enqueued, member, outcome.round)

@@ -142,7 +142,10 @@ class Recipient(Base):
 
 
 class Answer(Base):
-    """What was answered, keyed by an opaque respondent token, never by person."""
+    """What was answered, keyed by an opaque respondent token, never by person.
+
+    At close, a round's answers are rewritten in value order under labels that say nothing of who or when.
+    """
 
     __tablename__ = "survey_answer"
     __table_args__ = (UniqueConstraint("round_id", "respondent", "question_id"),)
@@ -153,6 +156,8 @@ class Answer(Base):
     question_id: Mapped[str] = mapped_column(String(64))
     value: Mapped[int | None] = mapped_column(Integer)
     comment: Mapped[str | None] = mapped_column(Text)
+    # Slack's action_ts of the click that set it, so a late copy of an older click loses; gone at close.
+    action_ts: Mapped[str | None] = mapped_column(String(32))
 
 
 class CustomQuestion(Base):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from typing import cast
 
 from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Answer, CustomQuestion, Holiday, Person, Recipient, Round, Survey, Team
+from storage.round_close import forget_who_answered
 from surveys.ports import Answers, Invitation, Member, Plan, RoundInfo
 from surveys.questions import STARTER, Question, QuestionBank
 
@@ -120,10 +122,9 @@ class SurveyRepository:
         return [self._info(r) for r in rows]
 
     def close_round(self, round_id: int, now: datetime) -> None:
-        """Close the round and destroy the only link between people and their answers."""
+        """Close the round and leave nothing that tells who gave which answer (storage.round_close)."""
         self.session.execute(update(Round).where(Round.id == round_id).values(closed_at=now))
-        self.session.execute(update(Recipient).where(Recipient.round_id == round_id)
-                             .values(respondent_token=None))
+        forget_who_answered(self.session, round_id=round_id, now=now)
 
     # People --------------------------------------------------------------------------------------------------
     def recipients_for(self, team_id: int) -> list[Member]:
@@ -196,22 +197,27 @@ class SurveyRepository:
             Recipient.round_id == round_id, Recipient.person_id == person_id)) is True
 
     def token_of(self, round_id: int, person_id: int) -> str | None:
+        """The person's respondent token while the round is open (row-locked: a close waits for this answer)."""
         return self.session.scalar(select(Recipient.respondent_token).where(
-            Recipient.round_id == round_id, Recipient.person_id == person_id))
+            Recipient.round_id == round_id, Recipient.person_id == person_id).with_for_update())
 
     def save_answer(self, *, round_id: int, token: str, question_id: str, value: int | None,
-                    comment: str | None = None) -> bool:
-        """Insert or change one answer; False when it already had this value."""
+                    comment: str | None = None, action_ts: str | None = None) -> bool:
+        """Insert or change one answer; False when it already had this value, or when `action_ts` (Slack's time
+        of the click) is not later than the click that set it: a late copy of an older click changes nothing."""
         answer = self.session.scalar(select(Answer).where(Answer.round_id == round_id, Answer.respondent == token,
                                                           Answer.question_id == question_id).with_for_update())
         if answer is None:
             self.session.add(Answer(round_id=round_id, respondent=token, question_id=question_id, value=value,
-                                    comment=comment))
+                                    comment=comment, action_ts=action_ts))
             self.session.flush()
             return True
-        if answer.value == value and answer.comment == comment:
+        if not _later(action_ts, answer.action_ts):
             return False
-        answer.value, answer.comment = value, comment
+        if answer.value == value and answer.comment == comment:
+            answer.action_ts = action_ts or answer.action_ts
+            return False
+        answer.value, answer.comment, answer.action_ts = value, comment, action_ts or answer.action_ts
         return True
 
     def answers_of(self, round_id: int, token: str) -> Answers:
@@ -250,6 +256,16 @@ class SurveyRepository:
             self._team_names[row.survey_id] = team
         return RoundInfo(row.id, row.survey_id, team, row.cycle_date, tuple(row.questions), row.opened_at,
                          row.closes_at, row.closed_at)
+
+
+def _later(new: str | None, old: str | None) -> bool:
+    """Whether a change stamped `new` comes after the one stamped `old`; unstamped changes always apply."""
+    if new is None or old is None:
+        return True
+    try:
+        return Decimal(new) > Decimal(old)
+    except InvalidOperation:
+        return True
 
 
 def _plan(s: Survey, team_name: str) -> Plan:

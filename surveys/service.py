@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from surveys.availability import DEFAULT_AWAY, DEFAULT_WORKING_TIME, AwayRule, WorkingTime
 from surveys.cadence import CADENCES, WEEKDAYS, local_send_times, parse_send_time, recent_cycle_dates
@@ -13,8 +13,8 @@ from surveys.ports import Answers, Invitation, Messenger, Plan, RoundInfo, Surve
 from surveys.questions import MAX_QUESTIONS_PER_ROUND, Question, new_custom_question
 from surveys.reminders import DEFAULT_POLICY, ReminderPolicy
 from surveys.results import DEFAULT_THRESHOLD, RoundSummary, summarize_round
-from surveys.rollups import organisation_rollup
 from surveys.rotation import MAX_POOL, questions_for_round
+from surveys.visibility import Audience, what_may_see
 
 
 class SurveyError(Exception):
@@ -181,17 +181,20 @@ def add_question(store: SurveyStore, *, text: str, kind: str, now: datetime, the
 
 
 def record_answer(store: SurveyStore, messenger: Messenger, *, round_id: int, person_id: int, question_id: str,
-                  value: int, now: datetime) -> AnswerOutcome:
-    """Record or change one answer while the round is open; a repeat of the same answer changes nothing."""
+                  value: int, now: datetime, action_ts: str | None = None) -> AnswerOutcome:
+    """Record or change one answer while the round is open; a repeat of the same answer changes nothing, and
+    neither does a late copy of a click older than the one that set the answer (`action_ts`, Slack's time)."""
     return record_answers(store, messenger, round_id=round_id, person_id=person_id, answers={question_id: value},
-                          now=now)
+                          now=now, action_ts=action_ts)
 
 
 def record_answers(store: SurveyStore, messenger: Messenger, *, round_id: int, person_id: int,
-                   answers: Mapping[str, int | str], now: datetime) -> AnswerOutcome:
+                   answers: Mapping[str, int | str], now: datetime, action_ts: str | None = None) -> AnswerOutcome:
     """Record or change answers (one click, or a whole modal) and edit the survey DM once.
 
-    Scales and single choice take an int (the value, or the option's index); free text takes a str.
+    Scales and single choice take an int (the value, or the option's index); free text takes a str. A modal
+    has no click time: it always applies, and keeps the stamp of the last click, so a late copy of that click
+    still loses.
     """
     round_ = store.round(round_id)
     if round_ is None:
@@ -213,10 +216,12 @@ def record_answers(store: SurveyStore, messenger: Messenger, *, round_id: int, p
     token = store.token_of(round_id, person_id)
     if token is None or member is None:
         return AnswerOutcome("not_invited", round_)
-    changed = [store.save_answer(round_id=round_id, token=token, question_id=qid, value=value, comment=None)
+    stamp = action_ts
+    changed = [store.save_answer(round_id=round_id, token=token, question_id=qid, value=value, comment=None,
+                                 action_ts=stamp)
                if isinstance(value, int) else
                store.save_answer(round_id=round_id, token=token, question_id=qid, value=None,
-                                 comment=value.strip()[:2000] or None)
+                                 comment=value.strip()[:2000] or None, action_ts=stamp)
                for qid, value in answers.items()]
     if not any(changed):
         return AnswerOutcome("unchanged", round_)
@@ -261,34 +266,33 @@ def close_round_now(store: SurveyStore, messenger: Messenger, *, survey_id: int,
 
 def _close(store: SurveyStore, messenger: Messenger, round_: RoundInfo, now: datetime,
            threshold: int) -> RoundInfo:
-    """Close, destroy the person-to-answer link, then send the managers only what may be shown."""
+    """Close, forget who answered what, then send each audience only what surveys.visibility lets it see."""
     store.close_round(round_.id, now)
-    history = round_history(store, survey_id=round_.survey_id, threshold=threshold)
-    summary = history[-1][1]
     plan = store.plan(round_.survey_id)
     if plan is not None:
-        for manager in store.managers_of(plan.team_id):
-            messenger.send_results(round_, manager, summary, history)
-        channel = store.team_channel(plan.team_id) if plan.share_with_team else None
-        if channel is not None and not summary.withheld:
-            messenger.send_team_summary(round_, channel[0], channel[1], summary)
+        team = what_may_see(store, Audience(frozenset({plan.team_name.lower()})), threshold=threshold)
+        history = team.history(survey_id=round_.survey_id)
+        summary = team.of_round(round_.id)
+        if summary is not None:
+            for manager in store.managers_of(plan.team_id):
+                messenger.send_results(round_, manager, summary, history)
+            channel = store.team_channel(plan.team_id) if plan.share_with_team else None
+            if channel is not None and not summary.withheld:
+                messenger.send_team_summary(round_, channel[0], channel[1], summary)
     admins = store.admins()
     if admins:
-        rollup = organisation_rollup(store, threshold=threshold)
-        for admin in admins:
-            messenger.send_rollup(round_, admin, rollup)
+        rollup = what_may_see(store, Audience.admin(), threshold=threshold).rollup
+        if rollup is not None:
+            for admin in admins:
+                messenger.send_rollup(round_, admin, rollup)
     return round_
 
 
 def summarize(store: SurveyStore, round_: RoundInfo, threshold: int) -> RoundSummary:
+    """One round under the k-threshold alone; for an open round's live counts (tests, operators). Closed
+    rounds are shown through surveys.visibility.what_may_see, which also applies the differencing guard."""
     return summarize_round(question_ids=round_.questions, answers=store.round_answers(round_.id),
                            invited=store.invited_count(round_.id), threshold=threshold, bank=store.bank())
-
-
-def round_history(store: SurveyStore, *, survey_id: int, threshold: int = DEFAULT_THRESHOLD,
-                  limit: int = 8) -> list[tuple[date, RoundSummary]]:
-    """The latest closed rounds of a survey, oldest first, each summarised under the anonymity rules."""
-    return [(r.cycle_date, summarize(store, r, threshold)) for r in store.closed_rounds(survey_id, limit)]
 
 
 def set_active(store: SurveyStore, *, survey_id: int, active: bool) -> Plan:

@@ -63,16 +63,17 @@ class SurveyListeners:
 
     def on_answer(self, ack: Ack, body: dict[str, Any], logger: Logger) -> None:
         ack()
-        round_id, question_id, value = body["actions"][0]["value"].split(":")
+        action = body["actions"][0]
+        round_id, question_id, value = action["value"].split(":")
         recorded = self.recorder.submit(self.record_answer, body["user"]["id"], int(round_id), question_id,
-                                        int(value), logger, time.monotonic() + ACKS_FIRST)
+                                        int(value), logger, time.monotonic() + ACKS_FIRST, action.get("action_ts"))
         recorded.add_done_callback(lambda done: _log_failure(done, logger))
 
     def record_answer(self, slack_user: str, round_id: int, question_id: str, value: int, logger: Logger,
-                      acks_first_until: float = 0.0) -> None:
+                      acks_first_until: float = 0.0, action_ts: str | None = None) -> None:
         self.services.in_flight.wait_quiet(acks_first_until)  # a burst of clicks: acks first, then the answers
         result = usecases.answer(self.services, slack_user=slack_user, round_id=round_id, question_id=question_id,
-                                 value=value)
+                                 value=value, action_ts=action_ts)
         logger.info("survey answer on round %s: %s", round_id, result.status)
         self.services.delivery.drain(keys=result.keys)
 

@@ -24,6 +24,7 @@ class ActorResponse(NamedTuple):
     status: int
     headers: dict[str, str]
     body: bytes
+    sent: tuple[bytes, str] = (b"", "")  # the request's (body, content type), for replaying it as Slack's retry would
 
     @property
     def text(self) -> str:
@@ -77,9 +78,16 @@ class SlackActor:
             path = (target.path or "/") + (f"?{target.query}" if target.query else "")
             connection.request("POST", path, body=body, headers=headers)
             response = connection.getresponse()
-            return ActorResponse(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
+            return ActorResponse(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read(),
+                                 (body, content_type))
         finally:
             connection.close()
+
+    def replay(self, url: str | None, earlier: ActorResponse, *, retry_num: int | None = 1,
+               retry_reason: str | None = None) -> ActorResponse:
+        """The same request body again, freshly signed: a Slack retry (retry_num) or a captured request re-sent."""
+        body, content_type = earlier.sent
+        return self.post(url, body, content_type, retry_num=retry_num, retry_reason=retry_reason)
 
     def _deliver(self, url: str | None, envelope_type: str, payload: dict[str, Any], *, form: str | None,
                  via_socket: bool = False, retry_num: int | None = None, retry_reason: str | None = None,

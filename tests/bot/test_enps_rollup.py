@@ -36,24 +36,27 @@ def _round(bot, team, answers):
     bot.services.delivery.drain(NOW)
 
 
-def test_admin_sees_the_organisation_and_a_team_the_total_would_reveal_is_withheld(running_bot):
+def test_every_surface_shows_a_team_alike_and_the_total_that_would_reveal_a_small_team_is_withheld(running_bot):
     bot = running_bot
     _add_team(bot, "Farmers", 4)
     _round(bot, "Farmers", [10, 2, 9])
-    _round(bot, "Hunters", [10, 10, 9, 7, 3, 0])
+    _round(bot, "Hunters", [10, 10, 9, 7, 3, 0])  # Hunters' manager was sent Hunters' +17 at its close
     reply = bot.actor.slash_command(None, "/enps", user_id="UADMINFARMERS").json()
     text = str(reply["blocks"])
-    assert "Organisation, latest round of each team" in text
-    assert "9 of 10 answered" in text
-    assert "withheld (it could be worked out from the organisation" in text  # Hunters: org minus 6 leaves 3
-    assert "+17 (promoters" not in text  # Hunters' own score stays hidden
+    assert "+17 (promoters 3 · passives 1 · detractors 2)" in text  # the admin sees what the manager saw
+    assert "9 of 10 answered" not in text  # organisation minus Hunters would be Farmers' 3 people
+    assert "Withheld: too few answers across the organisation." in text
     one_team = str(bot.actor.slash_command(None, "/enps", "Hunters", user_id="UADMINFARMERS").json()["blocks"])
-    assert "+17 (promoters" not in one_team and "withheld (it could be worked out" in one_team
+    assert "+17 (promoters" in one_team and "9 of 10" not in one_team
     results = bot.actor.slash_command(None, "/pulse", "results Hunters", user_id="UADMINFARMERS").text
-    assert "withheld" in results and "people answered" not in results
+    assert "6 of 6 people answered" in results
+    farmers = bot.actor.slash_command(None, "/pulse", "results Farmers", user_id="UADMINFARMERS").text
+    assert "so that no one can be identified" in farmers and "eNPS" not in farmers
     manager_view = bot.actor.slash_command(None, "/enps", user_id="UMGR").json()
     assert "Organisation" not in str(manager_view["blocks"])
     assert "+17 (promoters 3 · passives 1 · detractors 2)" in str(manager_view["blocks"])
+    admin_rollups = [str(m["blocks"]) for m in bot.slack.messages("UADMINFARMERS")]
+    assert not any("9 of 10 answered" in m for m in admin_rollups)
 
 
 def test_roll_up_pushed_at_close_is_withheld_when_it_minus_an_earlier_view_reveals_a_small_team(running_bot):

@@ -16,6 +16,7 @@ from storage.models import Answer, OutboxMessage, Person, Recipient
 from storage.nudge_models import AgendaItem, FollowupHold, NudgeLog, OneOnOne
 from storage.recognition_models import Kudos, KudosReceiver, Win
 from surveys import service
+from surveys.visibility import Audience, what_may_see
 
 NOW = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)
 SCORES = [10, 9, 9, 6, 8, 3]  # UREP0 .. UREP5
@@ -25,7 +26,7 @@ MINE, THEIRS = "Pipeline reviews feel like an ambush (rep0)", "Quota is fair thi
 def _summary_numbers(services, survey_id):
     """Invited, respondents, response rate, eNPS and averages of every round of the survey."""
     with services.unit() as u:
-        history = service.round_history(u.surveys, survey_id=survey_id, limit=10, threshold=5)
+        history = what_may_see(u.surveys, Audience.admin(), threshold=5).history(survey_id=survey_id, limit=10)
         open_round = u.surveys.open_round_of(survey_id)
         summaries = [s for _, s in history] + ([service.summarize(u.surveys, open_round, 5)] if open_round else [])
     return [(s.invited, s.respondents, s.response_rate, [(q.question_id, q.enps, q.average) for q in s.questions])

@@ -1,0 +1,23 @@
+"""survey_answer.action_ts: the Slack time of the click that set an answer, kept only while its round is open
+
+Revision ID: 0012
+Revises: 0011
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0012"
+down_revision = "0011"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("survey_answer", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("action_ts", sa.String(32), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("survey_answer", schema=None) as batch_op:
+        batch_op.drop_column("action_ts")
