@@ -57,6 +57,15 @@ def pacer_of(client: WebClient) -> Pacer | None:
     return next((h.pacer for h in client.retry_handlers if isinstance(h, PacedRateLimitRetryHandler)), None)
 
 
+def loggable(key: str) -> str:
+    """A key as logs may show it: a survey DM's edit loses its person, so no log line says who changed an answer
+    when ("survey:12:34:edit:ab12" -> "survey:12:edit")."""
+    parts = key.split(":")
+    if len(parts) == 5 and parts[0] == "survey" and parts[3] == "edit":
+        return f"survey:{parts[1]}:edit"
+    return key
+
+
 @dataclass
 class DeliveryReport:
     sent: int = 0
@@ -74,7 +83,7 @@ class DeliveryReport:
                 self.retried += 1
             elif outcome.status == "failed":
                 self.failed += 1
-                self.errors.append(f"{row.key}: {outcome.error}")
+                self.errors.append(f"{loggable(row.key)}: {outcome.error}")
 
 
 class Delivery:
@@ -148,7 +157,7 @@ class Delivery:
         for row, outcome in zip(rows, outcomes, strict=True):
             report.add(row, outcome)
             if outcome.status == "failed":
-                log.warning("outbox %s failed: %s", row.key, outcome.error)
+                log.warning("outbox %s failed: %s", loggable(row.key), outcome.error)
 
     def _deliver(self, row: Claimed, now: datetime) -> Outcome:
         client = (self.client_for(row.payload) if self.client_for else None) or self.client

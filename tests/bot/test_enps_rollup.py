@@ -1,7 +1,12 @@
 """Admins see the organisation's eNPS beside each team, and no team that the total would give away."""
 
-from datetime import UTC, datetime
+import json
+from datetime import UTC, datetime, timedelta
 
+import openpyxl
+from conftest import eventually
+
+from bot.cli import main
 from storage.models import Person, Team
 from surveys import service
 
@@ -23,17 +28,19 @@ def _add_team(bot, name, reps):
     bot.slack.add_user(f"admin{name}", id=f"UADMIN{name.upper()}", email=f"admin-{name}@example.com")
 
 
-def _round(bot, team, answers):
-    with bot.services.unit(NOW) as u:
-        survey_id = service.create_survey(u.surveys, team=team, question_ids=["enps"], cadence="weekly",
-                                          weekday="mon", send_time="09:00", now=NOW)
-        round_ = service.open_round_now(u.surveys, u.messenger, survey_id=survey_id, now=NOW)
+def _round(bot, team, answers, day=0):
+    now = NOW + timedelta(days=day)
+    with bot.services.unit(now) as u:
+        plans = [p.id for p in u.surveys.plans() if p.team_name == team]
+        survey_id = plans[0] if plans else service.create_survey(
+            u.surveys, team=team, question_ids=["enps"], cadence="weekly", weekday="mon", send_time="09:00", now=now)
+        round_ = service.open_round_now(u.surveys, u.messenger, survey_id=survey_id, now=now)
         members = u.surveys.recipients_for(u.surveys.plan(survey_id).team_id)
         for member, value in zip(members, answers, strict=False):
             service.record_answer(u.surveys, u.messenger, round_id=round_.id, person_id=member.person_id,
-                                  question_id="enps", value=value, now=NOW)
-        service.close_round_now(u.surveys, u.messenger, survey_id=survey_id, now=NOW)
-    bot.services.delivery.drain(NOW)
+                                  question_id="enps", value=value, now=now)
+        service.close_round_now(u.surveys, u.messenger, survey_id=survey_id, now=now)
+    bot.services.delivery.drain(now)
 
 
 def test_every_surface_shows_a_team_alike_and_the_total_that_would_reveal_a_small_team_is_withheld(running_bot):
@@ -57,6 +64,29 @@ def test_every_surface_shows_a_team_alike_and_the_total_that_would_reveal_a_smal
     assert "+17 (promoters 3 · passives 1 · detractors 2)" in str(manager_view["blocks"])
     admin_rollups = [str(m["blocks"]) for m in bot.slack.messages("UADMINFARMERS")]
     assert not any("9 of 10 answered" in m for m in admin_rollups)
+    assert bot.actor.app_home_opened(bot.url, "UADMINFARMERS").status == 200
+    assert eventually(lambda: bot.slack.home_view("UADMINFARMERS") is not None)
+    home = json.dumps(bot.slack.home_view("UADMINFARMERS")["blocks"], ensure_ascii=False)
+    assert "eNPS +17 (promoters 3 · passives 1 · detractors 2)" in home and "9 of 10" not in home
+    assert "eNPS" not in home.split("Farmers", 1)[1].split("Hunters", 1)[0]  # Farmers' 3 stay withheld
+
+
+def test_an_older_round_shown_later_cannot_be_subtracted_from_the_roll_up_sent_at_its_close(running_bot, tmp_path,
+                                                                                              monkeypatch):
+    bot = running_bot
+    monkeypatch.setenv("DATABASE_URL", bot.services.settings.database_url)
+    _add_team(bot, "Farmers", 4)
+    _round(bot, "Farmers", [10, 2, 9])
+    _round(bot, "Hunters", [10, 10, 9, 7, 3, 0])  # the roll-up sent now must not show 9 people
+    _round(bot, "Hunters", [10, 10, 10, 10, 10, 10], day=1)  # a newer round: the older one is history now
+    rollups = [str(m["blocks"]) for m in bot.slack.messages("UADMINFARMERS")]
+    history = str(bot.actor.slash_command(None, "/enps", "Hunters", user_id="UADMINFARMERS").json()["blocks"])
+    assert "+17 (promoters 3 · passives 1 · detractors 2)" in history and "+100" in history
+    assert not any("9 of 10 answered" in m for m in rollups)  # or older Hunters + it would give Farmers' 3
+    out = tmp_path / "hunters.xlsx"
+    assert main(["export", "survey", "--team", "Hunters", "--out", str(out)]) == 0
+    sheet = "\n".join(str(row) for row in openpyxl.load_workbook(out).worksheets[0].iter_rows(values_only=True))
+    assert "17" in sheet and "100" in sheet
 
 
 def test_roll_up_pushed_at_close_is_withheld_when_it_minus_an_earlier_view_reveals_a_small_team(running_bot):

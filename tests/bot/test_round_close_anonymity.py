@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import eventually
 from round_play import OPENED, bot_on, captured_logs, click, close, dump, open_round, play, tokens, xmins
 
 from storage.models import Answer
@@ -136,3 +137,19 @@ def test_two_reps_swapping_answers_leave_the_same_database_and_logs_behind(migra
     for table in first_db:
         assert first_db[table] == second_db[table], f"{table} differs when two reps swap answers"
     assert first_log == second_log
+
+
+def test_a_refused_edit_is_logged_without_who_changed_an_answer(running_bot):
+    bot = running_bot
+    open_round(bot)
+    with bot.slack.workspace.lock:  # an admin deleted the survey DM: Slack refuses its edits
+        dm = bot.slack.workspace.dm_channel("UREP0")
+        dm_message = dm.messages.pop()
+    with captured_logs(bot) as logs:
+        bot.clock.now = OPENED + timedelta(minutes=5)
+        assert bot.actor.click(None, "UREP0", dict(dm_message, channel=dm.id), "survey_answer:enps:9").status == 200
+        assert eventually(lambda: "message_not_found" in logs.getvalue())
+    _, person_id = _identifiers(bot, "UREP0")
+    failed = [line for line in logs.getvalue().splitlines() if "message_not_found" in line]
+    assert failed and all(f":{person_id}:" not in line and "UREP0" not in line for line in failed)
+    assert any(re.search(r"outbox survey:\d+:edit failed", line) for line in failed)
