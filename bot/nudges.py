@@ -33,7 +33,7 @@ def send_nudges(services: Services, now: datetime) -> str:
 
 
 def act_on_deal(services: Services, *, slack_user: str, verb: str, value: str, blocks: Sequence[dict[str, Any]],
-                response_url: str | None) -> list[str]:
+                response_url: str | None, action_ts: str | None = None) -> list[str]:
     """A deal's button in a nudge DM: record it (a replay records nothing new) and edit the DM to show the deal's
     new state; the outbox keys to send now. A refusal (not your deal, gone) is answered to the clicker only."""
     action = DealAction.parse(value)
@@ -46,14 +46,19 @@ def act_on_deal(services: Services, *, slack_user: str, verb: str, value: str, b
         deal, rules, person = action.deal_id, action.rules, member.person_id
         try:
             if verb == "done":
-                nudge_service.mark_done(u.nudges, deal_id=deal, rules=rules, person_id=person, now=u.now)
+                nudge_service.mark_done(u.nudges, deal_id=deal, rules=rules, person_id=person, now=u.now,
+                                        action_ts=action_ts)
                 status = done_status(t, u.now.astimezone(ZoneInfo(member.tz)).date())
             elif verb == "snooze":
                 status = snoozed_status(t, nudge_service.snooze(u.nudges, deal_id=deal, rules=rules,
-                                                                days=action.days or 0, person_id=person, now=u.now))
+                                                                days=action.days or 0, person_id=person, now=u.now,
+                                                                action_ts=action_ts))
             else:
-                nudge_service.mute(u.nudges, deal_id=deal, rules=rules, person_id=person, now=u.now)
+                nudge_service.mute(u.nudges, deal_id=deal, rules=rules, person_id=person, now=u.now,
+                                   action_ts=action_ts)
                 status = muted_status(t)
+        except nudge_service.StaleClick:
+            return []  # a late copy of an older click: the DM already shows what came after it
         except (NudgeError, NotAllowed):
             if response_url:
                 text = t.gettext("This deal is no longer yours to follow up, or it is gone from the CRM.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
 
 from coaching.access import NotAllowed
 from coaching.followups import (
@@ -75,38 +76,59 @@ def send_followup_digests(store: NudgeStore, messenger: NudgeMessenger, *, now: 
     return digests
 
 
-def mark_done(store: NudgeStore, *, deal_id: int, rules: Sequence[str], person_id: int, now: datetime) -> DealState:
+def mark_done(store: NudgeStore, *, deal_id: int, rules: Sequence[str], person_id: int, now: datetime,
+              action_ts: str | None = None) -> DealState:
     """Done: log an activity today (the owner's local date) and keep these rules quiet until the deal changes."""
-    deal = _own_deal(store, deal_id=deal_id, rules=rules, person_id=person_id)
+    deal = _own_deal(store, deal_id=deal_id, rules=rules, person_id=person_id, action_ts=action_ts)
     person = store.person(person_id)
     day = local_date(person, now) if person is not None else now.date()
     after = store.log_activity(deal_id=deal.deal_id, day=day, now=now) or deal
     for rule in rules:
-        store.hold(deal_id=deal_id, rule=rule, fingerprint=after.fingerprint, until=None, now=now)
+        store.hold(deal_id=deal_id, rule=rule, fingerprint=after.fingerprint, until=None, now=now, action_ts=action_ts)
     return after
 
 
 def snooze(store: NudgeStore, *, deal_id: int, rules: Sequence[str], days: int, person_id: int,
-           now: datetime) -> datetime:
+           now: datetime, action_ts: str | None = None) -> datetime:
     """Snooze 1, 3 or 7 days: these rules stay quiet until then, or until the deal's state changes."""
     try:
         until = snooze_until(now=now, days=days)
     except ValueError as exc:
         raise NudgeError(str(exc)) from None
-    deal = _own_deal(store, deal_id=deal_id, rules=rules, person_id=person_id)
+    deal = _own_deal(store, deal_id=deal_id, rules=rules, person_id=person_id, action_ts=action_ts)
     for rule in rules:
-        store.hold(deal_id=deal_id, rule=rule, fingerprint=deal.fingerprint, until=until, now=now)
+        store.hold(deal_id=deal_id, rule=rule, fingerprint=deal.fingerprint, until=until, now=now,
+                   action_ts=action_ts)
     return until
 
 
-def mute(store: NudgeStore, *, deal_id: int, rules: Sequence[str], person_id: int, now: datetime) -> None:
+def mute(store: NudgeStore, *, deal_id: int, rules: Sequence[str], person_id: int, now: datetime,
+         action_ts: str | None = None) -> None:
     """Not relevant: these rules never nudge about this deal again."""
-    _own_deal(store, deal_id=deal_id, rules=rules, person_id=person_id)
+    _own_deal(store, deal_id=deal_id, rules=rules, person_id=person_id, action_ts=action_ts)
     for rule in rules:
-        store.mute(deal_id=deal_id, rule=rule, now=now)
+        store.mute(deal_id=deal_id, rule=rule, now=now, action_ts=action_ts)
 
 
-def _own_deal(store: NudgeStore, *, deal_id: int, rules: Sequence[str], person_id: int) -> DealState:
+class StaleClick(Exception):
+    """A copy of a click older than the one already recorded for this deal (a late Slack retry): ignore it."""
+
+
+def _in_order(store: NudgeStore, *, deal_id: int, rules: Sequence[str], action_ts: str | None) -> None:
+    last = store.last_click(deal_id=deal_id, rules=rules) if action_ts else None
+    if last is not None and action_ts is not None and _stamp(action_ts) <= _stamp(last):
+        raise StaleClick(f"a click at {action_ts} is not after the one recorded at {last}")
+
+
+def _stamp(action_ts: str) -> Decimal:
+    try:
+        return Decimal(action_ts)
+    except InvalidOperation:
+        raise NudgeError(f"action_ts {action_ts!r} is not a Slack timestamp") from None
+
+
+def _own_deal(store: NudgeStore, *, deal_id: int, rules: Sequence[str], person_id: int,
+              action_ts: str | None = None) -> DealState:
     unknown = [r for r in rules if r not in RULES]
     if not rules or unknown:
         raise NudgeError(f"rules must be some of {', '.join(RULES)}, got {', '.join(rules) or 'none'}")
@@ -115,4 +137,5 @@ def _own_deal(store: NudgeStore, *, deal_id: int, rules: Sequence[str], person_i
         raise NudgeError(f"deal {deal_id} does not exist (any more)")
     if deal.owner_id != person_id:
         raise NotAllowed(f"person {person_id} does not own deal {deal_id}")
+    _in_order(store, deal_id=deal_id, rules=rules, action_ts=action_ts)
     return deal

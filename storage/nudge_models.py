@@ -25,6 +25,8 @@ class FollowupHold(Base):
     muted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     fingerprint: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Slack's action_ts of the click that set it: a late copy of an older click changes nothing
+    action_ts: Mapped[str | None] = mapped_column(String(32))
 
 
 class NudgeLog(Base):

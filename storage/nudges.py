@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, func, select, update
@@ -96,20 +97,28 @@ class NudgeRepository(NudgeLogRepository):
                                                                     FollowupHold.muted.is_(muted))
                                          .order_by(FollowupHold.deal_id, FollowupHold.rule)))
 
-    def hold(self, *, deal_id: int, rule: str, fingerprint: str, until: datetime | None, now: datetime) -> None:
+    def hold(self, *, deal_id: int, rule: str, fingerprint: str, until: datetime | None, now: datetime,
+             action_ts: str | None = None) -> None:
         """Insert or replace the snooze of a deal and rule; a mute stays a mute."""
         stmt = self._insert()(FollowupHold).values(deal_id=deal_id, rule=rule, fingerprint=fingerprint, until=until,
-                                                   muted=False, updated_at=now)
+                                                   muted=False, updated_at=now, action_ts=action_ts)
         self.session.execute(stmt.on_conflict_do_update(
-            index_elements=["deal_id", "rule"], set_={"fingerprint": fingerprint, "until": until, "updated_at": now},
+            index_elements=["deal_id", "rule"], set_={"fingerprint": fingerprint, "until": until, "updated_at": now,
+                                                      "action_ts": action_ts},
             where=FollowupHold.muted.is_(False)))
 
-    def mute(self, *, deal_id: int, rule: str, now: datetime) -> None:
+    def mute(self, *, deal_id: int, rule: str, now: datetime, action_ts: str | None = None) -> None:
         deal = self.deal(deal_id)
         stmt = self._insert()(FollowupHold).values(deal_id=deal_id, rule=rule, muted=True, until=None, updated_at=now,
-                                                   fingerprint=deal.fingerprint if deal else "-")
-        self.session.execute(stmt.on_conflict_do_update(index_elements=["deal_id", "rule"],
-                                                        set_={"muted": True, "until": None, "updated_at": now}))
+                                                   fingerprint=deal.fingerprint if deal else "-", action_ts=action_ts)
+        self.session.execute(stmt.on_conflict_do_update(index_elements=["deal_id", "rule"], set_={
+            "muted": True, "until": None, "updated_at": now, "action_ts": action_ts}))
+
+    def last_click(self, *, deal_id: int, rules: Collection[str]) -> str | None:
+        """Slack's time of the latest click that set a hold on these rules of the deal (None: no click yet)."""
+        stamps = [s for s in self.session.scalars(select(FollowupHold.action_ts).where(
+            FollowupHold.deal_id == deal_id, FollowupHold.rule.in_(list(rules)))) if s]
+        return max(stamps, key=Decimal) if stamps else None
 
     def log_activity(self, *, deal_id: int, day: date, now: datetime) -> DealState | None:
         """Done: one 'other' activity of the owner on the deal's account that day (once per deal and day), and

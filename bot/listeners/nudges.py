@@ -26,5 +26,5 @@ class NudgeListeners:
         value = action.get("value") or (action.get("selected_option") or {}).get("value", "")
         keys = nudges.act_on_deal(self.services, slack_user=body["user"]["id"], verb=verb, value=value,
                                   blocks=(body.get("message") or {}).get("blocks") or [],
-                                  response_url=body.get("response_url"))
+                                  response_url=body.get("response_url"), action_ts=action.get("action_ts"))
         self.services.delivery.drain(keys=keys)

@@ -115,3 +115,22 @@ def test_a_click_on_someone_elses_deal_is_refused_to_them_only_and_records_nothi
     assert "no longer yours to follow up" in str(post["body"])
     assert _holds(bot, ids["big"])[0].until is None  # only the hold the nudge itself set
     assert updates(bot) == 0
+
+
+def test_a_late_copy_of_an_older_snooze_does_not_undo_a_newer_done(running_bot):
+    bot = running_bot
+    ids = _seed(bot)
+    dm = _nudge(bot)
+    with listeners_done(bot):
+        snooze = bot.actor.click(None, "UREP5", dm, f"nudge:snooze:{ids['big']}", _snooze_value(dm, ids["big"], 3))
+    assert wait_updates(bot, 1)
+    with listeners_done(bot):
+        bot.actor.click(None, "UREP5", dm, f"nudge:done:{ids['big']}")  # from a view not yet refreshed
+    assert wait_updates(bot, 2)
+    with listeners_done(bot, 2):
+        assert bot.actor.replay(None, snooze, retry_num=1).status == 200
+        assert bot.actor.replay(None, snooze, retry_num=None).status == 200  # captured and sent again
+    bot.deliver()
+    (hold,) = _holds(bot, ids["big"])
+    assert hold.until is None and not hold.muted  # done: quiet until the deal changes, not snoozed to Thursday
+    assert updates(bot) == 2

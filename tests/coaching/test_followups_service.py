@@ -26,6 +26,7 @@ class FakeNudgeStore:
         self.activities: list[tuple[int, date]] = []
         self.days_off: dict[int, frozenset[date]] = {}
         self.settings: list[Threshold] = []
+        self.clicks: dict[tuple[int, str], str | None] = {}
 
     def people(self) -> list[Person]:
         return list(self.everyone)
@@ -56,11 +57,17 @@ class FakeNudgeStore:
     def mutes(self, *, deal_ids):
         return [Mute(d, r) for d, r in self.muted if d in deal_ids]
 
-    def hold(self, *, deal_id, rule, fingerprint, until, now) -> None:
+    def hold(self, *, deal_id, rule, fingerprint, until, now, action_ts=None) -> None:
         self.snoozed[(deal_id, rule)] = Snooze(deal_id, rule, fingerprint, until)
+        self.clicks[(deal_id, rule)] = action_ts
 
-    def mute(self, *, deal_id, rule, now) -> None:
+    def mute(self, *, deal_id, rule, now, action_ts=None) -> None:
         self.muted.add((deal_id, rule))
+        self.clicks[(deal_id, rule)] = action_ts
+
+    def last_click(self, *, deal_id, rules):
+        stamps = [self.clicks.get((deal_id, r)) for r in rules]
+        return max((s for s in stamps if s), key=float, default=None)
 
     def log_activity(self, *, deal_id, day, now):
         self.activities.append((deal_id, day))

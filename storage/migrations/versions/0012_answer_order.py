@@ -1,4 +1,5 @@
-"""survey_answer.action_ts: the Slack time of the click that set an answer, kept only while its round is open
+"""survey_answer.action_ts and followup_hold.action_ts: the Slack time of the click that set an answer (kept only
+while its round is open) or a nudge's snooze, done or mute, so that a late copy of an older click loses
 
 Revision ID: 0012
 Revises: 0011
@@ -16,8 +17,12 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("survey_answer", schema=None) as batch_op:
         batch_op.add_column(sa.Column("action_ts", sa.String(32), nullable=True))
+    with op.batch_alter_table("followup_hold", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("action_ts", sa.String(32), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("followup_hold", schema=None) as batch_op:
+        batch_op.drop_column("action_ts")
     with op.batch_alter_table("survey_answer", schema=None) as batch_op:
         batch_op.drop_column("action_ts")
