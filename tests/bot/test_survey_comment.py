@@ -92,7 +92,8 @@ def test_after_close_no_outbox_row_still_holds_a_persons_answers_or_comment(runn
     bot.deliver()
     with bot.services.sessions.begin() as session:
         rows = session.scalars(select(OutboxMessage)).all()
-    assert any(":edit" in row.key for row in rows)  # the DM's edit was queued
+    assert bot.slack.calls_to("chat.update")  # the DM's edit went out, and was forgotten at close
+    assert not any(":edit" in row.key for row in rows)
     assert all(row.payload == {} for row in rows if row.status in ("sent", "failed"))
     opened = bot.slack.calls_to("views.open")
     assert opened and all("_for" not in call.params for call in opened)  # the workspace hint never reaches Slack
