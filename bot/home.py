@@ -17,12 +17,13 @@ from bot.coaching_pack import thresholds_of
 from bot.i18n import Translator
 from bot.jobs import next_runs
 from bot.render.home import home_view
+from bot.survey_access import survey_teams
 from coaching import service as coaching
 from coaching.access import NotAllowed
 from coaching.digest import Digest, RepView
 from coaching.followups import Followup, FollowupRules, followups_due, pending
 from coaching.one_on_ones import Agenda, Pair
-from coaching.one_on_ones_service import agenda_of
+from coaching.one_on_ones_service import agenda_of, standing_pairs
 from coaching.periods import period_of
 from coaching.recognition import KudosHistory
 from storage.health import Health, setup_health
@@ -81,7 +82,7 @@ def gather(services: Services, u: Unit, member: Member | None) -> HomeData:
                                             thresholds=thresholds)
         data.names = {p: m.name for p, m in u.people.members(data.snapshot.reps).items()}
         data.results = _latest_results(services, u, member)
-    pairs = [p for p in u.one_on_ones.pairs() if member.person_id in (p.manager_id, p.rep_id)]
+    pairs = standing_pairs(u.one_on_ones, person_id=member.person_id)
     data.one_on_ones = [(p, agenda_of(u.one_on_ones, pair_id=p.id, person_id=member.person_id, now=u.now))
                         for p in pairs[:10]]
     others = {p.rep_id if p.manager_id == member.person_id else p.manager_id for p, _ in data.one_on_ones}
@@ -95,7 +96,7 @@ def gather(services: Services, u: Unit, member: Member | None) -> HomeData:
 def _latest_results(services: Services, u: Unit, member: Member) -> list[tuple[str, date, RoundSummary]]:
     """The latest closed round of each team this person manages, summarised under the anonymity rules."""
     threshold = services.settings.anonymity_threshold
-    allowed = {t.lower() for t in u.people.teams_managed_by(member)}
+    allowed = {t.lower() for t in survey_teams(u, member)}
     latest: dict[str, tuple[date, RoundSummary]] = {}
     for plan in u.surveys.plans(active_only=False):
         if plan.team_name.lower() not in allowed:

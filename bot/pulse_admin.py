@@ -7,6 +7,7 @@ from datetime import date
 
 from bot.bootstrap import Services, Unit
 from bot.i18n import N_
+from bot.survey_access import survey_teams
 from surveys import service
 from surveys.ports import Member, Plan
 from surveys.questions import STARTER, QuestionBank
@@ -36,7 +37,7 @@ def _member(u: Unit, slack_user: str) -> Member:
 
 
 def _teams(u: Unit, member: Member) -> list[str]:
-    teams = u.people.teams_managed_by(member)
+    teams = survey_teams(u, member)
     if not teams:
         raise NotAllowed(N_("Survey results and controls are for managers and admins; your manager shares "
                             "results with the team."))

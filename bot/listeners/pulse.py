@@ -12,6 +12,7 @@ from bot.i18n import Translator, escape
 from bot.pulse_admin import NotAllowed
 from bot.render.pulse import create_view, created_text, parse_create
 from bot.render.pulse_admin import enps_trends, help_text, latest_results, survey_list
+from bot.survey_access import survey_teams
 from surveys.service import SurveyError
 
 
@@ -77,7 +78,7 @@ class PulseListeners:
         with self.services.unit() as u:
             member = u.people.by_slack_id(body["user_id"])
             t = Translator.for_person(member.locale if member else None, member.tz if member else None)
-            teams = u.people.teams_managed_by(member) if member else []
+            teams = survey_teams(u, member)
             if not teams:
                 ack(text=t.gettext("Only managers and admins in the roster can create pulse surveys."))
                 return
