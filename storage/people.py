@@ -43,4 +43,4 @@ class PeopleRepository:
 
     def team_names(self) -> dict[int, str]:
         """Every team's name by id (who may survey which is coaching.access.teams_in_view's to say)."""
-        return dict(self.session.execute(select(Team.id, Team.name)).tuples().all())
+        return {team_id: name for team_id, name in self.session.execute(select(Team.id, Team.name))}
