@@ -116,7 +116,7 @@ def publish(services: Services, *, slack_user: str, u: Unit | None = None) -> li
     t = Translator.for_person(member.locale if member else None, member.tz if member else None)
     view = home_view(t, gather(services, u, member), currency=services.settings.currency)
     version = hashlib.sha256(json.dumps(view, sort_keys=True).encode()).hexdigest()[:16]
-    u.messenger.publish_home(slack_user, view, version=version)
+    u.messenger.publish_home(slack_user, view, version=version, person_id=member.person_id if member else None)
     return u.messenger.enqueued
 
 

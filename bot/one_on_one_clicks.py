@@ -70,7 +70,8 @@ def record_outcome(services: Services, *, slack_user: str, value: str, outcome: 
                                    now=u.now, moved_to=moved_to)
         except (OneOnOneError, NotAllowed) as refusal:
             if response_url:
-                u.messenger.respond(f"{key}:refused:{outcome}:{moved_to}", response_url, str(refusal), [])
+                u.messenger.respond(f"{key}:refused:{outcome}:{moved_to}", response_url, str(refusal), [],
+                                    person_id=member.person_id)
             return u.messenger.enqueued
         pair = store.pair(pair_id)
         rep = u.people.members([pair.rep_id])[pair.rep_id].name if pair else "?"
@@ -79,7 +80,7 @@ def record_outcome(services: Services, *, slack_user: str, value: str, outcome: 
         before = f"{recorded.outcome}:{recorded.moved_to or '-'}" if recorded else "none"
         SlackNudges(u, currency=services.settings.currency).edit(  # a replay finds the same change: one edit
             f"{key}:edit:{before}>{outcome}:{moved_to or '-'}", edits_key=key, text=text, blocks=blocks,
-            for_user=slack_user)
+            for_user=slack_user, person_id=member.person_id)
         return u.messenger.enqueued
 
 
@@ -95,7 +96,8 @@ def complete_item(services: Services, *, slack_user: str, value: str, response_u
             item = service.complete_item(u.one_on_ones, item_id=int(item_id), person_id=member.person_id, now=u.now)
         except (OneOnOneError, NotAllowed) as refusal:
             if response_url:
-                u.messenger.respond(f"{key}:item:{item_id}:refused", response_url, str(refusal), [])
+                u.messenger.respond(f"{key}:item:{item_id}:refused", response_url, str(refusal), [],
+                                    person_id=member.person_id)
             return u.messenger.enqueued
         pair = u.one_on_ones.pair(item.pair_id)
         if pair is not None:
@@ -118,7 +120,7 @@ def open_add_form(services: Services, *, slack_user: str, trigger_id: str, key: 
         other = pair.rep_id if member.person_id == pair.manager_id else pair.manager_id
         name = u.people.members([other])[other].name
         u.messenger.open_view(trigger_id, add_item_view(translator(member), other=name, reminder_key=key),
-                              for_user=slack_user)
+                              for_user=slack_user, person_id=member.person_id)
         return u.messenger.enqueued
 
 

@@ -85,7 +85,8 @@ def answer(services: Services, *, slack_user: str, text: str, response_url: str,
         except OneOnOneError as refusal:
             title, blocks = str(refusal), []
         u.messenger.respond(key, response_url, title, blocks or [
-            {"type": "section", "text": {"type": "mrkdwn", "text": escape(title)}}])
+            {"type": "section", "text": {"type": "mrkdwn", "text": escape(title)}}],
+            person_id=viewer.person_id if viewer else None)
         return u.messenger.enqueued
 
 

@@ -45,7 +45,7 @@ class HomeListeners:
                 return
             t = Translator.for_person(member.locale, member.tz)
             u.messenger.open_view(body["trigger_id"], create_view(t, teams, u.surveys.bank()),
-                                  for_user=body["user"]["id"])
+                                  for_user=body["user"]["id"], person_id=member.person_id)
             keys = u.messenger.enqueued
         self.services.delivery.drain(keys=keys)
 

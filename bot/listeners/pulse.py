@@ -83,7 +83,8 @@ class PulseListeners:
                 ack(text=t.gettext("Only managers and admins in the roster can create pulse surveys."))
                 return
             ack()
-            u.messenger.open_view(body["trigger_id"], create_view(t, teams, u.surveys.bank()), for_user=body["user_id"])
+            u.messenger.open_view(body["trigger_id"], create_view(t, teams, u.surveys.bank()), for_user=body["user_id"],
+                                  person_id=member.person_id if member else None)
             keys = u.messenger.enqueued
         self.services.delivery.drain(keys=keys)
 
@@ -102,6 +103,7 @@ class PulseListeners:
                             weekday=values["weekday"], send_time=values["send_time"])
         with self.services.unit() as u:
             u.messenger.post(f"pulse-created:{result.detail}", body["user"]["id"], text,
-                             [{"type": "section", "text": {"type": "mrkdwn", "text": text}}])
+                             [{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
+                             person_id=result.member.person_id if result.member else None)
             keys = u.messenger.enqueued
         self.services.delivery.drain(keys=keys)
