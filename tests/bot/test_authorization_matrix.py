@@ -232,6 +232,7 @@ def test_a_manager_listed_in_a_team_she_does_not_lead_cannot_see_create_or_close
     for text, shown, hidden in (("list", [], ["Hunters"]), ("results Hunters", ["not one of them"], ["eNPS"]),
                                 (f"close {open_id}", ["only for teams you manage"], ["Closed"]),
                                 (f"pause {open_id}", ["only for teams you manage"], ["paused"]),
+                                (f"resume {open_id}", ["only for teams you manage"], ["running again"]),
                                 ("", ["pulse_create", "Farmers"], ["Hunters"])):
         got = _ask(bot, "ULENA", "/pulse", text)
         if [x for x in shown if x not in got] or [x for x in hidden if x in got]:

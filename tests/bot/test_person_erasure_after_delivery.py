@@ -96,5 +96,5 @@ def test_export_lists_every_delivered_message_and_delete_leaves_no_trace_of_the_
     traces = [line for line in _dump(bot.services.engine)
               if any(needle.lower() in line.lower() for needle in (SLACK_ID, EMAIL, dm_channel, token))]
     assert traces == []
-    with bot.services.sessions.begin() as s:
-        assert s.scalar(select(OutboxMessage.id).where(OutboxMessage.person_id == rep5)) is None
+    with bot.services.engine.connect() as conn:  # the install they made: their user token is gone too
+        assert conn.execute(text("SELECT user_id, user_token FROM slack_installations")).all() == [("erased", None)]
