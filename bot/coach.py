@@ -70,7 +70,7 @@ def answer(services: Services, *, slack_user: str, text: str, response_url: str,
         except (CoachRefused, NotAllowed) as refusal:
             title, blocks = t.gettext(str(refusal)), [
                 {"type": "section", "text": {"type": "mrkdwn", "text": t.gettext(str(refusal))}}]
-        u.messenger.respond(key, response_url, title, blocks)
+        u.messenger.respond(key, response_url, title, blocks, person_id=viewer.person_id if viewer else None)
         return u.messenger.enqueued
 
 
@@ -121,14 +121,15 @@ def send_weekly_digests(services: Services, now: datetime) -> int:
             t = translator(manager)
             text, blocks = digest_message(t, digest, names, currency=s.currency,
                                           team=u.people.team_name(manager.team_id), min_deals=rules.min_closed_deals)
-            u.messenger.post(keys[item.manager_id], manager.slack_id, text, blocks)
+            u.messenger.post(keys[item.manager_id], manager.slack_id, text, blocks, person_id=manager.person_id)
             trend = coaching.trend(u.performance, viewer_id=manager.person_id,
                                    periods=last_periods(digest.period, count=TREND_PERIODS), now=now)
             png = coaching_chart(t, trend, currency=s.currency,
                                  title=t.gettext("Revenue won and win rate, {team}",
                                                  team=u.people.team_name(manager.team_id)))
             u.messenger.upload(keys[item.manager_id] + ":chart", manager.slack_id, title=text,
-                               filename=f"coaching-{digest.period.key}.png", content=png)
+                               filename=f"coaching-{digest.period.key}.png", content=png,
+                               person_id=manager.person_id)
         count = len(u.messenger.enqueued)
     services.delivery.wake()
     return count
@@ -150,5 +151,6 @@ def send_pack(services: Services, *, slack_user: str, manager_id: int, period_ke
         day = u.now.astimezone(ZoneInfo(t.tz)).date().isoformat()
         u.messenger.upload(f"pack:{viewer.person_id}:{manager_id}:{period.key}:{day}", viewer.slack_id,
                            filename=f"coaching-{period.key}.xlsx",
-                           title=t.gettext("Coaching pack, {period}", period=period.key), content=content)
+                           title=t.gettext("Coaching pack, {period}", period=period.key), content=content,
+                           person_id=viewer.person_id)
         return u.messenger.enqueued

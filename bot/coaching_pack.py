@@ -62,11 +62,14 @@ def build_pack(session: Session, *, manager_id: int, period: Period, now: dateti
 def load_pack(session: Session, *, manager_id: int, period: Period, now: datetime, settings: Settings,
               viewer_id: int | None = None, periods: int = TREND_PERIODS) -> PackData:
     """The digest of the manager's reps (all the way down; every rep for an admin) and the team's KPIs for the
-    `periods` periods ending with `period`."""
+    `periods` periods ending with `period`, both cut down to the reps `viewer_id` may see: the pack follows the
+    asker's view, never the subject's (a manager asking for an admin's pack gets their own reps)."""
     store = PerformanceRepository(session)
     check_may_pack(viewer_id=viewer_id, manager_id=manager_id, org=store.org_chart())
-    digest = digest_for(store, viewer_id=manager_id, period=period, now=now, thresholds=thresholds_of(settings))
-    history = trend(store, viewer_id=manager_id, periods=last_periods(period, count=periods), now=now)
+    digest = digest_for(store, viewer_id=viewer_id, subject_id=manager_id, period=period, now=now,
+                        thresholds=thresholds_of(settings))
+    history = trend(store, viewer_id=viewer_id, subject_id=manager_id, periods=last_periods(period, count=periods),
+                    now=now)
     people = {p: PackPerson(p, m.name, m.email)
               for p, m in PeopleRepository(session).members((manager_id, *digest.reps)).items()}
     return PackData(people[manager_id], digest, history, people, now)

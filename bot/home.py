@@ -16,14 +16,14 @@ from bot.bootstrap import Services, Unit
 from bot.coaching_pack import thresholds_of
 from bot.i18n import Translator
 from bot.jobs import next_runs
-from bot.pulse_admin import audience_of
 from bot.render.home import home_view
+from bot.survey_access import audience_of
 from coaching import service as coaching
 from coaching.access import NotAllowed
 from coaching.digest import Digest, RepView
 from coaching.followups import Followup, FollowupRules, followups_due, pending
 from coaching.one_on_ones import Agenda, Pair
-from coaching.one_on_ones_service import agenda_of
+from coaching.one_on_ones_service import agenda_of, standing_pairs
 from coaching.periods import period_of
 from coaching.recognition import KudosHistory
 from storage.health import Health, setup_health
@@ -82,7 +82,7 @@ def gather(services: Services, u: Unit, member: Member | None) -> HomeData:
                                             thresholds=thresholds)
         data.names = {p: m.name for p, m in u.people.members(data.snapshot.reps).items()}
         data.results = _latest_results(services, u, member)
-    pairs = [p for p in u.one_on_ones.pairs() if member.person_id in (p.manager_id, p.rep_id)]
+    pairs = standing_pairs(u.one_on_ones, person_id=member.person_id)
     data.one_on_ones = [(p, agenda_of(u.one_on_ones, pair_id=p.id, person_id=member.person_id, now=u.now))
                         for p in pairs[:10]]
     others = {p.rep_id if p.manager_id == member.person_id else p.manager_id for p, _ in data.one_on_ones}
@@ -108,7 +108,7 @@ def publish(services: Services, *, slack_user: str, u: Unit | None = None) -> li
     t = Translator.for_person(member.locale if member else None, member.tz if member else None)
     view = home_view(t, gather(services, u, member), currency=services.settings.currency)
     version = hashlib.sha256(json.dumps(view, sort_keys=True).encode()).hexdigest()[:16]
-    u.messenger.publish_home(slack_user, view, version=version)
+    u.messenger.publish_home(slack_user, view, version=version, person_id=member.person_id if member else None)
     return u.messenger.enqueued
 
 

@@ -35,34 +35,43 @@ class OutboxMessenger:
     def bank(self) -> QuestionBank:
         return self._bank()
 
-    def _enqueue(self, key: str, method: str, payload: dict[str, Any], edits_key: str | None = None) -> None:
-        self.outbox.enqueue(key, method, payload, now=self.now, edits_key=edits_key)
+    def _enqueue(self, key: str, method: str, payload: dict[str, Any], edits_key: str | None = None, *,
+                 person_id: int | None) -> None:
+        self.outbox.enqueue(key, method, payload, now=self.now, edits_key=edits_key, person_id=person_id)
         self.enqueued.append(key)
 
-    def post(self, key: str, channel: str, text: str, blocks: list[dict[str, Any]]) -> None:
-        """Any other message: one post under its idempotency key."""
-        self._enqueue(key, "chat.postMessage", {"channel": channel, "text": text, "blocks": blocks})
+    def post(self, key: str, channel: str, text: str, blocks: list[dict[str, Any]], *, person_id: int | None) -> None:
+        """Any other message: one post under its idempotency key; `person_id` is whom a DM is for (None: a
+        channel post, for no single person)."""
+        self._enqueue(key, "chat.postMessage", {"channel": channel, "text": text, "blocks": blocks},
+                      person_id=person_id)
 
-    def respond(self, key: str, response_url: str, text: str, blocks: list[dict[str, Any]]) -> None:
-        """A reply only the asker sees, through the slash command's response_url."""
+    def respond(self, key: str, response_url: str, text: str, blocks: list[dict[str, Any]], *,
+                person_id: int | None) -> None:
+        """A reply only the asker sees, through the slash command's response_url (`person_id`: the asker, None
+        when they are not in the roster)."""
         self._enqueue(key, "response_url", {"url": response_url, "body": {
-            "response_type": "ephemeral", "text": text, "blocks": blocks}})
+            "response_type": "ephemeral", "text": text, "blocks": blocks}}, person_id=person_id)
 
-    def upload(self, key: str, user_id: str, *, filename: str, title: str, content: bytes) -> None:
+    def upload(self, key: str, user_id: str, *, filename: str, title: str, content: bytes,
+               person_id: int | None) -> None:
         """A file (a chart, an Excel pack) into a person's DM."""
         self._enqueue(key, "files.uploadV2", {"user": user_id, "filename": filename, "title": title,
-                                              "content_base64": base64.b64encode(content).decode()})
+                                              "content_base64": base64.b64encode(content).decode()},
+                      person_id=person_id)
 
-    def open_view(self, trigger_id: str, view: dict[str, Any], *, for_user: str | None = None) -> None:
+    def open_view(self, trigger_id: str, view: dict[str, Any], *, person_id: int | None,
+                  for_user: str | None = None) -> None:
         """A modal, keyed by the trigger so a replayed request opens nothing twice; `for_user` (who clicked) picks
         their workspace's token when the app is installed in several (a `_for` hint, never sent to Slack)."""
         payload: dict[str, Any] = {"trigger_id": trigger_id, "view": view}
         if for_user:
             payload["_for"] = for_user
-        self._enqueue(f"view:{trigger_id}", "views.open", payload)
+        self._enqueue(f"view:{trigger_id}", "views.open", payload, person_id=person_id)
 
-    def publish_home(self, user_id: str, view: dict[str, Any], *, version: str) -> None:
-        self._enqueue(f"home:{user_id}:{version}", "views.publish", {"user_id": user_id, "view": view})
+    def publish_home(self, user_id: str, view: dict[str, Any], *, version: str, person_id: int | None) -> None:
+        self._enqueue(f"home:{user_id}:{version}", "views.publish", {"user_id": user_id, "view": view},
+                      person_id=person_id)
 
     def send_survey(self, round: RoundInfo, member: Member) -> None:
         if not member.slack_id:
@@ -72,7 +81,7 @@ class OutboxMessenger:
             self._surveys[reader] = survey_message(Translator.for_person(member.locale, member.tz), round, {},
                                                    bank=self.bank)
         text, blocks = self._surveys[reader]
-        self.post(survey_key(round.id, member.person_id), member.slack_id, text, blocks)
+        self.post(survey_key(round.id, member.person_id), member.slack_id, text, blocks, person_id=member.person_id)
 
     def refresh_survey(self, round: RoundInfo, member: Member, answers: Answers, *,
                        closed: bool = False) -> None:
@@ -86,7 +95,7 @@ class OutboxMessenger:
         key = f"{survey_key(round.id, member.person_id)}:" + (
             "closed" if closed else f"edit:{secrets.token_hex(8)}")
         self._enqueue(key, "chat.update", {"text": text, "blocks": blocks, "_for": member.slack_id},
-                      survey_key(round.id, member.person_id))
+                      survey_key(round.id, member.person_id), person_id=member.person_id)
 
     def send_results(self, round: RoundInfo, manager: Member, summary: RoundSummary,
                      history: Sequence[tuple[date, RoundSummary]] = ()) -> None:
@@ -97,24 +106,25 @@ class OutboxMessenger:
         trend = Trend.of(RoundPoint.of_round(day, s) for day, s in history or [(round.cycle_date, summary)])
         text, blocks = results_message(t, round.team_name, summary, trend, bank=self.bank)
         key = f"results:{round.id}:{manager.person_id}"
-        self.post(key, manager.slack_id, text, blocks)
+        self.post(key, manager.slack_id, text, blocks, person_id=manager.person_id)
         if any(not s.withheld for _, s in history):
             points = [ChartPoint.of_round(t.date(day), s) for day, s in history]
             title = t.gettext("Pulse trend for {team}", team=round.team_name)
             png = trend_chart(t, points, title=title, threshold=summary.threshold)
             self.upload(key + ":chart", manager.slack_id, filename=f"pulse-{round.cycle_date.isoformat()}.png",
-                        title=title, content=png)
+                        title=title, content=png, person_id=manager.person_id)
 
     def send_reminder(self, round: RoundInfo, member: Member, number: int) -> None:
         if not member.slack_id:
             return
         text, blocks = reminder_message(Translator.for_person(member.locale, member.tz), round, number)
-        self.post(f"reminder:{round.id}:{member.person_id}:{number}", member.slack_id, text, blocks)
+        self.post(f"reminder:{round.id}:{member.person_id}:{number}", member.slack_id, text, blocks,
+                  person_id=member.person_id)
 
     def send_team_summary(self, round: RoundInfo, channel: str, locale: str, summary: RoundSummary) -> None:
         """The team-level summary in the team's channel, in the team's language; never comments."""
         text, blocks = team_summary_message(Translator.for_person(locale), round.team_name, summary, bank=self.bank)
-        self.post(f"team-summary:{round.id}", channel, text, blocks)
+        self.post(f"team-summary:{round.id}", channel, text, blocks, person_id=None)
 
     def send_rollup(self, round: RoundInfo, admin: Member, result: RollupResult) -> None:
         """The organisation roll-up an admin gets each time a team's round closes."""
@@ -122,4 +132,4 @@ class OutboxMessenger:
             return
         t = Translator.for_person(admin.locale, admin.tz)
         text, blocks = rollup_message(t, result, closed_team=round.team_name)
-        self.post(f"rollup:{round.id}:{admin.person_id}", admin.slack_id, text, blocks)
+        self.post(f"rollup:{round.id}:{admin.person_id}", admin.slack_id, text, blocks, person_id=admin.person_id)

@@ -51,13 +51,15 @@ class SlackNudges:
         if member is None or not member.slack_id:
             return
         text, blocks = render(translator(member))
-        self.u.messenger.post(key, member.slack_id, text, blocks)
+        self.u.messenger.post(key, member.slack_id, text, blocks, person_id=member.person_id)
 
-    def edit(self, key: str, *, edits_key: str, text: str, blocks: list[dict[str, Any]], for_user: str) -> None:
-        """Edit a DM to `for_user` posted under `edits_key` in place (chat.update), once per `key`; `for_user`
-        picks their workspace's token when the app is installed in several (a hint never sent to Slack)."""
+    def edit(self, key: str, *, edits_key: str, text: str, blocks: list[dict[str, Any]], for_user: str,
+             person_id: int | None) -> None:
+        """Edit a DM to `for_user` (person `person_id`) posted under `edits_key` in place (chat.update), once per
+        `key`; `for_user` picks their workspace's token when the app is installed in several (a hint never sent
+        to Slack)."""
         self.u.outbox.enqueue(key, "chat.update", {"text": text, "blocks": blocks, "_for": for_user}, now=self.u.now,
-                              edits_key=edits_key)
+                              edits_key=edits_key, person_id=person_id)
         self.enqueued.append(key)
 
     # Follow-ups -----------------------------------------------------------------------------------------------
@@ -89,9 +91,9 @@ class SlackNudges:
             t, other=other, starts_at=at_local(meeting_on, pair.cadence.at, manager.tz), agenda=agenda, names=names,
             reminder_key=key, prep=prep_blocks(t, prep, currency=self.currency) if prep else [], done=done)
         if edit is None:
-            self.u.messenger.post(key, member.slack_id, text, blocks)
+            self.u.messenger.post(key, member.slack_id, text, blocks, person_id=person_id)
         else:
-            self.edit(edit, edits_key=key, text=text, blocks=blocks, for_user=member.slack_id)
+            self.edit(edit, edits_key=key, text=text, blocks=blocks, for_user=member.slack_id, person_id=person_id)
 
     def ask_one_on_one_outcome(self, manager: Person, prompt: OutcomePrompt) -> None:
         pair = self.u.one_on_ones.pair(prompt.pair_id)

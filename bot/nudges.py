@@ -63,7 +63,8 @@ def act_on_deal(services: Services, *, slack_user: str, verb: str, value: str, b
             if response_url:
                 text = t.gettext("This deal is no longer yours to follow up, or it is gone from the CRM.")
                 u.messenger.respond(f"{action.nudge_key}:deal:{action.deal_id}:refused", response_url, text,
-                                    [{"type": "section", "text": {"type": "mrkdwn", "text": text}}])
+                                    [{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
+                                    person_id=person)
             return u.messenger.enqueued
         if action.nudge_key.startswith("home:"):  # the same buttons on App Home: show the new state there
             from bot.home import publish
@@ -72,5 +73,6 @@ def act_on_deal(services: Services, *, slack_user: str, verb: str, value: str, b
         fresh = settle(blocks, action.deal_id, status)
         state = verb if action.days is None else f"{verb}:{action.days}"
         out.edit(f"{action.nudge_key}:deal:{action.deal_id}:{state}", edits_key=action.nudge_key,
-                 text=nudge_text(fresh, t.gettext("Follow-ups for today")), blocks=fresh, for_user=slack_user)
+                 text=nudge_text(fresh, t.gettext("Follow-ups for today")), blocks=fresh, for_user=slack_user,
+                 person_id=person)
         return u.messenger.enqueued

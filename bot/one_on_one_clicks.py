@@ -29,11 +29,14 @@ class Outcome:
 def refresh_reminders(services: Services, u: Unit, pair: Pair, meeting_on: date, *, event: str,
                       done: AgendaItem | None = None) -> None:
     """Edit the reminders already sent for this meeting (either side) to show the agenda as it stands now."""
+    store = u.one_on_ones
+    if not service.stands(store, pair):  # the rep moved: their old manager's reminder shows nothing new
+        return
     keys = {person: reminder_key(pair.id, meeting_on, person) for person in (pair.manager_id, pair.rep_id)}
     sent = u.outbox.existing(list(keys.values()))
     if not sent:
         return
-    store, out = u.one_on_ones, SlackNudges(u, currency=services.settings.currency)
+    out = SlackNudges(u, currency=services.settings.currency)
     meetings = store.meetings(pair_ids=[pair.id])
     agenda = build_agenda(pair=pair, items=store.agenda_items(pair_ids=[pair.id]), meeting_on=meeting_on)
     for person, key in keys.items():
@@ -67,7 +70,8 @@ def record_outcome(services: Services, *, slack_user: str, value: str, outcome: 
                                    now=u.now, moved_to=moved_to)
         except (OneOnOneError, NotAllowed) as refusal:
             if response_url:
-                u.messenger.respond(f"{key}:refused:{outcome}:{moved_to}", response_url, str(refusal), [])
+                u.messenger.respond(f"{key}:refused:{outcome}:{moved_to}", response_url, str(refusal), [],
+                                    person_id=member.person_id)
             return u.messenger.enqueued
         pair = store.pair(pair_id)
         rep = u.people.members([pair.rep_id])[pair.rep_id].name if pair else "?"
@@ -76,7 +80,7 @@ def record_outcome(services: Services, *, slack_user: str, value: str, outcome: 
         before = f"{recorded.outcome}:{recorded.moved_to or '-'}" if recorded else "none"
         SlackNudges(u, currency=services.settings.currency).edit(  # a replay finds the same change: one edit
             f"{key}:edit:{before}>{outcome}:{moved_to or '-'}", edits_key=key, text=text, blocks=blocks,
-            for_user=slack_user)
+            for_user=slack_user, person_id=member.person_id)
         return u.messenger.enqueued
 
 
@@ -92,7 +96,8 @@ def complete_item(services: Services, *, slack_user: str, value: str, response_u
             item = service.complete_item(u.one_on_ones, item_id=int(item_id), person_id=member.person_id, now=u.now)
         except (OneOnOneError, NotAllowed) as refusal:
             if response_url:
-                u.messenger.respond(f"{key}:item:{item_id}:refused", response_url, str(refusal), [])
+                u.messenger.respond(f"{key}:item:{item_id}:refused", response_url, str(refusal), [],
+                                    person_id=member.person_id)
             return u.messenger.enqueued
         pair = u.one_on_ones.pair(item.pair_id)
         if pair is not None:
@@ -106,13 +111,16 @@ def open_add_form(services: Services, *, slack_user: str, trigger_id: str, key: 
     match = REMINDER_KEY.match(key)
     with services.unit() as u:
         member = u.people.by_slack_id(slack_user)
-        pair = u.one_on_ones.pair(int(match.group(1))) if match else None
-        if member is None or pair is None:
+        if member is None or match is None:
+            return []
+        try:
+            pair = service.pair_for(u.one_on_ones, pair_id=int(match.group(1)), person_id=member.person_id)
+        except (OneOnOneError, NotAllowed):
             return []
         other = pair.rep_id if member.person_id == pair.manager_id else pair.manager_id
         name = u.people.members([other])[other].name
         u.messenger.open_view(trigger_id, add_item_view(translator(member), other=name, reminder_key=key),
-                              for_user=slack_user)
+                              for_user=slack_user, person_id=member.person_id)
         return u.messenger.enqueued
 
 
@@ -122,9 +130,12 @@ def submit_add_form(services: Services, *, slack_user: str, view_id: str, key: s
     match = REMINDER_KEY.match(key)
     with services.unit() as u:
         member = u.people.by_slack_id(slack_user)
-        pair = u.one_on_ones.pair(int(match.group(1))) if match else None
         t = translator(member)
-        if member is None or pair is None or match is None:
+        try:
+            if member is None or match is None:
+                raise OneOnOneError("no such one-on-one")
+            pair = service.pair_for(u.one_on_ones, pair_id=int(match.group(1)), person_id=member.person_id)
+        except (OneOnOneError, NotAllowed):
             return Outcome(errors={"text": t.gettext("This one-on-one no longer exists.")})
         other = pair.rep_id if member.person_id == pair.manager_id else pair.manager_id
         owner = {"me": member.person_id, "other": other}.get(form["owner"] or "")

@@ -1,5 +1,6 @@
 """The manager's one-on-one prep from stored data (coaching.nudge_ports.PrepSource): KPI changes, deals needing a
-follow-up, recent wins and kudos, days since last recognised, and team sentiment under the anonymity rules."""
+follow-up, recent wins and kudos, days since last recognised, and team sentiment under the anonymity rules (only of
+a team whose surveys the manager may see)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from coaching.access import check_can_see, teams_in_view
 from coaching.followups import DEFAULT_RULES, FollowupRules, followups_due
 from coaching.kpis import kpis_of
 from coaching.one_on_ones_prep import Prep, build_prep
@@ -63,6 +65,8 @@ class StoredPrep:
 
     def prep(self, *, rep_id: int, manager_id: int, since: date | None, today: date) -> Prep:
         u = self.u
+        org = u.performance.org_chart()
+        check_can_see(manager_id, rep_id, org=org)  # asked again at every use: the org chart may have moved
         before, now = compared_weeks(since, today)
         figures = u.performance.rep_figures(rep_ids=[rep_id], periods=[before.previous(), before, now],
                                             now=u.now)
@@ -74,7 +78,9 @@ class StoredPrep:
         due = followups_due(u.nudges.open_deals(owner_ids=[rep_id]), today=today, rules=rules)
         start = datetime.combine(since, time(), tzinfo=UTC) if since else u.now - RECENT
         wins, kudos = recent_recognition(u.session, person_ids=[rep_id], since=start)[rep_id]
-        kind, value, on = self._sentiment(rep.team_id if rep else None)
+        team = rep.team_id if rep else None
+        seen = team is not None and team in teams_in_view(manager_id, org=org, teams=[team])
+        kind, value, on = self._sentiment(team) if seen else ("none", None, None)
         base = build_prep(rep_id=rep_id, since=since, today=today, kpis=changes,
                           stale_deals=len({f.deal.deal_id for f in due}), recent_wins=wins, recent_kudos=kudos,
                           last_recognised_on=last_recognised(u.session, person_ids=[rep_id])[rep_id],

@@ -85,7 +85,8 @@ def answer(services: Services, *, slack_user: str, text: str, response_url: str,
         except OneOnOneError as refusal:
             title, blocks = str(refusal), []
         u.messenger.respond(key, response_url, title, blocks or [
-            {"type": "section", "text": {"type": "mrkdwn", "text": escape(title)}}])
+            {"type": "section", "text": {"type": "mrkdwn", "text": escape(title)}}],
+            person_id=viewer.person_id if viewer else None)
         return u.messenger.enqueued
 
 
@@ -102,7 +103,7 @@ def _reply(services: Services, u: Unit, viewer: Member, t: Translator, request: 
     if request.verb == "help":
         return t.gettext("/oneonone: one-on-ones and their agenda"), help_blocks(t)
     if request.verb == "list":
-        pairs = [p for p in store.pairs() if viewer.person_id in (p.manager_id, p.rep_id)]
+        pairs = service.standing_pairs(store, person_id=viewer.person_id)
         names = {p: m.name for p, m in u.people.members({x for p in pairs for x in (p.manager_id, p.rep_id)}).items()}
         agendas = {p.id: service.agenda_of(store, pair_id=p.id, person_id=viewer.person_id, now=u.now) for p in pairs}
         return t.gettext("Your one-on-ones"), pairs_blocks(t, viewer.person_id, pairs, agendas, names)

@@ -7,13 +7,14 @@ from datetime import date
 
 from bot.bootstrap import Services, Unit
 from bot.i18n import N_
+from bot.survey_access import audience_of, survey_teams
 from surveys import service
 from surveys.ports import Member, Plan
 from surveys.questions import STARTER, QuestionBank
 from surveys.results import RoundSummary
 from surveys.service import SurveyError
 from surveys.trends import RollupResult
-from surveys.visibility import Audience, what_may_see
+from surveys.visibility import what_may_see
 
 
 class NotAllowed(Exception):
@@ -35,17 +36,8 @@ def _member(u: Unit, slack_user: str) -> Member:
     return member
 
 
-def audience_of(u: Unit, member: Member | None) -> Audience:
-    """Whose survey results this person may see, by the org chart; the roll-up is for admins."""
-    if member is None:
-        return Audience(frozenset())
-    if member.role == "admin":
-        return Audience.admin()
-    return Audience(frozenset(t.lower() for t in u.people.teams_managed_by(member)))
-
-
 def _teams(u: Unit, member: Member) -> list[str]:
-    teams = u.people.teams_managed_by(member)
+    teams = survey_teams(u, member)
     if not teams:
         raise NotAllowed(N_("Survey results and controls are for managers and admins; your manager shares "
                             "results with the team."))

@@ -47,6 +47,12 @@ def _translator(u: Unit, slack_user: str) -> Translator:
     return translator_for(person.locale if person else None, person.tz if person else None)
 
 
+def _person_id(u: Unit, slack_user: str) -> int | None:
+    """Whom a reply, modal or DM to this Slack user is for (None: not in the roster)."""
+    member = u.people.by_slack_id(slack_user)
+    return member.person_id if member else None
+
+
 def kudos_command(services: Services, *, slack_user: str, text: str, response_url: str,
                   trigger_id: str) -> list[str]:
     """`/kudos …` gives kudos (recorded once per trigger id), `/kudos` alone opens the form, `/kudos history`
@@ -56,7 +62,7 @@ def kudos_command(services: Services, *, slack_user: str, text: str, response_ur
         t = _translator(u, slack_user)
         if verb == "":
             u.messenger.open_view(trigger_id, kudos_view(t, recognition.company_values(u.recognition)),
-                                  for_user=slack_user)
+                                  for_user=slack_user, person_id=_person_id(u, slack_user))
             return u.messenger.enqueued
         try:
             if verb == "history":
@@ -70,7 +76,7 @@ def kudos_command(services: Services, *, slack_user: str, text: str, response_ur
                 answer = kudos_sent(t, outcome.kudos, outcome.allowance)
         except KudosError as refused:
             answer = reply(refusal(t, refused))
-        u.messenger.respond(f"kudos-reply:{trigger_id}", response_url, *answer)
+        u.messenger.respond(f"kudos-reply:{trigger_id}", response_url, *answer, person_id=_person_id(u, slack_user))
         return u.messenger.enqueued
 
 
@@ -78,7 +84,8 @@ def open_kudos_form(services: Services, *, slack_user: str, trigger_id: str) -> 
     """The kudos modal, from the global shortcut or the App Home button."""
     with services.unit() as u:
         u.messenger.open_view(trigger_id, kudos_view(_translator(u, slack_user),
-                                                     recognition.company_values(u.recognition)), for_user=slack_user)
+                                                     recognition.company_values(u.recognition)), for_user=slack_user,
+                              person_id=_person_id(u, slack_user))
         return u.messenger.enqueued
 
 
@@ -94,13 +101,15 @@ def submit_kudos(services: Services, *, slack_user: str, view_id: str, receivers
         except KudosError as refused:
             return Submitted([], field_errors(t, refused))
         if not outcome.duplicate:
-            u.messenger.post(f"{outcome.kudos.key}:sent", slack_user, *kudos_sent(t, outcome.kudos, outcome.allowance))
+            u.messenger.post(f"{outcome.kudos.key}:sent", slack_user, *kudos_sent(t, outcome.kudos, outcome.allowance),
+                             person_id=_person_id(u, slack_user))
         return Submitted(u.messenger.enqueued)
 
 
 def open_win_form(services: Services, *, slack_user: str, trigger_id: str, account: str = "") -> list[str]:
     with services.unit() as u:
-        u.messenger.open_view(trigger_id, win_view(_translator(u, slack_user), account=account), for_user=slack_user)
+        u.messenger.open_view(trigger_id, win_view(_translator(u, slack_user), account=account), for_user=slack_user,
+                              person_id=_person_id(u, slack_user))
         return u.messenger.enqueued
 
 
@@ -119,7 +128,7 @@ def submit_win(services: Services, *, slack_user: str, view_id: str, account: st
         if team is None or not team.channel:
             u.messenger.post(f"{win.key}:no-channel", slack_user, *reply(t.gettext(
                 "Your win is recorded, but your team has no recognition channel yet. Ask an admin to set one "
-                "with `salescoach team recognition-channel`.")))
+                "with `salescoach team recognition-channel`.")), person_id=win.rep.person_id)
         return Submitted(u.messenger.enqueued)
 
 

@@ -34,24 +34,24 @@ class RecognitionOutbox:
 
     def post_win(self, win: Win, *, channel: str, locale: str) -> None:
         text, blocks = win_message(translator_for(locale), win, currency=self.currency)
-        self.messenger.post(win.key, channel, text, blocks)
+        self.messenger.post(win.key, channel, text, blocks, person_id=None)
 
     def post_milestone(self, milestone: Milestone, *, channel: str, locale: str) -> None:
         text, blocks = milestone_message(translator_for(locale), milestone, currency=self.currency)
-        self.messenger.post(milestone.key, channel, text, blocks)
+        self.messenger.post(milestone.key, channel, text, blocks, person_id=None)
 
     def post_kudos(self, kudos: Kudos, *, channel: str, locale: str) -> None:
         description = next((v.description for v in self._values() if v.name == kudos.value), None)
         text, blocks = kudos_message(translator_for(locale), kudos, description=description)
-        self.messenger.post(kudos.post_key(channel), channel, text, blocks)
+        self.messenger.post(kudos.post_key(channel), channel, text, blocks, person_id=None)
 
     def dm_kudos(self, kudos: Kudos, *, receiver: Colleague) -> None:
         if not receiver.slack_id:
             return
         text, blocks = kudos_dm(translator_for(receiver.locale, receiver.tz), kudos, receiver)
-        self.messenger.post(kudos.dm_key(receiver), receiver.slack_id, text, blocks)
+        self.messenger.post(kudos.dm_key(receiver), receiver.slack_id, text, blocks, person_id=receiver.person_id)
 
     def post_shout_out(self, shout_out: ShoutOut, *, channel: str, locale: str) -> None:
         text, blocks = shout_out_message(translator_for(locale, shout_out.team.tz), shout_out,
                                          currency=self.currency)
-        self.messenger.post(shout_out.key, channel, text, blocks)
+        self.messenger.post(shout_out.key, channel, text, blocks, person_id=None)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.bootstrap import Services, Unit
+from bot.survey_access import may_survey
 from surveys import service
 from surveys.ports import Answers, Member, RoundInfo
 from surveys.questions import STARTER, QuestionBank
@@ -85,7 +86,7 @@ def create_survey(services: Services, *, created_by: str | None, team: str, ques
         if created_by is not None:
             if member is None:
                 return Result("unknown_person")
-            if team.strip().lower() not in {t.lower() for t in u.people.teams_managed_by(member)}:
+            if not may_survey(u, member, team):
                 return Result("forbidden", member=member)
         try:
             survey_id = service.create_survey(

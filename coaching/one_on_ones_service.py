@@ -1,13 +1,15 @@
 """One-on-one use cases: set a cadence, add and complete agenda items, record Held/Moved/Skipped, and send the
-reminders, outcome prompts, overdue nudges and recognition gaps due now (each once, under its key).
+reminders, outcome prompts, overdue nudges and recognition gaps due now (each once, under its key). Every use
+checks the pair against the org chart as it is now: a pair whose rep moved to another manager has ended.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from coaching.access import NotAllowed
+from coaching.access import NotAllowed, OrgEntry, pair_stands
 from coaching.nudge_ports import OneOnOneMessenger, OneOnOneStore, PrepSource
 from coaching.nudge_timing import DEFAULT_MORNING, Person, local_date
 from coaching.one_on_ones import (
@@ -61,12 +63,35 @@ def set_one_on_one(store: OneOnOneStore, *, manager_id: int, rep_id: int, cadenc
     return store.set_pair(manager_id=manager_id, rep_id=rep_id, cadence=chosen, now=now)
 
 
+def org_of(people: Iterable[Person]) -> dict[int, OrgEntry]:
+    """The org chart as it is now, from the active people."""
+    return {p.person_id: OrgEntry(p.manager_id, p.role, p.team_id) for p in people}
+
+
+def stands(store: OneOnOneStore, pair: Pair) -> bool:
+    """Whether the pair still stands: both active, and the rep reports directly to its manager now."""
+    return pair_stands(pair.manager_id, pair.rep_id, org=org_of(
+        p for p in (store.person(pair.manager_id), store.person(pair.rep_id)) if p is not None))
+
+
+def standing_pairs(store: OneOnOneStore, *, person_id: int | None = None) -> list[Pair]:
+    """Every pair that stands now (one person's, with `person_id`), in id order."""
+    org = org_of(store.people())
+    return [p for p in store.pairs() if pair_stands(p.manager_id, p.rep_id, org=org)
+            and (person_id is None or person_id in (p.manager_id, p.rep_id))]
+
+
 def pair_between(store: OneOnOneStore, *, person_id: int, other_id: int) -> Pair:
-    """The pair of two people, whichever of them is the manager; OneOnOneError when they have none."""
+    """The standing pair of two people, whichever of them is the manager; OneOnOneError when they have none."""
     pair = store.pair_of(manager_id=person_id, rep_id=other_id) or store.pair_of(manager_id=other_id, rep_id=person_id)
-    if pair is None:
+    if pair is None or not stands(store, pair):
         raise OneOnOneError("these two have no one-on-one yet; the manager sets one with /oneonone")
     return pair
+
+
+def pair_for(store: OneOnOneStore, *, pair_id: int, person_id: int) -> Pair:
+    """The pair, for one of its two people while it stands; OneOnOneError or NotAllowed otherwise."""
+    return _check_side(store, store.pair(pair_id), person_id)
 
 
 def add_item(store: OneOnOneStore, *, author_id: int, other_id: int, text: str, now: datetime,
@@ -90,7 +115,7 @@ def complete_item(store: OneOnOneStore, *, item_id: int, person_id: int, now: da
     item = store.item(item_id)
     if item is None:
         raise OneOnOneError(f"agenda item {item_id} does not exist")
-    _check_side(store.pair(item.pair_id), person_id)
+    _check_side(store, store.pair(item.pair_id), person_id)
     if not item.done:
         store.complete_item(item_id=item_id, now=now)
     return item
@@ -99,7 +124,7 @@ def complete_item(store: OneOnOneStore, *, item_id: int, person_id: int, now: da
 def record_outcome(store: OneOnOneStore, *, pair_id: int, meeting_on: date, outcome: str, person_id: int,
                    now: datetime, moved_to: date | None = None) -> None:
     """Held, Moved (optionally to a day) or Skipped; on Held the open talking points carry over to the next."""
-    pair = _check_side(store.pair(pair_id), person_id)
+    pair = _check_side(store, store.pair(pair_id), person_id)
     if outcome not in OUTCOMES:
         raise OneOnOneError(f"an outcome is one of {', '.join(OUTCOMES)}, not {outcome!r}")
     if moved_to is not None and (outcome != "moved" or moved_to == meeting_on):
@@ -112,7 +137,7 @@ def record_outcome(store: OneOnOneStore, *, pair_id: int, meeting_on: date, outc
 
 def agenda_of(store: OneOnOneStore, *, pair_id: int, person_id: int, now: datetime) -> Agenda | None:
     """The agenda of the pair's next one-on-one, for either side; None when none is scheduled."""
-    pair = _check_side(store.pair(pair_id), person_id)
+    pair = _check_side(store, store.pair(pair_id), person_id)
     manager = store.person(pair.manager_id)
     today = local_date(manager, now) if manager else now.date()
     day = next_meeting(pair, store.meetings(pair_ids=[pair.id]), today=today)
@@ -125,7 +150,7 @@ def send_one_on_one_nudges(store: OneOnOneStore, messenger: OneOnOneMessenger, p
                            morning: str = DEFAULT_MORNING, away: AwayRule = DEFAULT_AWAY) -> Sent:
     """Reminders (with agenda, and data prep for the manager), outcome prompts and overdue nudges due now."""
     people = {p.person_id: p for p in store.people()}
-    pairs = store.pairs()
+    pairs = standing_pairs(store)  # a rep who moved: their old manager gets no reminder, prep, prompt or nudge
     meetings = store.meetings(pair_ids=[p.id for p in pairs])
     items = store.agenda_items(pair_ids=[p.id for p in pairs])
     sent, holidays = store.sent_keys(since=now - LOOK_BACK), store.holidays()
@@ -175,9 +200,11 @@ def _record(store: OneOnOneStore, person: Person, key: str, now: datetime) -> No
     store.record_sent(person_id=person.person_id, local_date=local_date(person, now), key=key, now=now)
 
 
-def _check_side(pair: Pair | None, person_id: int) -> Pair:
+def _check_side(store: OneOnOneStore, pair: Pair | None, person_id: int) -> Pair:
     if pair is None:
         raise OneOnOneError("this one-on-one does not exist (any more)")
     if person_id not in (pair.manager_id, pair.rep_id):
         raise NotAllowed(f"person {person_id} is not part of one-on-one {pair.id}")
+    if not stands(store, pair):
+        raise OneOnOneError("this one-on-one has ended: the rep no longer reports to this manager")
     return pair

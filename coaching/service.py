@@ -8,7 +8,16 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from coaching.access import NotAllowed, OrgChart, check_can_see, digest_recipients, peers_of, reps_under, visible_to
+from coaching.access import (
+    NotAllowed,
+    OrgChart,
+    check_can_see,
+    digest_recipients,
+    peers_of,
+    reps_under,
+    team_reps_in_view,
+    visible_to,
+)
 from coaching.diagnosis import DEFAULTS, Thresholds
 from coaching.digest import Digest, RepKpis, RepView, build_digest, build_views, rep_kpis, without_medians
 from coaching.kpis import Kpis, kpis_of, total
@@ -37,25 +46,17 @@ def team_digests(store: PerformanceStore, *, period: Period, now: datetime,
             for manager, reps in teams.items()]
 
 
-def _team_of(viewer_id: int, org: OrgChart) -> tuple[int, ...]:
-    """The reps in a viewer's team figures: every rep for an admin, the reps below a manager, a rep alone."""
-    entry = org.get(viewer_id)
-    if entry is not None and entry.role == "admin":
-        return tuple(sorted(p for p in visible_to(viewer_id, org=org) if org[p].role == "rep"))
-    if entry is not None and entry.role == "manager":
-        return reps_under(viewer_id, org=org)
-    return (viewer_id,)
-
-
-def digest_for(store: PerformanceStore, *, viewer_id: int, period: Period, now: datetime,
-               thresholds: Thresholds = DEFAULTS) -> Digest:
-    """The digest a manager (their reps) or an admin (every rep) asks for; NotAllowed for anyone else."""
+def digest_for(store: PerformanceStore, *, viewer_id: int | None, period: Period, now: datetime,
+               thresholds: Thresholds = DEFAULTS, subject_id: int | None = None) -> Digest:
+    """The digest a manager (their reps) or an admin (every rep) asks for; NotAllowed for anyone else. With
+    `subject_id`, that manager's or admin's digest cut down to the reps `viewer_id` may see (None: the operator)."""
     org = store.org_chart()
-    entry = org.get(viewer_id)
-    if entry is None or entry.role not in ("manager", "admin"):
-        raise NotAllowed(f"person {viewer_id} is not a manager or admin and has no team digest")
-    reps = _reps_with_kpis(store, _team_of(viewer_id, org), period, now)
-    return build_digest(manager_id=viewer_id, period=period, reps=list(reps.values()), today=now.date(),
+    subject = viewer_id if subject_id is None else subject_id
+    entry = org.get(subject) if subject is not None else None
+    if subject is None or entry is None or entry.role not in ("manager", "admin"):
+        raise NotAllowed(f"person {subject} is not a manager or admin and has no team digest")
+    reps = _reps_with_kpis(store, team_reps_in_view(viewer_id, subject, org=org), period, now)
+    return build_digest(manager_id=subject, period=period, reps=list(reps.values()), today=now.date(),
                         thresholds=thresholds)
 
 
@@ -76,10 +77,15 @@ def medians_visible(viewer_id: int, peers: Sequence[int], *, org: OrgChart) -> b
     return len(peers) >= MIN_MEDIAN_GROUP or set(peers) <= visible_to(viewer_id, org=org)
 
 
-def trend(store: PerformanceStore, *, viewer_id: int, periods: Sequence[Period],
-          now: datetime) -> list[tuple[Period, Kpis]]:
-    """The viewer's team KPIs (their own, for a rep) period by period, each against the period before it."""
+def trend(store: PerformanceStore, *, viewer_id: int | None, periods: Sequence[Period], now: datetime,
+          subject_id: int | None = None) -> list[tuple[Period, Kpis]]:
+    """The viewer's team KPIs (their own, for a rep) period by period, each against the period before it; with
+    `subject_id`, that person's team as far as `viewer_id` may see it (None: the operator)."""
     wanted = sorted({q for p in periods for q in (p.previous(), p)})
-    figures = store.rep_figures(rep_ids=_team_of(viewer_id, store.org_chart()), periods=wanted, now=now)
+    subject = viewer_id if subject_id is None else subject_id
+    if subject is None:
+        raise NotAllowed("a trend needs a viewer or a subject")
+    reps = team_reps_in_view(viewer_id, subject, org=store.org_chart())
+    figures = store.rep_figures(rep_ids=reps, periods=wanted, now=now)
     totals = {p: total(f) for p, f in figures.items()}
     return [(p, kpis_of(totals[p], previous=totals[p.previous()])) for p in periods]

@@ -58,8 +58,9 @@ class PerformanceRepository:
         return self.session.connection().execute(stmt).all()
 
     def org_chart(self) -> dict[int, OrgEntry]:
-        rows = self._rows(select(Person.id, Person.manager_id, Person.role).where(Person.active.is_(True)))
-        return {pid: OrgEntry(manager, role) for pid, manager, role in rows}
+        rows = self._rows(select(Person.id, Person.manager_id, Person.role, Person.team_id)
+                          .where(Person.active.is_(True)))
+        return {pid: OrgEntry(manager, role, team) for pid, manager, role, team in rows}
 
     def rep_figures(self, *, rep_ids: Collection[int], periods: Sequence[Period], now: datetime,
                     stale_after_days: int = STALE_AFTER_DAYS) -> dict[Period, list[RepFigures]]:

@@ -205,6 +205,9 @@ class OutboxMessage(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Whom the effect is for (their DM, App Home, modal or private reply); NULL for a channel post. Export and
+    # erasure find a person's messages by it, also after delivery, when channel is a D… id and payload is empty.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
 
 
 class ImportRun(Base):

@@ -41,12 +41,6 @@ class PeopleRepository:
     def team_name(self, team_id: int) -> str:
         return self.session.scalar(select(Team.name).where(Team.id == team_id)) or ""
 
-    def teams_managed_by(self, member: Member) -> list[str]:
-        """Admins may survey every team; managers the teams of their reports and their own team."""
-        if member.role == "admin":
-            return list(self.session.scalars(select(Team.name).order_by(Team.name)))
-        if member.role != "manager":
-            return []
-        reports = select(Person.team_id).where(Person.manager_id == member.person_id)
-        return list(self.session.scalars(select(Team.name).where(
-            Team.id.in_(reports) | (Team.id == member.team_id)).order_by(Team.name)))
+    def team_names(self) -> dict[int, str]:
+        """Every team's name by id (who may survey which is coaching.access.teams_in_view's to say)."""
+        return {team_id: name for team_id, name in self.session.execute(select(Team.id, Team.name))}

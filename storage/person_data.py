@@ -4,22 +4,26 @@ anonymous aggregates (rounds, eNPS, team KPIs) intact. Callers own the transacti
 from __future__ import annotations
 
 import hashlib
+import re
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import String, cast, delete, func, or_, select, update
+from sqlalchemy import JSON, ColumnElement, String, cast, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.crm_models import CrmActivity, CrmDeal, CrmLead, CrmQuota
-from storage.models import Answer, ImportRun, OutboxMessage, Person, Recipient, Round, Survey, Team
+from storage.models import Answer, Base, ImportRun, OutboxMessage, Person, Recipient, Round, Survey, Team
 from storage.nudge_models import AgendaItem, FollowupHold, NudgeLog, OneOnOne, OneOnOneMeeting
 from storage.recognition_models import Kudos, KudosReceiver, Win
 
 ERASED_NAME = "Erased person"
 ERASED_DOMAIN = "@erased.invalid"
 ERASED_MENTION = "a former colleague"
+ERASED_TEXT = "[erased]"
+ERASED_INSTALLER = "erased"  # slack_installations.user_id is NOT NULL; nothing looks an install up by it
 
 
 class PersonNotFound(LookupError):
@@ -58,13 +62,15 @@ def _person(session: Session, email: str) -> Person | None:
     return session.scalar(select(Person).where(func.lower(Person.email) == email.strip().lower()))
 
 
-def _addressed_to(slack_id: str | None) -> Any:
-    """Outbox rows sent to this Slack user (DMs, uploads, their App Home) and the edits of those messages, whose
-    payload names no one (a survey DM's edits show the person's answers)."""
+def _naming(slack_id: str | None) -> list[ColumnElement[bool]]:
+    """Outbox rows that name a Slack user without being for them (a channel post mentioning them), or rows from
+    before outbox.person_id whose key or channel holds the id."""
     if not slack_id:
-        return None
-    direct = or_(OutboxMessage.channel == slack_id, cast(OutboxMessage.payload, String).like(f'%"{slack_id}"%'))
-    return or_(direct, OutboxMessage.edits_key.in_(select(OutboxMessage.key).where(direct).scalar_subquery()))
+        return []
+    o = OutboxMessage
+    return [o.channel == slack_id, o.key.like(f"%:{slack_id}:%"), o.key.like(f"%:{slack_id}"),
+            cast(o.payload, String).like(f'%"{slack_id}"%'), cast(o.payload, String).like(f"%<@{slack_id}>%"),
+            cast(o.payload, String).like(f"%<@{slack_id}|%")]
 
 
 def export_person(session: Session, email: str) -> dict[str, Any]:
@@ -103,7 +109,6 @@ def export_person(session: Session, email: str) -> dict[str, Any]:
     pairs = session.scalars(select(OneOnOne).where(or_(OneOnOne.manager_id == pid, OneOnOne.rep_id == pid))).all()
     pair_ids = [p.id for p in pairs]
     deal_ids = list(session.scalars(select(CrmDeal.id).where(CrmDeal.owner_id == pid)))
-    addressed = _addressed_to(person.slack_id)
     return {
         "person": profile,
         "survey_rounds": rounds,
@@ -123,8 +128,8 @@ def export_person(session: Session, email: str) -> dict[str, Any]:
                                                       .order_by(NudgeLog.id))],
         "follow_up_holds": [_plain(h) for h in session.scalars(select(FollowupHold).where(
             FollowupHold.deal_id.in_(deal_ids)).order_by(FollowupHold.id))],
-        "outbox": [] if addressed is None else [_plain(o, "claimed_until") for o in session.scalars(
-            select(OutboxMessage).where(addressed).order_by(OutboxMessage.id))],
+        "outbox": [_plain(o, "claimed_until") for o in session.scalars(  # every message for them, sent or not
+            select(OutboxMessage).where(OutboxMessage.person_id == pid).order_by(OutboxMessage.id))],
         "crm_deals": [_plain(d) for d in session.scalars(select(CrmDeal).where(CrmDeal.owner_id == pid)
                                                          .order_by(CrmDeal.id))],
         "crm_activities": [_plain(a) for a in session.scalars(select(CrmActivity).where(CrmActivity.rep_id == pid)
@@ -161,6 +166,8 @@ def erase_person(session: Session, email: str) -> Erasure:
         result.add("comments blanked", _run(session, update(Answer).where(
             Answer.respondent.in_(tokens), Answer.comment.is_not(None)).values(comment=None)))
         session.execute(update(Recipient).where(Recipient.person_id == pid).values(respondent_token=None))
+        for token in tokens:  # the answers stay, counted, under a token no row links to anyone
+            session.execute(update(Answer).where(Answer.respondent == token).values(respondent=secrets.token_hex(16)))
     result.add("surveys unlinked from their creator", _run(session,
         update(Survey).where(Survey.created_by == pid).values(created_by=None)))
     given = list(session.scalars(select(Kudos.id).where(Kudos.giver_id == pid)))
@@ -187,14 +194,21 @@ def erase_person(session: Session, email: str) -> Erasure:
         FollowupHold.deal_id.in_(select(CrmDeal.id).where(CrmDeal.owner_id == pid)))))
     result.add("win notes", _run(session, update(Win).where(
         or_(Win.rep_id == pid, Win.logged_by == pid), Win.notes.is_not(None)).values(notes=None)))
-    addressed = _addressed_to(slack_id)
-    if addressed is not None:
-        result.add("outbox messages", _run(session, delete(OutboxMessage).where(addressed)))
+    theirs = or_(OutboxMessage.person_id == pid, *_naming(slack_id))
+    keys = select(OutboxMessage.key).where(theirs).scalar_subquery()
+    edits = list(session.scalars(select(OutboxMessage.id).where(OutboxMessage.edits_key.in_(keys))))
+    result.add("outbox messages", _run(session, delete(OutboxMessage).where(or_(theirs, OutboxMessage.id.in_(edits)))))
+    if slack_id:
+        installs = Base.metadata.tables["slack_installations"]
+        result.add("app installs unlinked from their installer", _run(session, update(installs).where(
+            installs.c.user_id == slack_id).values(user_id=ERASED_INSTALLER, user_token=None, user_scopes=None,
+                                                   user_refresh_token=None, user_token_expires_at=None)))
     for run in session.scalars(select(ImportRun)):
         errors = _without(run.errors or [], (old_email,))
         if errors != run.errors:
             run.errors = errors
             result.add("import error lines", 1)
+    result.add("other mentions removed", _scrub(session, slack_id=slack_id, email=old_email))
     person.email, person.name, person.slack_id = tombstone_email(old_email), ERASED_NAME, None
     person.tz, person.locale, person.language, person.active = "UTC", "en", None, False
     person.status_text = person.status_emoji = None
@@ -210,9 +224,40 @@ def _run(session: Session, statement: Any) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def _unmention(text: str, slack_id: str) -> str:
-    import re
+def _scrub(session: Session, *, slack_id: str | None, email: str) -> int:
+    """Every text and JSON column of every other table: a mention of the person becomes "a former colleague", any
+    other trace of their Slack id or email "[erased]". Returns how many rows changed."""
+    needles = [n.lower() for n in (slack_id, email) if n]
+    changed = 0
+    for table in Base.metadata.sorted_tables:
+        columns = [c for c in table.c if isinstance(c.type, String | JSON)]
+        if table.name == "person" or not columns:
+            continue
+        found = or_(*(func.lower(cast(c, String)).contains(n, autoescape=True) for c in columns for n in needles))
+        keys = list(table.primary_key.columns)
+        for row in session.execute(select(*keys, *columns).where(found)).all():
+            values = {c.key: _clean(row._mapping[c], slack_id, email) for c in columns}
+            values = {k: v for k, v in values.items() if v != row._mapping[table.c[k]]}
+            if values:
+                session.execute(update(table).where(*(k == row._mapping[k] for k in keys)).values(values))
+                changed += 1
+    return changed
 
+
+def _clean(value: Any, slack_id: str | None, email: str) -> Any:
+    if isinstance(value, str):
+        text = value
+        if slack_id:  # whole ids only: erasing U01 leaves U012 alone
+            text = re.sub(rf"(?<![A-Z0-9]){re.escape(slack_id)}(?![A-Z0-9])", ERASED_TEXT, _unmention(text, slack_id))
+        return re.sub(rf"(?<![\w.+-]){re.escape(email)}(?![\w.-])", ERASED_TEXT, text, flags=re.IGNORECASE)
+    if isinstance(value, list):
+        return [_clean(v, slack_id, email) for v in value]
+    if isinstance(value, dict):
+        return {_clean(k, slack_id, email): _clean(v, slack_id, email) for k, v in value.items()}
+    return value
+
+
+def _unmention(text: str, slack_id: str) -> str:
     return re.sub(rf"<@{re.escape(slack_id)}(\|[^>]*)?>", ERASED_MENTION, text)
 
 

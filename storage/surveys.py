@@ -10,6 +10,7 @@ from typing import cast
 from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from coaching.access import OrgEntry, teams_in_view
 from storage.models import Answer, CustomQuestion, Holiday, Person, Recipient, Round, Survey, Team
 from storage.round_close import forget_who_answered
 from surveys.ports import Answers, Invitation, Member, Plan, RoundInfo
@@ -134,12 +135,14 @@ class SurveyRepository:
         return [member_of(p) for p in people]
 
     def managers_of(self, team_id: int) -> list[Member]:
-        """The managers of the team's people, and anyone with the manager role in the team."""
-        managed = select(Person.manager_id).where(Person.team_id == team_id, Person.manager_id.is_not(None))
-        people = self.session.scalars(select(Person).where(
-            Person.active.is_(True),
-            (Person.id.in_(managed)) | ((Person.team_id == team_id) & (Person.role == "manager")),
-        ).order_by(Person.id))
+        """The managers whose view of the org chart holds the team (coaching.access.teams_in_view): everyone its
+        reps report to, directly or further up; being listed in the team is not leading it."""
+        rows = self.session.execute(select(Person.id, Person.manager_id, Person.role, Person.team_id)
+                                    .where(Person.active.is_(True))).all()
+        org = {pid: OrgEntry(manager, role, team) for pid, manager, role, team in rows}
+        chosen = [pid for pid, entry in org.items()
+                  if entry.role == "manager" and team_id in teams_in_view(pid, org=org, teams=[team_id])]
+        people = self.session.scalars(select(Person).where(Person.id.in_(chosen)).order_by(Person.id))
         return [member_of(p) for p in people]
 
     def open_rounds_for(self, person_id: int, now: datetime) -> list[tuple[RoundInfo, bool]]:

@@ -10,6 +10,7 @@ from bot import home, ids, recognition
 from bot.bootstrap import Services
 from bot.i18n import Translator
 from bot.render.pulse import create_view
+from bot.survey_access import survey_teams
 
 
 class HomeListeners:
@@ -39,12 +40,12 @@ class HomeListeners:
         ack()
         with self.services.unit() as u:
             member = u.people.by_slack_id(body["user"]["id"])
-            teams = u.people.teams_managed_by(member) if member else []
+            teams = survey_teams(u, member)
             if member is None or not teams:
                 return
             t = Translator.for_person(member.locale, member.tz)
             u.messenger.open_view(body["trigger_id"], create_view(t, teams, u.surveys.bank()),
-                                  for_user=body["user"]["id"])
+                                  for_user=body["user"]["id"], person_id=member.person_id)
             keys = u.messenger.enqueued
         self.services.delivery.drain(keys=keys)
 

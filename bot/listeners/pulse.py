@@ -12,6 +12,7 @@ from bot.i18n import Translator, escape
 from bot.pulse_admin import NotAllowed
 from bot.render.pulse import create_view, created_text, parse_create
 from bot.render.pulse_admin import enps_trends, help_text, latest_results, survey_list
+from bot.survey_access import survey_teams
 from surveys.service import SurveyError
 
 
@@ -77,12 +78,13 @@ class PulseListeners:
         with self.services.unit() as u:
             member = u.people.by_slack_id(body["user_id"])
             t = Translator.for_person(member.locale if member else None, member.tz if member else None)
-            teams = u.people.teams_managed_by(member) if member else []
+            teams = survey_teams(u, member)
             if not teams:
                 ack(text=t.gettext("Only managers and admins in the roster can create pulse surveys."))
                 return
             ack()
-            u.messenger.open_view(body["trigger_id"], create_view(t, teams, u.surveys.bank()), for_user=body["user_id"])
+            u.messenger.open_view(body["trigger_id"], create_view(t, teams, u.surveys.bank()), for_user=body["user_id"],
+                                  person_id=member.person_id if member else None)
             keys = u.messenger.enqueued
         self.services.delivery.drain(keys=keys)
 
@@ -101,6 +103,7 @@ class PulseListeners:
                             weekday=values["weekday"], send_time=values["send_time"])
         with self.services.unit() as u:
             u.messenger.post(f"pulse-created:{result.detail}", body["user"]["id"], text,
-                             [{"type": "section", "text": {"type": "mrkdwn", "text": text}}])
+                             [{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
+                             person_id=result.member.person_id if result.member else None)
             keys = u.messenger.enqueued
         self.services.delivery.drain(keys=keys)

@@ -45,7 +45,7 @@ class SurveyListeners:
         t = Translator.for_person(result.member.locale, result.member.tz)
         with self.services.unit() as u:
             u.messenger.open_view(body["trigger_id"], answers_view(t, result.round, result.answers, bank=result.bank),
-                                  for_user=body["user"]["id"])
+                                  for_user=body["user"]["id"], person_id=result.member.person_id)
             keys = u.messenger.enqueued
         self.services.delivery.drain(keys=keys)
 
@@ -85,7 +85,8 @@ class SurveyListeners:
             member = u.people.by_slack_id(body["user"]["id"])
             if member is not None:
                 t = Translator.for_person(member.locale, member.tz)
-            u.messenger.open_view(body["trigger_id"], comment_view(t, round_id), for_user=body["user"]["id"])
+            u.messenger.open_view(body["trigger_id"], comment_view(t, round_id), for_user=body["user"]["id"],
+                                  person_id=member.person_id if member else None)
             keys = u.messenger.enqueued
         self.services.delivery.drain(keys=keys)
 

@@ -1,6 +1,8 @@
 """Who may run what: every slash command (and the coaching export) as a rep, a manager, an admin and someone
 not in the roster, over signed HTTP; each row says what must show and what must never show."""
 
+import io
+import json
 from datetime import UTC, date, datetime, timedelta
 
 from conftest import eventually
@@ -181,6 +183,79 @@ def test_the_pack_button_and_the_coaching_export_hold_only_the_reps_the_asker_ma
                  "--out", str(tmp_path / "rep.xlsx")]) == 1
     assert "is a rep, not a manager or admin" in capsys.readouterr().err
     assert not (tmp_path / "rep.xlsx").exists()
+
+
+def test_the_pack_button_with_an_admin_who_reports_to_a_manager_yields_only_the_managers_own_view(running_bot):
+    bot = running_bot
+    _, people = _org(bot)
+    with bot.services.sessions.begin() as s:
+        s.get(Person, people[ADMIN]).manager_id = people[MGR]  # Ada the admin reports to Maria
+    button = {"type": "actions", "elements": [{"type": "button", "action_id": "coach_pack",
+                                               "text": {"type": "plain_text", "text": "Excel pack"},
+                                               "value": f"{people[ADMIN]}:2026-11"}]}  # Ada's pack, asked by Maria
+    message = {"channel": bot.slack.dm_channel_id(MGR), "ts": "1700000000.000100", "blocks": [button]}
+    assert bot.actor.click(None, MGR, message, "coach_pack").status == 200
+    pack = eventually(lambda: next((f for f in bot.slack.files.values() if f["content"] and f["name"].endswith(
+        ".xlsx")), None))
+    assert pack, "Maria got no pack"
+    reps = {r[1] for r in load_workbook(io.BytesIO(pack["content"]))["Reps"].iter_rows(min_row=2, values_only=True)}
+    assert reps == {f"rep{i}@example.com" for i in range(6)}  # Maria's own reps; Cleo (Closers) is not hers
+
+
+def _listed_manager(bot):
+    """Lena: a manager listed in Hunters (person.team_id) who leads none of its reps; her one rep, Finn, is in
+    Farmers."""
+    with bot.services.sessions.begin() as s:
+        hunters = s.query(Team).filter_by(name="Hunters").one().id
+        farmers = Team(name="Farmers", locale="en")
+        s.add(farmers)
+        s.flush()
+        lena = Person(email="lena@example.com", name="Lena Listed", team_id=hunters, role="manager",
+                      slack_id="ULENA", tz="Europe/London", locale="en-US", active=True)
+        s.add(lena)
+        s.flush()
+        s.add(Person(email="finn@example.com", name="Finn Farmer", team_id=farmers.id, manager_id=lena.id,
+                     role="rep", slack_id="UFINN", tz="Europe/London", locale="en-US", active=True))
+    bot.slack.add_user("lena", id="ULENA", email="lena@example.com", real_name="Lena Listed", tz="Europe/London")
+    bot.slack.add_user("finn", id="UFINN", email="finn@example.com", real_name="Finn Farmer", tz="Europe/London")
+
+
+def test_a_manager_listed_in_a_team_she_does_not_lead_cannot_see_create_or_close_its_surveys(running_bot):
+    bot = running_bot
+    _org(bot)
+    _listed_manager(bot)
+    with bot.services.unit() as u:  # a Hunters round open now, for her to try to close
+        open_id = service.create_survey(u.surveys, team="Hunters", question_ids=["manager"], cadence="weekly",
+                                        weekday="tue", send_time="09:00", now=NOW)
+        service.open_round_now(u.surveys, u.messenger, survey_id=open_id, now=NOW)
+    wrong = []
+    for text, shown, hidden in (("list", [], ["Hunters"]), ("results Hunters", ["not one of them"], ["eNPS"]),
+                                (f"close {open_id}", ["only for teams you manage"], ["Closed"]),
+                                (f"pause {open_id}", ["only for teams you manage"], ["paused"]),
+                                (f"resume {open_id}", ["only for teams you manage"], ["running again"]),
+                                ("", ["pulse_create", "Farmers"], ["Hunters"])):
+        got = _ask(bot, "ULENA", "/pulse", text)
+        if [x for x in shown if x not in got] or [x for x in hidden if x in got]:
+            wrong.append(f"/pulse {text!r}: {got[:300]}")
+    got = _ask(bot, "ULENA", "/enps")
+    if "Hunters" in got or "+40" in got:
+        wrong.append(f"/enps: {got[:300]}")
+    assert wrong == []
+    view = next(v for v in bot.slack.open_views.values() if v["callback_id"] == "pulse_create")
+    forged = json.loads(json.dumps(view))  # a forged option: the modal offers Farmers only
+    forged["blocks"][0]["element"]["options"].append({"text": {"type": "plain_text", "text": "Hunters"},
+                                                      "value": "Hunters"})
+    answer = bot.actor.submit_view(None, forged, {"team": "Hunters", "questions": ["enps"], "cadence": "weekly",
+                                                  "weekday": "wed", "time": "10:30"}, user_id="ULENA")
+    assert answer.json()["response_action"] == "errors"
+    bot.actor.app_home_opened(None, "ULENA")
+    home = eventually(lambda: bot.slack.home_view("ULENA"))
+    assert home and "Hunters" not in str(home) and "+40" not in str(home)
+    with bot.services.unit() as u:
+        plan = u.surveys.plan(open_id)
+        assert plan is not None and plan.active and u.surveys.open_round_of(open_id) is not None
+        assert [p.team_name for p in u.surveys.plans(active_only=False)].count("Hunters") == 2  # nothing created
+    assert "Hunters" in _ask(bot, MGR, "/pulse", "list")  # Maria leads Hunters' reps: hers as before
 
 
 def test_a_rep_never_sees_another_reps_written_answer_even_from_the_other_reps_message(running_bot):

@@ -55,7 +55,7 @@ def test_killed_backends_are_replaced_and_the_service_keeps_answering_delivering
     # (b) the delivery worker still runs: a row queued now goes out long before the scheduler's 30 s backstop
     with sessions.begin() as session:
         Outbox(session).enqueue("recovery:probe", "chat.postMessage",
-                                {"channel": "UHUN0", "text": "still here"}, now=datetime.now(UTC))
+                                {"channel": "UHUN0", "text": "still here"}, now=datetime.now(UTC), person_id=None)
     assert eventually(lambda: posted_keys(slack)["recovery:probe"] == 1, timeout=5), served.log()
     assert max(posted_keys(slack).values()) == 1
     engine.dispose()

@@ -84,9 +84,10 @@ def test_client_for_sends_a_row_with_the_client_it_picks_and_the_rest_with_the_d
         delivery = Delivery(OutboxStore(services.sessions), services.client, clock,
                             client_for=lambda payload: other if payload.get("team") == "T0OTHER" else None)
         with services.sessions.begin() as s:
-            Outbox(s).enqueue("home", "chat.postMessage", {"channel": "UHOME", "text": "hi"}, now=clock.now)
+            Outbox(s).enqueue("home", "chat.postMessage", {"channel": "UHOME", "text": "hi"}, now=clock.now,
+                              person_id=None)
             Outbox(s).enqueue("away", "chat.postMessage", {"channel": "UAWAY", "text": "hi", "team": "T0OTHER"},
-                              now=clock.now)
+                              now=clock.now, person_id=None)
         assert delivery.drain().sent == 2
     finally:
         services.close()
@@ -103,7 +104,8 @@ def test_a_post_that_slack_made_before_answering_503_is_found_not_posted_again(s
                                   slack_bot_token=slack.bot_token), clock=clock, migrate=False)
     try:
         with services.sessions.begin() as s:
-            Outbox(s).enqueue("survey:1:1", "chat.postMessage", {"channel": "UREP", "text": "hi"}, now=clock.now)
+            Outbox(s).enqueue("survey:1:1", "chat.postMessage", {"channel": "UREP", "text": "hi"}, now=clock.now,
+                              person_id=None)
         slack.faults.fail_next("chat.postMessage", status=503, carried_out=True)
         first = services.delivery.drain()
         clock.advance(minutes=5)

@@ -84,7 +84,8 @@ def test_healthz_reports_the_database_its_migration_and_outbox_counts(running_bo
     assert body["outbox"] == {}
     with bot.services.unit() as u:
         u.messenger.post("health:1", "UREP0", "hello", [{"type": "section", "text": {"type": "mrkdwn",
-                                                                                      "text": "hello"}}])
+                                                                                      "text": "hello"}}],
+                         person_id=None)
     assert _get(bot, "/healthz")[2]["outbox"] == {"pending": 1}
     bot.deliver()
     assert _get(bot, "/healthz")[2]["outbox"] == {"sent": 1}

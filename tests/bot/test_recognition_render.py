@@ -115,7 +115,7 @@ def test_the_outbox_messenger_keys_each_post_by_its_record():
         def __init__(self):
             self.enqueued = []
 
-        def post(self, key, channel, text, blocks):
+        def post(self, key, channel, text, blocks, *, person_id):
             self.enqueued.append(f"{key} -> {channel}")
 
     outbox = RecognitionOutbox(Recorder(), currency="USD")  # type: ignore[arg-type]

@@ -17,8 +17,8 @@ def _outbox(url):
 def test_the_same_key_is_enqueued_once(migrated_database_url):
     engine, sessions = _outbox(migrated_database_url)
     with sessions.begin() as s:
-        assert Outbox(s).enqueue("survey:1:1", "chat.postMessage", {"channel": "U1"}, now=NOW)
-        assert not Outbox(s).enqueue("survey:1:1", "chat.postMessage", {"channel": "U1"}, now=NOW)
+        assert Outbox(s).enqueue("survey:1:1", "chat.postMessage", {"channel": "U1"}, now=NOW, person_id=None)
+        assert not Outbox(s).enqueue("survey:1:1", "chat.postMessage", {"channel": "U1"}, now=NOW, person_id=None)
         assert Outbox(s).counts() == {"pending": 1}
     engine.dispose()
 
@@ -26,7 +26,7 @@ def test_the_same_key_is_enqueued_once(migrated_database_url):
 def test_only_a_crash_or_a_dropped_answer_counts_as_may_have_landed(migrated_database_url):
     engine, sessions = _outbox(migrated_database_url)
     with sessions.begin() as s:
-        Outbox(s).enqueue("k", "chat.postMessage", {"channel": "U1"}, now=NOW)
+        Outbox(s).enqueue("k", "chat.postMessage", {"channel": "U1"}, now=NOW, person_id=None)
     with sessions.begin() as s:
         (first,) = Outbox(s).claim(now=NOW, limit=10, lease=LEASE)
         assert not first.may_have_landed
