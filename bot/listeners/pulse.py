@@ -56,7 +56,7 @@ class PulseListeners:
             histories, _ = pulse_admin.enps_overview(self.services, slack_user=user, team=rest or None)
             return latest_results(t, histories[0])
         if verb in ("pause", "resume", "close"):
-            if not rest.isdigit():
+            if not rest.isdecimal() or len(rest) > 9:  # isdigit() lets '²' through; ids fit an INTEGER
                 return t.gettext("Say which survey: /pulse {verb} ID (see /pulse list).", verb=verb), None
             if verb == "close":
                 keys = pulse_admin.close_now(self.services, slack_user=user, survey_id=int(rest))
