@@ -8,10 +8,11 @@ from slack_bolt import Ack, App
 
 from bot import ids, pulse_admin, usecases
 from bot.bootstrap import Services
-from bot.i18n import Translator, escape
+from bot.i18n import Translator
 from bot.pulse_admin import NotAllowed
 from bot.render.pulse import create_view, created_text, parse_create
 from bot.render.pulse_admin import enps_trends, help_text, latest_results, survey_list
+from bot.slack_text import literal
 from surveys.service import SurveyError
 
 
@@ -97,7 +98,7 @@ class PulseListeners:
             ack(response_action="errors", errors={"questions" if "question" in message else "team": message})
             return
         ack()
-        text = created_text(t, survey_id=result.detail, team=escape(values["team"]), cadence=values["cadence"],
+        text = created_text(t, survey_id=result.detail, team=literal(values["team"]), cadence=values["cadence"],
                             weekday=values["weekday"], send_time=values["send_time"])
         with self.services.unit() as u:
             u.messenger.post(f"pulse-created:{result.detail}", body["user"]["id"], text,
