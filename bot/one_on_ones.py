@@ -15,7 +15,7 @@ from bot.nudge_messenger import SlackNudges, translator
 from bot.one_on_one_clicks import refresh_reminders
 from bot.one_on_one_prep import StoredPrep
 from bot.render.one_on_ones import cadence_text, help_blocks, pairs_blocks
-from bot.slack_text import literal
+from bot.slack_text import literal, plain
 from coaching import one_on_ones_service as service
 from coaching.access import NotAllowed
 from coaching.nudge_timing import at_local
@@ -51,7 +51,7 @@ def parse(text: str) -> Request:
             raise Refused(N_("Mention the person with @, then the text: /oneonone add @person what to talk about"))
         other, rest = _mention(words[1]), text.split(None, 2)[2]
         if verb == "add":
-            return Request("add", other, text=rest)
+            return Request("add", other, text=plain(rest))
         mine = rest.split()[0].lower() == "me"
         rest = rest.split(None, 1)[1] if mine and len(rest.split()) > 1 else rest
         first, _, body = rest.partition(" ")
@@ -61,7 +61,7 @@ def parse(text: str) -> Request:
             due = date.fromisoformat(first)
         except ValueError:
             raise Refused(N_("Say the due date as YYYY-MM-DD, e.g. 2026-12-04.")) from None
-        return Request("action", other, text=body.strip(), mine=mine, due=due)
+        return Request("action", other, text=plain(body.strip()), mine=mine, due=due)
     if MENTION.match(words[0]) and len(words) == 4:
         return Request("set", _mention(words[0]), tuple(words[1:]))
     return Request("help")

@@ -19,28 +19,40 @@ _MARKUP = re.compile(r"<([^<>]*)>")
 def literal(text: str, *, escaped: bool = False, people: Mapping[str, str] | None = None) -> str:
     """`text` as Slack shows it literally: & < > escaped, bare @channel/@here/@everyone broken by a word joiner.
 
-    `escaped=True` reads text as Slack sends it (a slash command's text, a stored kudos message): &amp; &lt; &gt;
-    stand for themselves and each <…> is shown as what it reads, never as markup: <@U1|ana> as @ana, <#C1|deals>
-    as #deals, <!here> as @here, <!subteam^S1|@sales> as @sales, <https://x|click> as "click (https://x)". A person
-    whose Slack id is in `people` is shown as the value there instead: mrkdwn the bot itself wrote, such as the
-    <@U…> mention of a receiver it has checked, or their *name*.
+    `escaped=True` reads text as Slack sends it (a stored kudos message, like a slash command's text; see `plain`):
+    each <…> shows as what it reads, never as markup, except that a person whose Slack id is in `people` shows as
+    the value there: mrkdwn the bot itself wrote, such as the <@U…> mention of a receiver it has checked.
     """
     if not escaped:
         return _quiet(_escape(text))
     shown, start = [], 0
     for markup in _MARKUP.finditer(text):
         shown.append(_quiet(_escape(_unescape(text[start:markup.start()]))))
-        shown.append(_token(markup.group(1), people or {}))
+        person = markup.group(1)[1:].partition("|")[0] if markup.group(1).startswith("@") else None
+        if person is not None and people and person in people:
+            shown.append(people[person])
+        else:
+            shown.append(_quiet(_escape(_words(markup.group(1)))))
         start = markup.end()
     shown.append(_quiet(_escape(_unescape(text[start:]))))
     return "".join(shown)
 
 
-def _token(inner: str, people: Mapping[str, str]) -> str:
+def plain(text: str) -> str:
+    """A slash command's text (Slack escapes it) as the words the person typed: &amp; &lt; &gt; decoded, <@U1|ana>
+    as @ana, <#C1|deals> as #deals, <!here> as @here, <!subteam^S1|@sales> as @sales, <https://x|click> as
+    "click (https://x)". Store this, and show it with `literal`."""
+    parts, start = [], 0
+    for markup in _MARKUP.finditer(text):
+        parts += [_unescape(text[start:markup.start()]), _words(markup.group(1))]
+        start = markup.end()
+    return "".join([*parts, _unescape(text[start:])])
+
+
+def _words(inner: str) -> str:
+    """What one <…> of Slack markup reads as, in plain words."""
     target, _, label = inner.partition("|")
     if target.startswith("@"):
-        if target[1:] in people:
-            return people[target[1:]]
         words = "@" + (label or target[1:])
     elif target.startswith("#"):
         words = "#" + (label or target[1:])
@@ -49,7 +61,7 @@ def _token(inner: str, people: Mapping[str, str]) -> str:
         words = label if name == "date" else "@" + (label or name).lstrip("@")
     else:
         words = target if not label or label == target else f"{label} ({target})"
-    return _quiet(_escape(_unescape(words)))
+    return _unescape(words)
 
 
 def _escape(text: str) -> str:

@@ -12,7 +12,7 @@ from bot.i18n import Translator
 from bot.pulse_admin import NotAllowed
 from bot.render.pulse import create_view, created_text, parse_create
 from bot.render.pulse_admin import enps_trends, help_text, latest_results, survey_list
-from bot.slack_text import literal
+from bot.slack_text import literal, plain
 from surveys.service import SurveyError
 
 
@@ -29,7 +29,7 @@ class PulseListeners:
 
     def on_pulse(self, ack: Ack, body: dict[str, Any]) -> None:
         """`/pulse` opens the modal; `/pulse list|pause|resume|close|results|help` answer the asker only."""
-        verb, _, rest = (body.get("text") or "").strip().partition(" ")
+        verb, _, rest = plain((body.get("text") or "").strip()).partition(" ")
         if verb.lower() in ("", "new", "create"):
             self._open_create(ack, body)
             return
@@ -45,7 +45,7 @@ class PulseListeners:
         t = self._translator(body["user_id"])
         try:
             text, blocks = enps_trends(t, *pulse_admin.enps_overview(
-                self.services, slack_user=body["user_id"], team=(body.get("text") or "").strip() or None))
+                self.services, slack_user=body["user_id"], team=plain((body.get("text") or "").strip()) or None))
         except NotAllowed as refusal:
             text, blocks = t.gettext(str(refusal)), None
         ack(text=text, blocks=blocks)

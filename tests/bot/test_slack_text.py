@@ -1,6 +1,6 @@
 """bot.slack_text.literal: text the bot did not write shows as written, and pings or links nobody."""
 
-from bot.slack_text import WORD_JOINER, literal
+from bot.slack_text import WORD_JOINER, literal, plain
 
 WJ = WORD_JOINER
 
@@ -37,3 +37,10 @@ def test_only_the_people_the_bot_names_stay_mentions():
 
 def test_a_stray_angle_bracket_in_slack_text_cannot_open_markup():
     assert literal("a < b <!here> c > d", escaped=True) == f"a &lt; b @{WJ}here c &gt; d"
+
+
+def test_a_slash_commands_text_reads_back_as_the_words_typed_and_shows_once_escaped():
+    sent = "Pricing &amp; terms for <@U1|ana> in <#C1|deals> &lt;b&gt; <!here> <https://x.example|quote>"
+    typed = plain(sent)
+    assert typed == "Pricing & terms for @ana in #deals <b> @here quote (https://x.example)"
+    assert literal(typed) == f"Pricing &amp; terms for @ana in #deals &lt;b&gt; @{WJ}here quote (https://x.example)"

@@ -11,8 +11,11 @@ from urllib.parse import urlencode
 
 import yaml
 from conftest import eventually
+from sqlalchemy import func, select
 
+from bot import ids
 from bot.slack_double import payloads
+from storage.recognition_models import Kudos
 
 MANIFEST = Path(__file__).parents[2] / "app_manifest.yml"
 LONG_MENTIONS = " ".join(f"<@UREP{i % 6}|rep{i % 6}>" for i in range(400))
@@ -91,3 +94,18 @@ def test_every_slash_command_answers_hostile_text_with_a_200_and_no_traceback(ru
     assert "Traceback" not in sent and "Traceback" not in caplog.text
     failed = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
     assert failed == [], failed
+
+
+def test_a_modal_field_with_a_control_character_is_refused_on_that_field_and_nothing_is_recorded(running_bot):
+    bot = running_bot
+    assert bot.actor.slash_command(None, "/kudos", "", user_id="UREP4").status == 200
+    view = eventually(lambda: next((v for v in bot.slack.open_views.values() if v["callback_id"] == ids.VIEW_KUDOS),
+                                   None))
+    answer = bot.actor.submit_view(None, view["id"], {"receivers": ["UREP5"], "message": "great\x00 work"},
+                                   user_id="UREP4")
+    assert answer.status == 200 and answer.json() == {"response_action": "errors", "errors": {
+        "message": "Remove the control characters (such as NUL) from your text and try again."}}
+    bot.deliver()
+    with bot.services.sessions.begin() as s:
+        assert s.scalar(select(func.count()).select_from(Kudos)) == 0
+    assert bot.slack.messages("UREP5") == []

@@ -42,6 +42,7 @@ def assert_nothing_pings(slack) -> str:
     assert [m for m in MARKUP if m in sent] == []
     assert BARE.findall(sent) == []
     assert not any(k in c.params for c in slack.calls for k in ("link_names", "parse"))
+    assert "&amp;amp;" not in sent and "&amp;lt;" not in sent  # and shown as typed: nothing escaped twice
     return sent
 
 
