@@ -85,7 +85,7 @@ def _home(bot, user):
 
 
 def test_kudos_wins_and_the_shout_out_ping_only_the_receivers_the_bot_names(bot, tmp_path):
-    _kudos(bot, "UREP4", f"<@UREP5|rep5> #teamwork thanks {TYPED}")
+    _kudos(bot, "UREP4", f"<@UREP5|rep5> #teamwork thanks for helping <@UREP3|rep3> {TYPED}")
     view = _modal(bot, "/kudos", "UREP0", ids.VIEW_KUDOS)
     assert bot.actor.submit_view(None, view["id"], {"receivers": ["UREP5"], "message": PLAIN},
                                  user_id="UREP0").status == 200
@@ -106,7 +106,10 @@ def test_kudos_wins_and_the_shout_out_ping_only_the_receivers_the_bot_names(bot,
     posts = bot.slack.messages(CHANNEL)
     assert len(posts) == 5  # two kudos, the logged win, the CRM win and the shout-out
     sent = assert_nothing_pings(bot.slack)
-    assert "<@UREP4> gave kudos to <@UREP5>" in json.dumps(posts[0]["blocks"])  # the bot's own mentions stay
+    kudos = next(json.dumps(p["blocks"]) for p in posts if "<@UREP4> gave kudos to <@UREP5>" in json.dumps(p))
+    assert "helping *Rep 3*" in kudos and "<@UREP3>" not in kudos  # the bot's own mentions stay, no others
+    shout_out = next(p for p in posts if p["text"].startswith("Shout-outs"))
+    assert "<@" not in json.dumps(shout_out)  # names, not mentions
     assert "<@UREP4> gave you kudos" in json.dumps(dms(bot, "UREP5", "gave you kudos")[0]["blocks"])
     assert "@sales" in sent and "click here (http://evil.example)" in sent and "&lt;!channel&gt;" in sent
 
