@@ -60,7 +60,7 @@ def kudos_view(t: Translator, values: Sequence[CompanyValue]) -> dict[str, Any]:
     active = [v for v in values if v.active][:100]
     if active:
         options = [{"text": _plain(f"#{v.name}", 75), "value": v.name,
-                    **({"description": _plain(t.gettext(v.description), 75)} if v.description else {})}
+                    **({"description": _plain(literal(t.gettext(v.description)), 75)} if v.description else {})}
                    for v in active]
         blocks.append(_input("company_value", t.gettext("Company value"), {
             "type": "static_select", "action_id": "value", "options": options,
