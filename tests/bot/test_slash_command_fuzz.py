@@ -32,7 +32,8 @@ HOSTILE = [
     "<@UREP1|rep1> #" + "x" * 300 + " thanks", "xx-YY", "../../etc/passwd", "<script>alert(1)</script>", "\\",
     "`", "null", "NaN", "1e309", "-0",
 ]
-# Bodies that are not valid UTF-8 once percent-decoded (a lone surrogate, stray bytes), and raw bytes too
+# Text that is not valid UTF-8 once percent-decoded (a lone surrogate, stray bytes, an overlong NUL); raw invalid
+# bytes in a body are a malformed request, not a command's text
 BROKEN_TEXTS = [b"%ED%A0%80", b"%FF%FE%FD", b"ok%C3", b"%C0%AF%00"]
 USERS = ("UMGR", "UREP1", "UNOBODY")  # a manager, a rep, and someone not in the roster
 # Hostile text inside requests that are otherwise valid, from the manager of UREP1 and UREP2 (whose one-on-one with
