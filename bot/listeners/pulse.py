@@ -37,7 +37,7 @@ class PulseListeners:
         try:
             text, blocks = self._admin(t, verb.lower(), rest.strip(), body["user_id"])
         except (NotAllowed, SurveyError) as refusal:
-            text, blocks = t.gettext(str(refusal)), None
+            text, blocks = literal(t.gettext(str(refusal))), None  # it may quote what they typed
         ack(text=text, blocks=blocks)
 
     def on_enps(self, ack: Ack, body: dict[str, Any]) -> None:
@@ -47,7 +47,7 @@ class PulseListeners:
             text, blocks = enps_trends(t, *pulse_admin.enps_overview(
                 self.services, slack_user=body["user_id"], team=plain((body.get("text") or "").strip()) or None))
         except NotAllowed as refusal:
-            text, blocks = t.gettext(str(refusal)), None
+            text, blocks = literal(t.gettext(str(refusal))), None  # it may quote what they typed
         ack(text=text, blocks=blocks)
 
     def _admin(self, t: Translator, verb: str, rest: str, user: str) -> tuple[str, list[dict[str, Any]] | None]:

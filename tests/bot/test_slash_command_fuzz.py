@@ -93,6 +93,7 @@ def test_every_slash_command_answers_hostile_text_with_a_200_and_no_traceback(ru
     sent = json.dumps([c.params for c in bot.slack.calls] + [p["body"] for p in bot.slack.response_posts]
                       + [a.text for a in answers if a.body], ensure_ascii=False)
     assert "Traceback" not in sent and "Traceback" not in caplog.text
+    assert [m for m in ("<!channel", "<!here", "<!everyone", "<!subteam", "<http") if m in sent] == []  # echoes
     failed = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
     assert failed == [], failed
 
