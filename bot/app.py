@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 
 from bot.bootstrap import Services
+from bot.input_guard import ControlCharacters
 from bot.listeners.home import HomeListeners
 from bot.listeners.pulse import PulseListeners
 from bot.listeners.surveys import SurveyListeners
@@ -41,6 +42,7 @@ def build_app(services: Services, *, token_verification: bool = False) -> App:
     )
     if services.workspaces is not None:  # OAuth: note each person's workspace, so replies use its token
         app.middleware(services.workspaces.remember)
+    app.middleware(ControlCharacters(services).refuse)
     for feature in feature_classes():
         feature(services).register(app)
 

@@ -16,7 +16,9 @@ from bot.bootstrap import Services, Unit
 from bot.coaching_pack import thresholds_of
 from bot.i18n import Translator
 from bot.jobs import next_runs
+from bot.recognition import names
 from bot.render.home import home_view
+from bot.render.recognition import mentioned
 from bot.survey_access import audience_of
 from coaching import service as coaching
 from coaching.access import NotAllowed
@@ -51,6 +53,7 @@ class HomeData:
     results: list[tuple[str, date, RoundSummary]] = field(default_factory=list)  # team, round date, summary
     one_on_ones: list[tuple[Pair, Agenda | None]] = field(default_factory=list)
     names: dict[int, str] = field(default_factory=dict)
+    kudos_names: dict[str, str] = field(default_factory=dict)  # people kudos messages name, by Slack id
     health: Health | None = None
     jobs: list[tuple[str, datetime | None, str]] = field(default_factory=list)
 
@@ -77,6 +80,7 @@ def gather(services: Services, u: Unit, member: Member | None) -> HomeData:
     data.language = person.language if person is not None else None
     if person is not None:
         data.kudos = u.recognition.kudos_history(colleague_of(person), limit=3)
+        data.kudos_names = names(u, mentioned(data.kudos.received))
     if member.role in ("manager", "admin"):
         data.snapshot = coaching.digest_for(u.performance, viewer_id=member.person_id, period=month, now=u.now,
                                             thresholds=thresholds)

@@ -58,11 +58,6 @@ def without_bidi_marks(text: str) -> str:
     return text.translate({ord(RLM): None, ord(FSI): None, ord(PDI): None})
 
 
-def escape(text: str) -> str:
-    """Slack escaping: only & < > (HTML entities such as &#39; would show literally)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 @cache
 def _babel_locale(language: str) -> Locale:
     return Locale.parse({"zh": "zh_Hans_CN", "ms": "ms_MY", "fa": "fa_IR", "lt": "lt_LT"}.get(language, "en_US"))

@@ -12,6 +12,7 @@ from bot.charts import ChartPoint, trend_chart
 from bot.i18n import Translator
 from bot.render.rollup import rollup_message
 from bot.render.surveys import reminder_message, results_message, survey_message, team_summary_message
+from bot.slack_text import literal
 from storage.outbox import Outbox
 from surveys.ports import Answers, Member, RoundInfo
 from surveys.questions import STARTER, QuestionBank
@@ -112,7 +113,8 @@ class OutboxMessenger:
             title = t.gettext("Pulse trend for {team}", team=round.team_name)
             png = trend_chart(t, points, title=title, threshold=summary.threshold)
             self.upload(key + ":chart", manager.slack_id, filename=f"pulse-{round.cycle_date.isoformat()}.png",
-                        title=title, content=png, person_id=manager.person_id)
+                        title=literal(title), content=png,
+                        person_id=manager.person_id)  # the image shows the name as it is
 
     def send_reminder(self, round: RoundInfo, member: Member, number: int) -> None:
         if not member.slack_id:

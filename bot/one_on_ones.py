@@ -9,12 +9,13 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.bootstrap import Services, Unit
-from bot.i18n import N_, Translator, escape
+from bot.i18n import N_, Translator
 from bot.jobs import away_rule
 from bot.nudge_messenger import SlackNudges, translator
 from bot.one_on_one_clicks import refresh_reminders
 from bot.one_on_one_prep import StoredPrep
 from bot.render.one_on_ones import cadence_text, help_blocks, pairs_blocks
+from bot.slack_text import literal, plain
 from coaching import one_on_ones_service as service
 from coaching.access import NotAllowed
 from coaching.nudge_timing import at_local
@@ -50,7 +51,7 @@ def parse(text: str) -> Request:
             raise Refused(N_("Mention the person with @, then the text: /oneonone add @person what to talk about"))
         other, rest = _mention(words[1]), text.split(None, 2)[2]
         if verb == "add":
-            return Request("add", other, text=rest)
+            return Request("add", other, text=plain(rest))
         mine = rest.split()[0].lower() == "me"
         rest = rest.split(None, 1)[1] if mine and len(rest.split()) > 1 else rest
         first, _, body = rest.partition(" ")
@@ -60,7 +61,7 @@ def parse(text: str) -> Request:
             due = date.fromisoformat(first)
         except ValueError:
             raise Refused(N_("Say the due date as YYYY-MM-DD, e.g. 2026-12-04.")) from None
-        return Request("action", other, text=body.strip(), mine=mine, due=due)
+        return Request("action", other, text=plain(body.strip()), mine=mine, due=due)
     if MENTION.match(words[0]) and len(words) == 4:
         return Request("set", _mention(words[0]), tuple(words[1:]))
     return Request("help")
@@ -82,10 +83,10 @@ def answer(services: Services, *, slack_user: str, text: str, response_url: str,
             title, blocks = _reply(services, u, viewer, t, parse(text), key)
         except Refused as refusal:
             title, blocks = t.gettext(str(refusal)), []
-        except OneOnOneError as refusal:
-            title, blocks = str(refusal), []
+        except OneOnOneError as refusal:  # it may quote what they typed
+            title, blocks = literal(str(refusal)), []
         u.messenger.respond(key, response_url, title, blocks or [
-            {"type": "section", "text": {"type": "mrkdwn", "text": escape(title)}}],
+            {"type": "section", "text": {"type": "mrkdwn", "text": title}}],
             person_id=viewer.person_id if viewer else None)
         return u.messenger.enqueued
 
@@ -119,7 +120,7 @@ def _reply(services: Services, u: Unit, viewer: Member, t: Translator, request: 
         day = next_meeting(pair, store.meetings(pair_ids=[pair.id]), today=today)
         when = t.when(at_local(day, pair.cadence.at, viewer.tz)) if day else "–"
         text = t.gettext("One-on-one with {name}: {cadence}, your time. The next is {when}; you both get the agenda "
-                         "the working day before.", name=escape(other.name), cadence=cadence_text(t, pair), when=when)
+                         "the working day before.", name=literal(other.name), cadence=cadence_text(t, pair), when=when)
         return text, []
     owner = (viewer.person_id if request.mine else other.person_id) if request.verb == "action" else None
     try:
@@ -132,8 +133,8 @@ def _reply(services: Services, u: Unit, viewer: Member, t: Translator, request: 
     agenda = service.agenda_of(store, pair_id=pair.id, person_id=viewer.person_id, now=u.now)
     if agenda is not None:
         refresh_reminders(services, u, pair, agenda.meeting_on, event=f"added:{item.id}")
-    text = t.gettext("Added to your next one-on-one with {name}: {text}", name=escape(other.name),
-                     text=escape(item.text))
+    text = t.gettext("Added to your next one-on-one with {name}: {text}", name=literal(other.name),
+                     text=literal(item.text))
     return text, []
 
 

@@ -3,13 +3,14 @@ rendered in their language, and the outbox keys to send now (listeners, jobs, th
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.bootstrap import Services, Unit
 from bot.i18n import Translator
 from bot.recognition_messenger import RecognitionOutbox
-from bot.render.recognition import translator_for
+from bot.render.recognition import mentioned, translator_for
 from bot.render.recognition_views import (
     field_errors,
     history_message,
@@ -39,7 +40,12 @@ class Submitted:
 def _outbox(services: Services, u: Unit) -> RecognitionOutbox:
     store = u.recognition
     return RecognitionOutbox(u.messenger, currency=services.settings.currency,
-                             values=lambda: recognition.company_values(store))
+                             values=lambda: recognition.company_values(store), names=lambda ids: names(u, ids))
+
+
+def names(u: Unit, slack_ids: Collection[str]) -> dict[str, str]:
+    """Roster names by Slack id: how a kudos message shows the people it names besides its own (no ping)."""
+    return {slack_id: c.name for slack_id, c in u.recognition.colleagues_by_slack(slack_ids).items()}
 
 
 def _translator(u: Unit, slack_user: str) -> Translator:
@@ -66,7 +72,8 @@ def kudos_command(services: Services, *, slack_user: str, text: str, response_ur
             return u.messenger.enqueued
         try:
             if verb == "history":
-                answer = history_message(t, recognition.kudos_history(u.recognition, person=slack_user))
+                history = recognition.kudos_history(u.recognition, person=slack_user)
+                answer = history_message(t, history, names(u, mentioned([*history.received, *history.given])))
             elif verb == "help":
                 answer = kudos_help(t, recognition.company_values(u.recognition))
             else:

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 from bot.messenger import OutboxMessenger
 from bot.render.recognition import (
     kudos_dm,
     kudos_message,
+    mentioned,
     milestone_message,
     shout_out_message,
     translator_for,
@@ -25,8 +26,10 @@ class RecognitionOutbox:
     milestone:{rep}:{period}, kudos:{id}:{channel}, kudos:{id}:dm:{person}, shoutout:{team}:{week}."""
 
     def __init__(self, messenger: OutboxMessenger, *, currency: str,
-                 values: Callable[[], Sequence[CompanyValue]] = lambda: ()) -> None:
-        self.messenger, self.currency, self._values = messenger, currency, values
+                 values: Callable[[], Sequence[CompanyValue]] = lambda: (),
+                 names: Callable[[Collection[str]], Mapping[str, str]] = lambda ids: {}) -> None:
+        """`names`: the roster names of people (by Slack id) that kudos messages name besides their own people."""
+        self.messenger, self.currency, self._values, self._names = messenger, currency, values, names
 
     @property
     def enqueued(self) -> list[str]:
@@ -42,16 +45,18 @@ class RecognitionOutbox:
 
     def post_kudos(self, kudos: Kudos, *, channel: str, locale: str) -> None:
         description = next((v.description for v in self._values() if v.name == kudos.value), None)
-        text, blocks = kudos_message(translator_for(locale), kudos, description=description)
+        text, blocks = kudos_message(translator_for(locale), kudos, description=description,
+                                     names=self._names(mentioned([kudos])))
         self.messenger.post(kudos.post_key(channel), channel, text, blocks, person_id=None)
 
     def dm_kudos(self, kudos: Kudos, *, receiver: Colleague) -> None:
         if not receiver.slack_id:
             return
-        text, blocks = kudos_dm(translator_for(receiver.locale, receiver.tz), kudos, receiver)
+        text, blocks = kudos_dm(translator_for(receiver.locale, receiver.tz), kudos, receiver,
+                                self._names(mentioned([kudos])))
         self.messenger.post(kudos.dm_key(receiver), receiver.slack_id, text, blocks, person_id=receiver.person_id)
 
     def post_shout_out(self, shout_out: ShoutOut, *, channel: str, locale: str) -> None:
         text, blocks = shout_out_message(translator_for(locale, shout_out.team.tz), shout_out,
-                                         currency=self.currency)
+                                         currency=self.currency, names=self._names(mentioned(shout_out.kudos)))
         self.messenger.post(shout_out.key, channel, text, blocks, person_id=None)

@@ -1,9 +1,9 @@
-"""Languages: the English catalog is complete and compiled at start-up; Slack escaping; locale matching."""
+"""Languages: the English catalog is complete and compiled at start-up; locale matching."""
 
 from babel.messages.pofile import read_po
 
 from bot.catalogs import extract
-from bot.i18n import LOCALES_DIR, Translator, catalog, escape, language_of
+from bot.i18n import LOCALES_DIR, Translator, catalog, language_of
 
 
 def test_english_catalog_has_every_message_in_the_code():
@@ -21,10 +21,6 @@ def test_slack_locales_map_to_languages_that_have_a_catalog():
     assert language_of("en-GB") == "en"
     assert language_of("de-DE") == "en"
     assert language_of(None) == "en"
-
-
-def test_escape_touches_only_ampersand_and_angle_brackets():
-    assert escape("Tom & <Jerry>'s \"deal\"") == "Tom &amp; &lt;Jerry&gt;'s \"deal\""
 
 
 def test_numbers_are_formatted_for_the_readers_locale():

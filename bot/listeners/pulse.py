@@ -8,10 +8,11 @@ from slack_bolt import Ack, App
 
 from bot import ids, pulse_admin, usecases
 from bot.bootstrap import Services
-from bot.i18n import Translator, escape
+from bot.i18n import Translator
 from bot.pulse_admin import NotAllowed
 from bot.render.pulse import create_view, created_text, parse_create
 from bot.render.pulse_admin import enps_trends, help_text, latest_results, survey_list
+from bot.slack_text import literal, plain
 from bot.survey_access import survey_teams
 from surveys.service import SurveyError
 
@@ -29,7 +30,7 @@ class PulseListeners:
 
     def on_pulse(self, ack: Ack, body: dict[str, Any]) -> None:
         """`/pulse` opens the modal; `/pulse list|pause|resume|close|results|help` answer the asker only."""
-        verb, _, rest = (body.get("text") or "").strip().partition(" ")
+        verb, _, rest = plain((body.get("text") or "").strip()).partition(" ")
         if verb.lower() in ("", "new", "create"):
             self._open_create(ack, body)
             return
@@ -37,7 +38,7 @@ class PulseListeners:
         try:
             text, blocks = self._admin(t, verb.lower(), rest.strip(), body["user_id"])
         except (NotAllowed, SurveyError) as refusal:
-            text, blocks = t.gettext(str(refusal)), None
+            text, blocks = literal(t.gettext(str(refusal))), None  # it may quote what they typed
         ack(text=text, blocks=blocks)
 
     def on_enps(self, ack: Ack, body: dict[str, Any]) -> None:
@@ -45,9 +46,9 @@ class PulseListeners:
         t = self._translator(body["user_id"])
         try:
             text, blocks = enps_trends(t, *pulse_admin.enps_overview(
-                self.services, slack_user=body["user_id"], team=(body.get("text") or "").strip() or None))
+                self.services, slack_user=body["user_id"], team=plain((body.get("text") or "").strip()) or None))
         except NotAllowed as refusal:
-            text, blocks = t.gettext(str(refusal)), None
+            text, blocks = literal(t.gettext(str(refusal))), None  # it may quote what they typed
         ack(text=text, blocks=blocks)
 
     def _admin(self, t: Translator, verb: str, rest: str, user: str) -> tuple[str, list[dict[str, Any]] | None]:
@@ -57,7 +58,7 @@ class PulseListeners:
             histories, _ = pulse_admin.enps_overview(self.services, slack_user=user, team=rest or None)
             return latest_results(t, histories[0])
         if verb in ("pause", "resume", "close"):
-            if not rest.isdigit():
+            if not rest.isdecimal() or len(rest) > 9:  # isdigit() lets '²' through; ids fit an INTEGER
                 return t.gettext("Say which survey: /pulse {verb} ID (see /pulse list).", verb=verb), None
             if verb == "close":
                 keys = pulse_admin.close_now(self.services, slack_user=user, survey_id=int(rest))
@@ -99,7 +100,7 @@ class PulseListeners:
             ack(response_action="errors", errors={"questions" if "question" in message else "team": message})
             return
         ack()
-        text = created_text(t, survey_id=result.detail, team=escape(values["team"]), cadence=values["cadence"],
+        text = created_text(t, survey_id=result.detail, team=literal(values["team"]), cadence=values["cadence"],
                             weekday=values["weekday"], send_time=values["send_time"])
         with self.services.unit() as u:
             u.messenger.post(f"pulse-created:{result.detail}", body["user"]["id"], text,

@@ -10,6 +10,7 @@ from slack_bolt import Ack, App
 from bot import ids, recognition
 from bot.bootstrap import Services
 from bot.render.recognition_views import parse_kudos_view, parse_win_view
+from bot.slack_text import plain
 
 
 class RecognitionListeners:
@@ -60,7 +61,7 @@ class RecognitionListeners:
         """`/win [account]` opens the form (the account prefilled)."""
         ack()
         keys = recognition.open_win_form(self.services, slack_user=body["user_id"], trigger_id=body["trigger_id"],
-                                         account=(body.get("text") or "").strip())
+                                         account=plain((body.get("text") or "").strip()))
         self.services.delivery.drain(keys=keys)
 
     def on_win_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:

@@ -7,8 +7,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot import ids
-from bot.i18n import N_, Translator, escape
+from bot.i18n import N_, Translator
 from bot.render.surveys import Blocks
+from bot.slack_text import literal
 from coaching.diagnosis import Evidence, Finding
 from coaching.digest import Digest, KpiLine, RepView
 
@@ -89,24 +90,24 @@ def digest_message(t: Translator, digest: Digest, names: Mapping[int, str], *, c
                    min_deals: int) -> tuple[str, Blocks]:
     """Overview with trend arrows and medians, who needs attention and why, who to praise, one-on-one topics,
     and a button for the Excel pack."""
-    title = t.gettext("Coaching digest for {team}, {period}", team=team, period=digest.period.key)
+    title = t.gettext("Coaching digest for {team}, {period}", team=literal(team), period=digest.period.key)
     overview = "\n".join(_line(t, digest.line(name), currency) for name in OVERVIEW)
     blocks: Blocks = [{"type": "header", "text": {"type": "plain_text", "text": title[:150]}},
                       _section(t.ngettext("{n} rep", "{n} reps", len(digest.reps)) + "\n" + overview)]
     if digest.attention:
-        lines = [f"*{escape(names.get(d.person_id, '?'))}*\n" + "\n".join(
+        lines = [f"*{literal(names.get(d.person_id, '?'))}*\n" + "\n".join(
             "• " + _finding(t, f, currency) for f in d.attention) for d in digest.attention[:MAX_REPS_LISTED]]
         blocks.append(_section("*" + t.gettext("Needs attention") + "*\n" + "\n".join(lines)))
     if digest.praise:
-        lines = [f"*{escape(names.get(d.person_id, '?'))}*: " + "; ".join(_finding(t, f, currency)
+        lines = [f"*{literal(names.get(d.person_id, '?'))}*: " + "; ".join(_finding(t, f, currency)
                                                                             for f in d.praise)
                  for d in digest.praise[:MAX_REPS_LISTED]]
         blocks.append(_section("*" + t.gettext("Praise") + "*\n" + "\n".join(lines)))
     quiet = [*(d.person_id for d in digest.onboarding), *digest.too_little_data]
     if quiet:
         blocks.append(_section(t.gettext("Onboarding or too little data to judge: {names}",
-                                         names=", ".join(escape(names.get(p, "?")) for p in quiet))))
-    topics = [f"*{escape(names.get(p, '?'))}*: " + " · ".join(t.gettext(x) for x in view.topics[:2])
+                                         names=", ".join(literal(names.get(p, "?")) for p in quiet))))
+    topics = [f"*{literal(names.get(p, '?'))}*: " + " · ".join(t.gettext(x) for x in view.topics[:2])
               for p, view in list(digest.views.items())[:MAX_REPS_LISTED * 2]]
     if topics:
         blocks.append(_section("*" + t.gettext("One-on-one topics") + "*\n" + "\n".join(topics)))
@@ -122,7 +123,7 @@ def digest_message(t: Translator, digest: Digest, names: Mapping[int, str], *, c
 def rep_message(t: Translator, view: RepView, name: str, *, currency: str, own: bool) -> tuple[str, Blocks]:
     """One rep's numbers against the team median and the period before, with the focus and topics."""
     title = (t.gettext("Your numbers, {period}", period=view.period.key) if own
-             else t.gettext("{name}, {period}", name=name, period=view.period.key))
+             else t.gettext("{name}, {period}", name=literal(name), period=view.period.key))
     lines = "\n".join(_line(t, view.line(n), currency) for n in REP_LINES)
     blocks: Blocks = [{"type": "header", "text": {"type": "plain_text", "text": title[:150]}}, _section(lines)]
     d = view.diagnosis

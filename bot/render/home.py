@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot import ids
-from bot.i18n import Translator, escape
+from bot.i18n import Translator
 from bot.render.coaching import value_text
 from bot.render.nudges import DealAction, deal_title, reason_text
+from bot.render.recognition import kudos_text
 from bot.render.recognition_views import kudos_button
 from bot.render.surveys import Blocks
+from bot.slack_text import literal
 
 if TYPE_CHECKING:
     from bot.home import HomeData
@@ -70,7 +72,7 @@ def _surveys(t: Translator, data: HomeData) -> Blocks:
     if not data.open_rounds:
         return [*blocks, _section(t.gettext("No survey is waiting for you."))]
     for round_, answered in data.open_rounds[:5]:
-        line = t.gettext("Pulse survey for {team}", team=round_.team_name) + " · " + t.gettext(
+        line = t.gettext("Pulse survey for {team}", team=literal(round_.team_name)) + " · " + t.gettext(
             "Open until {closes}.", closes=t.when(round_.closes_at))
         label = t.gettext("Change answers") if answered else t.gettext("Answer")
         blocks.append(_section(line, _button(label, ids.ACTION_SURVEY_OPEN, str(round_.id))))
@@ -112,7 +114,7 @@ def _kudos(t: Translator, data: HomeData) -> Blocks:
     blocks: Blocks = [_header(t.gettext("My recent kudos"))]
     received = data.kudos.received if data.kudos else ()
     if received:
-        blocks.append(_section("\n".join(f"• *{escape(k.giver.name)}*: {escape(k.message)[:200]}"
+        blocks.append(_section("\n".join(f"• *{literal(k.giver.name)}*: {kudos_text(k, data.kudos_names, limit=200)}"
                                          for k in received)))
     else:
         blocks.append(_section(t.gettext("No kudos yet this season. Recognition is a two-way street!")))
@@ -127,7 +129,7 @@ def _snapshot(t: Translator, data: HomeData, currency: str) -> Blocks:
     assert digest is not None
     lines = [f"{t.gettext(_label(n))}: *{value_text(t, n, digest.line(n).value, currency)}*" for n in SNAPSHOT]
     blocks = [_header(t.gettext("My team this month")), _section("\n".join(lines))]
-    attention = [f"• *{escape(data.names.get(d.person_id, '?'))}*: "
+    attention = [f"• *{literal(data.names.get(d.person_id, '?'))}*: "
                  + "; ".join(t.gettext(f.focus) for f in d.attention) for d in digest.attention[:6]]
     if attention:
         blocks.append(_section("*" + t.gettext("Needs attention") + "*\n" + "\n".join(attention)))
@@ -139,7 +141,7 @@ def _results(t: Translator, data: HomeData) -> Blocks:
     if not data.results:
         return [*blocks, _section(t.gettext("No closed rounds yet."))]
     for team, day, summary in data.results:
-        line = f"*{escape(team)}* · {t.date(day)} · " + t.gettext(
+        line = f"*{literal(team)}* · {t.date(day)} · " + t.gettext(
             "{answered} of {invited} people answered ({rate}).", answered=t.number(summary.respondents),
             invited=t.number(summary.invited), rate=t.percent(summary.response_rate))
         enps = next((q.enps for q in summary.questions if q.enps is not None), None)
@@ -171,14 +173,14 @@ def _health(t: Translator, data: HomeData) -> Blocks:
              t.gettext("Not matched to a Slack user: {n}", n=t.number(h.unmatched))]
     if h.teams_without_channel:
         lines.append(t.gettext("Teams without a channel: {teams}",
-                               teams=", ".join(escape(x) for x in h.teams_without_channel)))
+                               teams=", ".join(literal(x) for x in h.teams_without_channel)))
     if h.last_import is None:
         lines.append(t.gettext("No import yet."))
     else:
         kind, filename, when, rows, errors = h.last_import
         lines.append(t.gettext("Last import: {kind} {file}, {when}, {rows} rows", kind=kind,
-                               file=escape(filename.rsplit("/", 1)[-1]), when=t.when(when), rows=t.number(rows)))
-        lines += ["> " + escape(e)[:300] for e in errors]
+                               file=literal(filename.rsplit("/", 1)[-1]), when=t.when(when), rows=t.number(rows)))
+        lines += ["> " + literal(e)[:300] for e in errors]
     lines.append(t.gettext("Outbox: {pending} waiting, {sent} sent, {failed} failed",
                            pending=t.number(h.outbox.get("pending", 0)), sent=t.number(h.outbox.get("sent", 0)),
                            failed=t.number(h.outbox.get("failed", 0))))

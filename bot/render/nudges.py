@@ -9,8 +9,9 @@ from datetime import date, datetime
 from typing import Any
 
 from bot import ids
-from bot.i18n import Translator, escape
+from bot.i18n import Translator
 from bot.render.surveys import Blocks
+from bot.slack_text import literal
 from coaching.followups import SNOOZE_DAYS, DealState, Followup, FollowupDigest, RepNudge
 
 MAX_DEALS_PER_REP = 5  # in the manager's digest; the rep's own nudge has the full list
@@ -61,7 +62,7 @@ def reason_text(t: Translator, f: Followup) -> str:
     if f.rule == "next_step_overdue":
         text = t.ngettext("next step was due {day}: {n} day overdue", "next step was due {day}: {n} days overdue",
                           f.days, day=t.date(f.since))
-        return text + (f" (“{escape(f.deal.next_step)}”)" if f.deal.next_step else "")
+        return text + (f" (“{literal(f.deal.next_step)}”)" if f.deal.next_step else "")
     if f.rule == "close_date_passed":
         return t.ngettext("expected close date {day} passed {n} day ago",
                           "expected close date {day} passed {n} days ago", f.days, day=t.date(f.since))
@@ -69,17 +70,17 @@ def reason_text(t: Translator, f: Followup) -> str:
         return t.ngettext("no activity for {n} day (limit {limit})", "no activity for {n} days (limit {limit})",
                           f.days, limit=t.number(f.threshold))
     return t.ngettext("in stage {stage} for {n} day (limit {limit})", "in stage {stage} for {n} days (limit {limit})",
-                      f.days, stage=escape(f.deal.stage), limit=t.number(f.threshold))
+                      f.days, stage=literal(f.deal.stage), limit=t.number(f.threshold))
 
 
 def deal_title(t: Translator, deal: DealState, currency: str) -> str:
     """*Account* · D-1 · $9,000 · Proposal"""
-    parts = [f"*{escape(deal.account_name)}*" if deal.account_name else f"*{escape(deal.external_id)}*"]
+    parts = [f"*{literal(deal.account_name)}*" if deal.account_name else f"*{literal(deal.external_id)}*"]
     if deal.account_name:
-        parts.append(escape(deal.external_id))
+        parts.append(literal(deal.external_id))
     if deal.amount is not None:
         parts.append(t.money(deal.amount, currency))
-    parts.append(escape(deal.stage))
+    parts.append(literal(deal.stage))
     return " · ".join(parts)
 
 
@@ -152,6 +153,6 @@ def followup_digest_message(t: Translator, digest: FollowupDigest, names: Mappin
         if len(by_deal) > MAX_DEALS_PER_REP:
             lines.append(t.ngettext("and {n} more deal", "and {n} more deals", len(by_deal) - MAX_DEALS_PER_REP))
         head = t.ngettext("*{name}*: {n} deal", "*{name}*: {n} deals", len(by_deal),
-                          name=escape(names.get(row.rep_id, "?")))
+                          name=literal(names.get(row.rep_id, "?")))
         blocks.append(_section(head + "\n" + "\n".join(lines)))
     return title, blocks

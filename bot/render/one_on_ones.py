@@ -8,8 +8,9 @@ from datetime import date, datetime
 from typing import Any
 
 from bot import ids
-from bot.i18n import N_, Translator, escape
+from bot.i18n import N_, Translator
 from bot.render.surveys import Blocks
+from bot.slack_text import literal
 from coaching.one_on_ones import Agenda, AgendaItem, Meeting, Overdue, Pair
 from coaching.one_on_ones_prep import RecognitionGap
 
@@ -44,10 +45,10 @@ def _plain(text: str, limit: int = 75) -> dict[str, Any]:
 
 
 def _item_line(t: Translator, item: AgendaItem, names: Mapping[int, str]) -> str:
-    line = f"• {escape(item.text)} _({escape(names.get(item.author_id, '?'))})_"
+    line = f"• {literal(item.text)} _({literal(names.get(item.author_id, '?'))})_"
     if item.kind == "action":
-        owner = escape(names.get(item.owner_id or 0, "?"))
-        line = f"• {escape(item.text)} — " + (t.gettext("{owner}, due {day}", owner=owner, day=t.date(item.due))
+        owner = literal(names.get(item.owner_id or 0, "?"))
+        line = f"• {literal(item.text)} — " + (t.gettext("{owner}, due {day}", owner=owner, day=t.date(item.due))
                                             if item.due else t.gettext("{owner}, no due date", owner=owner))
     return line
 
@@ -75,22 +76,22 @@ def reminder_message(t: Translator, *, other: str, starts_at: datetime, agenda: 
                      reminder_key: str, prep: Sequence[dict[str, Any]] = (),
                      done: AgendaItem | None = None) -> tuple[str, Blocks]:
     """The day-before reminder: when (in the reader's time), the agenda, the add button; the manager's prep."""
-    title = t.gettext("One-on-one with {name}", name=other)
+    title = t.gettext("One-on-one with {name}", name=literal(other))
     blocks: Blocks = [{"type": "header", "text": _plain(title, 150)},
                       _section(t.gettext(":calendar: {when}, your time", when=t.when(starts_at)))]
     blocks += agenda_blocks(t, agenda, names, reminder_key=reminder_key)
     if done is not None:
-        blocks.append(_context(t.gettext(":white_check_mark: Done: {text}", text=escape(done.text))))
+        blocks.append(_context(t.gettext(":white_check_mark: Done: {text}", text=literal(done.text))))
     blocks.append({"type": "actions", "block_id": "agenda-actions", "elements": [
         _button(t.gettext("Add a talking point"), ids.ACTION_ONEONONE_ADD, reminder_key)]})
     blocks += list(prep)
-    return t.gettext("One-on-one with {name}, {when}", name=other, when=t.when(starts_at)), blocks
+    return t.gettext("One-on-one with {name}, {when}", name=literal(other), when=t.when(starts_at)), blocks
 
 
 def outcome_message(t: Translator, *, rep: str, pair_id: int, meeting_on: date, key: str,
                     recorded: Meeting | None = None) -> tuple[str, Blocks]:
     """After the slot: Held, Moved (optionally to a day) or Skipped; the choice stays changeable."""
-    text = t.gettext("How did your one-on-one with {name} on {day} go?", name=escape(rep), day=t.date(meeting_on))
+    text = t.gettext("How did your one-on-one with {name} on {day} go?", name=literal(rep), day=t.date(meeting_on))
     value = f"{pair_id}|{meeting_on.isoformat()}|{key}"
     chosen = recorded.outcome if recorded else None
     blocks: Blocks = [_section(text), {"type": "actions", "block_id": f"outcome|{value}", "elements": [
@@ -121,7 +122,7 @@ def outcome_value(value: str) -> tuple[int, date, str]:
 def overdue_message(t: Translator, late: Overdue, *, rep: str, cadence: str) -> tuple[str, Blocks]:
     label = t.gettext(CADENCE_LABELS.get(cadence, cadence))
     text = t.gettext("No one-on-one with {name} for {days} days; a {cadence} cadence allows {allowed}.",
-                     name=escape(rep), days=t.number(late.days), cadence=label, allowed=t.number(late.allowed_days))
+                     name=literal(rep), days=t.number(late.days), cadence=label, allowed=t.number(late.allowed_days))
     last = (t.gettext("Last held on {day}.", day=t.date(late.last_held_on)) if late.last_held_on
             else t.gettext("None held since the cadence was set."))
     return text, [_section(f":hourglass: {text}\n{last}"),
@@ -130,11 +131,11 @@ def overdue_message(t: Translator, late: Overdue, *, rep: str, cadence: str) -> 
 
 def recognition_gap_message(t: Translator, gap: RecognitionGap, *, rep: str) -> tuple[str, Blocks]:
     if gap.last_recognised_on:
-        text = t.gettext("{name} has not been recognised for {days} days (last on {day}).", name=escape(rep),
+        text = t.gettext("{name} has not been recognised for {days} days (last on {day}).", name=literal(rep),
                          days=t.number(gap.days), day=t.date(gap.last_recognised_on))
     else:
         text = t.gettext("{name} has not been recognised in the {days} days we have known their work.",
-                         name=escape(rep),
+                         name=literal(rep),
                          days=t.number(gap.days))
     return text, [_section(f":raised_hands: {text}"), _context(t.gettext(
         "A specific thank-you (kudos) or a shout-out for a recent win goes a long way."))]
@@ -144,12 +145,12 @@ def add_item_view(t: Translator, *, other: str, reminder_key: str) -> dict[str, 
     """The modal behind "Add a talking point": the text, and optionally an action item's owner and due date."""
     kinds = [{"text": _plain(t.gettext("Talking point")), "value": "talking_point"},
              {"text": _plain(t.gettext("Action item")), "value": "action"}]
-    owners = [{"text": _plain(t.gettext("Me")), "value": "me"}, {"text": _plain(other), "value": "other"}]
+    owners = [{"text": _plain(t.gettext("Me")), "value": "me"}, {"text": _plain(literal(other)), "value": "other"}]
     return {"type": "modal", "callback_id": ids.VIEW_ONEONONE_ADD, "private_metadata": reminder_key,
             "title": _plain(t.gettext("One-on-one"), 24), "submit": _plain(t.gettext("Add"), 24),
             "close": _plain(t.gettext("Cancel"), 24), "blocks": [
                 _context(t.gettext("For your next one-on-one with {name}. Both of you see the agenda.",
-                                   name=escape(other))),
+                                   name=literal(other))),
                 {"type": "input", "block_id": "text", "label": _plain(t.gettext("What to talk about"), 2000),
                  "element": {"type": "plain_text_input", "action_id": "text", "multiline": True, "max_length": 500}},
                 {"type": "input", "block_id": "kind", "label": _plain(t.gettext("Kind"), 2000),
@@ -200,7 +201,7 @@ def pairs_blocks(t: Translator, viewer_id: int, pairs: Sequence[Pair], agendas: 
     for pair in pairs[:20]:
         other = pair.rep_id if viewer_id == pair.manager_id else pair.manager_id
         agenda = agendas.get(pair.id)
-        head = f"*{escape(names.get(other, '?'))}*: {cadence_text(t, pair)}"
+        head = f"*{literal(names.get(other, '?'))}*: {cadence_text(t, pair)}"
         if agenda is not None:
             head += " · " + t.gettext("next on {day}", day=t.date(agenda.meeting_on))
         items = [*agenda.carried, *agenda.added, *agenda.actions] if agenda else []

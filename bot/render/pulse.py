@@ -6,6 +6,7 @@ from typing import Any
 
 from bot import ids
 from bot.i18n import N_, Translator
+from bot.slack_text import literal
 from surveys.cadence import CADENCES, WEEKDAYS
 from surveys.questions import STARTER, QuestionBank
 
@@ -31,7 +32,7 @@ def _input(block_id: str, label: str, element: dict[str, Any]) -> dict[str, Any]
 def create_view(t: Translator, teams: list[str], bank: QuestionBank = STARTER) -> dict[str, Any]:
     """Team, questions (eNPS preselected; admins' own questions after the built-in ones), cadence, weekday and
     local send time."""
-    questions = [_option(q.text if q.custom else t.gettext(q.text), q.id) for q in bank][:100]
+    questions = [_option(literal(q.text) if q.custom else t.gettext(q.text), q.id) for q in bank][:100]
     cadences = [_option(t.gettext(CADENCE_NAMES[c]), c) for c in CADENCES]
     days = [_option(t.gettext(name), WEEKDAYS[i]) for i, name in enumerate(WEEKDAY_NAMES)]
     return {
@@ -42,8 +43,8 @@ def create_view(t: Translator, teams: list[str], bank: QuestionBank = STARTER) -
         "close": _plain(t.gettext("Cancel")[:24]),
         "blocks": [
             _input("team", t.gettext("Team"), {"type": "static_select", "action_id": "value",
-                                               "options": [_option(name, name) for name in teams[:100]],
-                                               "initial_option": _option(teams[0], teams[0])}),
+                                               "options": [_option(literal(name), name) for name in teams[:100]],
+                                               "initial_option": _option(literal(teams[0]), teams[0])}),
             _input("questions", t.gettext("Questions (at most 10 a round)"), {
                 "type": "multi_static_select", "action_id": "value", "options": questions,
                 "initial_options": questions[:3], "max_selected_items": len(questions)}),

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from bot.i18n import Translator, escape
+from bot.i18n import Translator
 from bot.pulse_admin import TeamHistory
 from bot.render.pulse import CADENCE_NAMES, WEEKDAY_NAMES
 from bot.render.rollup import organisation_line
 from bot.render.surveys import Blocks, results_message
+from bot.slack_text import literal
 from surveys.ports import Plan
 from surveys.trends import RollupResult, RoundPoint, Trend
 
@@ -28,7 +29,7 @@ def survey_list(t: Translator, plans: list[Plan]) -> tuple[str, Blocks]:
     for p in plans:
         state = t.gettext("active") if p.active else t.gettext("paused")
         lines.append(t.gettext("#{id} {team}: {cadence}, {day} {time} · {count} questions · {state}",
-                               id=p.id, team=escape(p.team_name), cadence=t.gettext(CADENCE_NAMES[p.cadence]),
+                               id=p.id, team=literal(p.team_name), cadence=t.gettext(CADENCE_NAMES[p.cadence]),
                                day=t.gettext(WEEKDAY_NAMES[p.weekday]), time=p.send_time,
                                count=t.number(len(p.questions)), state=state))
     text = "\n".join(lines)
@@ -38,12 +39,12 @@ def survey_list(t: Translator, plans: list[Plan]) -> tuple[str, Blocks]:
 def latest_results(t: Translator, history: TeamHistory) -> tuple[str, Blocks]:
     """The latest closed round of a team, with the trend, as the manager's results DM shows it."""
     if not history.rounds:
-        text = t.gettext("No closed rounds yet for {team}.", team=escape(history.team))
+        text = t.gettext("No closed rounds yet for {team}.", team=literal(history.team))
         return text, [_section(text)]
     day, summary = history.rounds[-1]
     if history.latest_withheld:
         text = t.gettext("The latest results of {team} are withheld: with the organisation's figures they would "
-                         "reveal how a small group answered.", team=escape(history.team))
+                         "reveal how a small group answered.", team=literal(history.team))
         return text, [_section(text)]
     trend = Trend.of(RoundPoint.of_round(d, s) for d, s in history.rounds)
     text, blocks = results_message(t, history.team, summary, trend, bank=history.bank)
@@ -57,7 +58,7 @@ def enps_trends(t: Translator, histories: list[TeamHistory],
     if organisation is not None:
         blocks.append(_section(organisation_line(t, organisation)))
     for history in histories:
-        lines = [f"*{escape(history.team)}*"]
+        lines = [f"*{literal(history.team)}*"]
         for i, (day, summary) in enumerate(history.rounds):
             enps = next((q.enps for q in summary.questions if q.enps is not None), None)
             if history.latest_withheld and i == len(history.rounds) - 1:

@@ -3,10 +3,12 @@ and the weekly shout-out, each in the channel's (or reader's) language with Babe
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from bot.i18n import DEFAULT, SUPPORTED, Translator, escape
+from bot.i18n import DEFAULT, SUPPORTED, Translator
+from bot.slack_text import literal
 from coaching.kudos import Kudos
 from coaching.recognition import BoardRow, ShoutOut
 from coaching.recognition_records import Colleague
@@ -15,6 +17,7 @@ from coaching.wins import Milestone, Win
 Blocks = list[dict[str, Any]]
 LISTED = 10  # wins or kudos listed in a shout-out; the rest are counted
 QUOTED = 200  # characters of a kudos message quoted in a shout-out
+_MENTIONED = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
 
 def translator_for(locale: str | None, tz: str | None = None) -> Translator:
@@ -26,7 +29,24 @@ def translator_for(locale: str | None, tz: str | None = None) -> Translator:
 
 def mention(person: Colleague) -> str:
     """<@U…> when the person is linked to Slack, else their name."""
-    return f"<@{person.slack_id}>" if person.slack_id else f"*{escape(person.name)}*"
+    return f"<@{person.slack_id}>" if person.slack_id else f"*{literal(person.name)}*"
+
+
+def mentioned(kudos: Iterable[Kudos]) -> set[str]:
+    """The Slack ids kudos messages name, so that the caller can look up their names in the roster."""
+    return {found for k in kudos for found in _MENTIONED.findall(k.message)}
+
+
+def kudos_text(kudos: Kudos, names: Mapping[str, str], *, mentions: bool = True, limit: int | None = None) -> str:
+    """What the giver wrote, shown as written (bot.slack_text.literal): its giver and receivers stay mentions
+    (their names when `mentions` is False), anyone else it names shows by roster name (`names`, by Slack id)."""
+    message = kudos.message
+    if limit is not None and len(message) > limit:
+        message = message[:limit - 1].rstrip() + "…"
+    people = {slack_id: f"*{literal(name)}*" for slack_id, name in names.items()}
+    people.update({p.slack_id: f"<@{p.slack_id}>" if mentions else f"*{literal(p.name)}*"
+                   for p in (kudos.giver, *kudos.receivers) if p.slack_id})
+    return literal(message, escaped=True, people=people)
 
 
 def _section(text: str) -> dict[str, Any]:
@@ -43,14 +63,14 @@ def amount_text(t: Translator, win: Win, currency: str) -> str | None:
 
 
 def _names(t: Translator, people: Sequence[Colleague], *, link: bool = True) -> str:
-    shown = [mention(p) if link else f"*{escape(p.name)}*" for p in people]
+    shown = [mention(p) if link else f"*{literal(p.name)}*" for p in people]
     return shown[0] if len(shown) == 1 else t.gettext("{names} and {last}", names=", ".join(shown[:-1]),
                                                       last=shown[-1])
 
 
 def win_message(t: Translator, win: Win, *, currency: str) -> tuple[str, Blocks]:
     """A won deal: the rep, the account, the amount and the cycle days; a logged win says it was logged."""
-    account = f"*{escape(win.account)}*" if win.account else t.gettext("a deal")
+    account = f"*{literal(win.account)}*" if win.account else t.gettext("a deal")
     amount = amount_text(t, win, currency)
     if win.source == "logged":
         text = t.gettext("{rep} logged a win: {account}", rep=mention(win.rep), account=account)
@@ -62,13 +82,14 @@ def win_message(t: Translator, win: Win, *, currency: str) -> tuple[str, Blocks]
     line = ":trophy: " + text + (" — " + " · ".join(details) if details else "")
     blocks: Blocks = [_section(line)]
     if win.notes:
-        blocks.append(_section(">" + escape(win.notes).replace("\n", "\n>")))
+        blocks.append(_section(">" + literal(win.notes).replace("\n", "\n>")))
     if win.source == "logged":
         blocks.append(_context(t.gettext("Logged by {rep} with /win on {day}; not counted toward quota.",
                                          rep=mention(win.logged_by or win.rep), day=t.date(win.occurred_on))))
     else:
         blocks.append(_context(t.gettext("Closed on {day}, from the CRM.", day=t.date(win.occurred_on))))
-    return t.gettext("{rep} won {account}", rep=win.rep.name, account=win.account or t.gettext("a deal")), blocks
+    return t.gettext("{rep} won {account}", rep=literal(win.rep.name),
+                     account=literal(win.account) if win.account else t.gettext("a deal")), blocks
 
 
 def milestone_message(t: Translator, milestone: Milestone, *, currency: str) -> tuple[str, Blocks]:
@@ -77,41 +98,45 @@ def milestone_message(t: Translator, milestone: Milestone, *, currency: str) -> 
     line = t.gettext(":dart: {rep} passed 100% of quota for {period}: {won} of {quota} ({share}).",
                      rep=mention(milestone.rep), period=period, won=t.money(milestone.won, currency),
                      quota=t.money(milestone.quota, currency), share=t.percent(milestone.attainment))
-    return (t.gettext("{rep} passed 100% of quota for {period}", rep=milestone.rep.name, period=period),
+    return (t.gettext("{rep} passed 100% of quota for {period}", rep=literal(milestone.rep.name), period=period),
             [_section(line)])
 
 
-def kudos_message(t: Translator, kudos: Kudos, *, description: str | None = None) -> tuple[str, Blocks]:
-    """The post in the team's recognition channel: giver, receivers, the value and the message."""
+def kudos_message(t: Translator, kudos: Kudos, *, description: str | None = None,
+                  names: Mapping[str, str] | None = None) -> tuple[str, Blocks]:
+    """The post in the team's recognition channel: giver, receivers, the value and the message (`names`: roster
+    names of other people the message names, by Slack id)."""
     line = t.gettext(":clap: {giver} gave kudos to {receivers}", giver=mention(kudos.giver),
                      receivers=_names(t, kudos.receivers))
     if kudos.value:
         line += f" · *#{kudos.value}*"
-    blocks: Blocks = [_section(line + "\n>" + kudos.message.replace("\n", "\n>"))]
+    blocks: Blocks = [_section(line + "\n>" + kudos_text(kudos, names or {}).replace("\n", "\n>"))]
     if kudos.value and description:
-        blocks.append(_context(f"#{kudos.value}: {escape(t.gettext(description))}"))
-    text = t.gettext("{giver} gave kudos to {receivers}", giver=kudos.giver.name,
-                     receivers=", ".join(r.name for r in kudos.receivers))
+        blocks.append(_context(f"#{kudos.value}: {literal(t.gettext(description))}"))
+    text = t.gettext("{giver} gave kudos to {receivers}", giver=literal(kudos.giver.name),
+                     receivers=", ".join(literal(r.name) for r in kudos.receivers))
     return text, blocks
 
 
-def kudos_dm(t: Translator, kudos: Kudos, receiver: Colleague) -> tuple[str, Blocks]:
+def kudos_dm(t: Translator, kudos: Kudos, receiver: Colleague,
+             names: Mapping[str, str] | None = None) -> tuple[str, Blocks]:
     """What a receiver gets in their DM (naming whoever else the kudos thanked)."""
     line = t.gettext(":sparkles: {giver} gave you kudos", giver=mention(kudos.giver))
     if kudos.value:
         line += f" · *#{kudos.value}*"
-    blocks: Blocks = [_section(line + "\n>" + kudos.message.replace("\n", "\n>"))]
+    blocks: Blocks = [_section(line + "\n>" + kudos_text(kudos, names or {}).replace("\n", "\n>"))]
     others = [r for r in kudos.receivers if r.person_id != receiver.person_id]
     if others:
         blocks.append(_context(t.gettext("Together with {names}.", names=_names(t, others))))
-    return t.gettext("{giver} gave you kudos", giver=kudos.giver.name), blocks
+    return t.gettext("{giver} gave you kudos", giver=literal(kudos.giver.name)), blocks
 
 
-def shout_out_message(t: Translator, shout_out: ShoutOut, *, currency: str) -> tuple[str, Blocks]:
+def shout_out_message(t: Translator, shout_out: ShoutOut, *, currency: str,
+                      names: Mapping[str, str] | None = None) -> tuple[str, Blocks]:
     """The week's wins and kudos, congratulations to the most recognised (peer kudos and deals counted apart),
     and an invitation to recognise people nobody has thanked lately; names rather than mentions, so the
     post itself pings nobody."""
-    title = t.gettext("Shout-outs for {team}, week of {day}", team=shout_out.team.name,
+    title = t.gettext("Shout-outs for {team}, week of {day}", team=literal(shout_out.team.name),
                       day=t.date(shout_out.week.start))
     blocks: Blocks = [{"type": "header", "text": {"type": "plain_text", "text": title[:150]}}]
     if shout_out.wins:
@@ -120,7 +145,7 @@ def shout_out_message(t: Translator, shout_out: ShoutOut, *, currency: str) -> t
         blocks.append(_section("*" + t.ngettext("{n} win", "{n} wins", len(shout_out.wins)) + "*\n"
                                + "\n".join(lines)))
     if shout_out.kudos:
-        lines = [f"• {_kudos_line(t, k)}" for k in shout_out.kudos[:LISTED]]
+        lines = [f"• {_kudos_line(t, k, names or {})}" for k in shout_out.kudos[:LISTED]]
         lines += _more(t, len(shout_out.kudos))
         blocks.append(_section("*" + t.ngettext("{n} kudos", "{n} kudos", len(shout_out.kudos)) + "*\n"
                                + "\n".join(lines)))
@@ -141,21 +166,21 @@ def shout_out_message(t: Translator, shout_out: ShoutOut, *, currency: str) -> t
 
 def _win_line(t: Translator, win: Win, currency: str) -> str:
     amount = amount_text(t, win, currency)
-    line = f"*{escape(win.rep.name)}*: {escape(win.account) if win.account else t.gettext('a deal')}"
+    line = f"*{literal(win.rep.name)}*: {literal(win.account) if win.account else t.gettext('a deal')}"
     line += f" — {amount}" if amount else ""
     logged = t.gettext("logged")
     return line + (f" ({logged})" if win.source == "logged" else "")
 
 
-def _kudos_line(t: Translator, kudos: Kudos) -> str:
-    message = kudos.message if len(kudos.message) <= QUOTED else kudos.message[:QUOTED - 1].rstrip() + "…"
+def _kudos_line(t: Translator, kudos: Kudos, names: Mapping[str, str]) -> str:
+    message = kudos_text(kudos, names, mentions=False, limit=QUOTED)
     value = f" #{kudos.value}" if kudos.value else ""
-    return t.gettext("{giver} to {receivers}{value}: {text}", giver=f"*{escape(kudos.giver.name)}*",
+    return t.gettext("{giver} to {receivers}{value}: {text}", giver=f"*{literal(kudos.giver.name)}*",
                      receivers=_names(t, kudos.receivers, link=False), value=value, text=message)
 
 
 def _board(t: Translator, rows: Sequence[BoardRow]) -> str:
-    return ", ".join(f"*{escape(r.person.name)}* ({t.number(r.count)})" for r in rows)
+    return ", ".join(f"*{literal(r.person.name)}* ({t.number(r.count)})" for r in rows)
 
 
 def _more(t: Translator, count: int) -> list[str]:

@@ -3,14 +3,15 @@ asker sees (sent, refused, history, help), and the App Home's kudos button."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import ids
-from bot.i18n import Translator, escape
-from bot.render.recognition import Blocks, mention
+from bot.i18n import Translator
+from bot.render.recognition import Blocks, kudos_text, mention
+from bot.slack_text import literal
 from coaching.kudos import MAX_MESSAGE_LENGTH, Allowance, CompanyValue, Kudos
 from coaching.recognition import KudosHistory
 from coaching.recognition_records import RecognitionError
@@ -41,7 +42,7 @@ def _section(text: str) -> dict[str, Any]:
 
 def refusal(t: Translator, error: RecognitionError) -> str:
     """A refused kudos or win in the reader's language; dates and counts in their locale."""
-    params = {k: t.date(v) if isinstance(v, date) else t.number(v) if isinstance(v, int) else v
+    params = {k: t.date(v) if isinstance(v, date) else t.number(v) if isinstance(v, int) else literal(str(v))
               for k, v in error.params.items()}
     return t.gettext(error.template, **params)  # right to left, each value isolated like any other
 
@@ -59,7 +60,7 @@ def kudos_view(t: Translator, values: Sequence[CompanyValue]) -> dict[str, Any]:
     active = [v for v in values if v.active][:100]
     if active:
         options = [{"text": _plain(f"#{v.name}", 75), "value": v.name,
-                    **({"description": _plain(t.gettext(v.description), 75)} if v.description else {})}
+                    **({"description": _plain(literal(t.gettext(v.description)), 75)} if v.description else {})}
                    for v in active]
         blocks.append(_input("company_value", t.gettext("Company value"), {
             "type": "static_select", "action_id": "value", "options": options,
@@ -121,19 +122,19 @@ def reply(text: str) -> tuple[str, Blocks]:
 def kudos_help(t: Translator, values: Sequence[CompanyValue]) -> tuple[str, Blocks]:
     usage = t.gettext("*/kudos @person [@person …] [#value] message* thanks colleagues in the team's recognition "
                       "channel. */kudos* alone opens a form, */kudos history* lists what you gave and received.")
-    active = [f"*#{v.name}*" + (f" — {escape(t.gettext(v.description))}" if v.description else "")
+    active = [f"*#{v.name}*" + (f" — {literal(t.gettext(v.description))}" if v.description else "")
               for v in values if v.active]
     text = usage + ("\n" + t.gettext("Company values:") + "\n" + "\n".join(active) if active else "")
     return reply(text)
 
 
-def history_message(t: Translator, history: KudosHistory) -> tuple[str, Blocks]:
-    """The latest kudos the person received and gave, newest first."""
+def history_message(t: Translator, history: KudosHistory, names: Mapping[str, str]) -> tuple[str, Blocks]:
+    """The latest kudos the person received and gave, newest first (`names`: as for kudos_text)."""
 
     def line(k: Kudos, received: bool) -> str:
         who = mention(k.giver) if received else ", ".join(mention(r) for r in k.receivers)
         value = f" *#{k.value}*" if k.value else ""
-        message = k.message if len(k.message) <= 150 else k.message[:149].rstrip() + "…"
+        message = kudos_text(k, names, limit=150)
         return f"• {t.date(k.created_at.astimezone(ZoneInfo(t.tz)).date())} {who}{value}: {message}"
 
     title = t.gettext("Your kudos")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot import ids
-from bot.i18n import Translator, escape
+from bot.i18n import Translator
+from bot.slack_text import literal
 from surveys.ports import Answers, RoundInfo
 from surveys.questions import STARTER, Question, QuestionBank
 from surveys.results import QuestionResult, RoundSummary
@@ -45,7 +46,7 @@ def inline(round_: RoundInfo, bank: QuestionBank) -> bool:
 def survey_message(t: Translator, round_: RoundInfo, answers: Answers, *, closed: bool = False,
                    bank: QuestionBank = STARTER) -> tuple[str, Blocks]:
     """The survey DM: up to three questions as rows of buttons; longer surveys open in a modal."""
-    title = t.gettext("Pulse survey for {team}", team=round_.team_name)
+    title = t.gettext("Pulse survey for {team}", team=literal(round_.team_name))
     blocks: Blocks = [
         {"type": "header", "text": _text(title[:150], "plain_text")},
         _context(t.gettext("Anonymous: your manager sees results only when enough people answer, "
@@ -66,15 +67,15 @@ def survey_message(t: Translator, round_: RoundInfo, answers: Answers, *, closed
         if q is None:
             continue
         chosen = answers.get(qid)
-        line = f"*{escape(question_text(t, q))}*"
+        line = f"*{literal(question_text(t, q))}*"
         if chosen is not None:
             line += "\n" + t.gettext(":white_check_mark: Your answer: {value}",
-                                     value=escape(option_label(t, q, chosen)))
+                                     value=literal(option_label(t, q, chosen)))
         blocks.append({"type": "section", "block_id": f"q:{qid}", "text": _text(line)})
         if closed:
             continue
         blocks.append({"type": "actions", "block_id": f"a:{qid}", "elements": [
-            _button(option_label(t, q, v), f"{ids.ACTION_SURVEY_ANSWER}:{qid}:{v}", f"{round_.id}:{qid}:{v}",
+            _button(literal(option_label(t, q, v)), f"{ids.ACTION_SURVEY_ANSWER}:{qid}:{v}", f"{round_.id}:{qid}:{v}",
                     primary=chosen == v)
             for v in q.scale
         ]})
@@ -102,10 +103,11 @@ def reminder_message(t: Translator, round_: RoundInfo, number: int) -> tuple[str
     """A gentle nudge; the survey itself stays in the first DM, where the buttons are."""
     if number == 1:
         text = t.gettext("A reminder: the pulse survey for {team} is waiting for you above. It takes about a "
-                         "minute, and it closes {closes}.", team=round_.team_name, closes=t.when(round_.closes_at))
+                         "minute, and it closes {closes}.", team=literal(round_.team_name),
+                         closes=t.when(round_.closes_at))
     else:
         text = t.gettext("Last reminder: the pulse survey for {team} closes {closes}. Your voice counts, and it "
-                         "stays anonymous.", team=round_.team_name, closes=t.when(round_.closes_at))
+                         "stays anonymous.", team=literal(round_.team_name), closes=t.when(round_.closes_at))
     return text, [{"type": "section", "text": _text(text)}]
 
 
@@ -122,7 +124,7 @@ def answers_view(t: Translator, round_: RoundInfo, answers: Answers, *,
         chosen = answers.get(qid)
         element = _text_element(chosen) if q.kind == "text" else _select(t, q, chosen)
         blocks.append({"type": "input", "block_id": f"q:{qid}", "optional": True,
-                       "label": _text(question_text(t, q)[:2000], "plain_text"), "element": element})
+                       "label": _text(literal(question_text(t, q))[:2000], "plain_text"), "element": element})
     blocks.append({"type": "input", "block_id": "comment", "optional": True,
                    "label": _text(t.gettext("Anything to add?"), "plain_text"),
                    "element": {"type": "plain_text_input", "action_id": "text", "multiline": True,
@@ -140,7 +142,7 @@ def _select(t: Translator, q: Question, chosen: int | str | None) -> dict[str, A
         low, high = (t.gettext("strongly disagree"), t.gettext("strongly agree")) if q.kind == "agreement" else (
             t.gettext("not at all likely"), t.gettext("extremely likely"))
         labels = [_scale_label(t, v, q.scale, low, high) for v in q.scale]
-    options = [{"text": _text(label[:75], "plain_text"), "value": str(v)}
+    options = [{"text": _text(literal(label)[:75], "plain_text"), "value": str(v)}
                for v, label in zip(q.scale, labels, strict=True)]
     element: dict[str, Any] = {"type": "static_select", "action_id": "value", "options": options,
                                "placeholder": _text(t.gettext("Choose"), "plain_text")}
@@ -201,7 +203,7 @@ def comment_view(t: Translator, round_id: int) -> dict[str, Any]:
 def results_message(t: Translator, team: str, summary: RoundSummary, trend: Trend | None = None, *,
                     bank: QuestionBank = STARTER) -> tuple[str, Blocks]:
     """The manager's results DM, built only from what the anonymity rules let through."""
-    title = t.gettext("Pulse results for {team}", team=team)
+    title = t.gettext("Pulse results for {team}", team=literal(team))
     rate = t.gettext("{answered} of {invited} people answered ({rate}).", answered=t.number(summary.respondents),
                      invited=t.number(summary.invited), rate=t.percent(summary.response_rate))
     change = trend.response_rate_change() if trend else None
@@ -222,11 +224,11 @@ def results_message(t: Translator, team: str, summary: RoundSummary, trend: Tren
         q = bank.get(result.question_id)
         if q is None:
             continue
-        label = f"*{escape(question_text(t, q))}*\n"
+        label = f"*{literal(question_text(t, q))}*\n"
         blocks.append({"type": "section", "text": _text((label + _result_line(t, q, result, summary.threshold,
                                                                              trend))[:3000])})
     if summary.comments:
-        quoted = "\n".join("> " + escape(c).replace("\n", "\n> ") for c in summary.comments)
+        quoted = "\n".join("> " + literal(c).replace("\n", "\n> ") for c in summary.comments)
         blocks.append({"type": "section", "text": _text((t.gettext("Comments") + "\n" + quoted)[:3000])})
     return title, blocks
 
@@ -242,9 +244,9 @@ def _result_line(t: Translator, q: Question, result: QuestionResult, threshold: 
                                     change=t.signed(enps_change))
         return line
     if result.texts:
-        return "\n".join("> " + escape(text).replace("\n", "\n> ") for text in result.texts)
+        return "\n".join("> " + literal(text).replace("\n", "\n> ") for text in result.texts)
     if result.distribution and q.kind == "choice":
-        return "\n".join(t.gettext("{option}: {n} ({share})", option=escape(option_label(t, q, value)),
+        return "\n".join(t.gettext("{option}: {n} ({share})", option=literal(option_label(t, q, value)),
                                     n=t.number(n), share=t.percent(n / result.answers))
                          for value, n in result.distribution)
     if result.average is not None:

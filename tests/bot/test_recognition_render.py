@@ -42,7 +42,7 @@ def test_a_win_in_english_reads_as_one_line_with_rep_account_amount_and_cycle():
     text, blocks = win_message(translator_for("en-US"), WIN, currency="USD")
     assert blocks[0]["text"]["text"] == ":trophy: <@UANA> won *Acme &amp; Co* — $48,000 · closed in 38 days"
     assert blocks[-1]["elements"][0]["text"] == "Closed on Nov 20, 2026, from the CRM."
-    assert text == "Ana Lim won Acme & Co"
+    assert text == "Ana Lim won Acme &amp; Co"  # the fallback text is mrkdwn too: Slack shows "Acme & Co"
 
 
 @pytest.mark.parametrize(("locale", "won", "quota", "share"), [
@@ -126,5 +126,6 @@ def test_the_outbox_messenger_keys_each_post_by_its_record():
 def test_a_refusal_in_persian_isolates_its_values_like_any_other_message():
     error = KudosError("not_a_person", "Kudos go to people, not to {name}; name each person with @.", name="@here")
     text = refusal(translator_for("fa-IR"), error)
-    assert text.startswith("\u200f") and "\u2068@here\u2069" in text
-    assert refusal(translator_for("en-US"), error) == "Kudos go to people, not to @here; name each person with @."
+    assert text.startswith("\u200f") and "\u2068@\u2060here\u2069" in text  # a word joiner: quoted, no ping
+    assert refusal(translator_for("en-US"), error) == (
+        "Kudos go to people, not to @\u2060here; name each person with @.")
