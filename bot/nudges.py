@@ -14,6 +14,7 @@ from bot.nudge_messenger import SlackNudges, translator
 from bot.render.nudges import DealAction, done_status, muted_status, nudge_text, settle, snoozed_status
 from coaching import nudge_service
 from coaching.access import NotAllowed
+from coaching.clicks import StaleClick
 from coaching.nudge_service import NudgeError
 
 VERBS = ("done", "snooze", "mute")
@@ -57,7 +58,7 @@ def act_on_deal(services: Services, *, slack_user: str, verb: str, value: str, b
                 nudge_service.mute(u.nudges, deal_id=deal, rules=rules, person_id=person, now=u.now,
                                    action_ts=action_ts)
                 status = muted_status(t)
-        except nudge_service.StaleClick:
+        except StaleClick:
             return []  # a late copy of an older click: the DM already shows what came after it
         except (NudgeError, NotAllowed):
             if response_url:

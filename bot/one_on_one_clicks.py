@@ -14,6 +14,7 @@ from bot.one_on_one_prep import StoredPrep
 from bot.render.one_on_ones import add_item_view, outcome_message, outcome_value
 from coaching import one_on_ones_service as service
 from coaching.access import NotAllowed
+from coaching.clicks import StaleClick
 from coaching.nudge_timing import local_date
 from coaching.one_on_ones import AgendaItem, Meeting, OneOnOneError, Pair, build_agenda, last_held
 
@@ -52,7 +53,7 @@ def refresh_reminders(services: Services, u: Unit, pair: Pair, meeting_on: date,
 
 
 def record_outcome(services: Services, *, slack_user: str, value: str, outcome: str, moved_to: date | None,
-                   response_url: str | None) -> list[str]:
+                   response_url: str | None, action_ts: str | None = None) -> list[str]:
     """Held, Moved (perhaps to a day) or Skipped: recorded, and the prompt edited; the same choice again (a
     Slack retry) records and edits nothing."""
     pair_id, day, key = outcome_value(value)
@@ -67,7 +68,9 @@ def record_outcome(services: Services, *, slack_user: str, value: str, outcome: 
         t = translator(member)
         try:
             service.record_outcome(store, pair_id=pair_id, meeting_on=day, outcome=outcome, person_id=member.person_id,
-                                   now=u.now, moved_to=moved_to)
+                                   now=u.now, moved_to=moved_to, action_ts=action_ts)
+        except StaleClick:
+            return []  # a late copy of an older click: the prompt already shows what came after it
         except (OneOnOneError, NotAllowed) as refusal:
             if response_url:
                 u.messenger.respond(f"{key}:refused:{outcome}:{moved_to}", response_url, str(refusal), [],

@@ -73,7 +73,7 @@ class OneOnOneStore(NudgeLog, Protocol):
     def meetings(self, *, pair_ids: Collection[int]) -> list[Meeting]: ...
 
     def record_meeting(self, *, pair_id: int, day: date, outcome: str, moved_to: date | None, recorded_by: int,
-                       now: datetime) -> None:
+                       now: datetime, action_ts: str | None = None) -> None:
         """Record (or change) what became of one meeting day."""
         ...
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
 
 from coaching.access import NotAllowed
+from coaching.clicks import check_order
 from coaching.followups import (
     DEFAULT_RULES,
     DEFAULT_TOP,
@@ -110,21 +110,8 @@ def mute(store: NudgeStore, *, deal_id: int, rules: Sequence[str], person_id: in
         store.mute(deal_id=deal_id, rule=rule, now=now, action_ts=action_ts)
 
 
-class StaleClick(Exception):
-    """A copy of a click older than the one already recorded for this deal (a late Slack retry): ignore it."""
-
-
 def _in_order(store: NudgeStore, *, deal_id: int, rules: Sequence[str], action_ts: str | None) -> None:
-    last = store.last_click(deal_id=deal_id, rules=rules) if action_ts else None
-    if last is not None and action_ts is not None and _stamp(action_ts) <= _stamp(last):
-        raise StaleClick(f"a click at {action_ts} is not after the one recorded at {last}")
-
-
-def _stamp(action_ts: str) -> Decimal:
-    try:
-        return Decimal(action_ts)
-    except InvalidOperation:
-        raise NudgeError(f"action_ts {action_ts!r} is not a Slack timestamp") from None
+    check_order(action_ts, store.last_click(deal_id=deal_id, rules=rules) if action_ts else None)
 
 
 def _own_deal(store: NudgeStore, *, deal_id: int, rules: Sequence[str], person_id: int,

@@ -76,6 +76,7 @@ class Meeting:
     day: date
     outcome: str  # one of OUTCOMES
     moved_to: date | None = None
+    action_ts: str | None = None  # Slack's time of the click that recorded it (coaching.clicks)
 
 
 @dataclass(frozen=True)

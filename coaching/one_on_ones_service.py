@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from coaching.access import NotAllowed, OrgEntry, pair_stands
+from coaching.clicks import check_order
 from coaching.nudge_ports import OneOnOneMessenger, OneOnOneStore, PrepSource
 from coaching.nudge_timing import DEFAULT_MORNING, Person, local_date
 from coaching.one_on_ones import (
@@ -122,15 +123,18 @@ def complete_item(store: OneOnOneStore, *, item_id: int, person_id: int, now: da
 
 
 def record_outcome(store: OneOnOneStore, *, pair_id: int, meeting_on: date, outcome: str, person_id: int,
-                   now: datetime, moved_to: date | None = None) -> None:
-    """Held, Moved (optionally to a day) or Skipped; on Held the open talking points carry over to the next."""
+                   now: datetime, moved_to: date | None = None, action_ts: str | None = None) -> None:
+    """Held, Moved (optionally to a day) or Skipped; on Held the open talking points carry over to the next.
+    A late copy of a click older than the one recorded raises coaching.clicks.StaleClick."""
     pair = _check_side(store, store.pair(pair_id), person_id)
+    recorded = next((m for m in store.meetings(pair_ids=[pair.id]) if m.day == meeting_on), None)
+    check_order(action_ts, recorded.action_ts if recorded else None)
     if outcome not in OUTCOMES:
         raise OneOnOneError(f"an outcome is one of {', '.join(OUTCOMES)}, not {outcome!r}")
     if moved_to is not None and (outcome != "moved" or moved_to == meeting_on):
         raise OneOnOneError("only a moved one-on-one takes a new day, and a day other than its own")
     store.record_meeting(pair_id=pair.id, day=meeting_on, outcome=outcome, moved_to=moved_to, recorded_by=person_id,
-                         now=now)
+                         now=now, action_ts=action_ts)
     if outcome == "held":
         store.mark_carried(item_ids=to_carry(store.agenda_items(pair_ids=[pair.id]), pair_id=pair.id))
 

@@ -85,6 +85,7 @@ class OneOnOneMeeting(Base):
     moved_to: Mapped[date | None] = mapped_column(Date)
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    action_ts: Mapped[str | None] = mapped_column(String(32))  # Slack's time of the click that recorded it
 
 
 class AgendaItem(Base):

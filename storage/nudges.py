@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, func, select, update
@@ -13,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from coaching.clicks import latest
 from coaching.followups import DealState, Mute, Snooze, Threshold
 from coaching.nudge_timing import Person
 from storage.crm_models import CrmAccount, CrmActivity, CrmDeal
@@ -116,9 +116,8 @@ class NudgeRepository(NudgeLogRepository):
 
     def last_click(self, *, deal_id: int, rules: Collection[str]) -> str | None:
         """Slack's time of the latest click that set a hold on these rules of the deal (None: no click yet)."""
-        stamps = [s for s in self.session.scalars(select(FollowupHold.action_ts).where(
-            FollowupHold.deal_id == deal_id, FollowupHold.rule.in_(list(rules)))) if s]
-        return max(stamps, key=Decimal) if stamps else None
+        return latest(list(self.session.scalars(select(FollowupHold.action_ts).where(
+            FollowupHold.deal_id == deal_id, FollowupHold.rule.in_(list(rules))))))
 
     def log_activity(self, *, deal_id: int, day: date, now: datetime) -> DealState | None:
         """Done: one 'other' activity of the owner on the deal's account that day (once per deal and day), and

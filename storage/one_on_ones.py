@@ -54,11 +54,12 @@ class OneOnOneRepository(NudgeLogRepository):
     def meetings(self, *, pair_ids: Collection[int]) -> list[Meeting]:
         rows = self.session.scalars(select(OneOnOneMeeting).where(OneOnOneMeeting.pair_id.in_(sorted(set(pair_ids))))
                                     .order_by(OneOnOneMeeting.pair_id, OneOnOneMeeting.day))
-        return [Meeting(r.pair_id, r.day, r.outcome, r.moved_to) for r in rows]
+        return [Meeting(r.pair_id, r.day, r.outcome, r.moved_to, r.action_ts) for r in rows]
 
     def record_meeting(self, *, pair_id: int, day: date, outcome: str, moved_to: date | None, recorded_by: int,
-                       now: datetime) -> None:
-        values = {"outcome": outcome, "moved_to": moved_to, "recorded_by": recorded_by, "recorded_at": now}
+                       now: datetime, action_ts: str | None = None) -> None:
+        values = {"outcome": outcome, "moved_to": moved_to, "recorded_by": recorded_by, "recorded_at": now,
+                  "action_ts": action_ts}
         stmt = self._insert()(OneOnOneMeeting).values(pair_id=pair_id, day=day, **values)
         self.session.execute(stmt.on_conflict_do_update(index_elements=["pair_id", "day"], set_=values))
 

@@ -41,7 +41,8 @@ class OneOnOneListeners:
         value = action.get("value") or action["block_id"].partition("|")[2]  # a datepicker has no value
         keys = one_on_one_clicks.record_outcome(self.services, slack_user=body["user"]["id"], value=value,
                                                 outcome="moved" if outcome == "moved_to" else outcome,
-                                                moved_to=moved_to, response_url=body.get("response_url"))
+                                                moved_to=moved_to, response_url=body.get("response_url"),
+                                                action_ts=action.get("action_ts"))
         self.services.delivery.drain(keys=keys)
 
     def on_item_done(self, ack: Ack, body: dict[str, Any]) -> None:

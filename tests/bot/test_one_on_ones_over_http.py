@@ -127,3 +127,25 @@ def test_held_after_the_slot_is_recorded_once_under_retries_and_carries_the_talk
         assert s.execute(select(OneOnOneMeeting.outcome, OneOnOneMeeting.moved_to)).one() == ("moved",
                                                                                               date(2026, 11, 26))
     assert "Moved to Nov 26, 2026" in str(dms(bot, "UMGR", "How did your one-on-one")[0]["blocks"])
+
+
+def test_a_late_copy_of_an_older_outcome_click_leaves_the_newer_outcome(running_bot):
+    bot = running_bot
+    set_weekly(bot)
+    run_hourly(bot, "one_on_ones", MEETING, 2)
+    (prompt,) = dms(bot, "UMGR", "How did your one-on-one with Rep 5")
+    with listeners_done(bot):
+        held = bot.actor.click(None, "UMGR", prompt, "oneonone_outcome:held")
+    assert wait_updates(bot, 1)
+    with listeners_done(bot):
+        bot.actor.select(None, "UMGR", dms(bot, "UMGR", "How did your one-on-one")[0], "oneonone_outcome:moved_to",
+                         "2026-11-26")
+    assert wait_updates(bot, 2)
+    with listeners_done(bot, 2):
+        assert bot.actor.replay(None, held, retry_num=1).status == 200
+        assert bot.actor.replay(None, held, retry_num=None).status == 200  # captured and sent again
+    bot.deliver()
+    with bot.services.sessions.begin() as s:
+        assert s.execute(select(OneOnOneMeeting.outcome, OneOnOneMeeting.moved_to)).one() == ("moved",
+                                                                                              date(2026, 11, 26))
+    assert updates(bot) == 2

@@ -73,8 +73,8 @@ class FakeOneOnOneStore:
     def meetings(self, *, pair_ids):
         return [m for m in self.held.values() if m.pair_id in pair_ids]
 
-    def record_meeting(self, *, pair_id, day, outcome, moved_to, recorded_by, now):
-        self.held[(pair_id, day)] = Meeting(pair_id, day, outcome, moved_to)
+    def record_meeting(self, *, pair_id, day, outcome, moved_to, recorded_by, now, action_ts=None):
+        self.held[(pair_id, day)] = Meeting(pair_id, day, outcome, moved_to, action_ts)
 
     def agenda_items(self, *, pair_ids):
         return [i for i in self.items.values() if i.pair_id in pair_ids and not i.done]
