@@ -68,8 +68,8 @@ def import_crm_file(session: Session, *, kind: str, path: str | Path, mapping: s
     if kind not in KINDS:
         raise CrmImportErrors([f"{path}: {kind!r} is not something to import; expected {', '.join(KINDS)}"])
     rules = load_mapping(mapping, kind=kind)
-    table = read_table(str(path), limits=limits)
-    with _collector_paused():
+    with _collector_paused():  # the read too: calamine's cells become a million Python objects
+        table = read_table(str(path), limits=limits)
         checked = check_table(table, kind=kind, mapping=rules, people=People(session), progress=progress)
         return apply_crm_file(session, checked, now=now, progress=progress)
 
