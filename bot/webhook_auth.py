@@ -1,10 +1,6 @@
-"""Checking a CRM webhook request in Slack's own scheme: `X-Salescoach-Signature: v0=<hex>`, the HMAC-SHA256 of
-`v0:{timestamp}:{body}` with SALESCOACH_WEBHOOK_SECRET (slack_sdk's SignatureVerifier computes it), and
-`X-Salescoach-Timestamp` (unix seconds) within 5 minutes of now, checked before anything reads the body.
-
-The signature covers the timestamp, so a captured body cannot be sent again under a fresh one; within the
-window the replay store (storage.recognition_wins) takes each signature once.
-"""
+"""A CRM webhook request checked in Slack's own scheme: `X-Salescoach-Signature: v0=<hex>`, HMAC-SHA256 of
+`v0:{timestamp}:{body}` (slack_sdk's SignatureVerifier), `X-Salescoach-Timestamp` within 5 minutes of now; the
+timestamp is signed, and within the window the replay store takes each signature once."""
 
 from __future__ import annotations
 

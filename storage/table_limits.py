@@ -1,10 +1,6 @@
-"""How large an import file may be (rows, columns, cells, one cell's length, an .xlsx's unpacked parts), checked
-before its rows are allocated: beyond any of them the file is refused with one line (ShapeError).
-
-An .xlsx is checked from its zip directory (sizes, ratio), then every part is inflated once (a part that lies about
-its size fails its CRC) while the sheet's cell references are scanned for how far they reach: calamine allocates
-a sheet's whole span, so one cell at XFD1048576 would otherwise ask for 512 GiB and abort the process.
-"""
+"""How large an import file may be (rows, columns, cells, a cell, an .xlsx's parts), checked before its rows are
+allocated; beyond, one line (ShapeError). An .xlsx's cell references are scanned first: calamine allocates a
+sheet's whole span, so one cell at XFD1048576 would ask for 512 GiB and abort the process."""
 
 from __future__ import annotations
 
