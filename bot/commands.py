@@ -68,10 +68,14 @@ def import_(args: argparse.Namespace, services: Services) -> int:
         return import_crm(args, services)
     from bot.directory import import_roster
     from storage.roster import RosterErrors
+    from storage.table_limits import ShapeError
 
     try:
         report = import_roster(services, args.file, offline=args.offline,
                                deactivate_missing=args.deactivate_missing)
+    except ShapeError as exc:
+        print(f"salescoach: {exc}; nothing was imported", file=sys.stderr)
+        return 2
     except RosterErrors as exc:
         for line in exc.errors:
             print(line, file=sys.stderr)

@@ -29,13 +29,19 @@ def add_parsers(imports: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def import_crm(args: argparse.Namespace, services: Services) -> int:
     from storage.crm_import import import_crm_file, record_refused_import
+    from storage.table_limits import Limits, ShapeError
 
     now = services.clock()
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     try:
         with services.unit(now) as u:
             summary = import_crm_file(u.session, kind=args.import_kind, path=args.file, mapping=args.mapping,
-                                      now=now, progress=bar)
+                                      now=now, progress=bar, limits=Limits(rows=services.settings.import_max_rows))
+    except ShapeError as exc:  # nothing read, nothing written (not even the refused import_run)
+        if bar:
+            bar.done()
+        print(f"salescoach: {exc}; nothing was imported", file=sys.stderr)
+        return 2
     except CrmImportErrors as exc:
         if bar:
             bar.done()

@@ -24,6 +24,7 @@ from storage.roster import (
     parse_roster,
     stored_people,
 )
+from storage.table_limits import Limits
 
 log = logging.getLogger(__name__)
 NOT_FOUND = ("users_not_found", "user_not_found")
@@ -149,10 +150,11 @@ class ImportReport:
 
 def import_roster(services: Services, path: str | Path, *, offline: bool = False,
                   deactivate_missing: bool = False) -> ImportReport:
-    """Validate the file (RosterErrors, nothing written), match people in Slack, then write in one transaction."""
+    """Validate the file (RosterErrors, or ShapeError for a file beyond the limits; nothing written), match people
+    in Slack, then write in one transaction."""
     with services.unit() as u:
         stored = stored_people(u.session)
-    rows = parse_roster(path, stored=stored)
+    rows = parse_roster(path, stored=stored, limits=Limits(rows=services.settings.import_max_rows))
     matches = Matches()
     if offline:
         slack = "not asked (--offline)"

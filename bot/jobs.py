@@ -67,6 +67,12 @@ def announce_wins(services: Services, now: datetime) -> str:
     return announce(services, now)
 
 
+def webhook_signatures(services: Services, now: datetime) -> str:
+    from bot.recognition import forget_webhook_signatures
+
+    return forget_webhook_signatures(services, now)
+
+
 def shout_outs(services: Services, now: datetime) -> str:
     from bot.recognition import post_shout_outs
 
@@ -121,6 +127,8 @@ JOBS: dict[str, Job] = {job.name: job for job in (
         "send each manager's weekly coaching digest at their local day and time (SALESCOACH_DIGEST_AT)"),
     Job("announce_wins", announce_wins, lambda: IntervalTrigger(minutes=1),
         "post each deal an import turned won to the rep's team recognition channel, once"),
+    Job("webhook_signatures", webhook_signatures, lambda: IntervalTrigger(minutes=10),
+        "forget CRM webhook signatures whose timestamps are no longer accepted (the replay store)"),
     Job("shout_outs", shout_outs, lambda: IntervalTrigger(minutes=10),
         "post each team's weekly shout-out (wins, kudos, congratulations) on Friday 16:00 team time"),
     Job("nudges", nudges, lambda: IntervalTrigger(minutes=5),

@@ -21,7 +21,7 @@ from bot.render.recognition_views import (
     reply,
     win_view,
 )
-from bot.webhook_auth import TOLERANCE
+from bot.webhook_auth import TOLERANCE, Delivery
 from coaching import recognition_service as recognition
 from coaching.kudos import CompanyValue, Kudos, KudosError, value_name
 from coaching.recognition_records import Colleague
@@ -139,25 +139,32 @@ def submit_win(services: Services, *, slack_user: str, view_id: str, account: st
         return Submitted(u.messenger.enqueued)
 
 
-def take_deal(services: Services, *, deal: WebhookDeal, delivery: str) -> tuple[str, list[str]]:
-    """A verified webhook deal: 'won', 'recorded' or 'duplicate', and the keys to send. DealRefused rolls the
-    whole request back."""
+def take_deal(services: Services, *, deal: WebhookDeal, delivery: Delivery) -> tuple[str, list[str]]:
+    """A verified webhook deal: 'won', 'recorded' or 'duplicate' (a replay, nothing written), and the keys to
+    send. DealRefused rolls the whole request back."""
     with services.unit() as u:
-        status = recognition.receive_deal(u.recognition, _outbox(services, u), deal=deal, delivery=delivery,
-                                          now=u.now)
+        status = recognition.receive_deal(u.recognition, _outbox(services, u), deal=deal, signature=delivery.key,
+                                          accepted_until=delivery.accepted_until, now=u.now)
         return status, u.messenger.enqueued
 
 
 # ---- jobs --------------------------------------------------------------------------------------------------
 
 def announce_wins(services: Services, now: datetime) -> str:
-    """Post each deal an import turned won, once; forget webhook deliveries too old to be replayed."""
+    """Post each deal an import turned won, once."""
     with services.unit(now) as u:
         wins = recognition.announce_wins(u.recognition, _outbox(services, u), now=now)
-        u.recognition.forget_deliveries(before=now - 2 * TOLERANCE)
         queued = len(u.messenger.enqueued)
     services.delivery.wake()
     return f"announced {len(wins)} win(s), queued {queued} post(s)"
+
+
+def forget_webhook_signatures(services: Services, now: datetime) -> str:
+    """Empty the webhook's replay store of signatures whose timestamps the webhook no longer accepts, a
+    tolerance later still (replicas' clocks may differ by that much)."""
+    with services.unit(now) as u:
+        forgotten = u.recognition.forget_signatures(accepted_before=now - TOLERANCE)
+    return f"forgot {forgotten} webhook signature(s)"
 
 
 def post_shout_outs(services: Services, now: datetime) -> str:

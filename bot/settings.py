@@ -66,6 +66,7 @@ class Settings:
     delivery_lease: float = 120.0  # SALESCOACH_DELIVERY_LEASE: seconds a claimed row is a worker's alone
     slack_pace: tuple[tuple[str, float], ...] = ()  # SALESCOACH_SLACK_PACE: (method, calls a second)
     leader_poll_seconds: float = 5.0  # SALESCOACH_LEADER_POLL_SECONDS: how often replicas contend for the scheduler
+    import_max_rows: int = 1_000_000  # SALESCOACH_IMPORT_MAX_ROWS: rows of data one import file may hold
 
     oauth: OAuthApp | None = None  # SLACK_CLIENT_ID and SLACK_CLIENT_SECRET: installs in several workspaces
 
@@ -112,6 +113,8 @@ class Settings:
             slack_pace=_paces(values.get("SALESCOACH_SLACK_PACE")),
             leader_poll_seconds=_seconds("SALESCOACH_LEADER_POLL_SECONDS",
                                          values.get("SALESCOACH_LEADER_POLL_SECONDS"), 0.1, 300.0, 5.0),
+            import_max_rows=_whole("SALESCOACH_IMPORT_MAX_ROWS", values.get("SALESCOACH_IMPORT_MAX_ROWS"), 1,
+                                   100_000_000, 1_000_000),
             oauth=_oauth(values),
         )
 

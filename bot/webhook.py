@@ -1,5 +1,5 @@
 """POST /hooks/deals: one deal as JSON from the CRM, signed with SALESCOACH_WEBHOOK_SECRET (bot.webhook_auth);
-a deal it turns won is posted once to the rep's team, whatever retries or replicas do."""
+each signed request is taken once, and a deal it turns won is posted once to the rep's team."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.bootstrap import Services
 from bot.recognition import take_deal
+from bot.request_body import BodyRefused, read_body
 from bot.webhook_auth import WebhookRefused, verify
 from coaching.wins import DealRefused, check_webhook_deal
 
@@ -23,9 +24,9 @@ WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
 def make_deals_hook(services: Services) -> WsgiApp:
-    """The WSGI handler bot.server routes POST /hooks/deals to. Answers: 200 with the outcome ('won', 'recorded'
-    or 'duplicate'); 400 with one line per problem (nothing written); 401 unsigned, badly signed or stale
-    (nothing written); 413 too large; 503 while SALESCOACH_WEBHOOK_SECRET is unset."""
+    """The WSGI handler bot.server routes POST /hooks/deals to. Answers: 200 with the outcome ('won' or
+    'recorded'); 400 with one line per problem; 401 unsigned, badly signed or stale; 409 a request taken
+    already (a replay); 413 too large; 503 while SALESCOACH_WEBHOOK_SECRET is unset. Only a 200 writes."""
 
     def hook(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         secret = services.settings.webhook_secret
@@ -33,12 +34,9 @@ def make_deals_hook(services: Services) -> WsgiApp:
             return _lines(start_response, 503, ["the deals webhook is off: set SALESCOACH_WEBHOOK_SECRET (a shared "
                                                 "secret of at least 16 characters) and restart"])
         try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = -1
-        if not 0 <= length <= MAX_BODY:
-            return _lines(start_response, 413, [f"the body must be one deal of at most {MAX_BODY} bytes"])
-        body = environ["wsgi.input"].read(length) if length else b""
+            body = read_body(environ, limit=MAX_BODY, what="one deal")
+        except BodyRefused as refused:
+            return _lines(start_response, refused.status, [refused.line])
         try:
             delivery = verify(body, _headers(environ), secret=secret, now=services.clock())
         except WebhookRefused as refused:
@@ -52,10 +50,15 @@ def make_deals_hook(services: Services) -> WsgiApp:
                                                 '"closed_on": "2026-11-20", "amount": 12500}'])
         try:
             deal = check_webhook_deal(payload)
-            status, keys = take_deal(services, deal=deal, delivery=delivery.key)
+            status, keys = take_deal(services, deal=deal, delivery=delivery)
         except DealRefused as refused:
             log.info("deals webhook: deal refused: %s", refused)
             return _lines(start_response, 400, refused.problems)
+        if status == "duplicate":
+            log.warning("deals webhook refused from %s: a request taken already (a replay)",
+                        environ.get("REMOTE_ADDR", "?"))
+            return _lines(start_response, 409, ["duplicate: this request was taken already and nothing changed; "
+                                                "a retry needs a fresh X-Salescoach-Timestamp and signature"])
         log.info("deals webhook: deal %s %s", deal.external_id, status)
         services.delivery.drain(keys=keys)
         return _answer(start_response, 200, "application/json",

@@ -1,22 +1,20 @@
-"""Checking a CRM webhook request: `X-Salescoach-Signature: sha256=<hex>`, the HMAC-SHA256 of the raw body with
-SALESCOACH_WEBHOOK_SECRET, and `X-Salescoach-Timestamp` (unix seconds) within 5 minutes of now.
-
-The signature covers the body only, as issue 6 specifies; the timestamp bounds how late a request may come, and
-the delivery key ('{timestamp}:{signature}') lets the store take each request once, so a retry records nothing.
-"""
+"""A CRM webhook request checked in Slack's own scheme: `X-Salescoach-Signature: v0=<hex>`, HMAC-SHA256 of
+`v0:{timestamp}:{body}` (slack_sdk's SignatureVerifier), `X-Salescoach-Timestamp` within 5 minutes of now; the
+timestamp is signed, and within the window the replay store takes each signature once."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from slack_sdk.signature import Clock, SignatureVerifier
+
 SIGNATURE_HEADER = "X-Salescoach-Signature"
 TIMESTAMP_HEADER = "X-Salescoach-Timestamp"
-TOLERANCE = timedelta(minutes=5)
-PREFIX = "sha256="
+TOLERANCE = timedelta(minutes=5)  # slack_sdk's SignatureVerifier allows the same
+PREFIX = "v0="
+MAX_STAMP_DIGITS = 20  # int() of longer digit strings is pointless (and of 4,300+ digits, an error)
 
 
 class WebhookRefused(Exception):
@@ -29,39 +27,56 @@ class WebhookRefused(Exception):
 
 @dataclass(frozen=True)
 class Delivery:
+    """A request whose signature holds: the signature (what the replay store keeps) and until when its
+    timestamp is accepted, so until when a replay must be refused."""
+
     timestamp: int
     signature: str  # lower-case hex
 
     @property
     def key(self) -> str:
-        """What the store remembers so that the same request is taken once."""
-        return f"{self.timestamp}:{self.signature}"
+        return self.signature
+
+    @property
+    def accepted_until(self) -> datetime:
+        return datetime.fromtimestamp(self.timestamp, tz=UTC) + TOLERANCE
 
 
-def sign(body: bytes, *, secret: str) -> str:
+class _Fixed(Clock):
+    def __init__(self, now: datetime) -> None:
+        self.at = now.timestamp()
+
+    def now(self) -> float:
+        return self.at
+
+
+def sign(body: bytes, *, timestamp: int | str, secret: str) -> str:
     """The header value a sender puts in X-Salescoach-Signature (for tests and the CRM's set-up)."""
-    return PREFIX + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return SignatureVerifier(secret).generate_signature(timestamp=str(timestamp), body=body) or ""
 
 
-def verify(body: bytes, headers: Mapping[str, str], *, secret: str, now: datetime,
-           tolerance: timedelta = TOLERANCE) -> Delivery:
-    """The request's delivery when its signature and timestamp hold; raises WebhookRefused otherwise."""
+def verify(body: bytes, headers: Mapping[str, str], *, secret: str, now: datetime) -> Delivery:
+    """The request's delivery when its timestamp and signature hold; raises WebhookRefused otherwise."""
     if not secret:
         raise WebhookRefused("no webhook secret is configured (SALESCOACH_WEBHOOK_SECRET)")
     lower = {k.lower(): v for k, v in headers.items()}
-    signature = lower.get(SIGNATURE_HEADER.lower(), "").strip()
+    signature = lower.get(SIGNATURE_HEADER.lower(), "").strip().lower()
     stamp = lower.get(TIMESTAMP_HEADER.lower(), "").strip()
     if not signature:
         raise WebhookRefused(f"missing {SIGNATURE_HEADER}")
     if not stamp:
         raise WebhookRefused(f"missing {TIMESTAMP_HEADER}")
-    if not stamp.isascii() or not stamp.isdigit() or len(stamp) > 12:
+    if not stamp.isascii() or not stamp.isdigit() or len(stamp) > MAX_STAMP_DIGITS:
         raise WebhookRefused(f"{TIMESTAMP_HEADER} is not unix seconds")
-    sent = datetime.fromtimestamp(int(stamp), tz=UTC)
-    if abs(now - sent) > tolerance:
-        raise WebhookRefused(f"{TIMESTAMP_HEADER} is more than {tolerance} away from now")
-    if not signature.lower().startswith(PREFIX):
-        raise WebhookRefused(f"{SIGNATURE_HEADER} does not start with {PREFIX}")
-    if not hmac.compare_digest(signature.lower().encode(), sign(body, secret=secret).encode()):
-        raise WebhookRefused(f"{SIGNATURE_HEADER} does not match the body")
-    return Delivery(int(stamp), signature.lower()[len(PREFIX):])
+    if abs(now.timestamp() - int(stamp)) > TOLERANCE.total_seconds():
+        raise WebhookRefused(f"{TIMESTAMP_HEADER} is more than {TOLERANCE} away from now")
+    if not signature.startswith(PREFIX):
+        raise WebhookRefused(f"{SIGNATURE_HEADER} does not start with {PREFIX} (the HMAC-SHA256 of "
+                             "'v0:{timestamp}:{body}'; a body-only 'sha256=' signature is no longer taken)")
+    try:
+        valid = SignatureVerifier(secret, clock=_Fixed(now)).is_valid(body, stamp, signature)
+    except UnicodeDecodeError:
+        raise WebhookRefused("the body is not UTF-8, so it cannot be what was signed") from None
+    if not valid:
+        raise WebhookRefused(f"{SIGNATURE_HEADER} does not match the timestamp and body")
+    return Delivery(int(stamp), signature[len(PREFIX):])

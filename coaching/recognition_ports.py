@@ -58,8 +58,8 @@ class RecognitionStore(Protocol):
         Raises DealRefused when the owner is not in the roster."""
         ...
 
-    def remember_delivery(self, delivery: str, *, now: datetime) -> bool:
-        """Note a webhook delivery; False when it was noted already (a retry of the same request)."""
+    def take_signature(self, signature: str, *, accepted_until: datetime) -> bool:
+        """Note a webhook request's signature; False when it was taken already (the same request again)."""
         ...
 
     def add_logged_win(self, *, rep_id: int, win: LoggedWin, origin: str, now: datetime,

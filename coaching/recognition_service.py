@@ -138,11 +138,12 @@ def announce_wins(store: RecognitionStore, messenger: RecognitionMessenger, *, n
     return wins
 
 
-def receive_deal(store: RecognitionStore, messenger: RecognitionMessenger, *, deal: WebhookDeal, delivery: str,
-                 now: datetime) -> str:
-    """A verified webhook deal: 'duplicate' for a delivery seen before, 'won' when it made a win, else
-    'recorded'. Raises DealRefused (owner not in the roster): let it roll the caller's transaction back."""
-    if not store.remember_delivery(delivery, now=now):
+def receive_deal(store: RecognitionStore, messenger: RecognitionMessenger, *, deal: WebhookDeal, signature: str,
+                 accepted_until: datetime, now: datetime) -> str:
+    """A verified webhook deal: 'duplicate' for a signature taken before (a replay: nothing is written), 'won'
+    when it made a win, else 'recorded'. Raises DealRefused (owner not in the roster): let it roll the caller's
+    transaction back."""
+    if not store.take_signature(signature, accepted_until=accepted_until):
         return "duplicate"
     win = store.apply_webhook_deal(deal, now=now)
     if win is None:

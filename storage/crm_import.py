@@ -20,6 +20,7 @@ from storage.crm_mapping import KINDS, CrmImportErrors, load_mapping
 from storage.crm_models import CrmAccount, CrmActivity, CrmDeal, CrmDealEvent, CrmLead, CrmQuota
 from storage.crm_rows import CrmFile, People, check_table, read_table
 from storage.models import ImportRun
+from storage.table_limits import DEFAULT_LIMITS, Limits
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 Columns = dict[str, list[Any]]  # a table's rows column by column, all columns of one length
@@ -59,14 +60,16 @@ class CrmImportSummary:
 
 
 def import_crm_file(session: Session, *, kind: str, path: str | Path, mapping: str | Path | None = None,
-                    now: datetime, progress: Progress | None = None) -> CrmImportSummary:
+                    now: datetime, progress: Progress | None = None,
+                    limits: Limits = DEFAULT_LIMITS) -> CrmImportSummary:
     """Check the whole file against the mapping and the stored roster (CrmImportErrors, nothing written), then
-    write it in the caller's transaction. Importing the same file twice changes nothing."""
+    write it in the caller's transaction. Importing the same file twice changes nothing. A file beyond the
+    limits raises ShapeError before its rows are read."""
     if kind not in KINDS:
         raise CrmImportErrors([f"{path}: {kind!r} is not something to import; expected {', '.join(KINDS)}"])
     rules = load_mapping(mapping, kind=kind)
-    table = read_table(str(path))
-    with _collector_paused():
+    with _collector_paused():  # the read too: calamine's cells become a million Python objects
+        table = read_table(str(path), limits=limits)
         checked = check_table(table, kind=kind, mapping=rules, people=People(session), progress=progress)
         return apply_crm_file(session, checked, now=now, progress=progress)
 

@@ -15,6 +15,7 @@ from storage.crm_mapping import OPTIONAL, REQUIRED, ColumnMapping, CrmImportErro
 from storage.crm_models import ACTIVITY_KINDS, OUTCOMES, PERIOD_KINDS
 from storage.crm_table import ColumnTable, clean, read_columns
 from storage.crm_values import COUNTS, DATES, FLAGS, MONEY, TEXT_LIMITS, BadValue, to_amount, to_count, to_date, to_flag
+from storage.table_limits import DEFAULT_LIMITS, Limits
 from storage.tables import TableError, Value
 
 SHOWN_PER_COLUMN = 20
@@ -36,10 +37,11 @@ def check_file(path: str, *, kind: str, mapping: ColumnMapping, people: People,
     return check_table(read_table(path), kind=kind, mapping=mapping, people=people, progress=progress)
 
 
-def read_table(path: str) -> ColumnTable:
-    """The file's columns as read; CrmImportErrors with TableError's one line when it cannot be read."""
+def read_table(path: str, *, limits: Limits = DEFAULT_LIMITS) -> ColumnTable:
+    """The file's columns as read; CrmImportErrors with TableError's one line when it cannot be read (ShapeError
+    passes through: the file is beyond the limits)."""
     try:
-        return read_columns(path)
+        return read_columns(path, limits=limits)
     except TableError as exc:
         raise CrmImportErrors([str(exc)]) from None
 

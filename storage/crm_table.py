@@ -11,6 +11,7 @@ from pathlib import Path
 
 from openpyxl.utils.cell import get_column_letter
 
+from storage.table_limits import DEFAULT_LIMITS, Limits
 from storage.tables import TableError, Value, column_name, read_raw
 
 BLANK = ("", None)
@@ -82,7 +83,8 @@ def _blank(record: Sequence[Value]) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in record)
 
 
-def read_columns(path: str | Path) -> ColumnTable:
-    """Read a .csv (UTF-8) or the first sheet of an .xlsx; raises TableError with a one-line message."""
-    file, raw = read_raw(path)
+def read_columns(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> ColumnTable:
+    """Read a .csv (UTF-8) or the first sheet of an .xlsx; raises TableError with a one-line message, ShapeError
+    when it is beyond the limits."""
+    file, raw = read_raw(path, limits=limits)
     return ColumnTable(file, raw)

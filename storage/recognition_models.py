@@ -1,7 +1,7 @@
-"""Recognition tables: kudos and their receivers, company values, wins, webhook deliveries, team settings.
+"""Recognition tables: kudos and their receivers, company values, wins, webhook signatures, team settings.
 
 Unique keys make every write idempotent: kudos.key (the Slack trigger or view id), win.deal_external_id and
-win.origin (a /win view id), webhook_delivery.delivery, one team_recognition row per team.
+win.origin (a /win view id), webhook_signature.signature, one team_recognition row per team.
 """
 
 from __future__ import annotations
@@ -76,15 +76,14 @@ class Win(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
-class WebhookDelivery(Base):
-    """A CRM webhook request already taken ('{timestamp}:{signature}'); kept a little longer than the
-    timestamp tolerance so a retry of the same request records nothing twice."""
+class WebhookSignature(Base):
+    """The replay store: the signature of a CRM webhook request already taken, kept while its timestamp is
+    still accepted (`accepted_until`) and a little longer, so the same request is never taken twice."""
 
-    __tablename__ = "webhook_delivery"
+    __tablename__ = "webhook_signature"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    delivery: Mapped[str] = mapped_column(String(100), unique=True)
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    signature: Mapped[str] = mapped_column(String(64), primary_key=True)
+    accepted_until: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class TeamRecognition(Base):

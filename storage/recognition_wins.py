@@ -1,5 +1,5 @@
 """Wins over SQL: recorded once per deal (from 'won' deal events or the CRM webhook) or per /win view, quota
-progress for milestones, and webhook deliveries. Never commits: the caller owns the transaction."""
+progress for milestones, and the webhook's replay store. Never commits: the caller owns the transaction."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from storage.crm_import import apply_crm_file
 from storage.crm_models import CrmAccount, CrmDeal, CrmDealEvent, CrmQuota
 from storage.crm_rows import CrmFile, People
 from storage.models import Person
-from storage.recognition_models import WebhookDelivery, Win
+from storage.recognition_models import WebhookSignature, Win
 
 WEBHOOK_FILE = "webhook"  # the import_run filename of a deal that came by webhook
 
@@ -72,14 +72,15 @@ class WinRepository:
         win_id = self._add_deal_win(row[0], row[1], "webhook", now)
         return self._wins([win_id])[0] if win_id is not None else None
 
-    def remember_delivery(self, delivery: str, *, now: datetime) -> bool:
-        stmt = (insert_for(self.session, WebhookDelivery).values(delivery=delivery, received_at=now)
-                .on_conflict_do_nothing().returning(WebhookDelivery.id))
+    def take_signature(self, signature: str, *, accepted_until: datetime) -> bool:
+        stmt = (insert_for(self.session, WebhookSignature).values(signature=signature, accepted_until=accepted_until)
+                .on_conflict_do_nothing().returning(WebhookSignature.signature))
         return self.session.execute(stmt).scalar() is not None
 
-    def forget_deliveries(self, *, before: datetime) -> int:
-        """Drop deliveries older than any timestamp the webhook still accepts."""
-        result = self.session.execute(delete(WebhookDelivery).where(WebhookDelivery.received_at < before))
+    def forget_signatures(self, *, accepted_before: datetime) -> int:
+        """Drop signatures whose timestamps stopped being accepted before `accepted_before`."""
+        result = self.session.execute(delete(WebhookSignature)
+                                      .where(WebhookSignature.accepted_until < accepted_before))
         return int(getattr(result, "rowcount", 0) or 0)
 
     def add_logged_win(self, *, rep_id: int, win: LoggedWin, origin: str, now: datetime,

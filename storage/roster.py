@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.models import ImportRun, Person, Team
+from storage.table_limits import DEFAULT_LIMITS, Limits
 from storage.tables import Row, TableError, closest_timezone, is_timezone, read_table, slack_locale
 
 REQUIRED = ("email", "name", "team", "manager_email", "role")
@@ -99,11 +100,12 @@ def stored_people(session: Session) -> list[StoredPerson]:
 
 # ---- validation -----------------------------------------------------------------------------------------
 
-def parse_roster(path: str | Path, *, stored: Iterable[StoredPerson | str] = ()) -> list[RosterRow]:
+def parse_roster(path: str | Path, *, stored: Iterable[StoredPerson | str] = (),
+                 limits: Limits = DEFAULT_LIMITS) -> list[RosterRow]:
     """Read and check the whole file against the people already stored (or just their emails); raises
-    RosterErrors listing every problem, or returns every row."""
+    RosterErrors listing every problem, or returns every row (ShapeError: the file is beyond the limits)."""
     try:
-        table = read_table(path)
+        table = read_table(path, limits=limits)
     except TableError as exc:
         raise RosterErrors([str(exc)]) from None
     errors = [f"{table.where()}: missing column {name!r}; expected columns: {EXPECTED_COLUMNS}"

@@ -12,13 +12,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
+from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from zoneinfo import available_timezones
 
 from babel import Locale, UnknownLocaleError
 from openpyxl.utils.cell import get_column_letter
 from python_calamine import CalamineError, CalamineWorkbook
+
+from storage.table_limits import DEFAULT_LIMITS, MAX_CELL_CHARS, MAX_COLUMNS, Limits, check_xlsx
 
 Value = str | int | float | bool | date | datetime | time | timedelta | None
 EXTENSIONS = (".csv", ".xlsx")
@@ -80,15 +83,17 @@ def column_name(header: object) -> str:
     return "_".join(str(header).strip().lower().split()) if header is not None else ""
 
 
-def read_table(path: str | Path, *, sheet: str | None = None) -> Table:
+def read_table(path: str | Path, *, sheet: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Table:
     """Read a .csv (UTF-8, with or without BOM) or .xlsx (first sheet, or `sheet`); the header is the first
-    non-empty row. Raises TableError with a one-line message when the file cannot be read as a table."""
-    file, raw = read_raw(path, sheet=sheet)
+    non-empty row. Raises TableError with a one-line message when the file cannot be read as a table, and
+    ShapeError when it is beyond the limits."""
+    file, raw = read_raw(path, sheet=sheet, limits=limits)
     return _table(file, raw)
 
 
-def read_raw(path: str | Path, *, sheet: str | None = None) -> tuple[str, Any]:
-    """The file's name and its rows as read (csv or the xlsx sheet); TableError with a one-line message."""
+def read_raw(path: str | Path, *, sheet: str | None = None, limits: Limits = DEFAULT_LIMITS) -> tuple[str, Any]:
+    """The file's name and its rows as read (csv or the xlsx sheet); TableError with a one-line message, or
+    ShapeError (storage.table_limits) before anything large is allocated for a file beyond the limits."""
     path = Path(path)
     file = str(path)
     suffix = path.suffix.lower()
@@ -96,7 +101,9 @@ def read_raw(path: str | Path, *, sheet: str | None = None) -> tuple[str, Any]:
         raise TableError(f"{file}: {suffix or 'no extension'!r} is not a supported file type; "
                          f"expected {' or '.join(EXTENSIONS)}")
     try:
-        return file, _read_csv(path, file) if suffix == ".csv" else _read_xlsx(path, file, sheet)
+        if suffix == ".csv":
+            return file, _read_csv(path, file, limits)
+        return file, _read_xlsx(path, file, sheet, limits)
     except FileNotFoundError:
         raise TableError(f"{file}: no such file; expected a {suffix} file to import") from None
     except OSError as exc:
@@ -104,27 +111,68 @@ def read_raw(path: str | Path, *, sheet: str | None = None) -> tuple[str, Any]:
             from None
 
 
-def _read_csv(path: Path, file: str) -> Sequence[Sequence[Value]]:
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise TableError(f"{file}:{line}: byte 0x{data[exc.start]:02x} is not UTF-8; expected a UTF-8 file "
-                         "(in Excel: Save As > CSV UTF-8)") from None
-    first_line = text.split("\n", 1)[0]
-    try:  # only the delimiter: the sniffer's other guesses (doublequote=False) would misread Excel's quoting
-        delimiter = csv.Sniffer().sniff(first_line, delimiters=",;\t").delimiter
-    except csv.Error:
-        delimiter = ","
-    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)
-    try:
-        return [list(record) for record in reader]
-    except csv.Error as exc:
-        raise TableError(f"{file}:{reader.line_num}: {exc}; expected comma-separated values") from None
+def _read_csv(path: Path, file: str, limits: Limits) -> Sequence[Sequence[Value]]:
+    """The records, read as a stream and refused (ShapeError) at the first line beyond the limits."""
+    with path.open("rb") as raw:
+        first_line = raw.read(64 * 1024).split(b"\n", 1)[0].decode("utf-8", errors="replace")
+        raw.seek(0)
+        try:  # only the delimiter: the sniffer's other guesses (doublequote=False) would misread Excel's quoting
+            delimiter = csv.Sniffer().sniff(first_line, delimiters=",;\t").delimiter
+        except csv.Error:
+            delimiter = ","
+        reader = csv.reader(io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""), csv.excel, delimiter=delimiter)
+        records: list[list[str]] = []
+        cells = 0
+        try:
+            for record in reader:
+                _check_record(file, reader.line_num, record, len(records), cells, limits)
+                cells += len(record)
+                records.append(record)
+        except UnicodeDecodeError:
+            raise _not_utf8(path, file) from None
+        except csv.Error as exc:
+            if "field larger than field limit" in str(exc):  # csv's own bound, above ours
+                raise limits.cell_too_long(f"{file}:{reader.line_num}", csv.field_size_limit(), at_least=True) \
+                    from None
+            raise TableError(f"{file}:{reader.line_num}: {exc}; expected comma-separated values") from None
+    return records
 
 
-def _read_xlsx(path: Path, file: str, sheet: str | None) -> Sequence[Sequence[Value]]:
+def _check_record(file: str, line: int, record: list[str], before: int, cells: int, limits: Limits) -> None:
+    if len(record) > MAX_COLUMNS:
+        raise limits.too_many_columns(f"{file}:{line}", len(record))
+    if before > limits.rows:  # the header and limits.rows rows of data are in already
+        raise limits.too_many_rows(file)
+    if cells + len(record) > limits.cells:
+        raise limits.too_many_cells(file, before + 1, max(len(record), cells // max(before, 1)))
+    longest = max(map(len, record), default=0)
+    if longest > MAX_CELL_CHARS:
+        column = next(i for i, cell in enumerate(record) if len(cell) == longest)
+        raise limits.cell_too_long(f"{file}:{line}:{get_column_letter(column + 1)}", longest)
+
+
+def _not_utf8(path: Path, file: str) -> TableError:
+    """The first byte that is not UTF-8, found by reading the file again a MiB at a time."""
+    line, carry = 1, b""
+    with path.open("rb") as raw:
+        while chunk := raw.read(1024 * 1024):
+            data, carry = carry + chunk, b""
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                if exc.reason == "unexpected end of data" and exc.end == len(data):
+                    data, carry = data[:exc.start], data[exc.start:]  # a character cut by the chunk's end
+                else:
+                    line += data[:exc.start].count(b"\n")
+                    return TableError(f"{file}:{line}: byte 0x{data[exc.start]:02x} is not UTF-8; expected a "
+                                      "UTF-8 file (in Excel: Save As > CSV UTF-8)")
+            line += data.count(b"\n")
+    return TableError(f"{file}:{line}: the file ends inside a character; expected a UTF-8 file (in Excel: Save "
+                      "As > CSV UTF-8)")
+
+
+def _read_xlsx(path: Path, file: str, sheet: str | None, limits: Limits) -> Sequence[Sequence[Value]]:
+    check_xlsx(path, file, sheet=sheet, limits=limits)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         try:
@@ -139,6 +187,12 @@ def _read_xlsx(path: Path, file: str, sheet: str | None) -> Sequence[Sequence[Va
             workbook.close()
     except CalamineError as exc:
         raise TableError(f"{file}: cannot be read as a spreadsheet ({exc}); expected an .xlsx workbook") from None
+    texts = cast(Iterable[str], filter(str.__instancecheck__, chain.from_iterable(rows)))
+    longest = max(map(len, texts), default=0)
+    if longest > MAX_CELL_CHARS:
+        number, column = next((i, j) for i, row in enumerate(rows) for j, v in enumerate(row)
+                              if isinstance(v, str) and len(v) == longest)
+        raise limits.cell_too_long(f"{file}:{number + 1}:{get_column_letter(column + 1)}", longest)
     return rows
 
 

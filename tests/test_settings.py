@@ -29,6 +29,8 @@ def test_postgres_urls_use_psycopg_and_api_url_gets_its_slash():
     ("SLACK_API_URL", "slack.com/api", "http(s) URL"),
     ("DATABASE_URL", "mysql://x", "sqlite:///PATH"),
     ("SALESCOACH_ANONYMITY_THRESHOLD", "2", "from 3 to 10"),
+    ("SALESCOACH_IMPORT_MAX_ROWS", "0", "from 1 to 100000000"),
+    ("SALESCOACH_IMPORT_MAX_ROWS", "1,000", "from 1 to 100000000"),
 ])
 def test_a_malformed_setting_names_the_variable_and_what_is_expected(variable, value, expected):
     with pytest.raises(SettingsError) as raised:

@@ -1,5 +1,5 @@
 """POST /hooks/deals on the bot's own HTTP server: signed deals are taken and a won one posted once, whatever
-retries and replicas do; anything unsigned, badly signed or stale is refused with nothing recorded."""
+retries and replicas do; anything unsigned, badly signed, stale or replayed is refused with nothing recorded."""
 
 import dataclasses
 import http.client
@@ -14,7 +14,7 @@ from bot.server import serving
 from bot.webhook_auth import sign
 from storage.crm_models import CrmDeal
 from storage.models import OutboxMessage
-from storage.recognition_models import WebhookDelivery, Win
+from storage.recognition_models import WebhookSignature, Win
 
 SECRET = "crm-shared-secret-0123456789"
 CHANNEL = "CHOOKS01"
@@ -28,10 +28,14 @@ def bot(running_bot):
     return with_recognition_channel(running_bot, CHANNEL, "wins")
 
 
-def send(port, body, *, timestamp, signature=None, secret=SECRET, path="/hooks/deals"):
-    """POST raw bytes as a CRM would; returns (status, body text)."""
-    headers = {"Content-Type": "application/json", "X-Salescoach-Timestamp": str(timestamp),
-               "X-Salescoach-Signature": signature or sign(body, secret=secret)}
+def signed(body, *, timestamp, secret=SECRET):
+    """The headers a CRM sends: the timestamp and the signature of 'v0:{timestamp}:{body}'."""
+    return {"Content-Type": "application/json", "X-Salescoach-Timestamp": str(timestamp),
+            "X-Salescoach-Signature": sign(body, timestamp=timestamp, secret=secret)}
+
+
+def post(port, body, headers, path="/hooks/deals"):
+    """POST raw bytes with exactly these headers; returns (status, body text)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
         connection.request("POST", path, body=body, headers=headers)
@@ -41,6 +45,13 @@ def send(port, body, *, timestamp, signature=None, secret=SECRET, path="/hooks/d
         connection.close()
 
 
+def send(port, body, *, timestamp, signature=None, secret=SECRET, path="/hooks/deals"):
+    headers = signed(body, timestamp=timestamp, secret=secret)
+    if signature is not None:
+        headers["X-Salescoach-Signature"] = signature
+    return post(port, body, headers, path)
+
+
 def deal(bot, payload=DEAL, **options):
     body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
     return send(bot.server.effective_port, body, timestamp=options.pop("timestamp", int(bot.clock.now.timestamp())),
@@ -48,9 +59,15 @@ def deal(bot, payload=DEAL, **options):
 
 
 def recorded(bot):
-    """What a request may have left behind: deals, wins, deliveries and outbox rows."""
+    """What a request may have left behind: deals, wins, signatures taken and outbox rows."""
     with bot.services.sessions.begin() as s:
-        return tuple(s.query(model).count() for model in (CrmDeal, Win, WebhookDelivery, OutboxMessage))
+        return tuple(s.query(model).count() for model in (CrmDeal, Win, WebhookSignature, OutboxMessage))
+
+
+def stored_deal(bot):
+    with bot.services.sessions.begin() as s:
+        row = s.query(CrmDeal).filter_by(external_id=DEAL["external_id"]).one()
+        return row.outcome, row.stage, row.amount, row.closed_on.isoformat()
 
 
 def test_a_won_deal_is_posted_to_the_reps_team_with_amount_and_cycle(bot):
@@ -62,7 +79,7 @@ def test_a_won_deal_is_posted_to_the_reps_team_with_amount_and_cycle(bot):
 
 def test_webhook_retries_and_a_second_replica_post_the_won_deal_once(bot, slack, clock):
     assert deal(bot)[0] == 200
-    assert deal(bot) == (200, '{"status": "duplicate", "external_id": "SF-006Q1"}')  # the same request again
+    assert deal(bot)[0] == 409  # the same request again
     clock.advance(seconds=30)
     assert deal(bot) == (200, '{"status": "recorded", "external_id": "SF-006Q1"}')  # re-sent, newly stamped
     replica = bootstrap(bot.services.settings, clock=clock, migrate=False)
@@ -81,11 +98,12 @@ def test_webhook_retries_and_a_second_replica_post_the_won_deal_once(bot, slack,
 
 def test_a_bad_signature_is_refused_with_401_and_nothing_recorded(bot):
     before = recorded(bot)
-    assert deal(bot, signature="sha256=" + "0" * 64) == (401, "unauthorized: X-Salescoach-Signature does not match "
-                                                              "the body\n")
+    assert deal(bot, signature="v0=" + "0" * 64) == (401, "unauthorized: X-Salescoach-Signature does not match the "
+                                                          "timestamp and body\n")
     assert deal(bot, secret="another-secret-of-the-same-size")[0] == 401
     tampered = json.dumps({**DEAL, "amount": 1}).encode()
-    assert deal(bot, tampered, signature=sign(json.dumps(DEAL).encode(), secret=SECRET))[0] == 401
+    now = int(bot.clock.now.timestamp())
+    assert deal(bot, tampered, signature=sign(json.dumps(DEAL).encode(), timestamp=now, secret=SECRET))[0] == 401
     assert deal(bot, timestamp=int(bot.clock.now.timestamp()) - 3600)[0] == 401  # a stale request replayed
     assert recorded(bot) == before
     assert bot.slack.messages(CHANNEL) == []

@@ -20,7 +20,7 @@ from storage.crm_models import CrmDeal, CrmQuota
 from storage.db import make_engine, make_sessions
 from storage.models import Team
 from storage.recognition import RecognitionRepository
-from storage.recognition_models import WebhookDelivery, Win
+from storage.recognition_models import WebhookSignature, Win
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 SECRET = "s3cret"
@@ -92,12 +92,13 @@ def webhook(sessions, messenger, deal: dict, *, now: datetime = NOW, sent_at: da
             secret: str = SECRET, signature: str | None = None) -> str:
     """What the bot's route does: verify the raw body, check the deal, take it in one transaction."""
     body = json.dumps(deal).encode()
-    headers = {"X-Salescoach-Signature": signature or sign(body, secret=secret),
-               "X-Salescoach-Timestamp": str(int((sent_at or now).timestamp()))}
+    stamp = int((sent_at or now).timestamp())
+    headers = {"X-Salescoach-Signature": signature or sign(body, timestamp=stamp, secret=secret),
+               "X-Salescoach-Timestamp": str(stamp)}
     delivery = verify(body, headers, secret=SECRET, now=now)
     with sessions.begin() as session:
         return receive_deal(RecognitionRepository(session), messenger, deal=check_webhook_deal(json.loads(body)),
-                            delivery=delivery.key, now=now)
+                            signature=delivery.key, accepted_until=delivery.accepted_until, now=now)
 
 
 WON = {"external_id": "D-9", "owner": "rep0@example.com", "account": "Acme", "stage": "won", "amount": 5000,
@@ -162,10 +163,10 @@ def test_a_webhook_that_updates_an_open_deal_to_won_is_posted_and_the_next_impor
 
 
 def test_a_webhook_with_a_bad_signature_is_refused_with_nothing_recorded(sessions, messenger):
-    for bad in ({"secret": "guess"}, {"signature": "sha256=" + "0" * 64}, {"sent_at": NOW - timedelta(minutes=6)}):
+    for bad in ({"secret": "guess"}, {"signature": "v0=" + "0" * 64}, {"sent_at": NOW - timedelta(minutes=6)}):
         with pytest.raises(WebhookRefused):
             webhook(sessions, messenger, WON, **bad)
-    assert (count(sessions, CrmDeal), count(sessions, Win), count(sessions, WebhookDelivery)) == (0, 0, 0)
+    assert (count(sessions, CrmDeal), count(sessions, Win), count(sessions, WebhookSignature)) == (0, 0, 0)
     assert messenger.sent == []
 
 
@@ -173,7 +174,7 @@ def test_a_webhook_deal_whose_owner_is_not_in_the_roster_writes_nothing(sessions
     with pytest.raises(DealRefused) as caught:
         webhook(sessions, messenger, {**WON, "owner": "rep9@example.com"})
     assert caught.value.problems[0].startswith("owner: 'rep9@example.com' is not in the roster")
-    assert (count(sessions, CrmDeal), count(sessions, WebhookDelivery)) == (0, 0)
+    assert (count(sessions, CrmDeal), count(sessions, WebhookSignature)) == (0, 0)
 
 
 def test_the_win_that_crosses_quota_adds_one_milestone(sessions, messenger, tmp_path):
@@ -198,9 +199,9 @@ def test_a_logged_win_is_posted_once_per_view_shown_as_logged_and_counts_no_quot
     assert messenger.sent == [("win", f"win:logged:{win.id}", "C0HUNTERS")]
 
 
-def test_old_webhook_deliveries_are_forgotten(sessions, messenger):
+def test_a_signature_is_forgotten_only_once_its_timestamp_is_no_longer_accepted(sessions, messenger):
     webhook(sessions, messenger, WON)
     with sessions.begin() as session:
         repo = RecognitionRepository(session)
-        assert repo.forget_deliveries(before=NOW) == 0
-        assert repo.forget_deliveries(before=NOW + timedelta(minutes=10)) == 1
+        assert repo.forget_signatures(accepted_before=NOW + timedelta(minutes=5)) == 0
+        assert repo.forget_signatures(accepted_before=NOW + timedelta(minutes=5, seconds=1)) == 1
