@@ -1,15 +1,15 @@
 """The CRM webhook's replay store: webhook_signature (a signature taken, and until when its timestamp is accepted)
 replaces webhook_delivery ('{timestamp}:{signature}' of a body-only signature, which no longer exists)
 
-Revision ID: 0013
-Revises: 0011
+Revision ID: 0014
+Revises: 0013
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
-down_revision = "0011"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
