@@ -2,7 +2,8 @@
 
 Run: `python -m bench.digests [--rows 1000000]`. Prints the figures, then the ratio last.
 Both sides read the same file in the same run; the product side reads the org chart and both weeks' activities,
-deals, leads and quotas for every rep (storage/kpis.py), then builds each manager's digest (coaching/digest.py).
+deals, leads and quotas for every rep (storage/kpis.py), then builds each manager's digest
+(coaching/performance/digest.py).
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from coaching.digest import Digest
+from coaching.performance.digest import Digest
+from coaching.performance.service import team_digests
 from coaching.periods import parse_period
-from coaching.service import team_digests
 from storage.db import make_engine, make_sessions, upgrade
 from storage.kpis import PerformanceRepository
 

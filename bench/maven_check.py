@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from coaching.digest import Digest
+    from coaching.performance.digest import Digest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATASET = ROOT.parent / "shared" / "datasets" / "maven-crm"
@@ -145,8 +145,8 @@ def product_packs(database_url: str, *, period_key: str,
     from bot.coaching_pack import build_pack, find_manager
     from bot.i18n import Translator
     from bot.settings import Settings
+    from coaching.performance.service import digest_for
     from coaching.periods import parse_period
-    from coaching.service import digest_for
     from storage.crm_import import import_crm_file
     from storage.kpis import PerformanceRepository
     from storage.roster import apply_roster, parse_roster

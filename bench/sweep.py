@@ -2,7 +2,7 @@
 
 Run: `python -m bench.sweep [--people 10000 --times 7]`. The product runs the domain code the jobs run each tick:
 survey send times (open_due_rounds), reminders (send_due_reminders with ReminderPolicy) and the nudge morning
-(coaching.nudge_timing.morning_due); the baseline only converts `now` to each person's zone and compares it with
+(coaching.timing.morning_due); the baseline only converts `now` to each person's zone and compares it with
 09:00. Each figure is the best of `--times`. Prints the figures, then the slowest sweep's ratio last.
 """
 
@@ -16,7 +16,7 @@ from datetime import time as clock_time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from coaching.nudge_timing import Person, morning_due
+from coaching.timing import Person, morning_due
 from surveys.cadence import local_send_times
 from surveys.ports import Member, RoundInfo
 from surveys.service import send_due_reminders

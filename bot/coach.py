@@ -13,11 +13,11 @@ from bot.coach_chart import coaching_chart
 from bot.coaching_pack import build_pack, last_periods, thresholds_of
 from bot.i18n import N_, Translator
 from bot.render.coaching import digest_message, rep_message
-from coaching import service as coaching
 from coaching.access import NotAllowed
-from coaching.diagnosis import Thresholds
+from coaching.performance import service as coaching
+from coaching.performance.diagnosis import Thresholds
+from coaching.performance.schedule import digests_due
 from coaching.periods import Period, PeriodError, parse_period, period_of
-from coaching.schedule import digests_due
 from surveys.ports import Member
 
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")

@@ -12,7 +12,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from bot.charts import DPI, HEIGHT_PX, WIDTH_PX, font_families
 from bot.i18n import Translator, without_bidi_marks
-from coaching.kpis import Kpis
+from coaching.performance.kpis import Kpis
 from coaching.periods import Period
 
 REVENUE_COLOR, WIN_RATE_COLOR = "#1f6feb", "#8250df"

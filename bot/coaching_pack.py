@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 from bot.exports.coaching_xlsx import PackPerson, write_coaching_workbook
 from bot.i18n import Translator
 from coaching.access import NotAllowed, OrgChart, can_see
-from coaching.diagnosis import Thresholds
-from coaching.digest import Digest
-from coaching.kpis import Kpis
+from coaching.performance.diagnosis import Thresholds
+from coaching.performance.digest import Digest
+from coaching.performance.kpis import Kpis
+from coaching.performance.service import digest_for, trend
 from coaching.periods import Period, PeriodError, parse_period
-from coaching.service import digest_for, trend
 from storage.kpis import PerformanceRepository
 from storage.people import PeopleRepository
 

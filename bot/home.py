@@ -20,14 +20,14 @@ from bot.recognition import names
 from bot.render.home import home_view
 from bot.render.recognition import mentioned
 from bot.survey_access import audience_of
-from coaching import service as coaching
 from coaching.access import NotAllowed
-from coaching.digest import Digest, RepView
-from coaching.followups import Followup, FollowupRules, followups_due, pending
-from coaching.one_on_ones import Agenda, Pair
-from coaching.one_on_ones_service import agenda_of, standing_pairs
+from coaching.followups.rules import Followup, FollowupRules, followups_due, pending
+from coaching.one_on_ones.meetings import Agenda, Pair
+from coaching.one_on_ones.service import agenda_of, standing_pairs
+from coaching.performance import service as coaching
+from coaching.performance.digest import Digest, RepView
 from coaching.periods import period_of
-from coaching.recognition import KudosHistory
+from coaching.recognition.shout_outs import KudosHistory
 from storage.health import Health, setup_health
 from storage.models import Person
 from storage.recognition_wins import colleague_of

@@ -1,5 +1,5 @@
-"""Nudges over the outbox (coaching.nudge_ports.NudgeMessenger and OneOnOneMessenger): each nudge rendered in
-its reader's language and put in the outbox under the nudge's own key; edits of those DMs in place."""
+"""Nudges over the outbox (coaching.followups.ports.NudgeMessenger, coaching.one_on_ones.ports.OneOnOneMessenger):
+each nudge rendered in its reader's language and put in the outbox under the nudge's own key; edits in place."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from bot.i18n import Translator
 from bot.render.nudges import followup_digest_message, nudge_message
 from bot.render.one_on_one_prep import prep_blocks
 from bot.render.one_on_ones import outcome_message, overdue_message, recognition_gap_message, reminder_message
-from coaching.followups import FollowupDigest, RepNudge
-from coaching.nudge_timing import Person, at_local
-from coaching.one_on_ones import Agenda, AgendaItem, OutcomePrompt, Overdue, Pair, Reminder
-from coaching.one_on_ones_prep import Prep, RecognitionGap
+from coaching.followups.rules import FollowupDigest, RepNudge
+from coaching.one_on_ones.meetings import Agenda, AgendaItem, OutcomePrompt, Overdue, Pair, Reminder
+from coaching.one_on_ones.prep import Prep, RecognitionGap
+from coaching.timing import Person, at_local
 from surveys.ports import Member
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 def reminder_key(pair_id: int, day: date, person_id: int) -> str:
-    """The key coaching.one_on_ones gives a reminder: 1on1:{pair}:{meeting date}:reminder:{person}."""
+    """The key coaching.one_on_ones.meetings gives a reminder: 1on1:{pair}:{meeting date}:reminder:{person}."""
     return f"1on1:{pair_id}:{day.isoformat()}:reminder:{person_id}"
 
 
@@ -31,7 +31,8 @@ def translator(member: Member | None) -> Translator:
 
 
 class SlackNudges:
-    """Implements coaching.nudge_ports.NudgeMessenger and OneOnOneMessenger over one unit's outbox."""
+    """Implements coaching.followups.ports.NudgeMessenger and coaching.one_on_ones.ports.OneOnOneMessenger over
+    one unit's outbox."""
 
     def __init__(self, u: Unit, *, currency: str) -> None:
         self.u, self.currency = u, currency

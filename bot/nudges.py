@@ -1,5 +1,5 @@
 """Follow-up nudges in Slack: the scheduled morning nudges and weekly follow-up digests, and the deal buttons
-(Done, Snooze, Not relevant), each one transaction around one coaching.nudge_service call."""
+(Done, Snooze, Not relevant), each one transaction around one coaching.followups.service call."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from bot.bootstrap import Services
 from bot.jobs import away_rule
 from bot.nudge_messenger import SlackNudges, translator
 from bot.render.nudges import DealAction, done_status, muted_status, nudge_text, settle, snoozed_status
-from coaching import nudge_service
 from coaching.access import NotAllowed
 from coaching.clicks import StaleClick
-from coaching.nudge_service import NudgeError
+from coaching.followups import service as nudge_service
+from coaching.followups.service import NudgeError
 
 VERBS = ("done", "snooze", "mute")
 

@@ -12,11 +12,11 @@ from bot.bootstrap import Services, Unit
 from bot.nudge_messenger import SlackNudges, reminder_key, translator
 from bot.one_on_one_prep import StoredPrep
 from bot.render.one_on_ones import add_item_view, outcome_message, outcome_value
-from coaching import one_on_ones_service as service
 from coaching.access import NotAllowed
 from coaching.clicks import StaleClick
-from coaching.nudge_timing import local_date
-from coaching.one_on_ones import AgendaItem, Meeting, OneOnOneError, Pair, build_agenda, last_held
+from coaching.one_on_ones import service
+from coaching.one_on_ones.meetings import AgendaItem, Meeting, OneOnOneError, Pair, build_agenda, last_held
+from coaching.timing import local_date
 
 REMINDER_KEY = re.compile(r"^1on1:(\d+):(\d{4}-\d{2}-\d{2}):reminder:(\d+)$")
 

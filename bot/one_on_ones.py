@@ -16,10 +16,10 @@ from bot.one_on_one_clicks import refresh_reminders
 from bot.one_on_one_prep import StoredPrep
 from bot.render.one_on_ones import cadence_text, help_blocks, pairs_blocks
 from bot.slack_text import literal, plain
-from coaching import one_on_ones_service as service
 from coaching.access import NotAllowed
-from coaching.nudge_timing import at_local
-from coaching.one_on_ones import OneOnOneError, next_meeting
+from coaching.one_on_ones import service
+from coaching.one_on_ones.meetings import OneOnOneError, next_meeting
+from coaching.timing import at_local
 from surveys.ports import Member
 
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")

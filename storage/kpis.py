@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, Executable, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from coaching.access import OrgEntry
-from coaching.kpis import STALE_AFTER_DAYS, TIERS, QuotaTarget, RepFigures, quota_for
+from coaching.performance.kpis import STALE_AFTER_DAYS, TIERS, QuotaTarget, RepFigures, quota_for
 from coaching.periods import Period, period_of
 from storage.crm_models import CrmAccount, CrmActivity, CrmDeal, CrmLead, CrmQuota
 from storage.models import Person
@@ -48,7 +48,7 @@ def as_of(period: Period, now: datetime) -> date:
 
 
 class PerformanceRepository:
-    """Implements coaching.ports.PerformanceStore; reads only, never commits."""
+    """Implements coaching.performance.ports.PerformanceStore; reads only, never commits."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -186,7 +186,7 @@ class PerformanceRepository:
                 period_parts[owner]["leads_converted"] = int(values[2 * n + 1] or 0)
 
     def _quotas(self, ids: list[int], periods: list[Period], parts: list[Parts]) -> None:
-        """Quota rows overlapping the periods (a few per rep), prorated by coaching.kpis.quota_for."""
+        """Quota rows overlapping the periods (a few per rep), prorated by coaching.performance.kpis.quota_for."""
         stmt = (select(Q.rep_id, Q.period_start, Q.period_kind, Q.amount)
                 .where(Q.rep_id.in_(ids), Q.period_start >= min(period_of("quarter", p.start).start for p in periods),
                        Q.period_start < max(p.end for p in periods)))

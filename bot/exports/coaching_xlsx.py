@@ -1,6 +1,6 @@
 """The coaching pack workbook: a manager's team KPIs, one row per rep, the team's trend and each rep's focus.
 
-Column names are stable (coaching.kpis.KPI_NAMES); numbers are numbers formatted by unit, dates are dates.
+Column names are stable (coaching.performance.kpis.KPI_NAMES); numbers are numbers formatted by unit, dates are dates.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.exports.cells import header, number, text, widths
 from bot.i18n import Translator
-from coaching.diagnosis import Evidence, Finding
-from coaching.digest import Digest
-from coaching.kpis import KPI_BY_NAME, KPI_NAMES, Kpis
+from coaching.performance.diagnosis import Evidence, Finding
+from coaching.performance.digest import Digest
+from coaching.performance.kpis import KPI_BY_NAME, KPI_NAMES, Kpis
 from coaching.periods import Period
 
 SHEETS = ("Summary", "Reps", "Trends", "Focus")

@@ -1,5 +1,5 @@
 """Block Kit for coaching: the manager's digest (`/coach`, and the weekly DM) and one rep's view
-(`/coach @rep`, `/coach me`), built only from what coaching.digest computed."""
+(`/coach @rep`, `/coach me`), built only from what coaching.performance.digest computed."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from bot import ids
 from bot.i18n import N_, Translator
 from bot.render.surveys import Blocks
 from bot.slack_text import literal
-from coaching.diagnosis import Evidence, Finding
-from coaching.digest import Digest, KpiLine, RepView
+from coaching.performance.diagnosis import Evidence, Finding
+from coaching.performance.digest import Digest, KpiLine, RepView
 
 MAX_REPS_LISTED = 8  # per section; the Excel pack has everyone
 OVERVIEW = ("revenue_won", "deals_won", "win_rate", "avg_deal_size", "cycle_days", "activities", "open_pipeline",
@@ -38,7 +38,7 @@ ARROWS = {"up": "▲", "down": "▼", "flat": "▶"}
 
 def value_text(t: Translator, name: str, value: float | None, currency: str) -> str:
     """A KPI value in the reader's locale: money, a share, days or a count; a dash when undefined."""
-    from coaching.kpis import KPI_BY_NAME
+    from coaching.performance.kpis import KPI_BY_NAME
 
     if value is None:
         return "–"

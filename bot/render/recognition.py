@@ -9,10 +9,10 @@ from typing import Any
 
 from bot.i18n import DEFAULT, SUPPORTED, Translator
 from bot.slack_text import literal
-from coaching.kudos import Kudos
-from coaching.recognition import BoardRow, ShoutOut
-from coaching.recognition_records import Colleague
-from coaching.wins import Milestone, Win
+from coaching.recognition.kudos import Kudos
+from coaching.recognition.records import Colleague
+from coaching.recognition.shout_outs import BoardRow, ShoutOut
+from coaching.recognition.wins import Milestone, Win
 
 Blocks = list[dict[str, Any]]
 LISTED = 10  # wins or kudos listed in a shout-out; the rest are counted

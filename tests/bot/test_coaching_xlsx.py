@@ -21,7 +21,7 @@ from bot.coaching_pack import build_pack
 from bot.i18n import Translator
 from bot.settings import Settings
 from coaching.access import NotAllowed
-from coaching.kpis import KPI_NAMES
+from coaching.performance.kpis import KPI_NAMES
 from coaching.periods import Period, parse_period
 from storage.crm_models import CrmDeal
 from storage.models import Person, Team

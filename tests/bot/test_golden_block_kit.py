@@ -18,8 +18,8 @@ from bot.render.coaching import digest_message
 from bot.render.home import home_view
 from bot.render.surveys import survey_message
 from bot.slack_double.blockkit import validate_message, validate_view
-from coaching.digest import build_digest, rep_kpis
-from coaching.kpis import RepFigures
+from coaching.performance.digest import build_digest, rep_kpis
+from coaching.performance.kpis import RepFigures
 from coaching.periods import parse_period
 from surveys.ports import Member, RoundInfo
 

@@ -21,8 +21,8 @@ from bench.maven_check import (
 from bot.bootstrap import bootstrap
 from bot.cli import main
 from bot.settings import Settings
+from coaching.performance.service import digest_for
 from coaching.periods import parse_period
-from coaching.service import digest_for
 from storage.kpis import PerformanceRepository
 
 PERIOD = "2017-Q3"
@@ -35,7 +35,7 @@ pytestmark = pytest.mark.skipif(not (DATASET / "sales_pipeline.csv").exists(),
 @pytest.fixture(scope="module")
 def maven(tmp_path_factory):
     """A fresh SQLite file filled by `salescoach import ...`, and each manager's pack from `salescoach export
-    coaching`, by manager name; also each manager's digest figures from coaching.service.digest_for."""
+    coaching`, by manager name; also each manager's digest figures from coaching.performance.service.digest_for."""
     tmp = tmp_path_factory.mktemp("maven")
     url = f"sqlite:///{tmp}/maven.db"
     managers = roster_managers(EXAMPLES / "maven-roster.csv")

@@ -12,9 +12,9 @@ import pytest
 from conftest import seed_team
 from sqlalchemy import event, insert
 
-from coaching.kpis import QuotaTarget, RepFigures, quota_for
+from coaching.performance.kpis import QuotaTarget, RepFigures, quota_for
+from coaching.performance.service import team_digests, trend
 from coaching.periods import Period, parse_period, period_of
-from coaching.service import team_digests, trend
 from storage.crm_models import CrmAccount, CrmActivity, CrmDeal, CrmLead, CrmQuota
 from storage.db import make_engine, make_sessions
 from storage.kpis import PerformanceRepository
