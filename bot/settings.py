@@ -32,6 +32,7 @@ from bot.settings_values import (
     _webhook_secret,
     _whole,
     _words,
+    _workspace_ids,
 )
 from bot.settings_values import DEFAULT_SCOPES as DEFAULT_SCOPES  # re-exported: the manifest's bot scopes
 
@@ -68,6 +69,9 @@ class Settings:
     leader_poll_seconds: float = 5.0  # SALESCOACH_LEADER_POLL_SECONDS: how often replicas contend for the scheduler
 
     oauth: OAuthApp | None = None  # SLACK_CLIENT_ID and SLACK_CLIENT_SECRET: installs in several workspaces
+    # SALESCOACH_ROSTER_WORKSPACES: workspaces (T…) or Grid orgs (E…) that may link roster people to their Slack
+    # users; empty: the first installed workspace (OAuth), or the bot token's own workspace
+    roster_workspaces: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: str | Path = ".env") -> Settings:
@@ -113,6 +117,8 @@ class Settings:
             leader_poll_seconds=_seconds("SALESCOACH_LEADER_POLL_SECONDS",
                                          values.get("SALESCOACH_LEADER_POLL_SECONDS"), 0.1, 300.0, 5.0),
             oauth=_oauth(values),
+            roster_workspaces=_workspace_ids("SALESCOACH_ROSTER_WORKSPACES",
+                                             values.get("SALESCOACH_ROSTER_WORKSPACES")),
         )
 
     def require_bot_token(self) -> str:
