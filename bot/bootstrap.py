@@ -18,7 +18,8 @@ from bot.messenger import OutboxMessenger
 from bot.oauth import Workspaces
 from bot.settings import Settings
 from storage.db import make_engine, make_sessions, upgrade
-from storage.installations import PersonWorkspaces, SealedInstallationStore
+from storage.identity import PersonWorkspaces
+from storage.installations import SealedInstallationStore
 from storage.kpis import PerformanceRepository
 from storage.nudges import NudgeRepository
 from storage.one_on_ones import OneOnOneRepository

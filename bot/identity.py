@@ -47,14 +47,16 @@ class IdentityGate:
         user = context.user_id
         if not user:
             return next()
-        with self.services.sessions.begin() as session:
-            admission = admit(session, user, self.origin(context))
+        with self.services.unit() as u:
+            admission = admit(u.session, user, self.origin(context))
         if admission != "stranger":
             return next()
         log.info("a request from workspace %s by a user linked in another workspace was answered as a stranger's",
                  context.team_id)
         if body.get("command"):  # a slash command: the answer anyone not in the roster gets, only they see it
             text = Translator.for_person(None, None).gettext(STRANGER)
-            return BoltResponse(status=200, body=json.dumps({"response_type": "ephemeral", "text": text}),
+            answer = {"response_type": "ephemeral", "text": text,
+                      "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}
+            return BoltResponse(status=200, body=json.dumps(answer),
                                 headers={"content-type": ["application/json;charset=utf-8"]})
         return BoltResponse(status=200, body="")

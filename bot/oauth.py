@@ -13,7 +13,8 @@ from urllib.parse import urljoin
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 
-from storage.installations import ClockedOAuthStateStore, PersonWorkspaces, SealedInstallationStore
+from storage.identity import PersonWorkspaces
+from storage.installations import ClockedOAuthStateStore, SealedInstallationStore
 
 if TYPE_CHECKING:
     from bot.bootstrap import Services

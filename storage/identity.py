@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from storage.models import Person
 
@@ -46,16 +46,17 @@ def belongs(person: Person, origin: Origin) -> bool:
     return person.slack_enterprise_id is not None and origin.enterprise_id == person.slack_enterprise_id
 
 
-def bind(session: Session, person: Person, origin: Origin) -> None:
+def bind(session: Session, person: Person, origin: Origin) -> bool:
     """Tie a person's Slack id to the origin's workspace, unless it is tied already (the first binding wins,
-    even against a racing request from elsewhere)."""
+    even against a racing request from elsewhere); True when this call tied it."""
     if bound(person) or not (origin.team_id or origin.enterprise_id):
-        return
-    session.execute(update(Person).where(
+        return False
+    tied = session.execute(update(Person).where(
         Person.id == person.id, Person.slack_team_id.is_(None), Person.slack_enterprise_id.is_(None),
     ).values(slack_team_id=origin.team_id, slack_enterprise_id=origin.enterprise_id),
         execution_options={"synchronize_session": False})
     session.refresh(person, ["slack_team_id", "slack_enterprise_id"])
+    return bool(tied.rowcount)  # type: ignore[attr-defined]
 
 
 def admit(session: Session, slack_id: str, origin: Origin) -> Admission:
@@ -75,3 +76,16 @@ def workspace_of(session: Session, slack_id: str) -> tuple[str | None, str | Non
     row = session.execute(select(Person.slack_team_id, Person.slack_enterprise_id)
                           .where(Person.slack_id == slack_id)).first()
     return (row[0], row[1]) if row else None
+
+
+class PersonWorkspaces:
+    """The workspace each person is linked in, for the bot token of what we send them (installs in several
+    workspaces, one roster)."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.sessions = sessions
+
+    def of(self, slack_id: str) -> tuple[str | None, str | None] | None:
+        """The (workspace, Grid org) a person is linked in, for what we send them; None for an id nobody has."""
+        with self.sessions.begin() as session:
+            return workspace_of(session, slack_id)

@@ -15,10 +15,8 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from slack_sdk.oauth.sqlalchemy_utils import normalize_datetime_for_db
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine, MetaData, Table, Text, and_, delete, select
-from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-from storage.identity import Admission, Origin, admit, workspace_of
 from storage.models import Base
 
 log = logging.getLogger(__name__)
@@ -130,20 +128,3 @@ class ClockedOAuthStateStore(SQLAlchemyOAuthStateStore):
         with self.engine.begin() as conn:
             gone = conn.execute(delete(self.oauth_states).where(self.oauth_states.c.expire_at <= self._now(now)))
         return int(gone.rowcount)
-
-
-class PersonWorkspaces:
-    """Who may act for whom when several workspaces installed the app and share one roster (storage/identity.py)."""
-
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
-        self.sessions = sessions
-
-    def admit(self, slack_id: str, origin: Origin) -> Admission:
-        """Whom a request's user is to us; a person's first contact from an allowed workspace binds them to it."""
-        with self.sessions.begin() as session:
-            return admit(session, slack_id, origin)
-
-    def of(self, slack_id: str) -> tuple[str | None, str | None] | None:
-        """The (workspace, Grid org) a person is linked in, for what we send them; None for an id nobody has."""
-        with self.sessions.begin() as session:
-            return workspace_of(session, slack_id)

@@ -319,8 +319,7 @@ def apply_slack_profile(session: Session, profile: SlackProfile, *, origin: Orig
                   "slack_enterprise_id": origin.enterprise_id}
     if person is None:
         return "unknown"
-    if not values:
-        bind(session, person, origin)
+    tied = not values and bind(session, person, origin)
     if profile.tz and is_timezone(profile.tz):
         values["tz"] = profile.tz
     if profile.locale and slack_locale(profile.locale):
@@ -330,6 +329,6 @@ def apply_slack_profile(session: Session, profile: SlackProfile, *, origin: Orig
     values.update(status_text=(profile.status_text or None) and profile.status_text[:100],
                   status_emoji=(profile.status_emoji or None) and profile.status_emoji[:100],
                   status_until=profile.status_until)
-    changed = _assign(person, values)
+    changed = _assign(person, values) or tied
     session.flush()
     return "updated" if changed else "unchanged"
