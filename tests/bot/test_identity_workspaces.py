@@ -132,3 +132,23 @@ def test_only_the_workspaces_the_admin_allowed_link_people_by_email(oauth_bot, m
     assert bot.actor(TEAM_B).team_join(None, "UMARIAB").status == 200
     assert eventually(lambda: len(outcomes) == 2) and outcomes[1] == "updated"
     assert _maria(bot)[:3] == ("UMARIAB", TEAM_B, None)
+
+
+def test_with_one_bot_token_only_its_own_workspace_links_or_acts_for_people(running_bot, monkeypatch):
+    from bot.slack_double import SlackActor
+
+    bot = running_bot
+    outcomes = _profile_outcomes(bot, monkeypatch)
+    own, other = bot.actor, SlackActor(bot.slack, bot.url, team_id="T0ELSEWHER")
+    assert own.app_home_opened(None, "UMGR").status == 200  # her first request: bound to the token's workspace
+    assert eventually(lambda: bot.slack.home_view("UMGR")) and _maria(bot)[1] == bot.slack.workspace.team_id
+    with bot.services.sessions.begin() as s:  # a colleague on the roster with no Slack user yet
+        s.scalar(select(Person).where(Person.email == "rep5@example.com")).slack_id = None
+    bot.slack.add_user("rep5.elsewhere", id="UREP5X", email="rep5@example.com")
+    assert other.team_join(None, "UREP5X").status == 200
+    assert eventually(lambda: outcomes) == ["unknown"]
+    assert _coach(bot, other, "UMGR") == STRANGER
+    assert own.team_join(None, "UREP5").status == 200
+    assert eventually(lambda: len(outcomes) == 2) and outcomes[1] == "updated"
+    with bot.services.sessions.begin() as s:
+        assert s.scalar(select(Person.slack_id).where(Person.email == "rep5@example.com")) == "UREP5"
