@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 
 from bot.bootstrap import Services
+from bot.identity import IdentityGate
 from bot.input_guard import ControlCharacters
 from bot.listeners.home import HomeListeners
 from bot.listeners.pulse import PulseListeners
@@ -40,8 +41,8 @@ def build_app(services: Services, *, token_verification: bool = False) -> App:
         # OAuth (SLACK_CLIENT_ID): each request is authorized with its workspace's installed bot token
         oauth_settings=oauth_settings(services),
     )
-    if services.workspaces is not None:  # OAuth: note each person's workspace, so replies use its token
-        app.middleware(services.workspaces.remember)
+    # a request acts only for the person linked in the workspace it came from (a stranger's answer otherwise)
+    app.middleware(IdentityGate(services).admit)
     app.middleware(ControlCharacters(services).refuse)
     for feature in feature_classes():
         feature(services).register(app)

@@ -18,7 +18,8 @@ from bot.messenger import OutboxMessenger
 from bot.oauth import Workspaces
 from bot.settings import Settings
 from storage.db import make_engine, make_sessions, upgrade
-from storage.installations import PersonWorkspaces, SealedInstallationStore
+from storage.identity import PersonWorkspaces
+from storage.installations import SealedInstallationStore
 from storage.kpis import PerformanceRepository
 from storage.nudges import NudgeRepository
 from storage.one_on_ones import OneOnOneRepository
@@ -83,7 +84,7 @@ class Services:
     clock: Callable[[], datetime]
     scheduler_role: str = "off"  # what /healthz reports: "leader", "standby" or "off" (bot/leader.py sets it)
     in_flight: InFlight = field(default_factory=InFlight)  # Slack requests awaiting their ack (bot/server.py)
-    workspaces: Workspaces | None = None  # OAuth: each workspace's install and who writes from where (bot/oauth.py)
+    workspaces: Workspaces | None = None  # OAuth: each workspace's install and its bot token (bot/oauth.py)
 
     @contextmanager
     def unit(self, now: datetime | None = None) -> Iterator[Unit]:
@@ -109,7 +110,7 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now, mi
         people=PersonWorkspaces(sessions), store=SealedInstallationStore(
             client_id=settings.oauth.client_id, engine=engine, keys=settings.oauth.encryption_keys),
         make_client=partial(make_client, base_url=client.base_url, timeout=settings.slack_timeout,
-                            paces=dict(settings.slack_pace)))
+                            paces=dict(settings.slack_pace)), roster=settings.roster_workspaces)
     delivery = Delivery(OutboxStore(sessions), client, clock, workers=settings.delivery_workers,
                         lease=timedelta(seconds=settings.delivery_lease),
                         client_for=workspaces.client_for if workspaces else None)

@@ -1,5 +1,6 @@
 """The delivery service: outbox rows -> Slack by a few worker threads sharing one pace per method; each row
-at most once (an uncertain post is looked for by its key before posting again), its channel and ts recorded."""
+at most once (an uncertain post is looked for by its key before posting again, and no row is sent once its
+lease runs short), its channel and ts recorded."""
 
 from __future__ import annotations
 
@@ -7,9 +8,8 @@ import base64
 import json
 import logging
 import threading
-import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,6 +23,7 @@ from bot.pacing import (
     PacedRateLimitRetryHandler,
     PacedServerErrorRetryHandler,
     Pacer,
+    PastDeadline,
     backoff_intervals,
 )
 from storage.outbox import Claimed, OutboxStore, Outcome
@@ -38,10 +39,11 @@ MAX_ATTEMPTS = 8
 
 
 def make_client(*, token: str, base_url: str, timeout: float = 15, paces: Mapping[str, float] | None = None,
-                backoff: float = 0.25) -> WebClient:
+                backoff: float = 0.25, pacer: Pacer | None = None) -> WebClient:
     """A WebClient with slack_sdk's connection, rate-limit and server-error retries, all through one Pacer:
-    `paces` (calls a second by method) and every Retry-After hold for all threads using this client."""
-    pacer = Pacer(paces)
+    `paces` (calls a second by method) and every Retry-After hold for all threads using this client.
+    A `pacer` given (with its own clock) replaces the one made from `paces`."""
+    pacer = pacer or Pacer(paces)
     interval = backoff_intervals(backoff)
     client = WebClient(token=token, base_url=base_url, timeout=timeout)  # type: ignore[arg-type]
     client.retry_handlers = [
@@ -91,6 +93,8 @@ class Delivery:
 
     A full drain runs `workers` threads; they share each client's Pacer, so a configured pace or a 429's
     Retry-After holds for all of them. `client_for(payload)` may pick another workspace's client for a row.
+    Every claim is leased from the clock's time at that claim, and a row is sent only while a fifth of its lease
+    remains (checked after waiting for the pace, just before the call); otherwise it is handed back untried.
     """
 
     def __init__(self, store: OutboxStore, client: WebClient, clock: Callable[[], datetime], *,
@@ -101,9 +105,11 @@ class Delivery:
         self._wake = threading.Event()
         self._stop = threading.Event()  # run_forever's stop: workers give back what they hold
         self._fallback = Pacer()
+        self._margin = lease / 5  # a send must fit in what is left of the lease: its answer, or its timeout
 
     def drain(self, now: datetime | None = None, *, keys: list[str] | None = None) -> DeliveryReport:
-        """Send everything due at `now` (or only `keys`); returns what happened."""
+        """Send everything due (or only `keys`); returns what happened. `now` (a job's time) may bring forward
+        what counts as due; it never dates a claim, which is always leased from the clock at the moment it is made."""
         report = DeliveryReport()
         first = self._claim(now, keys)
         if not first:
@@ -138,20 +144,39 @@ class Delivery:
                 return
             self._send_batch(claimed, now, report)
 
+    def _as_of(self, now: datetime | None, at: datetime | None = None) -> datetime:
+        """The drain's idea of now for what is due and when to retry: the clock, or a job's later time."""
+        at = at or self.clock()
+        return max(now, at) if now is not None else at
+
     def _claim(self, now: datetime | None, keys: list[str] | None) -> list[Claimed]:
+        at = self.clock()  # each claim's own time: a claim dated earlier would be born with its lease run out
         with self.store.transaction() as outbox:
-            return outbox.claim(now=now or self.clock(), limit=self.batch, lease=self.lease, keys=keys)
+            return outbox.claim(now=at, due_by=self._as_of(now, at), limit=self.batch, lease=self.lease, keys=keys)
+
+    def _time_left(self, row: Claimed) -> float:
+        """Seconds until a call for this row could no longer finish within its lease (the clock every process reads)."""
+        return (row.leased_until - self._margin - self.clock()).total_seconds() if row.leased_until else 3600.0
+
+    def _leased(self, row: Claimed) -> bool:
+        return self._time_left(row) > 0
+
+    def _ready(self, row: Claimed, client: WebClient, method: str) -> None:
+        """Wait for the method's pace, then make sure the lease still covers the call (else _Released)."""
+        self._pacer(client).wait(method)
+        if not self._leased(row) or self._stop.is_set():
+            raise _Released
 
     def _send_batch(self, rows: list[Claimed], now: datetime | None, report: DeliveryReport) -> None:
-        """Send a claimed batch, then record every outcome in one transaction; rows the lease would not
-        cover any more (measured in real time, as another process would) go back untried."""
-        started, usable = time.monotonic(), self.lease.total_seconds() * 0.8
+        """Send a claimed batch, then record every outcome in one transaction; rows whose lease ran short
+        (or that a stopping worker still holds) go back untried."""
         outcomes: list[Outcome] = []
         for row in rows:
-            if time.monotonic() - started > usable or self._stop.is_set():
-                outcomes.append(Outcome(row.id, "released", error=row.last_error))
-                continue
-            outcomes.append(self._deliver(row, now or self.clock()))
+            if self._stop.is_set() or not self._leased(row):
+                outcome = Outcome(row.id, "released", error=row.last_error)
+            else:
+                outcome = self._deliver(row, self._as_of(now))
+            outcomes.append(replace(outcome, lease=row.leased_until))
         with self.store.transaction() as outbox:
             outbox.settle(outcomes)
         for row, outcome in zip(rows, outcomes, strict=True):
@@ -162,7 +187,10 @@ class Delivery:
     def _deliver(self, row: Claimed, now: datetime) -> Outcome:
         client = (self.client_for(row.payload) if self.client_for else None) or self.client
         try:
-            channel, ts = self._send(row, client)
+            with self._pacer(client).deadline(self._time_left(row)):  # slack_sdk's retries wait no longer either
+                channel, ts = self._send(row, client)
+        except (_Released, PastDeadline):
+            return Outcome(row.id, "released", error=row.last_error)
         except _Later as later:
             return Outcome(row.id, "retry", at=now + later.delay, error=later.reason)
         except SlackApiError as exc:
@@ -198,8 +226,9 @@ class Delivery:
                 raise _Later(timedelta(seconds=2), "waiting for the original message")
             payload["channel"], payload["ts"] = target
         if row.method == "files.uploadV2":
-            return self._upload(payload, client)
+            return self._upload(row, payload, client)
         if row.method == "response_url":
+            self._ready(row, client, row.method)
             return self._respond(payload, client)
         if row.method == "chat.postMessage":
             payload["metadata"] = {"event_type": OUTBOX_EVENT, "event_payload": {"key": row.key}}
@@ -207,7 +236,7 @@ class Delivery:
                 found = self._already_posted(row, payload["channel"], client)
                 if found:
                     return found
-        self._pacer(client).wait(row.method)
+        self._ready(row, client, row.method)
         response = client.api_call(row.method, json=payload)
         channel = response.get("channel") or payload.get("channel")
         return channel, response.get("ts")
@@ -225,22 +254,21 @@ class Delivery:
                 data={"ok": False, "error": error}, headers=reply.headers, status_code=reply.status_code))
         return None, None
 
-    def _upload(self, payload: dict[str, Any], client: WebClient) -> tuple[str | None, str | None]:
+    def _upload(self, row: Claimed, payload: dict[str, Any], client: WebClient) -> tuple[str | None, str | None]:
         """A file (a chart) into a person's DM, with slack_sdk's files_upload_v2."""
-        self._pacer(client).wait("conversations.open")
+        self._ready(row, client, "conversations.open")
         channel = client.conversations_open(users=payload["user"])["channel"]["id"]
-        self._pacer(client).wait("files.uploadV2")
+        self._ready(row, client, "files.uploadV2")
         client.files_upload_v2(channel=channel, content=base64.b64decode(payload["content_base64"]),
                                filename=payload["filename"], title=payload["title"])
         return channel, None
 
     def _already_posted(self, row: Claimed, channel: str, client: WebClient) -> tuple[str, str] | None:
         """After a crash or a lost answer, look for the post by its outbox key before posting again."""
-        pacer = self._pacer(client)
         if channel.startswith("U") or channel.startswith("W"):
-            pacer.wait("conversations.open")
+            self._ready(row, client, "conversations.open")
             channel = client.conversations_open(users=channel)["channel"]["id"]
-        pacer.wait("conversations.history")
+        self._ready(row, client, "conversations.history")
         history = client.conversations_history(channel=channel, limit=100, include_all_metadata=True)
         messages: list[dict[str, Any]] = history.get("messages", [])
         for message in messages:
@@ -274,6 +302,10 @@ class Delivery:
         if due is None:
             return interval
         return min(interval, max(0.05, (due - now).total_seconds()))
+
+
+class _Released(Exception):
+    """The row's lease ran short before its call: it goes back to the outbox untried."""
 
 
 class _Later(Exception):

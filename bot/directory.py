@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
 from bot.bootstrap import Services
+from storage.identity import Origin
 from storage.roster import (
     ImportSummary,
     RosterErrors,
@@ -170,14 +171,17 @@ def import_roster(services: Services, path: str | Path, *, offline: bool = False
     return ImportReport(str(path), len(rows), summary, slack, len(matches), summary.warnings)
 
 
-def sync_profile(services: Services, user: Mapping[str, Any]) -> str:
-    """Apply a Slack user object (user_change, team_join) to the stored person; returns
-    "updated", "unchanged" or "unknown" (not in the roster: nothing is stored)."""
+def sync_profile(services: Services, user: Mapping[str, Any], *, origin: Origin) -> str:
+    """Apply a Slack user object (user_change, team_join) from `origin` to the stored person; returns "updated",
+    "unchanged", "unknown" (not in the roster: nothing is stored) or "refused" (linked in another workspace)."""
     if not user.get("id") or user.get("is_bot"):
         return "unknown"
     email = (user.get("profile") or {}).get("email")
     with services.unit() as u:
-        outcome = apply_slack_profile(u.session, profile_of(user), email=email)
+        outcome = apply_slack_profile(u.session, profile_of(user), origin=origin, email=email)
     if outcome == "unknown":
         log.debug("Slack user %s is not in the roster; nothing stored", user["id"])
+    elif outcome == "refused":
+        log.info("a profile event from workspace %s for a user linked in another workspace changed nothing",
+                 origin.team_id)
     return outcome

@@ -6,7 +6,8 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from slack_sdk.http_retry.builtin_handlers import (
@@ -51,6 +52,10 @@ def retry_after(response: HttpResponse) -> float:
     return 1.0
 
 
+class PastDeadline(Exception):
+    """Waiting for the pace would run past the deadline this thread set (Pacer.deadline); nothing was called."""
+
+
 @dataclass
 class _Lane:
     rate: float | None  # calls a second, None: no pace of our own
@@ -60,7 +65,11 @@ class _Lane:
 
 
 class Pacer:
-    """One token bucket per paced method (bursts up to one second's worth) and Retry-After pauses per method."""
+    """One token bucket per paced method (bursts up to one second's worth) and Retry-After pauses per method.
+
+    A thread may set a deadline: its waits (its own, and those of slack_sdk's retries) end in PastDeadline
+    rather than go past it.
+    """
 
     def __init__(self, paces: Mapping[str, float] | None = None, *, clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], object] = time.sleep) -> None:
@@ -68,6 +77,7 @@ class Pacer:
         self._clock, self._sleep = clock, sleep
         self._lock = threading.Lock()
         self._lanes: dict[str, _Lane] = {}
+        self._deadlines = threading.local()
 
     def __deepcopy__(self, memo: dict[int, object]) -> Pacer:
         return self  # bolt copies the client for lazy listeners; the copy must keep the same pace
@@ -88,9 +98,18 @@ class Pacer:
             if lane.rate is not None:
                 lane.tokens, lane.at = 0.0, lane.paused_until  # no burst right after a 429
 
+    @contextmanager
+    def deadline(self, seconds: float) -> Iterator[None]:
+        """Within the block, this thread never waits past `seconds` from now: such a wait raises PastDeadline."""
+        self._deadlines.at = self._clock() + seconds
+        try:
+            yield
+        finally:
+            self._deadlines.at = None
+
     def wait(self, method: str) -> float:
         """Block until `method` may be called (its pause is over and, if paced, a token is there); the wait."""
-        waited = 0.0
+        waited, deadline = 0.0, getattr(self._deadlines, "at", None)
         while True:
             with self._lock:
                 now = self._clock()
@@ -104,6 +123,8 @@ class Pacer:
                         lane.tokens -= 1
                 if delay <= 0:
                     return waited
+                if deadline is not None and now + delay > deadline:
+                    raise PastDeadline(method)
             self._sleep(delay)
             waited += delay
 

@@ -32,6 +32,7 @@ from bot.settings_values import (
     _webhook_secret,
     _whole,
     _words,
+    _workspace_ids,
 )
 from bot.settings_values import DEFAULT_SCOPES as DEFAULT_SCOPES  # re-exported: the manifest's bot scopes
 
@@ -69,6 +70,9 @@ class Settings:
     import_max_rows: int = 1_000_000  # SALESCOACH_IMPORT_MAX_ROWS: rows of data one import file may hold
 
     oauth: OAuthApp | None = None  # SLACK_CLIENT_ID and SLACK_CLIENT_SECRET: installs in several workspaces
+    # SALESCOACH_ROSTER_WORKSPACES: workspaces (T…) or Grid orgs (E…) that may link roster people to their Slack
+    # users; empty: the first installed workspace (OAuth), or the bot token's own workspace
+    roster_workspaces: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: str | Path = ".env") -> Settings:
@@ -116,6 +120,8 @@ class Settings:
             import_max_rows=_whole("SALESCOACH_IMPORT_MAX_ROWS", values.get("SALESCOACH_IMPORT_MAX_ROWS"), 1,
                                    100_000_000, 1_000_000),
             oauth=_oauth(values),
+            roster_workspaces=_workspace_ids("SALESCOACH_ROSTER_WORKSPACES",
+                                             values.get("SALESCOACH_ROSTER_WORKSPACES")),
         )
 
     def require_bot_token(self) -> str:

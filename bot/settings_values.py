@@ -112,6 +112,15 @@ def _words(value: str | None) -> tuple[str, ...]:
     return tuple(w.strip().lower() for w in (value or "").split(",") if w.strip())
 
 
+def _workspace_ids(name: str, value: str | None) -> tuple[str, ...]:
+    """Slack workspace (T…) and Enterprise Grid org (E…) ids, comma-separated."""
+    ids = tuple(w.strip() for w in (value or "").split(",") if w.strip())
+    if any(not re.fullmatch(r"[TE][A-Z0-9]{2,31}", w) for w in ids):
+        raise SettingsError(name, "workspace ids (T…) or Enterprise Grid org ids (E…), comma-separated, "
+                                  "e.g. T024BE7LD,E0123ABCD", value)
+    return ids
+
+
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 

@@ -14,11 +14,10 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.sqlalchemy_utils import normalize_datetime_for_db
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-from sqlalchemy import Engine, MetaData, Table, Text, and_, delete, or_, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Engine, MetaData, Table, Text, and_, delete, select
 from sqlalchemy.types import TypeDecorator
 
-from storage.models import Base, Person
+from storage.models import Base
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +86,14 @@ class SealedInstallationStore(SQLAlchemyInstallationStore):
         super().__init__(client_id=client_id, engine=engine)
         _seal((self.bots, self.installations), cipher(keys))
 
+    def first_workspace(self) -> tuple[str | None, str | None] | None:
+        """(workspace, Grid org) of the app's first install, if any: the default workspace for the roster."""
+        c = self.bots.c
+        with self.engine.connect() as conn:
+            row = conn.execute(select(c.team_id, c.enterprise_id).where(c.client_id == self.client_id)
+                               .order_by(c.installed_at, c.id).limit(1)).first()
+        return (row[0], row[1]) if row else None
+
 
 class ClockedOAuthStateStore(SQLAlchemyOAuthStateStore):
     """slack_sdk's state table, with time from our clock and a state consumed at most once, even by two racing
@@ -121,23 +128,3 @@ class ClockedOAuthStateStore(SQLAlchemyOAuthStateStore):
         with self.engine.begin() as conn:
             gone = conn.execute(delete(self.oauth_states).where(self.oauth_states.c.expire_at <= self._now(now)))
         return int(gone.rowcount)
-
-
-class PersonWorkspaces:
-    """Which workspace each person on the roster writes from (installs in several workspaces, one roster)."""
-
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
-        self.sessions = sessions
-
-    def remember(self, *, slack_id: str, team_id: str) -> bool:
-        """Note the workspace a person wrote from; True when it changed."""
-        with self.sessions.begin() as session:
-            changed = session.connection().execute(update(Person).where(
-                Person.slack_id == slack_id, or_(Person.slack_team_id.is_(None), Person.slack_team_id != team_id),
-            ).values(slack_team_id=team_id))
-        return bool(changed.rowcount)
-
-    def of(self, slack_id: str) -> str | None:
-        """The workspace a person last wrote from, if any."""
-        with self.sessions.begin() as session:
-            return session.scalar(select(Person.slack_team_id).where(Person.slack_id == slack_id))

@@ -80,7 +80,9 @@ class Person(Base):
     tz: Mapped[str] = mapped_column(String(64), default="UTC")
     locale: Mapped[str] = mapped_column(String(16), default="en")
     language: Mapped[str | None] = mapped_column(String(8))  # the person's own choice; None: Slack's locale
-    slack_team_id: Mapped[str | None] = mapped_column(String(32))  # OAuth: the workspace they last wrote from
+    # The workspace (and Enterprise Grid org) their Slack id is linked in; only requests from there act for them.
+    slack_team_id: Mapped[str | None] = mapped_column(String(32))
+    slack_enterprise_id: Mapped[str | None] = mapped_column(String(32))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Slack status as last seen; the domain decides from it whether the person is out of office.
     status_text: Mapped[str | None] = mapped_column(String(100))

@@ -29,7 +29,11 @@ _INSERT = {postgres: insert(_TABLE).on_conflict_do_nothing(index_elements=["key"
 @dataclass(frozen=True)
 class Outcome:
     """What one claimed row came to: "sent" (with channel and ts), "retry" at a time, "failed", or "released"
-    (not tried: its lease ran short), which gives the claim back as if it had not been made."""
+    (not tried: its lease ran short), which gives the claim back as if it had not been made.
+
+    All but "sent" are recorded only while `lease` (the claim's) still holds the row: once another worker has
+    claimed it, the row is theirs to settle. What was sent is recorded whoever holds it.
+    """
 
     id: int
     status: str
@@ -37,27 +41,29 @@ class Outcome:
     channel: str | None = None
     ts: str | None = None
     error: str | None = None
+    lease: datetime | None = None
 
     def params(self) -> dict[str, Any]:
         values = {"row": self.id, "at_": self.at, "channel_": self.channel, "ts_": self.ts,
-                  "error_": self.error[:500] if self.error else self.error}
+                  "error_": self.error[:500] if self.error else self.error, "lease_": self.lease}
         return {name: values[name] for name in _PARAMS[self.status]}
 
 
 _ROW = _T.id == bindparam("row")
+_HELD = _T.claimed_until == bindparam("lease_")  # the claim that tried the row still holds it
 _SETTLE = {
     "sent": update(_TABLE).where(_ROW).values(
         status="sent", sent_at=bindparam("at_"), channel=bindparam("channel_"), ts=bindparam("ts_"),
         claimed_until=None, error=None, payload={}),
-    "retry": update(_TABLE).where(_ROW).values(
+    "retry": update(_TABLE).where(_ROW, _HELD).values(
         available_at=bindparam("at_"), claimed_until=None, error=bindparam("error_")),
-    "failed": update(_TABLE).where(_ROW).values(
+    "failed": update(_TABLE).where(_ROW, _HELD).values(
         status="failed", claimed_until=None, error=bindparam("error_"), payload={}),
-    "released": update(_TABLE).where(_ROW).values(
+    "released": update(_TABLE).where(_ROW, _HELD).values(
         claimed_until=None, attempts=_T.attempts - 1, error=bindparam("error_")),
 }
-_PARAMS = {"sent": ("row", "at_", "channel_", "ts_"), "retry": ("row", "at_", "error_"),
-           "failed": ("row", "error_"), "released": ("row", "error_")}
+_PARAMS = {"sent": ("row", "at_", "channel_", "ts_"), "retry": ("row", "at_", "error_", "lease_"),
+           "failed": ("row", "error_", "lease_"), "released": ("row", "error_", "lease_")}
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,7 @@ class Claimed:
     edits_key: str | None
     attempts: int
     last_error: str | None = None  # what the previous attempt recorded; None after a crash mid-send
+    leased_until: datetime | None = None  # when the claim runs out and another worker may take the row
 
     @property
     def may_have_landed(self) -> bool:
@@ -99,13 +106,15 @@ class Outbox:
             return set()
         return set(self.session.scalars(select(OutboxMessage.key).where(OutboxMessage.key.in_(keys))))
 
-    def claim(self, *, now: datetime, limit: int, lease: timedelta, keys: list[str] | None = None) -> list[Claimed]:
-        """Take due rows under row locks (SKIP LOCKED on PostgreSQL) and lease them to this worker."""
+    def claim(self, *, now: datetime, limit: int, lease: timedelta, keys: list[str] | None = None,
+              due_by: datetime | None = None) -> list[Claimed]:
+        """Take rows due by `due_by` (default `now`) under row locks (SKIP LOCKED on PostgreSQL) and lease them to
+        this worker until `now` + `lease`; `now` must be the time of this claim, or the lease has run out already."""
         original = _TABLE.alias("original")  # an edit waits until the message it edits has been posted
         posted = exists().where(original.c.key == _T.edits_key, original.c.status == "sent")
         stmt = (
             select(_T.id, _T.key, _T.method, _T.payload, _T.edits_key, _T.attempts, _T.error)
-            .where(_T.status == "pending", _T.available_at <= now,
+            .where(_T.status == "pending", _T.available_at <= (due_by or now),
                    or_(_T.claimed_until.is_(None), _T.claimed_until <= now), or_(_T.edits_key.is_(None), posted))
             .order_by(_T.id)
             .limit(limit)
@@ -119,7 +128,8 @@ class Outbox:
             # error=NULL: a crash during this attempt is then seen as "may have landed"
             connection.execute(update(_TABLE).where(_T.id.in_([r.id for r in rows])).values(
                 claimed_until=now + lease, attempts=_T.attempts + 1, error=None))
-        return [Claimed(r.id, r.key, r.method, dict(r.payload), r.edits_key, r.attempts + 1, r.error) for r in rows]
+        return [Claimed(r.id, r.key, r.method, dict(r.payload), r.edits_key, r.attempts + 1, r.error, now + lease)
+                for r in rows]
 
     def settle(self, outcomes: Sequence[Outcome]) -> None:
         """Record what a batch of sends came to, in a few statements (sent, retry later, failed, or untried)."""

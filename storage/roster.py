@@ -1,6 +1,6 @@
 """The roster: validate a people-and-teams file completely, then upsert it in the caller's transaction.
 
-Also applies a Slack profile (tz, locale, deactivation) to the stored person it belongs to.
+Also applies a Slack profile (tz, locale, deactivation) to the stored person it belongs to, from their workspace.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Literal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from storage.identity import Origin, belongs, bind
 from storage.models import ImportRun, Person, Team
 from storage.table_limits import DEFAULT_LIMITS, Limits
 from storage.tables import Row, TableError, closest_timezone, is_timezone, read_table, slack_locale
@@ -259,6 +260,9 @@ def apply_roster(session: Session, rows: list[RosterRow], *, now: datetime,
                                     f"to {owner[slack_id]}; left unlinked")
         elif slack_id:
             values["slack_id"] = slack_id
+            known = people.get(row.email)
+            if known is not None and known.slack_id != slack_id:  # the admin re-linked them: bound afresh
+                values.update(slack_team_id=None, slack_enterprise_id=None)
         tz = row.timezone or (profile.tz if profile and profile.tz and is_timezone(profile.tz) else None)
         locale = row.locale or (slack_locale(profile.locale) if profile and profile.locale else None)
         values.update({k: v for k, v in (("tz", tz), ("locale", locale)) if v})
@@ -298,18 +302,26 @@ def _assign(target: object, values: Mapping[str, object]) -> bool:
     return changed
 
 
-def apply_slack_profile(session: Session, profile: SlackProfile, *, email: str | None = None
-                        ) -> Literal["unknown", "unchanged", "updated"]:
-    """Apply a Slack user to the person with its id, else with its email (linking the id then).
+def apply_slack_profile(session: Session, profile: SlackProfile, *, origin: Origin, email: str | None = None
+                        ) -> Literal["unknown", "refused", "unchanged", "updated"]:
+    """Apply a Slack user (users.info, user_change, team_join) from `origin` to the person it belongs to.
 
-    Deactivation is applied; reactivation is left to a roster import, which knows who belongs on the roster.
+    The person with the user's id is changed only from their own workspace (or Grid org): "refused" otherwise.
+    A person with no Slack id yet is linked by the profile's email, only from a workspace allowed to link people,
+    and bound to it. Deactivation is applied; reactivation is left to a roster import.
     """
     person = session.scalar(select(Person).where(Person.slack_id == profile.slack_id))
-    if person is None and email:
-        person = session.scalar(select(Person).where(func.lower(Person.email) == email.strip().lower()))
+    if person is not None and not belongs(person, origin):
+        return "refused"
+    values: dict[str, object] = {}
+    if person is None and email and origin.links_people:
+        person = session.scalar(select(Person).where(func.lower(Person.email) == email.strip().lower(),
+                                                     Person.slack_id.is_(None)))
+        values = {"slack_id": profile.slack_id, "slack_team_id": origin.team_id,
+                  "slack_enterprise_id": origin.enterprise_id}
     if person is None:
         return "unknown"
-    values: dict[str, object] = {"slack_id": profile.slack_id}
+    tied = not values and bind(session, person, origin)
     if profile.tz and is_timezone(profile.tz):
         values["tz"] = profile.tz
     if profile.locale and slack_locale(profile.locale):
@@ -319,6 +331,6 @@ def apply_slack_profile(session: Session, profile: SlackProfile, *, email: str |
     values.update(status_text=(profile.status_text or None) and profile.status_text[:100],
                   status_emoji=(profile.status_emoji or None) and profile.status_emoji[:100],
                   status_until=profile.status_until)
-    changed = _assign(person, values)
+    changed = _assign(person, values) or tied
     session.flush()
     return "updated" if changed else "unchanged"

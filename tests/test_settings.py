@@ -31,6 +31,7 @@ def test_postgres_urls_use_psycopg_and_api_url_gets_its_slash():
     ("SALESCOACH_ANONYMITY_THRESHOLD", "2", "from 3 to 10"),
     ("SALESCOACH_IMPORT_MAX_ROWS", "0", "from 1 to 100000000"),
     ("SALESCOACH_IMPORT_MAX_ROWS", "1,000", "from 1 to 100000000"),
+    ("SALESCOACH_ROSTER_WORKSPACES", "T024BE7LD, acme", "workspace ids (T…) or Enterprise Grid org ids (E…)"),
 ])
 def test_a_malformed_setting_names_the_variable_and_what_is_expected(variable, value, expected):
     with pytest.raises(SettingsError) as raised:
@@ -72,3 +73,9 @@ def test_coaching_settings_parse_and_a_bad_one_names_the_variable_and_what_is_al
                                  ("SALESCOACH_NEW_BUSINESS_TARGET", "150%", "a share from 0 to 1")):
         with pytest.raises(SettingsError, match=f"^{name} is '{value}': expected {allowed}"):
             Settings.from_env({name: value})
+
+
+def test_the_roster_workspaces_are_workspace_or_grid_org_ids():
+    assert Settings.from_env({}).roster_workspaces == ()
+    assert Settings.from_env({"SALESCOACH_ROSTER_WORKSPACES": " T024BE7LD, E0123ABCD "}).roster_workspaces == (
+        "T024BE7LD", "E0123ABCD")

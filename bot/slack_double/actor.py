@@ -44,11 +44,14 @@ class SlackActor:
     """Plays Slack (and its users) towards an app at `url` (a default for every method's url argument)."""
 
     def __init__(self, double: SlackDouble, url: str | None = None, *, signing_secret: str | None = None,
-                 timeout: float = 10.0) -> None:
+                 timeout: float = 10.0, team_id: str | None = None, enterprise_id: str | None = None) -> None:
+        """`team_id` (and `enterprise_id`): send as Slack does for the app's install in that workspace (and Grid
+        org) rather than the double's own team."""
         self.double = double
         self.url = url
         self.signing_secret = signing_secret or double.signing_secret
         self.timeout = timeout
+        self.team_id, self.enterprise_id = team_id, enterprise_id
 
     @property
     def ws(self) -> Workspace:
@@ -92,6 +95,8 @@ class SlackActor:
     def _deliver(self, url: str | None, envelope_type: str, payload: dict[str, Any], *, form: str | None,
                  via_socket: bool = False, retry_num: int | None = None, retry_reason: str | None = None,
                  timestamp: int | None = None, bad_signature: bool = False) -> ActorResponse:
+        if self.team_id:
+            payload = payloads.as_from(payload, self.team_id, self.enterprise_id)
         if via_socket:
             server = self.double.enable_socket_mode()
             ack = server.send_envelope(envelope_type, payload, retry_attempt=retry_num or 0,

@@ -172,3 +172,26 @@ def event_callback(ws: Workspace, event: dict[str, Any], *, event_id: str | None
             "authorizations": [{"enterprise_id": None, "team_id": ws.team_id, "user_id": ws.bot_user_id,
                                 "is_bot": True, "is_enterprise_install": False}],
             "is_ext_shared_channel": False, "event_context": "4-" + uuid.uuid4().hex}
+
+
+def as_from(payload: dict[str, Any], team_id: str, enterprise_id: str | None = None) -> dict[str, Any]:
+    """The same payload as Slack sends it for the app's install in workspace `team_id` (of Grid org
+    `enterprise_id`): slash command fields, an interactivity payload or an event_callback."""
+    sent = copy.deepcopy(payload)
+    if "command" in sent:
+        sent["team_id"] = team_id
+        if enterprise_id:
+            sent["enterprise_id"] = enterprise_id
+    elif sent.get("type") == "event_callback":
+        sent["team_id"] = sent["context_team_id"] = team_id
+        sent["context_enterprise_id"] = enterprise_id
+        for authorization in sent.get("authorizations") or []:
+            authorization.update(team_id=team_id, enterprise_id=enterprise_id)
+        if isinstance(sent["event"].get("user"), dict):
+            sent["event"]["user"]["team_id"] = team_id
+    else:
+        sent["team"] = {"id": team_id, "domain": team_id.lower(), "enterprise_id": enterprise_id}
+        sent["enterprise"] = {"id": enterprise_id, "name": f"Org {enterprise_id}"} if enterprise_id else None
+        if isinstance(sent.get("user"), dict):
+            sent["user"]["team_id"] = team_id
+    return sent

@@ -32,8 +32,9 @@ def oauth_v2_access(ws: Workspace, p: dict[str, Any], ctx: Context) -> dict[str,
     token, install = ws.installs.exchange(client_id, secret, p.get("code"), p.get("redirect_uri"))
     return {"ok": True, "app_id": ws.app_id, "authed_user": {"id": install.installer}, "scope": install.scopes,
             "token_type": "bot", "access_token": token, "bot_user_id": install.bot_user_id,
-            "team": {"id": install.team_id, "name": install.team_name}, "enterprise": None,
-            "is_enterprise_install": False}
+            "team": {"id": install.team_id, "name": install.team_name}, "is_enterprise_install": False,
+            "enterprise": {"id": install.enterprise_id, "name": f"Org {install.enterprise_id}"}
+            if install.enterprise_id else None}
 
 
 def auth_test(ws: Workspace, p: dict[str, Any], ctx: Context) -> dict[str, Any]:
@@ -43,6 +44,8 @@ def auth_test(ws: Workspace, p: dict[str, Any], ctx: Context) -> dict[str, Any]:
     if install is not None:
         answer.update(team=install.team_name, team_id=install.team_id, user_id=install.bot_user_id,
                       bot_id=install.bot_id, url=f"https://{install.team_id.lower()}.slack.com/")
+        if install.enterprise_id:
+            answer["enterprise_id"] = install.enterprise_id
     return answer
 
 

@@ -288,6 +288,7 @@ class Install:
     installer: str
     redirect_uri: str | None = None
     approved_at: float = 0.0
+    enterprise_id: str | None = None  # the Enterprise Grid org the team belongs to
 
 
 class Installs:
@@ -307,8 +308,10 @@ class Installs:
             self.apps[client_id] = client_secret
 
     def approve(self, client_id: str, team_id: str, *, team_name: str | None = None, installer: str = "UMGR",
-                scopes: str = "chat:write,commands", redirect_uri: str | None = None) -> str:
-        """The code Slack appends to the redirect URL once a user in `team_id` allowed the app."""
+                scopes: str = "chat:write,commands", redirect_uri: str | None = None,
+                enterprise_id: str | None = None) -> str:
+        """The code Slack appends to the redirect URL once a user in `team_id` (of Grid org `enterprise_id`)
+        allowed the app."""
         with self.ws.lock:
             if client_id not in self.apps:
                 raise ApiError("invalid_client_id")
@@ -318,7 +321,7 @@ class Installs:
                 client_id=client_id, team_id=team_id, team_name=team_name or f"Team {team_id}",
                 bot_user_id=current.bot_user_id if current else self.ws.new_id("U"),
                 bot_id=current.bot_id if current else self.ws.new_id("B"), scopes=scopes, installer=installer,
-                redirect_uri=redirect_uri, approved_at=self.ws.clock())
+                redirect_uri=redirect_uri, approved_at=self.ws.clock(), enterprise_id=enterprise_id)
             return code
 
     def installed(self, client_id: str, team_id: str) -> Install | None:

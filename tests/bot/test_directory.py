@@ -20,10 +20,12 @@ from bot.listeners.people import PeopleListeners
 from bot.settings import Settings
 from bot.slack_double import SlackDouble, sign
 from bot.slack_double.payloads import event_callback
+from storage.identity import Origin
 from storage.models import ImportRun, Person
 from storage.roster import RosterErrors, parse_roster
 
 TOKEN = "xoxb-test-token"
+HERE = Origin("T0DOUBLE01", roster=frozenset({"T0DOUBLE01"}))  # the double's team: the bot token's workspace
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 HEADER = ["email", "name", "team", "manager_email", "role", "slack_id", "timezone", "locale"]
 ROSTER = [
@@ -192,7 +194,7 @@ def test_user_change_without_a_locale_keeps_the_stored_one(services, double, ros
     import_roster(services, roster)
     user = double.set_user("UANA", tz="Europe/London")
     del user["locale"]
-    assert sync_profile(services, user) == "updated"
+    assert sync_profile(services, user, origin=HERE) == "updated"
     ana = stored(services)["ana@example.com"]
     assert (ana.tz, ana.locale) == ("Europe/London", "ms-MY")
 
@@ -217,5 +219,5 @@ def test_team_join_of_someone_not_in_the_roster_stores_nothing(services, double,
     before = {e: (p.slack_id, p.tz, p.locale, p.active) for e, p in stored(services).items()}
     double.add_user("stranger", id="USTRANGER", email="stranger@example.com")
     deliver_event(services, double, {"type": "team_join", "user": double.user("USTRANGER")})
-    assert sync_profile(services, double.user("USTRANGER")) == "unknown"
+    assert sync_profile(services, double.user("USTRANGER"), origin=HERE) == "unknown"
     assert {e: (p.slack_id, p.tz, p.locale, p.active) for e, p in stored(services).items()} == before

@@ -6,105 +6,24 @@ from __future__ import annotations
 import http.client
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import yaml
 from cryptography.fernet import Fernet
+from oauth_fixtures import CLIENT_ID, TEAM_A, TEAM_B, oauth_bot
 from sqlalchemy import text
 
-from bot.settings import DEFAULT_SCOPES, OAuthApp, Settings, SettingsError
-from bot.slack_double import payloads
-from tests.conftest import add_slack_users, eventually, seed_team
+from bot.settings import Settings, SettingsError
+from tests.conftest import eventually
 
-CLIENT_ID, CLIENT_SECRET = "1111.2222", "double-client-secret"
-TEAM_A, TEAM_B = "T0AAAAAAAA", "T0BBBBBBBB"
-COOKIE = "slack-app-oauth-state"
-
-
-class OAuthBot:
-    """The real bot over HTTP in OAuth mode, and a browser that installs it into a team of the Slack double."""
-
-    def __init__(self, services, app, server, slack, clock) -> None:
-        self.services, self.app, self.server, self.slack, self.clock = services, app, server, slack, clock
-        self.host, self.port = "127.0.0.1", server.effective_port
-
-    def get(self, path: str, cookie: str | None = None) -> tuple[int, dict[str, str], str]:
-        connection = http.client.HTTPConnection(self.host, self.port, timeout=10)
-        try:
-            connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
-            response = connection.getresponse()
-            return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read().decode()
-        finally:
-            connection.close()
-
-    def start_install(self) -> str:
-        """GET /slack/install: a redirect to Slack's consent page whose state is also set as a cookie."""
-        status, headers, _ = self.get("/slack/install")
-        assert status == 302, status
-        location = urlsplit(headers["location"])
-        query = parse_qs(location.query)
-        assert location.path == "/oauth/v2/authorize" and query["client_id"] == [CLIENT_ID]
-        assert query["scope"] == [",".join(DEFAULT_SCOPES)]
-        state = query["state"][0]
-        assert f"{COOKIE}={state}" in headers["set-cookie"]
-        return state
-
-    def finish_install(self, state: str, code: str, cookie_state: str | None = None) -> tuple[int, str]:
-        """The browser comes back from Slack to /slack/oauth_redirect with the code, the state and its cookie."""
-        status, _, body = self.get("/slack/oauth_redirect?" + urlencode({"code": code, "state": state}),
-                                   cookie=f"{COOKIE}={cookie_state or state}")
-        return status, body
-
-    def install(self, team_id: str, team_name: str) -> str:
-        state = self.start_install()
-        code = self.slack.workspace.installs.approve(CLIENT_ID, team_id, team_name=team_name)
-        status, body = self.finish_install(state, code)
-        assert status == 200, body
-        install = self.slack.workspace.installs.installed(CLIENT_ID, team_id)
-        assert install is not None
-        return next(t for t, i in self.slack.workspace.installs.by_token.items() if i is install)
-
-    def event_from(self, team_id: str, event: dict) -> int:
-        """A signed Events API request as Slack sends it for an install in `team_id`."""
-        body = payloads.event_callback(self.slack.workspace, event)
-        body["team_id"] = body["context_team_id"] = body["authorizations"][0]["team_id"] = team_id
-        from bot.slack_double import SlackActor
-
-        actor = SlackActor(self.slack, f"http://{self.host}:{self.port}/slack/events")
-        return actor._deliver(None, "events_api", body, form=None).status
-
-    def installed_teams(self) -> list[str]:
-        with self.services.engine.connect() as conn:
-            return sorted(conn.execute(text("SELECT team_id FROM slack_bots")).scalars())
-
-
-@pytest.fixture
-def oauth_bot(migrated_database_url, slack, clock):
-    from bot.app import build_app
-    from bot.bootstrap import bootstrap
-    from bot.server import serving
-
-    database_url = migrated_database_url
-    slack.workspace.installs.register_app(CLIENT_ID, CLIENT_SECRET)
-    oauth = OAuthApp(client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
-                     encryption_keys=(Fernet.generate_key().decode(),))
-    settings = Settings(database_url=database_url, slack_api_url=slack.api_url,
-                        slack_signing_secret=slack.signing_secret, oauth=oauth)
-    services = bootstrap(settings, clock=clock, migrate=False)
-    with services.sessions.begin() as session:
-        seed_team(session, reps=2)
-    add_slack_users(slack, reps=2)
-    app = build_app(services, token_verification=True)
-    with serving(app, services, threads=4, loop_timeout=0.05) as server:
-        yield OAuthBot(services, app, server, slack, clock)
-    services.close()
+__all__ = ["oauth_bot"]  # a fixture
 
 
 def auth_tests(slack, token: str) -> list[str]:
     return [c.response["team_id"] for c in slack.calls_to("auth.test") if c.token == token and c.ok]
 
 
+@pytest.mark.parametrize("oauth_bot", [(TEAM_A, TEAM_B)], indirect=True)  # both may link roster people
 def test_two_workspaces_install_and_each_request_is_authorized_with_its_own_token(oauth_bot):
     slack = oauth_bot.slack
     token_a = oauth_bot.install(TEAM_A, "Acme")
@@ -115,7 +34,7 @@ def test_two_workspaces_install_and_each_request_is_authorized_with_its_own_toke
     assert all(c.token and c.token.startswith("Basic ") for c in exchanges)  # the app's credentials, no token
 
     slack.clear_calls()
-    assert oauth_bot.event_from(TEAM_B, {"type": "app_home_opened", "user": "UMGR", "tab": "home"}) == 200
+    assert oauth_bot.event_from(TEAM_B, {"type": "app_home_opened", "user": "UREP1", "tab": "home"}) == 200
     published = eventually(lambda: slack.calls_to("views.publish"), timeout=20)  # the listener's one Slack call
     assert [(c.token, c.ok) for c in published] == [(token_b, True)]
     assert auth_tests(slack, token_b) == [TEAM_B] and auth_tests(slack, token_a) == []  # bolt's authorize
@@ -176,13 +95,15 @@ def test_the_oauth_states_job_deletes_states_that_expired_unused(oauth_bot):
     assert oauth_bot.finish_install(live, oauth_bot.slack.workspace.installs.approve(CLIENT_ID, TEAM_A))[0] == 200
 
 
+@pytest.mark.parametrize("oauth_bot", [(TEAM_A, TEAM_B)], indirect=True)  # both may link roster people
 def test_outbound_rows_go_out_with_the_token_of_their_persons_workspace(oauth_bot):
     token_a, token_b = oauth_bot.install(TEAM_A, "Acme"), oauth_bot.install(TEAM_B, "Bolt & Co")
     client_for = oauth_bot.services.delivery.client_for
     assert client_for is not None and oauth_bot.services.workspaces is not None
 
-    assert client_for({"channel": "UMGR", "text": "hi"}) is None  # nobody has written from a workspace yet
-    oauth_bot.event_from(TEAM_B, {"type": "app_home_opened", "user": "UMGR", "tab": "home"})
+    first = client_for({"channel": "UMGR", "text": "hi"})  # not yet bound: the first roster workspace's token
+    assert first is not None and first.token == token_a
+    oauth_bot.event_from(TEAM_B, {"type": "app_home_opened", "user": "UMGR", "tab": "home"})  # first contact
     eventually(lambda: oauth_bot.slack.calls_to("views.publish"), timeout=20)
     dm = client_for({"channel": "UMGR", "text": "hi"})
     assert dm is not None and dm.token == token_b and dm.auth_test()["team_id"] == TEAM_B
@@ -190,6 +111,7 @@ def test_outbound_rows_go_out_with_the_token_of_their_persons_workspace(oauth_bo
     explicit = client_for({"team_id": TEAM_A, "channel": "C0SALES"})
     assert explicit is not None and explicit.token == token_a
     assert client_for({"channel": "C0SALES"}) is None and client_for({"team_id": "T0NOTINSTALLED"}) is None
+    assert client_for({"channel": "UNOBODY"}) is None  # not in the roster: the default client
     # a modal and a survey DM's edit carry who they are for (a hint the delivery never sends to Slack)
     assert client_for({"trigger_id": "1.2.abc", "view": {}, "_for": "UMGR"}) is dm
     assert client_for({"text": "edited", "blocks": [], "_for": "UMGR"}) is dm

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.delivery import make_client, pacer_of
-from bot.pacing import Pacer
+from bot.pacing import Pacer, PastDeadline
 from bot.settings import Settings, SettingsError
 from bot.slack_double import SlackDouble
 from bot.slack_double.faults import FAULT_KINDS, FAULT_MIX, FaultPlan
@@ -86,6 +86,16 @@ def test_a_429_pauses_the_method_for_every_thread_sharing_the_client(double: Sla
     assert _eventually(lambda: pacer.wait("chat.postMessage") > 0.5)  # another thread is held back too
     posted.join(timeout=5)
     assert [c.status for c in double.calls_to("chat.postMessage")] == [429, 200]
+
+
+def test_a_429_retry_that_would_wait_past_the_callers_deadline_is_not_made(double: SlackDouble):
+    client = make_client(token=double.bot_token, base_url=double.api_url, timeout=2)
+    pacer = pacer_of(client)
+    assert pacer is not None
+    double.fail_next("chat.postMessage", status=429, retry_after=5)
+    with pytest.raises(PastDeadline), pacer.deadline(1.0):  # a delivery lease with a second left
+        client.chat_postMessage(channel=double.add_channel("sales"), text="first")
+    assert [c.status for c in double.calls_to("chat.postMessage")] == [429]  # no second call, no sleeping
 
 
 def _eventually(predicate, tries: int = 200):

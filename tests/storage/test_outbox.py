@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 from storage.db import make_engine, make_sessions
-from storage.outbox import Outbox
+from storage.outbox import Outbox, Outcome
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=2)
@@ -42,4 +42,25 @@ def test_only_a_crash_or_a_dropped_answer_counts_as_may_have_landed(migrated_dat
     with sessions.begin() as s:
         (fourth,) = Outbox(s).claim(now=NOW + LEASE, limit=10, lease=LEASE)
         assert fourth.may_have_landed and fourth.attempts == 4
+    engine.dispose()
+
+
+def test_a_late_release_retry_or_failure_leaves_the_row_to_the_worker_that_took_it_over(migrated_database_url):
+    engine, sessions = _outbox(migrated_database_url)
+    statuses = ("released", "retry", "failed")
+    with sessions.begin() as s:
+        for status in statuses:
+            Outbox(s).enqueue(status, "chat.postMessage", {"channel": "U1"}, now=NOW)
+    with sessions.begin() as s:
+        slow = Outbox(s).claim(now=NOW, limit=10, lease=LEASE)
+    with sessions.begin() as s:  # the slow worker's lease ran out: another worker takes the rows over
+        other = Outbox(s).claim(now=NOW + LEASE, limit=10, lease=LEASE)
+    with sessions.begin() as s:  # the slow worker records what it did with them, too late
+        Outbox(s).settle([Outcome(row.id, row.key, at=NOW, error="late", lease=row.leased_until) for row in slow])
+    with sessions.begin() as s:  # the other worker still holds every row: nobody else can take one
+        assert Outbox(s).counts() == {"pending": 3}
+        assert Outbox(s).claim(now=NOW + LEASE, limit=10, lease=LEASE) == []
+        Outbox(s).settle([Outcome(row.id, "sent", at=NOW + LEASE, channel="D1", ts=f"1.{row.id}",
+                                  lease=row.leased_until) for row in other])
+        assert Outbox(s).counts() == {"sent": 3}
     engine.dispose()

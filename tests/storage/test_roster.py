@@ -13,6 +13,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from storage.db import make_engine, make_sessions
+from storage.identity import Origin
 from storage.models import ImportRun, Person, Team
 from storage.roster import (
     RosterErrors,
@@ -300,13 +301,50 @@ def test_apply_writes_in_the_callers_transaction_and_never_commits(sessions, tmp
 
 def test_a_slack_profile_updates_the_person_by_id_or_links_them_by_email(sessions, tmp_path):
     load(sessions, write_csv(tmp_path / "roster.csv", ROSTER))
+    here = Origin("T0A", roster=frozenset({"T0A"}))
     with sessions.begin() as session:
-        assert apply_slack_profile(session, SlackProfile("UMARIA", tz="Asia/Tokyo", locale="ja-JP")) == "updated"
+        assert apply_slack_profile(session, SlackProfile("UMARIA", tz="Asia/Tokyo", locale="ja-JP"),
+                                   origin=here) == "updated"
         assert apply_slack_profile(session, SlackProfile("UANA", tz="Asia/Kuala_Lumpur"),
-                                   email="ANA@example.com") == "updated"
-        assert apply_slack_profile(session, SlackProfile("UANA", tz="Asia/Kuala_Lumpur")) == "unchanged"
-        assert apply_slack_profile(session, SlackProfile("UNEW"), email="new@example.com") == "unknown"
+                                   email="ANA@example.com", origin=here) == "updated"
+        assert apply_slack_profile(session, SlackProfile("UANA", tz="Asia/Kuala_Lumpur"), origin=here) == "unchanged"
+        assert apply_slack_profile(session, SlackProfile("UNEW"), email="new@example.com", origin=here) == "unknown"
     with sessions.begin() as session:
         stored = people(session)
     assert (stored["maria@example.com"].tz, stored["maria@example.com"].locale) == ("Asia/Tokyo", "ja-JP")
     assert stored["ana@example.com"].slack_id == "UANA" and len(stored) == 4
+    assert {(p.slack_team_id, p.slack_enterprise_id) for e, p in stored.items() if p.slack_id} == {("T0A", None)}
+
+
+def test_a_slack_profile_acts_only_within_the_workspace_or_grid_org_its_person_is_linked_in(sessions, tmp_path):
+    load(sessions, write_csv(tmp_path / "roster.csv", ROSTER))
+    allowed = frozenset({"T0A", "T0B"})
+    a, b = Origin("T0A", "E0ORG", allowed), Origin("T0B", None, allowed)
+    same_org, elsewhere = Origin("T0C", "E0ORG", frozenset()), Origin("T0D", None, frozenset())
+    with sessions.begin() as session:
+        assert apply_slack_profile(session, SlackProfile("UMARIA"), origin=elsewhere) == "refused"  # not allowed
+        assert apply_slack_profile(session, SlackProfile("UMARIA"), origin=a) == "updated"  # first contact binds
+        assert apply_slack_profile(session, SlackProfile("UMARIA", deleted=True), origin=b) == "refused"
+        assert apply_slack_profile(session, SlackProfile("UEVIL", deleted=True), origin=b,
+                                   email="Maria@Example.com") == "unknown"  # linked already: never by email
+        assert apply_slack_profile(session, SlackProfile("UANA"), email="ana@example.com",
+                                   origin=elsewhere) == "unknown"  # a workspace that may not link people
+        assert apply_slack_profile(session, SlackProfile("UMARIA", tz="Asia/Tokyo"), origin=same_org) == "updated"
+    with sessions.begin() as session:
+        maria, ana = people(session)["maria@example.com"], people(session)["ana@example.com"]
+        assert (maria.slack_id, maria.slack_team_id, maria.slack_enterprise_id, maria.active, maria.tz) == (
+            "UMARIA", "T0A", "E0ORG", True, "Asia/Tokyo")  # the org's other workspace did not move her
+        assert ana.slack_id is None
+
+
+def test_a_roster_import_that_relinks_someone_binds_them_afresh(sessions, tmp_path):
+    load(sessions, write_csv(tmp_path / "roster.csv", ROSTER))
+    with sessions.begin() as session:
+        apply_slack_profile(session, SlackProfile("UMARIA"), origin=Origin("T0A", roster=frozenset({"T0A"})))
+    relinked = [["maria@example.com", *ROSTER[0][1:5], "UMARIA2", *ROSTER[0][6:]], *ROSTER[1:]]
+    load(sessions, write_csv(tmp_path / "again.csv", relinked))
+    with sessions.begin() as session:
+        maria = people(session)["maria@example.com"]
+        assert (maria.slack_id, maria.slack_team_id) == ("UMARIA2", None)
+
+
