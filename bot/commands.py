@@ -14,7 +14,7 @@ from bot.bootstrap import Services, bootstrap
 from bot.coaching_pack import CoachingPackError
 from bot.commands_recognition import export_recognition, recognition_channel, values_command
 from bot.settings import Settings
-from coaching.recognition.shout_outs.records import RecognitionError as RecognitionRefused
+from coaching.recognition.records import RecognitionError as RecognitionRefused
 from storage.calendar import HolidayError
 from storage.recognition import RecognitionError as RecognitionSettingError
 from storage.teams import TeamError

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from coaching.followups.rules.rules import DEFAULT_RULES, Threshold
+from coaching.followups.rules import DEFAULT_RULES, Threshold
 
 if TYPE_CHECKING:
     from bot.bootstrap import Services

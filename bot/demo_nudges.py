@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from coaching.followups.rules.rules import Threshold
+from coaching.followups.rules import Threshold
 from storage.crm_import import import_crm_file
 
 if TYPE_CHECKING:

@@ -21,13 +21,13 @@ from bot.render.home import home_view
 from bot.render.recognition import mentioned
 from bot.survey_access import audience_of
 from coaching.access import NotAllowed
-from coaching.followups.rules.rules import Followup, FollowupRules, followups_due, pending
-from coaching.one_on_ones.meetings.meetings import Agenda, Pair
-from coaching.one_on_ones.meetings.service import agenda_of, standing_pairs
+from coaching.followups.rules import Followup, FollowupRules, followups_due, pending
+from coaching.one_on_ones.meetings import Agenda, Pair
+from coaching.one_on_ones.service import agenda_of, standing_pairs
 from coaching.performance import service as coaching
 from coaching.performance.digest import Digest, RepView
 from coaching.periods import period_of
-from coaching.recognition.shout_outs.shout_outs import KudosHistory
+from coaching.recognition.shout_outs import KudosHistory
 from storage.health import Health, setup_health
 from storage.models import Person
 from storage.recognition_wins import colleague_of

@@ -1,4 +1,4 @@
-"""Nudges over the outbox (coaching.followups.rules.ports.NudgeMessenger, coaching.one_on_ones.meetings.ports.OneOnOneMessenger):
+"""Nudges over the outbox (coaching.followups.ports.NudgeMessenger, coaching.one_on_ones.ports.OneOnOneMessenger):
 each nudge rendered in its reader's language and put in the outbox under the nudge's own key; edits in place."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from bot.i18n import Translator
 from bot.render.nudges import followup_digest_message, nudge_message
 from bot.render.one_on_one_prep import prep_blocks
 from bot.render.one_on_ones import outcome_message, overdue_message, recognition_gap_message, reminder_message
-from coaching.followups.rules.rules import FollowupDigest, RepNudge
-from coaching.one_on_ones.meetings.meetings import Agenda, AgendaItem, OutcomePrompt, Overdue, Pair, Reminder
-from coaching.one_on_ones.meetings.prep import Prep, RecognitionGap
+from coaching.followups.rules import FollowupDigest, RepNudge
+from coaching.one_on_ones.meetings import Agenda, AgendaItem, OutcomePrompt, Overdue, Pair, Reminder
+from coaching.one_on_ones.prep import Prep, RecognitionGap
 from coaching.timing import Person, at_local
 from surveys.ports import Member
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 def reminder_key(pair_id: int, day: date, person_id: int) -> str:
-    """The key coaching.one_on_ones.meetings.meetings gives a reminder: 1on1:{pair}:{meeting date}:reminder:{person}."""
+    """The key coaching.one_on_ones.meetings gives a reminder: 1on1:{pair}:{meeting date}:reminder:{person}."""
     return f"1on1:{pair_id}:{day.isoformat()}:reminder:{person_id}"
 
 
@@ -31,7 +31,7 @@ def translator(member: Member | None) -> Translator:
 
 
 class SlackNudges:
-    """Implements coaching.followups.rules.ports.NudgeMessenger and coaching.one_on_ones.meetings.ports.OneOnOneMessenger over
+    """Implements coaching.followups.ports.NudgeMessenger and coaching.one_on_ones.ports.OneOnOneMessenger over
     one unit's outbox."""
 
     def __init__(self, u: Unit, *, currency: str) -> None:

@@ -1,5 +1,5 @@
 """Follow-up nudges in Slack: the scheduled morning nudges and weekly follow-up digests, and the deal buttons
-(Done, Snooze, Not relevant), each one transaction around one coaching.followups.rules.service call."""
+(Done, Snooze, Not relevant), each one transaction around one coaching.followups.service call."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from bot.nudge_messenger import SlackNudges, translator
 from bot.render.nudges import DealAction, done_status, muted_status, nudge_text, settle, snoozed_status
 from coaching.access import NotAllowed
 from coaching.clicks import StaleClick
-from coaching.followups.rules import service as nudge_service
-from coaching.followups.rules.service import NudgeError
+from coaching.followups import service as nudge_service
+from coaching.followups.service import NudgeError
 
 VERBS = ("done", "snooze", "mute")
 

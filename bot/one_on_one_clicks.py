@@ -14,8 +14,8 @@ from bot.one_on_one_prep import StoredPrep
 from bot.render.one_on_ones import add_item_view, outcome_message, outcome_value
 from coaching.access import NotAllowed
 from coaching.clicks import StaleClick
-from coaching.one_on_ones.meetings import service
-from coaching.one_on_ones.meetings.meetings import AgendaItem, Meeting, OneOnOneError, Pair, build_agenda, last_held
+from coaching.one_on_ones import service
+from coaching.one_on_ones.meetings import AgendaItem, Meeting, OneOnOneError, Pair, build_agenda, last_held
 from coaching.timing import local_date
 
 REMINDER_KEY = re.compile(r"^1on1:(\d+):(\d{4}-\d{2}-\d{2}):reminder:(\d+)$")

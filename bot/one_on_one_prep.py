@@ -1,4 +1,4 @@
-"""The manager's one-on-one prep from stored data (coaching.one_on_ones.meetings.ports.PrepSource): KPI changes, deals needing a
+"""The manager's one-on-one prep from stored data (coaching.one_on_ones.ports.PrepSource): KPI changes, deals needing a
 follow-up, recent wins and kudos, days since last recognised, and team sentiment under the anonymity rules (only of
 a team whose surveys the manager may see)."""
 
@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from coaching.access import check_can_see, teams_in_view
-from coaching.followups.rules.rules import DEFAULT_RULES, FollowupRules, followups_due
-from coaching.one_on_ones.meetings.prep import Prep, build_prep
+from coaching.followups.rules import DEFAULT_RULES, FollowupRules, followups_due
+from coaching.one_on_ones.prep import Prep, build_prep
 from coaching.performance.kpis import kpis_of
 from coaching.periods import Period, period_of
 from storage.recognition import last_recognised, recent_recognition
@@ -58,7 +58,7 @@ def team_sentiment(summary: RoundSummary) -> tuple[str, float | None]:
 
 
 class StoredPrep:
-    """Implements coaching.one_on_ones.meetings.ports.PrepSource over one unit of work (the manager's DM is rendered from it)."""
+    """Implements coaching.one_on_ones.ports.PrepSource over one unit of work (the manager's DM is rendered from it)."""
 
     def __init__(self, u: Unit, *, threshold: int, rules: FollowupRules = DEFAULT_RULES) -> None:
         self.u, self.threshold, self.rules = u, threshold, rules

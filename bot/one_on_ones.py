@@ -17,8 +17,8 @@ from bot.one_on_one_prep import StoredPrep
 from bot.render.one_on_ones import cadence_text, help_blocks, pairs_blocks
 from bot.slack_text import literal, plain
 from coaching.access import NotAllowed
-from coaching.one_on_ones.meetings import service
-from coaching.one_on_ones.meetings.meetings import OneOnOneError, next_meeting
+from coaching.one_on_ones import service
+from coaching.one_on_ones.meetings import OneOnOneError, next_meeting
 from coaching.timing import at_local
 from surveys.ports import Member
 

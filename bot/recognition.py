@@ -1,4 +1,4 @@
-"""Recognition as the bot runs it: one transaction around one coaching.recognition.shout_outs.service call, the asker's reply
+"""Recognition as the bot runs it: one transaction around one coaching.recognition.service call, the asker's reply
 rendered in their language, and the outbox keys to send now (listeners, jobs, the webhook and the CLI)."""
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from bot.render.recognition_views import (
     win_view,
 )
 from bot.webhook_auth import TOLERANCE, Delivery
-from coaching.recognition.shout_outs import service as recognition
-from coaching.recognition.shout_outs.kudos import CompanyValue, Kudos, KudosError, value_name
-from coaching.recognition.shout_outs.records import Colleague
-from coaching.recognition.shout_outs.wins import WebhookDeal, Win, WinError
+from coaching.recognition import service as recognition
+from coaching.recognition.kudos import CompanyValue, Kudos, KudosError, value_name
+from coaching.recognition.records import Colleague
+from coaching.recognition.wins import WebhookDeal, Win, WinError
 from storage.teams import TeamError
 
 

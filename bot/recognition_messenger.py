@@ -15,14 +15,14 @@ from bot.render.recognition import (
     translator_for,
     win_message,
 )
-from coaching.recognition.shout_outs.kudos import CompanyValue, Kudos
-from coaching.recognition.shout_outs.records import Colleague
-from coaching.recognition.shout_outs.shout_outs import ShoutOut
-from coaching.recognition.shout_outs.wins import Milestone, Win
+from coaching.recognition.kudos import CompanyValue, Kudos
+from coaching.recognition.records import Colleague
+from coaching.recognition.shout_outs import ShoutOut
+from coaching.recognition.wins import Milestone, Win
 
 
 class RecognitionOutbox:
-    """Implements coaching.recognition.shout_outs.ports.RecognitionMessenger; keys: win:{deal} (or win:logged:{id}),
+    """Implements coaching.recognition.ports.RecognitionMessenger; keys: win:{deal} (or win:logged:{id}),
     milestone:{rep}:{period}, kudos:{id}:{channel}, kudos:{id}:dm:{person}, shoutout:{team}:{week}."""
 
     def __init__(self, messenger: OutboxMessenger, *, currency: str,

@@ -13,7 +13,7 @@ from bot.bootstrap import Services
 from bot.recognition import take_deal
 from bot.request_body import BodyRefused, read_body
 from bot.webhook_auth import WebhookRefused, verify
-from coaching.recognition.shout_outs.wins import DealRefused, check_webhook_deal
+from coaching.recognition.wins import DealRefused, check_webhook_deal
 
 PATH = "/hooks/deals"
 MAX_BODY = 64 * 1024  # one deal is a few hundred bytes

@@ -13,7 +13,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from coaching.clicks import latest
-from coaching.followups.rules.rules import DealState, Mute, Snooze, Threshold
+from coaching.followups.rules import DealState, Mute, Snooze, Threshold
 from coaching.timing import Person
 from storage.crm_models import CrmAccount, CrmActivity, CrmDeal
 from storage.models import Holiday, Team
@@ -61,7 +61,7 @@ class NudgeLogRepository:
 
 
 class NudgeRepository(NudgeLogRepository):
-    """Implements coaching.followups.rules.ports.NudgeStore."""
+    """Implements coaching.followups.ports.NudgeStore."""
 
     def open_deals(self, *, owner_ids: Collection[int]) -> list[DealState]:
         """Open deals of these owners, largest first."""

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import aliased
 
-from coaching.one_on_ones.meetings.meetings import AgendaItem, Cadence, Meeting, Pair
+from coaching.one_on_ones.meetings import AgendaItem, Cadence, Meeting, Pair
 from storage.crm_models import CrmActivity, CrmDeal
 from storage.models import Person as PersonRow
 from storage.nudge_models import AgendaItem as ItemRow
@@ -20,7 +20,7 @@ from surveys.cadence import parse_send_time
 
 
 class OneOnOneRepository(NudgeLogRepository):
-    """Implements coaching.one_on_ones.meetings.ports.OneOnOneStore; never commits (the caller owns the transaction)."""
+    """Implements coaching.one_on_ones.ports.OneOnOneStore; never commits (the caller owns the transaction)."""
 
     # Pairs ---------------------------------------------------------------------------------------------------
     def pairs(self) -> list[Pair]:

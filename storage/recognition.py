@@ -10,10 +10,10 @@ from datetime import UTC, date, datetime
 from sqlalchemy import ColumnElement, exists, func, select, update
 from sqlalchemy.orm import Session
 
-from coaching.recognition.shout_outs.kudos import CompanyValue as CompanyValueRecord
-from coaching.recognition.shout_outs.kudos import Kudos as KudosValue
-from coaching.recognition.shout_outs.records import Colleague, RecognitionTeam
-from coaching.recognition.shout_outs.shout_outs import KudosHistory, LastRecognised
+from coaching.recognition.kudos import CompanyValue as CompanyValueRecord
+from coaching.recognition.kudos import Kudos as KudosValue
+from coaching.recognition.records import Colleague, RecognitionTeam
+from coaching.recognition.shout_outs import KudosHistory, LastRecognised
 from storage.models import Person, Team
 from storage.recognition_models import CompanyValue, Kudos, KudosReceiver, TeamRecognition, Win
 from storage.recognition_wins import WinRepository, colleague_of, insert_for
@@ -24,7 +24,7 @@ class RecognitionError(Exception):
 
 
 class RecognitionRepository(WinRepository):
-    """Implements coaching.recognition.shout_outs.ports.RecognitionStore."""
+    """Implements coaching.recognition.ports.RecognitionStore."""
 
     def __init__(self, session: Session) -> None:
         super().__init__(session)

@@ -13,9 +13,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from coaching.periods import period_of
-from coaching.recognition.shout_outs.records import Colleague
-from coaching.recognition.shout_outs.wins import DealRefused, LoggedWin, QuotaProgress, WebhookDeal, cycle_days
-from coaching.recognition.shout_outs.wins import Win as WinValue
+from coaching.recognition.records import Colleague
+from coaching.recognition.wins import DealRefused, LoggedWin, QuotaProgress, WebhookDeal, cycle_days
+from coaching.recognition.wins import Win as WinValue
 from storage.crm_import import apply_crm_file
 from storage.crm_models import CrmAccount, CrmDeal, CrmDealEvent, CrmQuota
 from storage.crm_rows import CrmFile, People

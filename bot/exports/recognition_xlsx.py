@@ -16,9 +16,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.exports.cells import header, number, text, widths
 from bot.i18n import Translator
-from coaching.recognition.shout_outs.kudos import Kudos, unescape
-from coaching.recognition.shout_outs.records import Colleague
-from coaching.recognition.shout_outs.wins import Win
+from coaching.recognition.kudos import Kudos, unescape
+from coaching.recognition.records import Colleague
+from coaching.recognition.wins import Win
 
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"

@@ -15,7 +15,7 @@ from bot.slack_text import literal
 
 if TYPE_CHECKING:
     from bot.home import HomeData
-    from coaching.followups.rules.rules import Followup
+    from coaching.followups.rules import Followup
 
 MAX_BLOCKS = 100
 NUMBERS = ("revenue_won", "quota_attainment", "win_rate", "open_pipeline", "activities")

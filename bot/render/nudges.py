@@ -12,7 +12,7 @@ from bot import ids
 from bot.i18n import Translator
 from bot.render.surveys import Blocks
 from bot.slack_text import literal
-from coaching.followups.rules.rules import SNOOZE_DAYS, DealState, Followup, FollowupDigest, RepNudge
+from coaching.followups.rules import SNOOZE_DAYS, DealState, Followup, FollowupDigest, RepNudge
 
 MAX_DEALS_PER_REP = 5  # in the manager's digest; the rep's own nudge has the full list
 MAX_REPS = 40  # sections in one digest (Slack allows 50 blocks)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.i18n import Translator
 from bot.render.coaching import KPI_LABELS, value_text
 from bot.render.surveys import Blocks
-from coaching.one_on_ones.meetings.prep import KpiChange, Prep
+from coaching.one_on_ones.prep import KpiChange, Prep
 
 ARROWS = {1: "▲", -1: "▼", 0: "▶"}
 

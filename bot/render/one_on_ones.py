@@ -11,8 +11,8 @@ from bot import ids
 from bot.i18n import N_, Translator
 from bot.render.surveys import Blocks
 from bot.slack_text import literal
-from coaching.one_on_ones.meetings.meetings import Agenda, AgendaItem, Meeting, Overdue, Pair
-from coaching.one_on_ones.meetings.prep import RecognitionGap
+from coaching.one_on_ones.meetings import Agenda, AgendaItem, Meeting, Overdue, Pair
+from coaching.one_on_ones.prep import RecognitionGap
 
 MAX_ITEMS = 15  # per agenda section
 CADENCE_LABELS = {"weekly": N_("weekly"), "biweekly": N_("every two weeks"), "monthly": N_("monthly")}

@@ -9,10 +9,10 @@ from typing import Any
 
 from bot.i18n import DEFAULT, SUPPORTED, Translator
 from bot.slack_text import literal
-from coaching.recognition.shout_outs.kudos import Kudos
-from coaching.recognition.shout_outs.records import Colleague
-from coaching.recognition.shout_outs.shout_outs import BoardRow, ShoutOut
-from coaching.recognition.shout_outs.wins import Milestone, Win
+from coaching.recognition.kudos import Kudos
+from coaching.recognition.records import Colleague
+from coaching.recognition.shout_outs import BoardRow, ShoutOut
+from coaching.recognition.wins import Milestone, Win
 
 Blocks = list[dict[str, Any]]
 LISTED = 10  # wins or kudos listed in a shout-out; the rest are counted

@@ -12,10 +12,10 @@ from bot import ids
 from bot.i18n import Translator
 from bot.render.recognition import Blocks, kudos_text, mention
 from bot.slack_text import literal
-from coaching.recognition.shout_outs.kudos import MAX_MESSAGE_LENGTH, Allowance, CompanyValue, Kudos
-from coaching.recognition.shout_outs.records import RecognitionError
-from coaching.recognition.shout_outs.shout_outs import KudosHistory
-from coaching.recognition.shout_outs.wins import MAX_NOTES_LENGTH, TEXT_FIELDS
+from coaching.recognition.kudos import MAX_MESSAGE_LENGTH, Allowance, CompanyValue, Kudos
+from coaching.recognition.records import RecognitionError
+from coaching.recognition.shout_outs import KudosHistory
+from coaching.recognition.wins import MAX_NOTES_LENGTH, TEXT_FIELDS
 
 MAX_RECEIVERS = 10
 FIELD_OF = {  # a refusal's code -> the modal block it is about

@@ -6,7 +6,7 @@ from collections.abc import Collection
 from datetime import date, datetime
 from typing import Protocol
 
-from coaching.followups.rules.rules import DealState, FollowupDigest, Mute, RepNudge, Snooze, Threshold
+from coaching.followups.rules import DealState, FollowupDigest, Mute, RepNudge, Snooze, Threshold
 from coaching.timing import NudgeLog, Person
 
 

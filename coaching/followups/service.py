@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 
 from coaching.access import NotAllowed
 from coaching.clicks import check_order
-from coaching.followups.rules.ports import NudgeMessenger, NudgeStore
-from coaching.followups.rules.rules import (
+from coaching.followups.ports import NudgeMessenger, NudgeStore
+from coaching.followups.rules import (
     DEFAULT_RULES,
     DEFAULT_TOP,
     RULES,

@@ -7,8 +7,8 @@ from collections.abc import Collection
 from datetime import date, datetime
 from typing import Protocol
 
-from coaching.one_on_ones.meetings.meetings import Agenda, AgendaItem, Cadence, Meeting, OutcomePrompt, Overdue, Pair, Reminder
-from coaching.one_on_ones.meetings.prep import Prep, RecognitionGap
+from coaching.one_on_ones.meetings import Agenda, AgendaItem, Cadence, Meeting, OutcomePrompt, Overdue, Pair, Reminder
+from coaching.one_on_ones.prep import Prep, RecognitionGap
 from coaching.timing import NudgeLog, Person
 
 

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 from coaching.access import NotAllowed, OrgEntry, pair_stands
 from coaching.clicks import check_order
-from coaching.one_on_ones.meetings.meetings import (
+from coaching.one_on_ones.meetings import (
     ITEM_KINDS,
     OUTCOMES,
     Agenda,
@@ -27,8 +27,8 @@ from coaching.one_on_ones.meetings.meetings import (
     plan_reminders,
     to_carry,
 )
-from coaching.one_on_ones.meetings.ports import OneOnOneMessenger, OneOnOneStore, PrepSource
-from coaching.one_on_ones.meetings.prep import RECOGNITION_GAP_DAYS, RecognitionGap, plan_recognition_gaps
+from coaching.one_on_ones.ports import OneOnOneMessenger, OneOnOneStore, PrepSource
+from coaching.one_on_ones.prep import RECOGNITION_GAP_DAYS, RecognitionGap, plan_recognition_gaps
 from coaching.timing import DEFAULT_MORNING, Person, local_date
 from surveys.availability import DEFAULT_AWAY, AwayRule
 from surveys.cadence import WEEKDAYS, parse_send_time

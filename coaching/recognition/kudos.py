@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from coaching.recognition.shout_outs.records import N_, Colleague, RecognitionError
+from coaching.recognition.records import N_, Colleague, RecognitionError
 
 DEFAULT_WEEKLY_CAP = 5
 MAX_MESSAGE_LENGTH = 1000  # characters as the reader sees them (Slack's &amp; counts as one)

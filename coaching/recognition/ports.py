@@ -6,10 +6,10 @@ from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
-from coaching.recognition.shout_outs.kudos import CompanyValue, Kudos
-from coaching.recognition.shout_outs.records import Colleague, RecognitionTeam
-from coaching.recognition.shout_outs.shout_outs import KudosHistory, ShoutOut
-from coaching.recognition.shout_outs.wins import LoggedWin, Milestone, QuotaProgress, WebhookDeal, Win
+from coaching.recognition.kudos import CompanyValue, Kudos
+from coaching.recognition.records import Colleague, RecognitionTeam
+from coaching.recognition.shout_outs import KudosHistory, ShoutOut
+from coaching.recognition.wins import LoggedWin, Milestone, QuotaProgress, WebhookDeal, Win
 
 
 class RecognitionStore(Protocol):

@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from coaching.periods import period_of
-from coaching.recognition.shout_outs.kudos import (
+from coaching.recognition.kudos import (
     DEFAULT_VALUES,
     DEFAULT_WEEKLY_CAP,
     Allowance,
@@ -25,10 +25,10 @@ from coaching.recognition.shout_outs.kudos import (
     values_in_use,
     week_of,
 )
-from coaching.recognition.shout_outs.ports import RecognitionMessenger, RecognitionStore
-from coaching.recognition.shout_outs.records import N_, Colleague, RecognitionTeam
-from coaching.recognition.shout_outs.shout_outs import DEFAULT_QUIET_DAYS, KudosHistory, LastRecognised, ShoutOut, build_shout_out
-from coaching.recognition.shout_outs.wins import WebhookDeal, Win, WinError, check_logged_win, quota_milestones
+from coaching.recognition.ports import RecognitionMessenger, RecognitionStore
+from coaching.recognition.records import N_, Colleague, RecognitionTeam
+from coaching.recognition.shout_outs import DEFAULT_QUIET_DAYS, KudosHistory, LastRecognised, ShoutOut, build_shout_out
+from coaching.recognition.wins import WebhookDeal, Win, WinError, check_logged_win, quota_milestones
 
 ANNOUNCE_WINDOW = timedelta(days=7)  # won events older than this are history, not news
 SHOUT_OUT_DAY, SHOUT_OUT_AT = 4, time(16, 0)  # Friday 16:00 in the team's time zone

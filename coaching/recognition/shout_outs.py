@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from coaching.periods import Period
-from coaching.recognition.shout_outs.kudos import Kudos
-from coaching.recognition.shout_outs.records import Colleague, RecognitionTeam
-from coaching.recognition.shout_outs.wins import Win
+from coaching.recognition.kudos import Kudos
+from coaching.recognition.records import Colleague, RecognitionTeam
+from coaching.recognition.wins import Win
 
 DEFAULT_QUIET_DAYS = 30  # someone without kudos for this long is named in the shout-out's invitation
 BOARD_SIZE = 5

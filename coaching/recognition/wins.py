@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from coaching.periods import Period
-from coaching.recognition.shout_outs.records import N_, Colleague, RecognitionError
+from coaching.recognition.records import N_, Colleague, RecognitionError
 
 SOURCES = ("import", "webhook", "logged")
 OUTCOMES = ("open", "won", "lost")

@@ -8,7 +8,7 @@ from conftest import seed_team
 from nudge_fixtures import add_deal, add_other_team, dms, run_hourly
 
 from bot.cli import main
-from coaching.followups.rules.rules import Threshold
+from coaching.followups.rules import Threshold
 from storage.db import make_engine, make_sessions
 
 MONDAY = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)

@@ -8,7 +8,7 @@ from conftest import seed_team
 from openpyxl import load_workbook
 
 from bot.cli import main
-from coaching.recognition.shout_outs.wins import LoggedWin, check_webhook_deal
+from coaching.recognition.wins import LoggedWin, check_webhook_deal
 from storage.db import make_engine, make_sessions
 from storage.recognition import RecognitionRepository
 from storage.recognition_models import TeamRecognition

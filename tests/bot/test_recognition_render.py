@@ -10,10 +10,10 @@ from bot.recognition_messenger import RecognitionOutbox
 from bot.render.recognition import milestone_message, shout_out_message, translator_for, win_message
 from bot.render.recognition_views import refusal
 from coaching.periods import period_of
-from coaching.recognition.shout_outs.kudos import KudosError
-from coaching.recognition.shout_outs.records import Colleague, RecognitionTeam
-from coaching.recognition.shout_outs.shout_outs import build_shout_out
-from coaching.recognition.shout_outs.wins import Milestone, Win
+from coaching.recognition.kudos import KudosError
+from coaching.recognition.records import Colleague, RecognitionTeam
+from coaching.recognition.shout_outs import build_shout_out
+from coaching.recognition.wins import Milestone, Win
 from storage.crm_import import import_crm_file
 from storage.recognition import set_recognition_channel
 from storage.teams import set_channel

@@ -9,8 +9,8 @@ import pytest
 from conftest import seed_team
 from sqlalchemy import func, select
 
-from coaching.followups.rules.rules import FollowupRules, Mute, Snooze, Threshold
-from coaching.followups.rules.service import send_rep_nudges
+from coaching.followups.rules import FollowupRules, Mute, Snooze, Threshold
+from coaching.followups.service import send_rep_nudges
 from storage.crm_models import CrmAccount, CrmActivity, CrmDeal
 from storage.db import make_engine, make_sessions
 from storage.models import Holiday, Person, Team

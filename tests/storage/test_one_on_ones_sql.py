@@ -9,9 +9,9 @@ import pytest
 from conftest import seed_team
 from sqlalchemy import select
 
-from coaching.one_on_ones.meetings.meetings import Cadence, Meeting
-from coaching.one_on_ones.meetings.prep import build_prep
-from coaching.one_on_ones.meetings.service import add_item, record_outcome, send_one_on_one_nudges, set_one_on_one
+from coaching.one_on_ones.meetings import Cadence, Meeting
+from coaching.one_on_ones.prep import build_prep
+from coaching.one_on_ones.service import add_item, record_outcome, send_one_on_one_nudges, set_one_on_one
 from storage.crm_models import CrmActivity, CrmDeal
 from storage.db import make_engine, make_sessions
 from storage.models import Person

@@ -9,8 +9,8 @@ import pytest
 from conftest import seed_team
 from sqlalchemy import func, select
 
-from coaching.recognition.shout_outs.kudos import CompanyValue, KudosError
-from coaching.recognition.shout_outs.service import (
+from coaching.recognition.kudos import CompanyValue, KudosError
+from coaching.recognition.service import (
     company_values,
     give_kudos,
     give_kudos_from_modal,

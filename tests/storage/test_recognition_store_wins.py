@@ -13,8 +13,8 @@ from conftest import seed_team
 from sqlalchemy import func, select
 
 from bot.webhook_auth import WebhookRefused, sign, verify
-from coaching.recognition.shout_outs.service import announce_wins, log_win, receive_deal
-from coaching.recognition.shout_outs.wins import DealRefused, check_webhook_deal
+from coaching.recognition.service import announce_wins, log_win, receive_deal
+from coaching.recognition.wins import DealRefused, check_webhook_deal
 from storage.crm_import import import_crm_file
 from storage.crm_models import CrmDeal, CrmQuota
 from storage.db import make_engine, make_sessions

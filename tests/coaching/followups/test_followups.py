@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coaching.followups.rules.rules import (
+from coaching.followups.rules import (
     RULES,
     DealState,
     FollowupRules,

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from coaching.followups.rules.rules import DealState, FollowupRules, Mute, Snooze, plan_followup_digests, plan_rep_nudges
+from coaching.followups.rules import DealState, FollowupRules, Mute, Snooze, plan_followup_digests, plan_rep_nudges
 from coaching.timing import Person
 
 KIRITIMATI, AUCKLAND, LOS_ANGELES = 1, 2, 3

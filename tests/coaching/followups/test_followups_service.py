@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from coaching.access import NotAllowed
-from coaching.followups.rules.rules import DealState, Mute, Snooze, Threshold
-from coaching.followups.rules.service import NudgeError, mark_done, mute, send_followup_digests, send_rep_nudges, snooze
+from coaching.followups.rules import DealState, Mute, Snooze, Threshold
+from coaching.followups.service import NudgeError, mark_done, mute, send_followup_digests, send_rep_nudges, snooze
 from coaching.timing import Person
 
 REP, OTHER_REP, MANAGER, OTHER_MANAGER = 1, 2, 9, 8

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from coaching.one_on_ones.meetings.meetings import (
+from coaching.one_on_ones.meetings import (
     AgendaItem,
     Cadence,
     Meeting,
@@ -20,7 +20,7 @@ from coaching.one_on_ones.meetings.meetings import (
     starts_at,
     to_carry,
 )
-from coaching.one_on_ones.meetings.prep import build_prep, plan_recognition_gaps
+from coaching.one_on_ones.prep import build_prep, plan_recognition_gaps
 from coaching.timing import Person
 
 LA_MANAGER, AUCKLAND_REP, KIRITIMATI_MANAGER, LA_REP = 1, 2, 3, 4

@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from coaching.access import NotAllowed
-from coaching.one_on_ones.meetings.meetings import AgendaItem, Meeting, OneOnOneError, Pair
-from coaching.one_on_ones.meetings.prep import build_prep
-from coaching.one_on_ones.meetings.service import (
+from coaching.one_on_ones.meetings import AgendaItem, Meeting, OneOnOneError, Pair
+from coaching.one_on_ones.prep import build_prep
+from coaching.one_on_ones.service import (
     add_item,
     agenda_of,
     complete_item,

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from coaching.recognition.shout_outs.kudos import (
+from coaching.recognition.kudos import (
     DEFAULT_VALUES,
     MAX_MESSAGE_LENGTH,
     CompanyValue,

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from coaching.periods import period_of
-from coaching.recognition.shout_outs.records import Colleague
-from coaching.recognition.shout_outs.wins import (
+from coaching.recognition.records import Colleague
+from coaching.recognition.wins import (
     DealRefused,
     QuotaProgress,
     Win,

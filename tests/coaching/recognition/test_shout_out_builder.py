@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from coaching.periods import period_of
-from coaching.recognition.shout_outs.kudos import Kudos
-from coaching.recognition.shout_outs.records import Colleague, RecognitionTeam
-from coaching.recognition.shout_outs.shout_outs import LastRecognised, build_shout_out
-from coaching.recognition.shout_outs.wins import Win
+from coaching.recognition.kudos import Kudos
+from coaching.recognition.records import Colleague, RecognitionTeam
+from coaching.recognition.shout_outs import LastRecognised, build_shout_out
+from coaching.recognition.wins import Win
 
 UNTIL = datetime(2026, 11, 27, 16, tzinfo=UTC)
 SINCE = UNTIL - timedelta(days=7)
