@@ -226,10 +226,3 @@ class ImportRun(Base):
     updated: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[list[str]] = mapped_column(JSON, default=list)
 
-
-from storage import (  # noqa: E402, F401  (every table in the same metadata, for Alembic)
-    crm_models,
-    installations,
-    nudge_models,
-    recognition_models,
-)

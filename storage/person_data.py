@@ -15,9 +15,10 @@ from sqlalchemy import JSON, ColumnElement, String, cast, delete, func, or_, sel
 from sqlalchemy.orm import Session
 
 from storage.crm_models import CrmActivity, CrmDeal, CrmLead, CrmQuota
-from storage.models import Answer, Base, ImportRun, OutboxMessage, Person, Recipient, Round, Survey, Team
+from storage.models import Answer, ImportRun, OutboxMessage, Person, Recipient, Round, Survey, Team
 from storage.nudge_models import AgendaItem, FollowupHold, NudgeLog, OneOnOne, OneOnOneMeeting
 from storage.recognition_models import Kudos, KudosReceiver, Win
+from storage.schema import metadata
 
 ERASED_NAME = "Erased person"
 ERASED_DOMAIN = "@erased.invalid"
@@ -199,7 +200,7 @@ def erase_person(session: Session, email: str) -> Erasure:
     edits = list(session.scalars(select(OutboxMessage.id).where(OutboxMessage.edits_key.in_(keys))))
     result.add("outbox messages", _run(session, delete(OutboxMessage).where(or_(theirs, OutboxMessage.id.in_(edits)))))
     if slack_id:
-        installs = Base.metadata.tables["slack_installations"]
+        installs = metadata.tables["slack_installations"]
         result.add("app installs unlinked from their installer", _run(session, update(installs).where(
             installs.c.user_id == slack_id).values(user_id=ERASED_INSTALLER, user_token=None, user_scopes=None,
                                                    user_refresh_token=None, user_token_expires_at=None)))
@@ -229,7 +230,7 @@ def _scrub(session: Session, *, slack_id: str | None, email: str) -> int:
     other trace of their Slack id or email "[erased]". Returns how many rows changed."""
     needles = [n.lower() for n in (slack_id, email) if n]
     changed = 0
-    for table in Base.metadata.sorted_tables:
+    for table in metadata.sorted_tables:
         columns = [c for c in table.c if isinstance(c.type, String | JSON)]
         if table.name == "person" or not columns:
             continue

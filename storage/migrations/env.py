@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from storage.models import Base
+from storage.schema import metadata
 
 config = context.config
 engine = config.attributes.get("engine")
@@ -14,7 +14,7 @@ if engine is None:  # pragma: no cover - only when someone runs the alembic CLI 
 with engine.connect() as connection:
     context.configure(
         connection=connection,
-        target_metadata=Base.metadata,
+        target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )

@@ -4,7 +4,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from storage.db import make_engine, upgrade
-from storage.models import Base
+from storage.schema import metadata
 
 
 def test_models_and_migrations_agree(database_url):
@@ -12,7 +12,7 @@ def test_models_and_migrations_agree(database_url):
     upgrade(engine)
     upgrade(engine)  # idempotent at every start-up
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
     engine.dispose()
     assert diff == []
 
