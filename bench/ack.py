@@ -1,6 +1,6 @@
 """Ack latency of a survey-button click at 200 concurrent, as a ratio to a bare bolt app on the same server stack.
 
-Run: `python -m bench.ack [--people 200 --bursts 3]`. Both apps sit behind bot.server.make_server (waitress, the
+Run: `python -m bench.ack [--people 200 --bursts 3]`. Both apps sit behind bot.runtime.server.make_server (waitress, the
 production thread count) and get the same signed clicks, fired at once from a separate process; bursts alternate
 between the two. The product records each click and edits the DM after its ack. Prints the figures, p99 ratio last.
 """
@@ -23,7 +23,7 @@ from bench._load import Reply, add_reps, click_request, fire, open_round, percen
 from bot import ids
 from bot.app import build_app
 from bot.bootstrap import Services, bootstrap
-from bot.server import events_url, serving
+from bot.runtime.server import events_url, serving
 from bot.settings import Settings
 from bot.slack_double import SlackDouble
 from storage.models import OutboxMessage

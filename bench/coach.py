@@ -23,7 +23,7 @@ from sqlalchemy import insert
 
 from bot.app import build_app
 from bot.bootstrap import Services, bootstrap
-from bot.server import events_url, serving
+from bot.runtime.server import events_url, serving
 from bot.settings import Settings
 from bot.slack_double import SlackActor, SlackDouble
 from storage.crm_models import CrmActivity, CrmDeal

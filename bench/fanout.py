@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, insert, select
 
 from bot.bootstrap import Services, bootstrap, utc_now
-from bot.jobs import run_job
+from bot.runtime.jobs import run_job
 from bot.settings import Settings
 from bot.slack_double import SlackDouble
 from bot.slack_double.faults import FAULT_MIX

@@ -142,7 +142,7 @@ def product_packs(database_url: str, *, period_key: str,
                   dataset: Path) -> tuple[dict[str, bytes], dict[str, DigestFigures]]:
     """Import the sample as shipped, then every manager's pack (as bytes) and digest figures, by manager name."""
     from bot.bootstrap import bootstrap
-    from bot.coaching_pack import build_pack, find_manager
+    from bot.coaching.pack import build_pack, find_manager
     from bot.i18n import Translator
     from bot.settings import Settings
     from coaching.performance.service import digest_for

@@ -8,22 +8,23 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 
 from bot.bootstrap import Services
-from bot.identity import IdentityGate
-from bot.input_guard import ControlCharacters
-from bot.listeners.home import HomeListeners
-from bot.listeners.pulse import PulseListeners
-from bot.listeners.surveys import SurveyListeners
-from bot.oauth import oauth_settings
+from bot.home.listeners import HomeListeners
+from bot.home.publish import publish
+from bot.people.identity import IdentityGate
+from bot.runtime.input_guard import ControlCharacters
+from bot.runtime.oauth import oauth_settings
+from bot.surveys.answer_listeners import SurveyListeners
+from bot.surveys.pulse_listeners import PulseListeners
 
 log = logging.getLogger("salescoach")
 
 
 def feature_classes() -> list[type]:
-    from bot.listeners.coach import CoachListeners
-    from bot.listeners.nudges import NudgeListeners
-    from bot.listeners.one_on_ones import OneOnOneListeners
-    from bot.listeners.people import PeopleListeners
-    from bot.listeners.recognition import RecognitionListeners
+    from bot.coaching.listeners import CoachListeners
+    from bot.followups.listeners import NudgeListeners
+    from bot.one_on_ones.listeners import OneOnOneListeners
+    from bot.people.listeners import PeopleListeners
+    from bot.recognition.listeners import RecognitionListeners
 
     return [PulseListeners, SurveyListeners, HomeListeners, PeopleListeners, CoachListeners,
             RecognitionListeners, NudgeListeners, OneOnOneListeners]
@@ -43,6 +44,7 @@ def build_app(services: Services, *, token_verification: bool = False) -> App:
     )
     # a request acts only for the person linked in the workspace it came from (a stranger's answer otherwise)
     app.middleware(IdentityGate(services).admit)
+    services.refresh_home = lambda u, slack_user: publish(services, slack_user=slack_user, u=u)
     app.middleware(ControlCharacters(services).refuse)
     for feature in feature_classes():
         feature(services).register(app)

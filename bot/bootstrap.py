@@ -12,10 +12,10 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.delivery import Delivery, make_client
-from bot.in_flight import InFlight
 from bot.messenger import OutboxMessenger
-from bot.oauth import Workspaces
+from bot.runtime.delivery import Delivery, make_client
+from bot.runtime.in_flight import InFlight
+from bot.runtime.workspaces import Workspaces
 from bot.settings import Settings
 from storage.db import make_engine, make_sessions, upgrade
 from storage.identity import PersonWorkspaces
@@ -82,9 +82,12 @@ class Services:
     client: WebClient
     delivery: Delivery
     clock: Callable[[], datetime]
-    scheduler_role: str = "off"  # what /healthz reports: "leader", "standby" or "off" (bot/leader.py sets it)
-    in_flight: InFlight = field(default_factory=InFlight)  # Slack requests awaiting their ack (bot/server.py)
-    workspaces: Workspaces | None = None  # OAuth: each workspace's install and its bot token (bot/oauth.py)
+    scheduler_role: str = "off"  # what /healthz reports: "leader", "standby" or "off" (bot/runtime/leader.py sets it)
+    in_flight: InFlight = field(default_factory=InFlight)  # Slack requests awaiting their ack (bot/runtime/server.py)
+    workspaces: Workspaces | None = None  # OAuth: each workspace's install and its bot token (bot/runtime/oauth.py)
+    # Publish a person's App Home again in this unit (bot.app wires bot.home's publish); features that change what
+    # App Home shows call it, so none of them imports bot.home (which imports them all)
+    refresh_home: Callable[[Unit, str], list[str]] = field(default=lambda u, slack_user: [])
 
     @contextmanager
     def unit(self, now: datetime | None = None) -> Iterator[Unit]:

@@ -10,9 +10,9 @@ from typing import Any
 
 from bot.charts import ChartPoint, trend_chart
 from bot.i18n import Translator
-from bot.render.rollup import rollup_message
-from bot.render.surveys import reminder_message, results_message, survey_message, team_summary_message
 from bot.slack_text import literal
+from bot.surveys.messages import reminder_message, results_message, survey_message, team_summary_message
+from bot.surveys.rollup_views import rollup_message
 from storage.outbox import Outbox
 from surveys.ports import Answers, Member, RoundInfo
 from surveys.questions import STARTER, QuestionBank

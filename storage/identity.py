@@ -59,16 +59,21 @@ def bind(session: Session, person: Person, origin: Origin) -> bool:
     return bool(tied.rowcount)  # type: ignore[attr-defined]
 
 
-def admit(session: Session, slack_id: str, origin: Origin) -> Admission:
-    """Whom a request's user is to us: "unknown" (no person has this id), "member" (the person linked here,
-    bound to this workspace on first contact), or "stranger" (the id is another workspace's person's)."""
+def admission(session: Session, slack_id: str, origin: Origin) -> tuple[Admission, bool]:
+    """Whom a request's user is to us, read only: ("unknown" | "member" | "stranger", whether they still need
+    binding to the origin's workspace, which `admit` or `bind_first_contact` does)."""
     person = session.scalar(select(Person).where(Person.slack_id == slack_id))
     if person is None:
-        return "unknown"
+        return "unknown", False
     if not belongs(person, origin):
-        return "stranger"
-    bind(session, person, origin)
-    return "member" if belongs(person, origin) else "stranger"  # a racing first contact from elsewhere won
+        return "stranger", False
+    return "member", not bound(person)
+
+
+def bind_first_contact(session: Session, slack_id: str, origin: Origin) -> bool:
+    """Tie an unbound person to the workspace of their first request (the first binding wins)."""
+    person = session.scalar(select(Person).where(Person.slack_id == slack_id))
+    return person is not None and belongs(person, origin) and bind(session, person, origin)
 
 
 def workspace_of(session: Session, slack_id: str) -> tuple[str | None, str | None] | None:

@@ -269,7 +269,7 @@ class RunningBot:
         self.url = f"http://127.0.0.1:{server.effective_port}/slack/events"
 
     def job(self, name: str, at=None) -> str:
-        from bot.jobs import run_job
+        from bot.runtime.jobs import run_job
 
         return run_job(self.services, name, at)
 
@@ -322,7 +322,7 @@ def running_bot(migrated_database_url, slack, clock):
 
     from bot.app import build_app
     from bot.bootstrap import bootstrap
-    from bot.server import serving
+    from bot.runtime.server import serving
     from bot.settings import Settings
     from bot.slack_double import SlackActor
 

@@ -31,7 +31,7 @@ def _registered() -> dict[str, set[str]]:
     """What the listener classes register, read from their `app.command(ids.X)`-style calls."""
     found: dict[str, set[str]] = {"command": set(), "event": set(), "action": set(), "view": set(),
                                "shortcut": set()}
-    for path in (ROOT / "bot" / "listeners").glob("*.py"):
+    for path in (ROOT / "bot").glob("*/*listeners.py"):  # each feature package's listeners
         for node in ast.walk(ast.parse(path.read_text())):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                     and isinstance(node.func.value, ast.Name) and node.func.value.id == "app"

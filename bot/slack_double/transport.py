@@ -6,11 +6,17 @@ import contextlib
 import json
 import socket
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
-if TYPE_CHECKING:
-    from bot.slack_double.server import SlackDouble
+
+class Answers(Protocol):
+    """What the HTTP front needs from the double (bot.slack_double.server.SlackDouble implements it)."""
+
+    def answer(self, method: str, params: dict[str, Any], token: str | None
+               ) -> tuple[int, dict[str, Any], dict[str, str]] | None: ...
+    def store_upload(self, file_id: str, content: bytes) -> bool: ...
+    def answer_response_url(self, key: str, body: bytes, content_type: str) -> tuple[int, dict[str, Any]]: ...
 
 JSON_FIELDS = {"blocks", "attachments", "view", "metadata", "files", "unfurls", "user_auth_blocks"}
 
@@ -91,7 +97,7 @@ class HttpServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256  # many delivery threads connect at once; a full backlog costs a 1 s SYN retry
 
-    def __init__(self, address: tuple[str, int], double: SlackDouble) -> None:
+    def __init__(self, address: tuple[str, int], double: Answers) -> None:
         self.double = double
         super().__init__(address, Handler)
 

@@ -84,7 +84,7 @@ def oauth_bot(request, migrated_database_url, slack, clock):
     workspace. Parametrize it indirectly with workspace ids for SALESCOACH_ROSTER_WORKSPACES."""
     from bot.app import build_app
     from bot.bootstrap import bootstrap
-    from bot.server import serving
+    from bot.runtime.server import serving
 
     database_url = migrated_database_url
     slack.workspace.installs.register_app(CLIENT_ID, CLIENT_SECRET)

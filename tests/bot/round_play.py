@@ -25,7 +25,7 @@ def bot_on(url: str, slack, clock):
 
     from bot.app import build_app
     from bot.bootstrap import bootstrap
-    from bot.server import serving
+    from bot.runtime.server import serving
     from bot.settings import Settings
     from bot.slack_double import SlackActor
 
@@ -46,8 +46,8 @@ def bot_on(url: str, slack, clock):
 @contextmanager
 def captured_logs(bot=None):
     """Everything the process logs at DEBUG, as an operator's log file would hold it (without times), through
-    the redaction `serve` installs (bot.log_privacy)."""
-    from bot.log_privacy import install, secrets_of
+    the redaction `serve` installs (bot.runtime.log_privacy)."""
+    from bot.runtime.log_privacy import install, secrets_of
 
     if bot is not None:
         install(secrets_of(bot.services.settings))

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from conftest import eventually
 from openpyxl import load_workbook
 
-from bot.cli import main
+from bot.cli.main import main
 from storage.crm_models import CrmDeal
 from storage.models import Person, Team
 from storage.recognition_models import Kudos, KudosReceiver

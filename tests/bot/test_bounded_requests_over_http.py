@@ -12,12 +12,12 @@ from urllib.parse import urlencode
 import pytest
 
 from bot.i18n import Translator
-from bot.render.pulse import create_view
-from bot.render.surveys import answers_view
-from bot.server import MAX_BODY, SLACK_MAX_BODY, make_wsgi
+from bot.recognition.webhook import MAX_BODY as DEALS_MAX_BODY
+from bot.runtime.server import MAX_BODY, SLACK_MAX_BODY, make_wsgi
 from bot.slack_double.actor import SlackActor
 from bot.slack_double.payloads import view_submission
-from bot.webhook import MAX_BODY as DEALS_MAX_BODY
+from bot.surveys.messages import answers_view
+from bot.surveys.pulse_views import create_view
 from surveys.ports import RoundInfo
 from surveys.questions import MAX_QUESTIONS_PER_ROUND, MAX_TEXT_LENGTH, STARTER, Question, QuestionBank
 

@@ -4,8 +4,8 @@
 import pytest
 from conftest import seed_team
 
-from bot.cli import main
-from bot.jobs import make_scheduler
+from bot.cli.main import main
+from bot.runtime.jobs import make_scheduler
 from storage.db import make_engine, make_sessions
 
 

@@ -16,8 +16,8 @@ from python_calamine import CalamineWorkbook
 from sqlalchemy import insert
 
 from bot.bootstrap import bootstrap
-from bot.cli import main
-from bot.coaching_pack import build_pack
+from bot.cli.main import main
+from bot.coaching.pack import build_pack
 from bot.i18n import Translator
 from bot.settings import Settings
 from coaching.access import NotAllowed

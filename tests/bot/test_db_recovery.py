@@ -7,7 +7,7 @@ from conftest import eventually
 from replica_fixtures import add_team_due_now, migrate_and_seed, posted_keys, replicas, up
 from sqlalchemy import text
 
-from bot.jobs import JOBS
+from bot.runtime.jobs import JOBS
 from bot.slack_double import SlackActor
 from storage.outbox import Outbox
 

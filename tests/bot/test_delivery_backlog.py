@@ -15,9 +15,9 @@ from slack_sdk import WebClient
 from sqlalchemy import select
 
 from bot.bootstrap import bootstrap
-from bot.delivery import OUTBOX_EVENT, make_client
-from bot.jobs import run_job
-from bot.pacing import Pacer
+from bot.runtime.delivery import OUTBOX_EVENT, make_client
+from bot.runtime.jobs import run_job
+from bot.runtime.pacing import Pacer
 from bot.settings import Settings
 from bot.slack_double import SlackDouble
 from storage.models import OutboxMessage
@@ -76,7 +76,7 @@ def _die_mid_drain(settings: Settings, slack: SlackDouble, time: SlackTime) -> l
         with first.unit() as u:
             for user in users:
                 u.outbox.enqueue(f"dm:{user}", "chat.postMessage", {"channel": user, "text": "Your weekly pulse"},
-                                 now=u.now)
+                                 now=u.now, person_id=None)
         with first.delivery.store.transaction() as outbox:
             held = outbox.claim(now=time(), limit=DEAD_CLAIMS, lease=timedelta(seconds=LEASE))
         poster = WebClient(token=slack.bot_token, base_url=slack.api_url)

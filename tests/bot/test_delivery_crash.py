@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from bench.fanout import seed, survey_posts
 from bot.bootstrap import bootstrap, utc_now
-from bot.jobs import run_job
+from bot.runtime.jobs import run_job
 from bot.settings import Settings
 from bot.slack_double.faults import FAULT_MIX
 from storage.models import OutboxMessage

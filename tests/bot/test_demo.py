@@ -8,8 +8,8 @@ import io
 
 import pytest
 
-from bot.cli import main
-from bot.demo import PEOPLE, TEAM
+from bot.cli.main import main
+from bot.demo.run import PEOPLE, TEAM
 from bot.i18n import Translator
 
 FIRST_REMINDER = ("A reminder: the pulse survey for {team} is waiting for you above. It takes about a minute, and "

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import openpyxl
 from conftest import eventually
 
-from bot.cli import main
+from bot.cli.main import main
 from storage.models import Person, Team
 from surveys import service
 

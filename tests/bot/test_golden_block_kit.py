@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.home import HomeData
+from bot.coaching.views import digest_message
+from bot.home.publish import HomeData
+from bot.home.views import home_view
 from bot.i18n import RLM, Translator
-from bot.render.coaching import digest_message
-from bot.render.home import home_view
-from bot.render.surveys import survey_message
 from bot.slack_double.blockkit import validate_message, validate_view
+from bot.surveys.messages import survey_message
 from coaching.performance.digest import build_digest, rep_kpis
 from coaching.performance.kpis import RepFigures
 from coaching.periods import parse_period

@@ -24,7 +24,7 @@ def _maria(bot) -> tuple:
 
 def _profile_outcomes(bot, monkeypatch) -> list[str]:
     """What each user_change or team_join came to, as the people listener saw it (it runs after the ack)."""
-    import bot.listeners.people as people
+    import bot.people.listeners as people
 
     outcomes: list[str] = []
     sync = people.sync_profile
@@ -92,7 +92,7 @@ def test_a_request_from_another_workspace_neither_moves_maria_nor_her_dms(oauth_
     assert b.slash_command(None, "/language", "ms", user_id="UMGR").json()["text"] == STRANGER
     assert _maria(bot)[1] == TEAM_A and bot.slack.calls_to("views.publish") == []
     with bot.services.unit() as u:
-        u.messenger.post("test:dm-to-maria", "UMGR", "Your weekly digest", [])
+        u.messenger.post("test:dm-to-maria", "UMGR", "Your weekly digest", [], person_id=None)
     bot.services.delivery.drain(keys=["test:dm-to-maria"])
     posted = [c for c in bot.slack.calls_to("chat.postMessage") if c.params.get("channel") == "UMGR"]
     assert [(c.token, c.ok) for c in posted] == [(token_a, True)]
@@ -111,7 +111,7 @@ def test_enterprise_grid_ids_work_in_every_workspace_of_the_org_and_nowhere_else
     assert _maria(bot) == ("UMGR", TEAM_A, ORG, True, "Asia/Tokyo")  # changed within her org, never moved
     assert _coach(bot, b, "UMGR") == STRANGER  # outside the org she is nobody
     with bot.services.unit() as u:
-        u.messenger.post("test:dm-to-maria", "UMGR", "Your weekly digest", [])
+        u.messenger.post("test:dm-to-maria", "UMGR", "Your weekly digest", [], person_id=None)
     bot.services.delivery.drain(keys=["test:dm-to-maria"])
     posted = [c for c in bot.slack.calls_to("chat.postMessage") if c.params.get("channel") == "UMGR"]
     assert [(c.token, c.ok) for c in posted] == [(token_a, True)]

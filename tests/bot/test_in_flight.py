@@ -3,7 +3,7 @@
 import threading
 import time
 
-from bot.in_flight import InFlight
+from bot.runtime.in_flight import InFlight
 
 
 def test_work_after_an_ack_gives_up_waiting_at_its_deadline_while_a_request_is_being_answered():

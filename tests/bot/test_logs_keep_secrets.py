@@ -13,7 +13,7 @@ from conftest import eventually, seed_team
 from sqlalchemy import select
 from test_serve_process import ROOT, _free_port, _health
 
-from bot.log_privacy import REDACTED, install, secrets_of
+from bot.runtime.log_privacy import REDACTED, install, secrets_of
 from bot.slack_double import SlackActor
 from storage.db import make_engine, make_sessions, upgrade
 from storage.models import Answer

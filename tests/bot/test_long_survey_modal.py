@@ -7,8 +7,8 @@ from conftest import block_texts, eventually, reader
 from sqlalchemy import func, select
 
 from bot.i18n import SUPPORTED, Translator
-from bot.render.surveys import survey_message
 from bot.slack_double import validate_message
+from bot.surveys.messages import survey_message
 from storage.models import Answer
 from surveys import service
 from surveys.ports import RoundInfo

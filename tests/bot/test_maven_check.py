@@ -19,7 +19,7 @@ from bench.maven_check import (
     roster_managers,
 )
 from bot.bootstrap import bootstrap
-from bot.cli import main
+from bot.cli.main import main
 from bot.settings import Settings
 from coaching.performance.service import digest_for
 from coaching.periods import parse_period

@@ -7,7 +7,7 @@ import pytest
 from conftest import seed_team
 from nudge_fixtures import add_deal, add_other_team, dms, run_hourly
 
-from bot.cli import main
+from bot.cli.main import main
 from coaching.followups.rules import Threshold
 from storage.db import make_engine, make_sessions
 

@@ -83,7 +83,7 @@ def test_a_replayed_unknown_or_expired_state_is_refused(oauth_bot):
 
 
 def test_the_oauth_states_job_deletes_states_that_expired_unused(oauth_bot):
-    from bot.jobs import run_job
+    from bot.runtime.jobs import run_job
 
     for _ in range(2):
         oauth_bot.start_install()  # abandoned at Slack's consent page

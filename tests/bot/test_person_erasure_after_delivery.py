@@ -12,7 +12,7 @@ from nudge_fixtures import add_deal, dms, person_ids, reply, set_weekly
 from slack_sdk.oauth.installation_store import Installation
 from sqlalchemy import inspect, select, text
 
-from bot.cli import main
+from bot.cli.main import main
 from storage.installations import SealedInstallationStore
 from storage.models import OutboxMessage, Recipient
 from surveys import service

@@ -7,10 +7,10 @@ import pytest
 from conftest import seed_team
 from sqlalchemy import func, select
 
-from bot import usecases
 from bot.bootstrap import bootstrap
-from bot.cli import main
+from bot.cli.main import main
 from bot.settings import Settings
+from bot.surveys import usecases
 from storage.crm_models import CrmActivity, CrmDeal
 from storage.models import Answer, OutboxMessage, Person, Recipient
 from storage.nudge_models import AgendaItem, FollowupHold, NudgeLog, OneOnOne

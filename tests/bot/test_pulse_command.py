@@ -8,8 +8,8 @@ from conftest import count_drains, eventually
 from sqlalchemy import func, select
 
 from bot.i18n import SUPPORTED, Translator
-from bot.render.pulse import create_view
 from bot.slack_double import payloads, validate_view
+from bot.surveys.pulse_views import create_view
 from storage.models import OutboxMessage
 from surveys.questions import STARTER
 

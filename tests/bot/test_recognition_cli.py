@@ -7,7 +7,7 @@ import pytest
 from conftest import seed_team
 from openpyxl import load_workbook
 
-from bot.cli import main
+from bot.cli.main import main
 from coaching.recognition.wins import LoggedWin, check_webhook_deal
 from storage.db import make_engine, make_sessions
 from storage.recognition import RecognitionRepository

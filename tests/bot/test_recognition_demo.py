@@ -3,8 +3,8 @@ weekly shout-out once."""
 
 from pathlib import Path
 
-from bot.demo import _Demo
-from bot.demo_recognition import play_recognition
+from bot.demo.recognition import play_recognition
+from bot.demo.run import _Demo
 from bot.slack_double import SlackDouble
 
 

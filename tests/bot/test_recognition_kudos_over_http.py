@@ -12,7 +12,7 @@ from conftest import count_drains, eventually, with_recognition_channel
 
 from bot import ids
 from bot.i18n import Translator
-from bot.render.recognition_views import kudos_button
+from bot.recognition.views import kudos_button
 from bot.slack_double import payloads
 
 CHANNEL = "CKUDOS01"

@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 import pytest
 from conftest import eventually
 
-from bot.recognition_messenger import RecognitionOutbox
-from bot.render.recognition import milestone_message, shout_out_message, translator_for, win_message
-from bot.render.recognition_views import refusal
+from bot.recognition.messages import milestone_message, shout_out_message, translator_for, win_message
+from bot.recognition.messenger import RecognitionOutbox
+from bot.recognition.views import refusal
 from coaching.periods import period_of
 from coaching.recognition.kudos import KudosError
 from coaching.recognition.records import Colleague, RecognitionTeam

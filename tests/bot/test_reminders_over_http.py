@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from conftest import eventually, reader
 from sqlalchemy import select
 
-from bot.cli import main
+from bot.cli.main import main
 from storage.models import Round
 from surveys import service
 

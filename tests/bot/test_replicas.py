@@ -12,8 +12,8 @@ from replica_fixtures import add_team_due_now, migrate_and_seed, posted_keys, re
 from sqlalchemy import text
 
 from bot.bootstrap import bootstrap
-from bot.jobs import JOBS, make_scheduler
-from bot.leader import Leadership
+from bot.runtime.jobs import JOBS, make_scheduler
+from bot.runtime.leader import Leadership
 from bot.settings import Settings, SettingsError
 
 __all__ = ["replicas"]  # a fixture
@@ -90,7 +90,7 @@ def test_on_sqlite_the_single_process_leads_without_an_election(tmp_path, slack,
     services = bootstrap(Settings(database_url=f"sqlite:///{tmp_path}/one.db", slack_api_url=slack.api_url,
                                   slack_bot_token=slack.bot_token))
     stop = threading.Event()
-    with caplog.at_level(logging.INFO, logger="bot.leader"):
+    with caplog.at_level(logging.INFO, logger="bot.runtime.leader"):
         thread = threading.Thread(target=Leadership(services).run, args=(stop,))
         thread.start()
         assert eventually(lambda: services.scheduler_role == "leader", timeout=5)
@@ -98,7 +98,7 @@ def test_on_sqlite_the_single_process_leads_without_an_election(tmp_path, slack,
         thread.join(timeout=10)
     services.close()
     assert services.scheduler_role == "off"
-    assert [r.getMessage() for r in caplog.records if r.name == "bot.leader"] == [
+    assert [r.getMessage() for r in caplog.records if r.name == "bot.runtime.leader"] == [
         "scheduler: leader (SQLite: no election; running several replicas needs PostgreSQL)"]
 
 

@@ -5,7 +5,7 @@ import socket
 
 from test_serve_process import served  # noqa: F401  (the fixture: serve --http in its own process)
 
-from bot.server import MAX_BODY
+from bot.runtime.server import MAX_BODY
 
 MIB = 1024 * 1024
 HUGE = 256 * MIB

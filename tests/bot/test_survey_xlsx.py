@@ -10,8 +10,8 @@ import pytest
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from bot.exports.survey_xlsx import write_survey_workbook
 from bot.i18n import Translator
+from bot.surveys.workbook import write_survey_workbook
 from surveys.results import RoundSummary, summarize_round
 
 QUESTIONS = ["enps", "recognition", "feedback"]

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from bot.cli import main
+from bot.cli.main import main
 from surveys import service
 
 NOW = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.webhook_auth import WebhookRefused, sign, verify
+from bot.recognition.webhook_auth import WebhookRefused, sign, verify
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 STAMP = int(NOW.timestamp())

@@ -10,8 +10,8 @@ from conftest import eventually, with_recognition_channel
 
 from bot.app import build_app
 from bot.bootstrap import bootstrap
-from bot.server import serving
-from bot.webhook_auth import sign
+from bot.recognition.webhook_auth import sign
+from bot.runtime.server import serving
 from storage.crm_models import CrmDeal
 from storage.models import OutboxMessage
 from storage.recognition_models import WebhookSignature, Win

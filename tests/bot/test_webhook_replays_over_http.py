@@ -14,7 +14,7 @@ import pytest
 from conftest import with_recognition_channel
 from test_webhook_deals_over_http import CHANNEL, DEAL, SECRET, deal, post, recorded, signed, stored_deal
 
-from bot.jobs import run_job
+from bot.runtime.jobs import run_job
 from storage.models import Person
 
 README = Path(__file__).resolve().parents[2] / "README.md"

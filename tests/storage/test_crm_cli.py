@@ -8,7 +8,7 @@ from conftest import seed_team
 from sqlalchemy import select
 from test_crm_import import DEALS, write_table
 
-from bot.cli import main
+from bot.cli.main import main
 from storage.db import make_engine, make_sessions
 from storage.models import ImportRun
 

@@ -50,7 +50,7 @@ def test_a_late_release_retry_or_failure_leaves_the_row_to_the_worker_that_took_
     statuses = ("released", "retry", "failed")
     with sessions.begin() as s:
         for status in statuses:
-            Outbox(s).enqueue(status, "chat.postMessage", {"channel": "U1"}, now=NOW)
+            Outbox(s).enqueue(status, "chat.postMessage", {"channel": "U1"}, now=NOW, person_id=None)
     with sessions.begin() as s:
         slow = Outbox(s).claim(now=NOW, limit=10, lease=LEASE)
     with sessions.begin() as s:  # the slow worker's lease ran out: another worker takes the rows over

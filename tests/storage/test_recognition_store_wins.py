@@ -12,7 +12,7 @@ import pytest
 from conftest import seed_team
 from sqlalchemy import func, select
 
-from bot.webhook_auth import WebhookRefused, sign, verify
+from bot.recognition.webhook_auth import WebhookRefused, sign, verify
 from coaching.recognition.service import announce_wins, log_win, receive_deal
 from coaching.recognition.wins import DealRefused, check_webhook_deal
 from storage.crm_import import import_crm_file

@@ -1,0 +1,255 @@
+"""What each CLI subcommand does, over the same services the bot uses."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from datetime import UTC, datetime
+from types import FrameType
+from typing import Any
+
+from bot.bootstrap import Services, bootstrap
+from bot.coaching.pack import CoachingPackError
+from bot.recognition.commands import export_recognition, recognition_channel, values_command
+from bot.settings import Settings, SettingsError
+from coaching.recognition.records import RecognitionError as RecognitionRefused
+from storage.calendar import HolidayError
+from storage.recognition import RecognitionError as RecognitionSettingError
+from storage.teams import TeamError
+from surveys import service
+from surveys.cadence import WEEKDAYS
+from surveys.service import SurveyError
+from surveys.visibility import Audience, what_may_see
+
+log = logging.getLogger("salescoach")
+
+
+def dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "serve":
+        return serve(args, settings)
+    services = bootstrap(settings)
+    try:
+        handler = {"db": db, "import": import_, "jobs": jobs, "survey": survey, "holidays": holidays,
+                   "export": export, "team": team, "values": values_command, "nudges": nudges,
+                   "person": person}[args.command]
+        return handler(args, services)
+    # refused input: one line saying what is allowed
+    except (SurveyError, TeamError, HolidayError, CoachingPackError, RecognitionRefused,
+            RecognitionSettingError) as exc:
+        print(f"salescoach: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        services.close()
+
+
+def person(args: argparse.Namespace, services: Services) -> int:
+    from bot.people.commands import run
+
+    return run(args, services)
+
+
+def nudges(args: argparse.Namespace, services: Services) -> int:
+    from bot.followups.commands import run
+
+    return run(args, services)
+
+
+def db(args: argparse.Namespace, services: Services) -> int:
+    print("database is at the latest migration")  # bootstrap() applied them
+    return 0
+
+
+def import_(args: argparse.Namespace, services: Services) -> int:
+    if args.import_kind != "roster":
+        from bot.coaching.commands import import_crm
+
+        return import_crm(args, services)
+    from bot.people.directory import import_roster
+    from storage.roster import RosterErrors
+    from storage.table_limits import ShapeError
+
+    try:
+        report = import_roster(services, args.file, offline=args.offline,
+                               deactivate_missing=args.deactivate_missing)
+    except ShapeError as exc:
+        print(f"salescoach: {exc}; nothing was imported", file=sys.stderr)
+        return 2
+    except RosterErrors as exc:
+        for line in exc.errors:
+            print(line, file=sys.stderr)
+        print(f"salescoach: nothing was imported ({len(exc.errors)} problem(s))", file=sys.stderr)
+        return 1
+    print(report)
+    return 0
+
+
+def jobs(args: argparse.Namespace, services: Services) -> int:
+    from bot.runtime.jobs import JOBS, next_runs, run_job
+
+    if args.jobs_command == "list":
+        for name, when, description in next_runs(services.clock()):
+            print(f"{name:<14} next {when.isoformat() if when else '-':<27} {description}")
+        return 0
+    if args.name not in JOBS:
+        print(f"salescoach: unknown job {args.name!r}; expected one of {', '.join(JOBS)}", file=sys.stderr)
+        return 2
+    print(run_job(services, args.name, parse_at(args.at)))
+    return 0
+
+
+def survey(args: argparse.Namespace, services: Services) -> int:
+    cmd = args.survey_command
+    now = services.clock()
+    with services.unit(now) as u:
+        if cmd == "questions":
+            for q in u.surveys.bank():
+                kind = {"agreement": "1-5", "scale": "0-10"}.get(q.kind, q.kind)
+                options = f" [{' | '.join(q.options)}]" if q.options else ""
+                print(f"{q.id:<24} {kind:<6} {q.theme:<26} {q.text}{options}")
+        elif cmd == "question":
+            q = service.add_question(u.surveys, text=args.text, kind=args.kind, theme=args.theme,
+                                     options=args.option or (), now=now)
+            print(q.id)
+        elif cmd == "create":
+            survey_id = service.create_survey(u.surveys, team=args.team, question_ids=args.questions.split(","),
+                                              cadence=args.cadence, weekday=args.day, send_time=args.time,
+                                              now=now, window_hours=args.window_hours, rotate=args.rotate,
+                                              share_with_team=args.share)
+            print(survey_id)
+        elif cmd == "list":
+            for plan in u.surveys.plans(active_only=False):
+                state = "active" if plan.active else "paused"
+                print(f"{plan.id:>4}  {plan.team_name:<20} {plan.cadence:<9} {WEEKDAYS[plan.weekday]} "
+                      f"{plan.send_time}  {state:<6}  {','.join(plan.questions)}")
+        elif cmd == "open":
+            round_ = service.open_round_now(u.surveys, u.messenger, survey_id=args.id, now=now)
+            print(f"opened round {round_.id}; {len(u.messenger.enqueued)} survey message(s) queued")
+        elif cmd == "close":
+            round_ = service.close_round_now(u.surveys, u.messenger, survey_id=args.id, now=now,
+                                             threshold=services.settings.anonymity_threshold)
+            print(f"closed round {round_.id}; {len(u.messenger.enqueued)} results message(s) queued")
+    if cmd in ("open", "close"):
+        report = services.delivery.drain()
+        print(f"sent {report.sent}, retrying {report.retried}, failed {report.failed}")
+    return 0
+
+
+def export(args: argparse.Namespace, services: Services) -> int:
+    if args.export_kind == "recognition":
+        return export_recognition(args, services)
+    if args.export_kind == "coaching":
+        from bot.coaching.pack import export_coaching
+
+        return export_coaching(args, services)
+    from bot.i18n import Translator
+    from bot.surveys.workbook import write_survey_workbook
+
+    with services.unit() as u:
+        plans = [p for p in u.surveys.plans(active_only=False) if p.team_name.lower() == args.team.strip().lower()]
+        if not plans:
+            raise SurveyError(f"team {args.team!r} has no surveys; see `salescoach survey list`")
+        team = plans[0].team_name
+        visible = what_may_see(u.surveys, Audience.admin(), threshold=services.settings.anonymity_threshold)
+        bank = u.surveys.bank()
+    rounds = visible.history(team, limit=args.rounds)
+    write_survey_workbook(args.out, Translator.for_person(args.locale), team=team, rounds=rounds,
+                          threshold=services.settings.anonymity_threshold, bank=bank)
+    print(f"{args.out}: {len(rounds)} round(s) of {team}")
+    return 0
+
+
+def team(args: argparse.Namespace, services: Services) -> int:
+    if args.team_command == "recognition-channel":
+        return recognition_channel(args, services)
+    from storage.teams import set_channel
+
+    with services.unit() as u:
+        set_channel(u.session, team=args.team, channel_id=args.channel_id, locale=args.locale)
+    print(f"{args.team}: summaries go to {args.channel_id}")
+    return 0
+
+
+def holidays(args: argparse.Namespace, services: Services) -> int:
+    from storage.calendar import add_holiday, list_holidays
+
+    with services.unit() as u:
+        if args.holidays_command == "add":
+            add_holiday(u.session, day=args.day, name=args.name, team=args.team)
+            print(f"{args.day}: {args.name} ({args.team or 'everyone'})")
+        else:
+            for day, name, team in list_holidays(u.session):
+                print(f"{day.isoformat()}  {name:<30} {team or 'everyone'}")
+    return 0
+
+
+def serve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import build_app
+    from bot.runtime.leader import Leadership
+
+    if settings.oauth is None:  # with OAuth each workspace's token comes from its installation
+        settings.require_bot_token()
+    socket_mode = not args.http
+    if socket_mode and not settings.slack_app_token:
+        from bot.settings import SettingsError
+
+        raise SettingsError("SLACK_APP_TOKEN", "an app-level token starting with xapp- for Socket Mode "
+                            "(or pass --http to serve HTTP)")
+    if not socket_mode:
+        settings.require_signing_secret()
+    services = bootstrap(settings)
+    app = build_app(services, token_verification=True)
+    stop = threading.Event()
+    worker = threading.Thread(target=services.delivery.run_forever, args=(stop,), name="delivery", daemon=True)
+    worker.start()
+    # the replica holding the PostgreSQL leader lock runs the scheduler (bot/runtime/leader.py);
+    # --no-scheduler never leads
+    election = None if args.no_scheduler else threading.Thread(
+        target=Leadership(services).run, args=(stop,), name="leader-election", daemon=True)
+    if election:
+        election.start()
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)  # service managers stop with SIGTERM: shut down cleanly
+    closer: Any = None
+    try:
+        if socket_mode:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            log.info("serving over Socket Mode")
+            handler = SocketModeHandler(app, settings.slack_app_token)
+            closer = handler.close
+            handler.start()
+        else:
+            from bot.runtime.server import make_server
+
+            server = make_server(app, services, host=args.host, port=args.port)
+            closer = server.close
+            log.info("serving HTTP on %s:%s (POST /slack/events, GET /healthz)", args.host, server.effective_port)
+            server.run()
+    except KeyboardInterrupt:
+        log.info("shutting down")
+    finally:
+        if closer is not None:
+            closer()
+        stop.set()
+        services.delivery.wake()
+        worker.join(timeout=10)
+        if election:
+            election.join(timeout=15)  # stops the scheduler and releases the leader lock
+        services.close()
+    return 0
+
+
+def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def parse_at(text: str | None) -> datetime | None:
+    """`jobs run NAME --at ISO-TIME`: an aware moment, or None for now."""
+    if not text:
+        return None
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise SettingsError("--at", "an ISO-8601 time with an offset, e.g. 2026-11-30T09:00:00+08:00", text)
+    return moment.astimezone(UTC)

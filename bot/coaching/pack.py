@@ -1,0 +1,146 @@
+"""The coaching pack use case: a manager's digest, team trend and names for one period, written as .xlsx bytes.
+
+`salescoach export coaching` and the digest's download button both call build_pack inside a unit's transaction.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.coaching.workbook import PackPerson, write_coaching_workbook
+from bot.i18n import Translator
+from coaching.access import NotAllowed, OrgChart, can_see
+from coaching.performance.diagnosis import Thresholds
+from coaching.performance.digest import Digest
+from coaching.performance.kpis import Kpis
+from coaching.performance.service import digest_for, trend
+from coaching.periods import Period, PeriodError, parse_period
+from storage.kpis import PerformanceRepository
+from storage.people import PeopleRepository
+
+if TYPE_CHECKING:
+    from bot.bootstrap import Services
+    from bot.settings import Settings
+    from storage.db import Session  # SQLAlchemy's, as storage re-exports it: bot/ imports no sqlalchemy
+
+TREND_PERIODS = 6  # periods on the Trends sheet, the pack's own period last
+MAX_TREND_PERIODS = 60
+PACK_ROLES = ("manager", "admin")
+SHOWN = 8  # manager emails listed when --manager names nobody
+
+
+class CoachingPackError(ValueError):
+    """A manager, period or output file that makes no pack; the message says what is allowed, on one line."""
+
+
+@dataclass(frozen=True)
+class PackData:
+    """Everything the workbook shows: the manager, the digest over their reps, the trend and who is who."""
+
+    manager: PackPerson
+    digest: Digest
+    trend: list[tuple[Period, Kpis]]
+    people: dict[int, PackPerson]
+    generated_at: datetime
+
+
+def build_pack(session: Session, *, manager_id: int, period: Period, now: datetime, t: Translator, settings: Settings,
+               viewer_id: int | None = None, periods: int = TREND_PERIODS) -> bytes:
+    """The .xlsx bytes of `manager_id`'s pack for `period`, read in the caller's transaction. With `viewer_id`
+    (someone in Slack) the viewer must be that manager, a manager above them or an admin (NotAllowed otherwise);
+    None is the operator at the CLI."""
+    data = load_pack(session, manager_id=manager_id, period=period, now=now, settings=settings, viewer_id=viewer_id,
+                     periods=periods)
+    return pack_bytes(data, t=t, currency=settings.currency)
+
+
+def load_pack(session: Session, *, manager_id: int, period: Period, now: datetime, settings: Settings,
+              viewer_id: int | None = None, periods: int = TREND_PERIODS) -> PackData:
+    """The digest of the manager's reps (all the way down; every rep for an admin) and the team's KPIs for the
+    `periods` periods ending with `period`, both cut down to the reps `viewer_id` may see: the pack follows the
+    asker's view, never the subject's (a manager asking for an admin's pack gets their own reps)."""
+    store = PerformanceRepository(session)
+    check_may_pack(viewer_id=viewer_id, manager_id=manager_id, org=store.org_chart())
+    digest = digest_for(store, viewer_id=viewer_id, subject_id=manager_id, period=period, now=now,
+                        thresholds=thresholds_of(settings))
+    history = trend(store, viewer_id=viewer_id, subject_id=manager_id, periods=last_periods(period, count=periods),
+                    now=now)
+    people = {p: PackPerson(p, m.name, m.email)
+              for p, m in PeopleRepository(session).members((manager_id, *digest.reps)).items()}
+    return PackData(people[manager_id], digest, history, people, now)
+
+
+def pack_bytes(data: PackData, *, t: Translator, currency: str | None = None) -> bytes:
+    buffer = io.BytesIO()
+    write_coaching_workbook(buffer, t, manager=data.manager, digest=data.digest, trend=data.trend,
+                            people=data.people, generated_at=data.generated_at, currency=currency)
+    return buffer.getvalue()
+
+
+def check_may_pack(*, viewer_id: int | None, manager_id: int, org: OrgChart) -> None:
+    entry = org.get(manager_id)
+    if entry is None or entry.role not in PACK_ROLES:
+        raise NotAllowed(f"person {manager_id} is not an active manager or admin and has no coaching pack")
+    if viewer_id is not None and not can_see(viewer_id, manager_id, org=org):
+        raise NotAllowed(f"person {viewer_id} may not see the coaching pack of person {manager_id}")
+
+
+def thresholds_of(settings: Settings) -> Thresholds:
+    return Thresholds(min_closed_deals=settings.min_closed_deals, new_business_target=settings.new_business_target)
+
+
+def last_periods(period: Period, *, count: int) -> list[Period]:
+    """`count` periods of `period`'s kind, oldest first, ending with `period`."""
+    found = [period]
+    while len(found) < count:
+        found.insert(0, found[0].previous())
+    return found
+
+
+def find_manager(session: Session, *, email: str) -> int:
+    """The person id of the active manager or admin with this email; CoachingPackError naming who may be asked."""
+    people = PeopleRepository(session)
+    member = people.by_email(email)
+    org = PerformanceRepository(session).org_chart()
+    if member is not None and member.person_id in org and org[member.person_id].role in PACK_ROLES:
+        return member.person_id
+    managers = sorted(m.email for m in people.members(p for p, e in org.items() if e.role in PACK_ROLES).values())
+    if member is None or member.person_id not in org:
+        problem = "no active person has this email"
+    else:
+        problem = f"{member.name} is a {member.role}, not a manager or admin"
+    if not managers:
+        raise CoachingPackError(f"--manager {email!r}: {problem}; the roster has no manager yet "
+                                "(see `salescoach import roster`)")
+    more = f" and {len(managers) - SHOWN} more" if len(managers) > SHOWN else ""
+    raise CoachingPackError(f"--manager {email!r}: {problem}; expected the email of a manager or admin, "
+                            f"e.g. {', '.join(managers[:SHOWN])}{more}")
+
+
+def export_coaching(args: argparse.Namespace, services: Services) -> int:
+    """`salescoach export coaching --manager EMAIL --period 2017-Q3 --out pack.xlsx`."""
+    now = services.clock()
+    try:
+        period = parse_period(args.period, today=now.date())
+    except PeriodError as exc:
+        raise CoachingPackError(f"--period: {exc}") from None
+    if not 1 <= args.periods <= MAX_TREND_PERIODS:
+        raise CoachingPackError(f"--periods {args.periods}: expected a whole number from 1 to {MAX_TREND_PERIODS}")
+    with services.unit(now) as u:
+        manager_id = find_manager(u.session, email=args.manager)
+        data = load_pack(u.session, manager_id=manager_id, period=period, now=now, settings=services.settings,
+                         periods=args.periods)
+    content = pack_bytes(data, t=Translator.for_person(args.locale), currency=services.settings.currency)
+    try:
+        Path(args.out).write_bytes(content)
+    except OSError as exc:
+        raise CoachingPackError(f"--out {args.out!r}: cannot write it ({exc.strerror}); expected a path to a "
+                                "new or writable .xlsx file") from None
+    print(f"{args.out}: coaching pack of {data.manager.name} for {period.key}: {len(data.digest.reps)} rep(s), "
+          f"{len(data.trend)} period(s) of trend")
+    return 0

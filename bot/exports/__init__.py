@@ -1,1 +1,0 @@
-"""Exports for managers: files (xlsx) built only from results the anonymity rules let through."""

@@ -1,0 +1,77 @@
+"""Follow-up nudges in Slack: the scheduled morning nudges and weekly follow-up digests, and the deal buttons
+(Done, Snooze, Not relevant), each one transaction around one coaching.followups.service call."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.availability import away_rule
+from bot.bootstrap import Services
+from bot.followups.messenger import SlackNudges, translator
+from bot.followups.views import DealAction, done_status, muted_status, nudge_text, settle, snoozed_status
+from coaching.access import NotAllowed
+from coaching.clicks import StaleClick
+from coaching.followups import service as nudge_service
+from coaching.followups.service import NudgeError
+
+VERBS = ("done", "snooze", "mute")
+
+
+def send_nudges(services: Services, now: datetime) -> str:
+    """The `nudges` job: every rep's morning nudge due now, and each manager's weekly follow-up digest."""
+    s = services.settings
+    with services.unit(now) as u:
+        out = SlackNudges(u, currency=s.currency)
+        away = away_rule(s)  # SALESCOACH_AWAY_EMOJI / _WORDS, as for surveys
+        nudges = nudge_service.send_rep_nudges(u.nudges, out, now=now, morning=s.nudge_at, top=s.nudge_top, away=away)
+        digests = nudge_service.send_followup_digests(u.nudges, out, now=now, weekday=s.digest_day,
+                                                      morning=s.nudge_at, away=away)
+    services.delivery.wake()
+    return f"queued {len(nudges)} follow-up nudge(s) and {len(digests)} follow-up digest(s)"
+
+
+def act_on_deal(services: Services, *, slack_user: str, verb: str, value: str, blocks: Sequence[dict[str, Any]],
+                response_url: str | None, action_ts: str | None = None) -> list[str]:
+    """A deal's button in a nudge DM: record it (a replay records nothing new) and edit the DM to show the deal's
+    new state; the outbox keys to send now. A refusal (not your deal, gone) is answered to the clicker only."""
+    action = DealAction.parse(value)
+    with services.unit() as u:
+        member = u.people.by_slack_id(slack_user)
+        if member is None or verb not in VERBS:
+            return []
+        t = translator(member)
+        out = SlackNudges(u, currency=services.settings.currency)
+        deal, rules, person = action.deal_id, action.rules, member.person_id
+        try:
+            if verb == "done":
+                nudge_service.mark_done(u.nudges, deal_id=deal, rules=rules, person_id=person, now=u.now,
+                                        action_ts=action_ts)
+                status = done_status(t, u.now.astimezone(ZoneInfo(member.tz)).date())
+            elif verb == "snooze":
+                status = snoozed_status(t, nudge_service.snooze(u.nudges, deal_id=deal, rules=rules,
+                                                                days=action.days or 0, person_id=person, now=u.now,
+                                                                action_ts=action_ts))
+            else:
+                nudge_service.mute(u.nudges, deal_id=deal, rules=rules, person_id=person, now=u.now,
+                                   action_ts=action_ts)
+                status = muted_status(t)
+        except StaleClick:
+            return []  # a late copy of an older click: the DM already shows what came after it
+        except (NudgeError, NotAllowed):
+            if response_url:
+                text = t.gettext("This deal is no longer yours to follow up, or it is gone from the CRM.")
+                u.messenger.respond(f"{action.nudge_key}:deal:{action.deal_id}:refused", response_url, text,
+                                    [{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
+                                    person_id=person)
+            return u.messenger.enqueued
+        if action.nudge_key.startswith("home:"):  # the same buttons on App Home: show the new state there
+            return services.refresh_home(u, slack_user)
+        fresh = settle(blocks, action.deal_id, status)
+        state = verb if action.days is None else f"{verb}:{action.days}"
+        out.edit(f"{action.nudge_key}:deal:{action.deal_id}:{state}", edits_key=action.nudge_key,
+                 text=nudge_text(fresh, t.gettext("Follow-ups for today")), blocks=fresh, for_user=slack_user,
+                 person_id=person)
+        return u.messenger.enqueued

@@ -1,0 +1,106 @@
+"""App Home: what each person's tab shows, gathered in one transaction under the same rules as everywhere else.
+
+Reps see their own surveys, follow-ups, numbers and kudos; managers add their team's snapshot, survey results
+(anonymity rules applied by the survey domain) and one-on-ones; admins add the setup's health.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from bot.bootstrap import Services, Unit
+from bot.coaching.pack import thresholds_of
+from bot.home.data import HomeData
+from bot.home.views import home_view
+from bot.i18n import Translator
+from bot.recognition.messages import mentioned
+from bot.recognition.usecases import names
+from bot.runtime.jobs import next_runs
+from bot.surveys.access import audience_of
+from coaching.access import NotAllowed
+from coaching.followups.rules import FollowupRules, followups_due, pending
+from coaching.one_on_ones.service import agenda_of, standing_pairs
+from coaching.performance import service as coaching
+from coaching.periods import period_of
+from storage.health import setup_health
+from storage.models import Person
+from storage.recognition_wins import colleague_of
+from surveys.ports import Member
+from surveys.results import RoundSummary
+from surveys.visibility import what_may_see
+
+MAX_FOLLOWUPS = 5
+
+
+def gather(services: Services, u: Unit, member: Member | None) -> HomeData:
+    data = HomeData(member, u.now)
+    if member is None:
+        return data
+    data.open_rounds = u.surveys.open_rounds_for(member.person_id, u.now)
+    today = u.now.astimezone(ZoneInfo(member.tz or "UTC")).date()
+    rules = FollowupRules().with_thresholds(u.nudges.thresholds()).for_team(member.team_id)
+    deals = u.nudges.open_deals(owner_ids=[member.person_id])
+    ids = [d.deal_id for d in deals]
+    data.followups = pending(followups_due(deals, today=today, rules=rules), snoozes=u.nudges.snoozes(deal_ids=ids),
+                             mutes=u.nudges.mutes(deal_ids=ids), now=u.now)[:MAX_FOLLOWUPS]
+    thresholds, month = thresholds_of(services.settings), period_of("month", today)
+    if member.role == "rep":
+        try:
+            data.numbers = coaching.rep_view(u.performance, viewer_id=member.person_id, rep_id=member.person_id,
+                                             period=month, now=u.now, thresholds=thresholds)
+        except NotAllowed:
+            data.numbers = None
+    person = u.session.get(Person, member.person_id)
+    data.language = person.language if person is not None else None
+    if person is not None:
+        data.kudos = u.recognition.kudos_history(colleague_of(person), limit=3)
+        data.kudos_names = names(u, mentioned(data.kudos.received))
+    if member.role in ("manager", "admin"):
+        data.snapshot = coaching.digest_for(u.performance, viewer_id=member.person_id, period=month, now=u.now,
+                                            thresholds=thresholds)
+        data.names = {p: m.name for p, m in u.people.members(data.snapshot.reps).items()}
+        data.results = _latest_results(services, u, member)
+    pairs = standing_pairs(u.one_on_ones, person_id=member.person_id)
+    data.one_on_ones = [(p, agenda_of(u.one_on_ones, pair_id=p.id, person_id=member.person_id, now=u.now))
+                        for p in pairs[:10]]
+    others = {p.rep_id if p.manager_id == member.person_id else p.manager_id for p, _ in data.one_on_ones}
+    data.names.update({p: m.name for p, m in u.people.members(others).items()})
+    if member.role == "admin":
+        data.health = setup_health(u.session)
+        data.jobs = next_runs(u.now)
+    return data
+
+
+def _latest_results(services: Services, u: Unit, member: Member) -> list[tuple[str, date, RoundSummary]]:
+    """The latest closed round of each team this person may see, as surveys.visibility lets them see it."""
+    visible = what_may_see(u.surveys, audience_of(u, member), threshold=services.settings.anonymity_threshold)
+    return [(team, day, summary) for team, (day, summary) in sorted(visible.latest().items())][:6]
+
+
+def publish(services: Services, *, slack_user: str, u: Unit | None = None) -> list[str]:
+    """Render and publish a person's App Home; the same view twice is published once (keyed by its content)."""
+    if u is None:
+        with services.unit() as unit:
+            return publish(services, slack_user=slack_user, u=unit)
+    member = u.people.by_slack_id(slack_user)
+    t = Translator.for_person(member.locale if member else None, member.tz if member else None)
+    view = home_view(t, gather(services, u, member), currency=services.settings.currency)
+    version = hashlib.sha256(json.dumps(view, sort_keys=True).encode()).hexdigest()[:16]
+    u.messenger.publish_home(slack_user, view, version=version, person_id=member.person_id if member else None)
+    return u.messenger.enqueued
+
+
+LANGUAGES = ("en", "ms", "zh", "lt", "fa")
+
+
+def set_language(services: Services, *, slack_user: str, language: str) -> list[str]:
+    """A person's own language ("auto": follow their Slack locale again); their App Home is re-published in it."""
+    with services.unit() as u:
+        if language not in (*LANGUAGES, "auto"):
+            return []
+        if not u.people.set_language(slack_user, None if language == "auto" else language):
+            return []
+        return publish(services, slack_user=slack_user, u=u)

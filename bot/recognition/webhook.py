@@ -1,0 +1,84 @@
+"""POST /hooks/deals: one deal as JSON from the CRM, signed with SALESCOACH_WEBHOOK_SECRET
+(bot.recognition.webhook_auth); each signed request is taken once, and a deal it turns won is posted once to the
+rep's team."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from http import HTTPStatus
+from typing import Any
+
+from bot.bootstrap import Services
+from bot.recognition.usecases import take_deal
+from bot.recognition.webhook_auth import WebhookRefused, verify
+from bot.runtime.request_body import BodyRefused, read_body
+from coaching.recognition.wins import DealRefused, check_webhook_deal
+
+PATH = "/hooks/deals"
+MAX_BODY = 64 * 1024  # one deal is a few hundred bytes
+log = logging.getLogger("salescoach.webhook")
+
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+def make_deals_hook(services: Services) -> WsgiApp:
+    """The WSGI handler bot.runtime.server routes POST /hooks/deals to. Answers: 200 with the outcome ('won' or
+    'recorded'); 400 with one line per problem; 401 unsigned, badly signed or stale; 409 a request taken
+    already (a replay); 413 too large; 503 while SALESCOACH_WEBHOOK_SECRET is unset. Only a 200 writes."""
+
+    def hook(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        secret = services.settings.webhook_secret
+        if not secret:
+            return _lines(start_response, 503, ["the deals webhook is off: set SALESCOACH_WEBHOOK_SECRET (a shared "
+                                                "secret of at least 16 characters) and restart"])
+        try:
+            body = read_body(environ, limit=MAX_BODY, what="one deal")
+        except BodyRefused as refused:
+            return _lines(start_response, refused.status, [refused.line])
+        try:
+            delivery = verify(body, _headers(environ), secret=secret, now=services.clock())
+        except WebhookRefused as refused:
+            log.warning("deals webhook refused from %s: %s", environ.get("REMOTE_ADDR", "?"), refused.reason)
+            return _lines(start_response, 401, [f"unauthorized: {refused.reason}"])
+        try:
+            payload = json.loads(body)
+        except ValueError:  # UnicodeDecodeError is one
+            return _lines(start_response, 400, ["body: not JSON; expected one deal as a JSON object such as "
+                                                '{"external_id": "D-1", "owner": "ana@example.com", "stage": "won", '
+                                                '"closed_on": "2026-11-20", "amount": 12500}'])
+        try:
+            deal = check_webhook_deal(payload)
+            status, keys = take_deal(services, deal=deal, delivery=delivery)
+        except DealRefused as refused:
+            log.info("deals webhook: deal refused: %s", refused)
+            return _lines(start_response, 400, refused.problems)
+        if status == "duplicate":
+            log.warning("deals webhook refused from %s: a request taken already (a replay)",
+                        environ.get("REMOTE_ADDR", "?"))
+            return _lines(start_response, 409, ["duplicate: this request was taken already and nothing changed; "
+                                                "a retry needs a fresh X-Salescoach-Timestamp and signature"])
+        log.info("deals webhook: deal %s %s", deal.external_id, status)
+        services.delivery.drain(keys=keys)
+        return _answer(start_response, 200, "application/json",
+                       json.dumps({"status": status, "external_id": deal.external_id}).encode())
+
+    return hook
+
+
+def _headers(environ: dict[str, Any]) -> dict[str, str]:
+    """Request headers from the WSGI environ (HTTP_X_SALESCOACH_SIGNATURE -> x-salescoach-signature)."""
+    return {key[5:].replace("_", "-").lower(): str(value) for key, value in environ.items()
+            if key.startswith("HTTP_")}
+
+
+def _lines(start_response: StartResponse, status: int, lines: list[str]) -> Iterable[bytes]:
+    return _answer(start_response, status, "text/plain; charset=utf-8", ("\n".join(lines) + "\n").encode())
+
+
+def _answer(start_response: StartResponse, status: int, content_type: str, data: bytes) -> Iterable[bytes]:
+    start_response(f"{status} {HTTPStatus(status).phrase}",
+                   [("Content-Type", content_type), ("Content-Length", str(len(data)))])
+    return [data]

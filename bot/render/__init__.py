@@ -1,1 +1,0 @@
-"""Block Kit builders: domain results -> (fallback text, blocks) in the reader's language."""

@@ -1,0 +1,103 @@
+"""Application services: one transaction around one domain call; they return the outbox keys to send now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.bootstrap import Services, Unit
+from bot.surveys.access import may_survey
+from surveys import service
+from surveys.ports import Answers, Member, RoundInfo
+from surveys.questions import STARTER, QuestionBank
+from surveys.service import SurveyError
+
+
+@dataclass
+class Result:
+    status: str
+    keys: list[str] = field(default_factory=list)
+    member: Member | None = None
+    round: RoundInfo | None = None
+    detail: str = ""
+    answers: Answers = field(default_factory=dict)
+    bank: QuestionBank = STARTER
+
+
+def answer(services: Services, *, slack_user: str, round_id: int, question_id: str, value: int,
+           now: datetime | None = None, action_ts: str | None = None) -> Result:
+    with services.unit(now) as u:
+        member = u.people.by_slack_id(slack_user)
+        if member is None:
+            return Result("unknown_person")
+        outcome = service.record_answer(u.surveys, u.messenger, round_id=round_id, person_id=member.person_id,
+                                        question_id=question_id, value=value, now=u.now, action_ts=action_ts)
+        if outcome.status == "recorded":
+            _refresh_home(services, u, slack_user)
+        return Result(outcome.status, u.messenger.enqueued, member, outcome.round)
+
+
+def answers_form(services: Services, *, slack_user: str, round_id: int) -> Result:
+    """What the long-survey modal needs: the round and the person's own answers so far."""
+    with services.unit() as u:
+        member = u.people.by_slack_id(slack_user)
+        round_ = u.surveys.round(round_id)
+        if member is None or round_ is None:
+            return Result("unknown_person")
+        if not round_.is_open(u.now):
+            return Result("closed", member=member, round=round_)
+        return Result("open", member=member, round=round_, answers=service.current_answers(
+            u.surveys, round_id=round_id, person_id=member.person_id), bank=u.surveys.bank())
+
+
+def submit_answers(services: Services, *, slack_user: str, round_id: int, answers: dict[str, int | str],
+                   comment_text: str) -> Result:
+    """A whole modal at once: every answer, then the comment, in one transaction; the DM is edited once."""
+    with services.unit() as u:
+        member = u.people.by_slack_id(slack_user)
+        if member is None:
+            return Result("unknown_person")
+        outcome = service.record_answers(u.surveys, u.messenger, round_id=round_id, person_id=member.person_id,
+                                         answers=answers, now=u.now)
+        if outcome.status != "closed" and comment_text.strip():
+            service.record_comment(u.surveys, round_id=round_id, person_id=member.person_id, comment=comment_text,
+                                   now=u.now)
+        if outcome.status == "recorded":
+            _refresh_home(services, u, slack_user)
+        return Result(outcome.status, u.messenger.enqueued, member, outcome.round)
+
+
+def comment(services: Services, *, slack_user: str, round_id: int, text: str) -> Result:
+    with services.unit() as u:
+        member = u.people.by_slack_id(slack_user)
+        if member is None:
+            return Result("unknown_person")
+        status = service.record_comment(u.surveys, round_id=round_id, person_id=member.person_id, comment=text,
+                                        now=u.now)
+        return Result(status, member=member)
+
+
+def create_survey(services: Services, *, created_by: str | None, team: str, question_ids: list[str], cadence: str,
+                  weekday: str, send_time: str, now: datetime | None = None, origin: str | None = None,
+                  rotate: bool = False, share_with_team: bool = False) -> Result:
+    """Create a survey; a Slack user must manage the team (admins manage all)."""
+    with services.unit(now) as u:
+        member = u.people.by_slack_id(created_by) if created_by else None
+        if created_by is not None:
+            if member is None:
+                return Result("unknown_person")
+            if not may_survey(u, member, team):
+                return Result("forbidden", member=member)
+        try:
+            survey_id = service.create_survey(
+                u.surveys, team=team, question_ids=question_ids, cadence=cadence, weekday=weekday,
+                send_time=send_time, now=u.now, created_by=member.person_id if member else None, origin=origin,
+                rotate=rotate, share_with_team=share_with_team)
+        except SurveyError as exc:
+            return Result("invalid", member=member, detail=str(exc))
+        return Result("created", member=member, detail=str(survey_id))
+
+
+def _refresh_home(services: Services, u: Unit, slack_user: str) -> None:
+    """The person's App Home shows their open surveys: publish it again now that an answer changed it."""
+    services.refresh_home(u, slack_user)
