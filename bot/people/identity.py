@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from bot.bootstrap import Services
 
 log = logging.getLogger(__name__)
+ACKS_FIRST = 1.0  # seconds a first contact's binding may wait for a burst of acks to go out
 STRANGER = N_("You are not in the roster yet. Ask your admin to add you.")  # what every command says
 
 
@@ -47,6 +49,7 @@ class IdentityGate:
         return Origin(context.team_id, context.enterprise_id, self.roster_workspaces(context))
 
     def _bind(self, user: str, origin: Origin) -> None:
+        self.services.in_flight.wait_quiet(time.monotonic() + ACKS_FIRST)  # a burst of first contacts: acks first
         with self.services.unit() as u:
             bind_first_contact(u.session, user, origin)
 
