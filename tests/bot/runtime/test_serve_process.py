@@ -17,7 +17,7 @@ from conftest import eventually
 from bot.slack_double import SlackActor
 from storage.db import MIGRATIONS
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 HEAD = ScriptDirectory(str(MIGRATIONS)).get_current_head()
 REFUSAL = "Only managers and admins in the roster can create pulse surveys."
 

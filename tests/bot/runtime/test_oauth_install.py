@@ -151,5 +151,5 @@ def test_oauth_is_off_without_client_credentials_and_asks_for_the_manifests_scop
     oauth = Settings.from_env({"DATABASE_URL": "sqlite:///x.db", "SLACK_CLIENT_ID": "1111.2222",
                                "SLACK_CLIENT_SECRET": "a-secret-value", "SALESCOACH_ENCRYPTION_KEY": key}).oauth
     assert oauth is not None and "a-secret-value" not in repr(oauth)
-    manifest = yaml.safe_load((Path(__file__).parents[2] / "app_manifest.yml").read_text())
+    manifest = yaml.safe_load((Path(__file__).parents[3] / "app_manifest.yml").read_text())
     assert oauth.scopes == tuple(manifest["oauth_config"]["scopes"]["bot"])

@@ -21,7 +21,7 @@ from bot.settings import Settings
 from bot.slack_double.faults import FAULT_MIX
 from storage.models import OutboxMessage
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PEOPLE = 200
 
 

@@ -17,7 +17,7 @@ from test_webhook_deals_over_http import CHANNEL, DEAL, SECRET, deal, post, reco
 from bot.runtime.jobs import run_job
 from storage.models import Person
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = Path(__file__).resolve().parents[3] / "README.md"
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from bot.i18n import Translator
 from surveys.results import summarize_round
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 POINTS = [
     ChartPoint("Jan 6", 0.8, 3.9, 20),

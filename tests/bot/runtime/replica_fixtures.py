@@ -19,7 +19,7 @@ import pytest
 
 from bot.slack_double import SlackDouble
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 POLL_SECONDS = "0.3"
 
 
