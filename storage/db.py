@@ -19,8 +19,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
-        # pysqlite's own transaction handling defers BEGIN; emit it ourselves so locks behave.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        # pysqlite's own transaction handling defers BEGIN; emit it ourselves so locks behave. A connection
+        # marked read_only=True only reads: a deferred BEGIN, which under WAL waits for no writer.
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(
+            "BEGIN" if conn.get_execution_options().get("read_only") else "BEGIN IMMEDIATE"))
         return engine
     # pre-ping replaces a pooled connection the server dropped (restart, pg_terminate_backend) before use
     return create_engine(url, pool_pre_ping=True, connect_args=_postgres_connect_args(url), **kwargs)
