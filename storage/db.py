@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +19,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
-        # pysqlite's own transaction handling defers BEGIN; emit it ourselves so locks behave. A connection marked
-        # read_only (storage.db.reading) begins a plain read, which in WAL mode never waits for a writer.
+        # pysqlite's own transaction handling defers BEGIN; emit it ourselves so locks behave. A connection
+        # marked read_only=True only reads: a deferred BEGIN, which under WAL waits for no writer.
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(
             "BEGIN" if conn.get_execution_options().get("read_only") else "BEGIN IMMEDIATE"))
         return engine
@@ -44,17 +42,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute("PRAGMA secure_delete=ON")  # deleted rows (a closed round's tokens) are zeroed, not left in pages
     cursor.close()
-
-
-@contextmanager
-def reading(engine: Engine) -> Iterator[Session]:
-    """A read-only session that takes no write lock (on SQLite a writer holds the file for its whole transaction;
-    a request that only reads, before its ack, must not queue behind it)."""
-    with engine.connect().execution_options(read_only=True) as connection, connection.begin(), \
-            Session(bind=connection) as session:
-        yield session
 
 
 def make_sessions(engine: Engine) -> sessionmaker[Session]:

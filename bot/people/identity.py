@@ -8,62 +8,63 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltContext, BoltResponse
 
 from bot.i18n import N_, Translator
-from storage.db import reading
-from storage.identity import Origin, admission, bind_first_contact
+from storage.identity import Origin, PersonWorkspaces, admission
 
 if TYPE_CHECKING:
     from bot.bootstrap import Services
 
 log = logging.getLogger(__name__)
-ACKS_FIRST = 1.0  # seconds a first contact's binding may wait for a burst of acks to go out
 STRANGER = N_("You are not in the roster yet. Ask your admin to add you.")  # what every command says
+ACKS_FIRST = 1.0  # seconds a first contact's binding may wait for a burst of acks before it is written anyway
+
+
+def roster_workspaces(services: Services, context: BoltContext) -> frozenset[str]:
+    """Which workspaces may link people: SALESCOACH_ROSTER_WORKSPACES, else the first installed workspace (OAuth),
+    else the workspace of the bot token (as bolt's auth.test found it)."""
+    if services.workspaces is not None:
+        return services.workspaces.roster_workspaces()
+    if services.settings.roster_workspaces:
+        return frozenset(services.settings.roster_workspaces)
+    token = context.authorize_result
+    own = (token.team_id or token.enterprise_id) if token is not None else None
+    return frozenset({own}) if own else frozenset()
+
+
+def origin_of(services: Services, context: BoltContext) -> Origin:
+    """Where a request or event came from, as the storage rules need it."""
+    return Origin(context.team_id, context.enterprise_id, roster_workspaces(services, context))
 
 
 class IdentityGate:
-    """Requests whose user id is linked in another workspace get a stranger's answer and read or change nothing."""
+    """Requests whose user id is linked in another workspace get a stranger's answer and read or change nothing;
+    a person's first request from a workspace allowed to link people ties them to it (after the ack, unless what
+    the request sends them must already go through that workspace)."""
 
     def __init__(self, services: Services) -> None:
         self.services = services
-        # first contacts are bound after the ack, one at a time: the ack path only reads
-        self.binder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="identity-binding")
-
-    def roster_workspaces(self, context: BoltContext) -> frozenset[str]:
-        """Which workspaces may link people: SALESCOACH_ROSTER_WORKSPACES, else the first installed workspace
-        (OAuth), else the workspace of the bot token (as bolt's auth.test found it)."""
-        if self.services.workspaces is not None:
-            return self.services.workspaces.roster_workspaces()
-        if self.services.settings.roster_workspaces:
-            return frozenset(self.services.settings.roster_workspaces)
-        token = context.authorize_result
-        own = (token.team_id or token.enterprise_id) if token is not None else None
-        return frozenset({own}) if own else frozenset()
-
-    def origin(self, context: BoltContext) -> Origin:
-        """Where this request came from, as the storage rules need it."""
-        return Origin(context.team_id, context.enterprise_id, self.roster_workspaces(context))
-
-    def _bind(self, user: str, origin: Origin) -> None:
-        self.services.in_flight.wait_quiet(time.monotonic() + ACKS_FIRST)  # a burst of first contacts: acks first
-        with self.services.unit() as u:
-            bind_first_contact(u.session, user, origin)
+        self.people = PersonWorkspaces(services.sessions)
+        self._binder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="first-contacts")
 
     def admit(self, context: BoltContext, body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse:
         """bolt middleware: the request goes on unless its user id is another workspace's person's."""
         user = context.user_id
         if not user:
             return next()
-        origin = self.origin(context)
-        with reading(self.services.engine) as session:
-            decided, unbound = admission(session, user, origin)
-        if unbound:
-            self.binder.submit(self._bind, user, origin)
-        if decided != "stranger":
+        origin = origin_of(self.services, context)
+        verdict, unbound = admission(self.services.engine, user, origin)
+        workspaces = self.services.workspaces
+        if unbound and workspaces is not None and not workspaces.sends_to(origin):
+            self.people.first_contact(user, origin)  # now: what this request sends them must go through here
+        elif unbound:  # what we send them goes to this workspace already: tie them after the ack
+            tied = self._binder.submit(self._first_contact, user, origin, time.monotonic() + ACKS_FIRST)
+            tied.add_done_callback(_log_failure)
+        if verdict != "stranger":
             return next()
         log.info("a request from workspace %s by a user linked in another workspace was answered as a stranger's",
                  context.team_id)
@@ -74,3 +75,14 @@ class IdentityGate:
             return BoltResponse(status=200, body=json.dumps(answer),
                                 headers={"content-type": ["application/json;charset=utf-8"]})
         return BoltResponse(status=200, body="")
+
+    def _first_contact(self, user: str, origin: Origin, acks_first_until: float) -> None:
+        self.services.in_flight.wait_quiet(acks_first_until)  # a burst of first clicks: acks first
+        if self.people.first_contact(user, origin):
+            log.info("a person was tied to workspace %s on their first request from it", origin.team_id)
+
+
+def _log_failure(done: Future[None]) -> None:
+    error = done.exception()
+    if error is not None:
+        log.error("tying a person to their workspace failed: %s", type(error).__name__, exc_info=error)

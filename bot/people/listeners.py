@@ -10,7 +10,7 @@ from slack_bolt import App, BoltContext
 from bot import ids
 from bot.bootstrap import Services
 from bot.people.directory import sync_profile
-from bot.people.identity import IdentityGate
+from bot.people.identity import origin_of
 
 
 class PeopleListeners:
@@ -18,7 +18,6 @@ class PeopleListeners:
 
     def __init__(self, services: Services) -> None:
         self.services = services
-        self.gate = IdentityGate(services)
 
     def register(self, app: App) -> None:
         app.event(ids.EVENT_USER_CHANGE)(self.on_user_change)
@@ -27,11 +26,11 @@ class PeopleListeners:
     def on_user_change(self, event: dict[str, Any], context: BoltContext, logger: Logger) -> None:
         """A profile changed (time zone, deactivation ...): apply it to the person with that Slack id, if they are
         linked in the workspace the event came from."""
-        outcome = sync_profile(self.services, event["user"], origin=self.gate.origin(context))
+        outcome = sync_profile(self.services, event["user"], origin=origin_of(self.services, context))
         logger.debug("user_change for %s: %s", event["user"].get("id"), outcome)
 
     def on_team_join(self, event: dict[str, Any], context: BoltContext, logger: Logger) -> None:
         """Someone joined the workspace: link them to their roster entry by email, if they have one and have no
         Slack user yet, and the workspace may link people."""
-        outcome = sync_profile(self.services, event["user"], origin=self.gate.origin(context))
+        outcome = sync_profile(self.services, event["user"], origin=origin_of(self.services, context))
         logger.debug("team_join of %s: %s", event["user"].get("id"), outcome)

@@ -9,7 +9,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from storage.identity import PersonWorkspaces
+from storage.identity import Origin, PersonWorkspaces
 from storage.installations import SealedInstallationStore
 
 
@@ -41,6 +41,11 @@ class Workspaces:
         """Where a person not yet bound to a workspace is written to: the first roster workspace, or first install."""
         named = next((w for w in self.roster if w.startswith("T")), None)
         return (named, None) if named else self._first_install()
+
+    def sends_to(self, origin: Origin) -> bool:
+        """Does what we send someone not yet bound to a workspace go to the origin's workspace already?"""
+        default = self._default()
+        return default is not None and default[0] == origin.team_id
 
     def client_for(self, payload: dict[str, Any]) -> WebClient | None:
         """The payload's "team_id", else the workspace its person is linked in, picks the bot token (never the
