@@ -232,4 +232,5 @@ from storage import (  # noqa: E402, F401  (every table in the same metadata, fo
     installations,
     nudge_models,
     recognition_models,
+    templates,
 )
