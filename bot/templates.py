@@ -44,7 +44,8 @@ class Announcement:
 
 ANNOUNCEMENTS = {a.name: a for a in (
     Announcement("win", ("rep", "rep_name", "account", "amount", "days", "logged"),
-                 ':trophy: {{ rep }} {{ "logged a win:" if logged else "won" }} *{{ account or "a deal" }}*'
+                 ':trophy: {{ rep }} {{ "logged a win:" if logged else "won" }} '
+                 '{% if account %}*{{ account }}*{% else %}a deal{% endif %}'
                  '{% if amount %} — {{ amount }}{% endif %}{% if days %} · closed in {{ days }} days{% endif %}'),
     Announcement("milestone", ("rep", "rep_name", "period", "won", "quota", "share"),
                  ":dart: {{ rep }} passed 100% of quota for {{ period }}: {{ won }} of {{ quota }} ({{ share }})."),
@@ -100,7 +101,7 @@ def render(source: str, t: Translator, name: str, values: Mapping[str, object]) 
 def _render(source: str, t: Translator, values: Mapping[str, object], *, one_line: bool = False) -> str:
     text = _environment(t).from_string(source).render(values).strip()
     if one_line:
-        text = " ".join(text.split())
+        text = " ".join(line.strip() for line in text.split("\n") if line.strip())
     # The template's own text is shown as written too; the only markup left is the bot's own mentions.
     people = {m[2:-1]: str(m) for m in values.values() if type(m) is Mention and m.startswith("<@")}
     text = literal(text, escaped=True, people=people)
