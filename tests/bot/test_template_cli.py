@@ -46,6 +46,12 @@ def test_set_show_list_and_reset_a_win_template_per_language(env, tmp_path, caps
                                               "(the sandbox); allowed: {{ variable }}"),
     ("{{ rep }} {{ lipsum.__globals__ }}", "win.j2:1: attribute or item access (.__globals__) is not allowed"),
     ("{% for x in account %}{{ x }}{% endfor %}", "win.j2:1: {% for %} is not allowed (the sandbox)"),
+    ("{{ rep }}\n{{ range(3) }}", "win.j2:2: calling a function or method is not allowed"),
+    ("{% set x = rep %}{{ x }}", "win.j2:1: {% set %} is not allowed"),
+    ("{{ rep }}{% include 'other.j2' %}", "win.j2:1: {% include %} is not allowed"),
+    ("{% macro m() %}{{ rep }}{% endmacro %}", "win.j2:1: {% macro %} is not allowed"),
+    ("{{ rep }} {{ account|replace('a', account * 9) }}", "win.j2:1: the filter |replace is not allowed"),
+    ("{% if days is none %}{{ rep }}{% endif %}", "win.j2:1: the template renders nothing with sample values"),
     ("{{ rep }}" + " won" * 300, "win.j2:1: the template is 1209 characters; at most 1000 are allowed"),
     ("{{ rep }}{% if days > 'ten' %}!{% endif %}", "win.j2:1: rendering with sample values failed: TypeError"),
 ])
