@@ -6,9 +6,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from types import TracebackType
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
+from jinja2 import StrictUndefined, Template, TemplateSyntaxError, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from bot.i18n import FSI, PDI, RLM, Translator
@@ -70,6 +71,12 @@ class TemplateRefused(Exception):
     """A template not saved; the message is one line: file:line, what is wrong, what is allowed."""
 
 
+@lru_cache(maxsize=64)
+def _compiled(source: str, t: Translator) -> Template:
+    """Compiled once per template and reader (a survey's edits re-render it on every click)."""
+    return _environment(t).from_string(source)
+
+
 def _environment(t: Translator) -> SandboxedEnvironment:
     def finalize(value: object) -> str:
         if value is None or isinstance(value, bool):
@@ -99,7 +106,7 @@ def render(source: str, t: Translator, name: str, values: Mapping[str, object]) 
 
 
 def _render(source: str, t: Translator, values: Mapping[str, object], *, one_line: bool = False) -> str:
-    text = _environment(t).from_string(source).render(values).strip()
+    text = _compiled(source, t).render(values).strip()
     if one_line:
         text = " ".join(line.strip() for line in text.split("\n") if line.strip())
     # The template's own text is shown as written too; the only markup left is the bot's own mentions.
