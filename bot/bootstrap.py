@@ -27,6 +27,7 @@ from storage.outbox import Outbox, OutboxStore
 from storage.people import PeopleRepository
 from storage.recognition import RecognitionRepository
 from storage.surveys import SurveyRepository
+from storage.templates import announcement_template
 
 
 def utc_now() -> datetime:
@@ -51,7 +52,8 @@ class Unit:
     @cached_property
     def messenger(self) -> OutboxMessenger:
         surveys = self.surveys
-        return OutboxMessenger(self.outbox, now=self.now, bank=surveys.bank)
+        return OutboxMessenger(self.outbox, now=self.now, bank=surveys.bank,
+                               templates=lambda name, language: announcement_template(self.session, name, language))
 
     @property
     def people(self) -> PeopleRepository:

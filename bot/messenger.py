@@ -27,8 +27,10 @@ def survey_key(round_id: int, person_id: int) -> str:
 class OutboxMessenger:
     """Implements surveys.ports.Messenger: every message is an outbox row under a stable idempotency key."""
 
-    def __init__(self, outbox: Outbox, *, now: datetime, bank: Callable[[], QuestionBank] = lambda: STARTER) -> None:
-        self.outbox, self.now, self._bank = outbox, now, bank
+    def __init__(self, outbox: Outbox, *, now: datetime, bank: Callable[[], QuestionBank] = lambda: STARTER,
+                 templates: Callable[[str, str], str | None] = lambda name, language: None) -> None:
+        """`templates(name, language)`: an admin's announcement template (bot.templates), None for the built-in."""
+        self.outbox, self.now, self._bank, self.template = outbox, now, bank, templates
         self.enqueued: list[str] = []
         self._surveys: dict[tuple[int, str | None, str | None], tuple[str, list[dict[str, Any]]]] = {}
 
@@ -79,8 +81,9 @@ class OutboxMessenger:
             return
         reader = (round.id, member.locale, member.tz)  # a fan-out renders once per language and time zone
         if reader not in self._surveys:
-            self._surveys[reader] = survey_message(Translator.for_person(member.locale, member.tz), round, {},
-                                                   bank=self.bank)
+            t = Translator.for_person(member.locale, member.tz)
+            self._surveys[reader] = survey_message(t, round, {}, bank=self.bank,
+                                                   intro=self.template("survey", t.language))
         text, blocks = self._surveys[reader]
         self.post(survey_key(round.id, member.person_id), member.slack_id, text, blocks, person_id=member.person_id)
 
@@ -92,7 +95,8 @@ class OutboxMessenger:
         close, when storage.round_close deletes the edits anyway.
         """
         t = Translator.for_person(member.locale, member.tz)
-        text, blocks = survey_message(t, round, answers, closed=closed, bank=self.bank)
+        text, blocks = survey_message(t, round, answers, closed=closed, bank=self.bank,
+                                      intro=self.template("survey", t.language))
         key = f"{survey_key(round.id, member.person_id)}:" + (
             "closed" if closed else f"edit:{secrets.token_hex(8)}")
         self._enqueue(key, "chat.update", {"text": text, "blocks": blocks, "_for": member.slack_id},

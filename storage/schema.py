@@ -5,7 +5,7 @@ Import `metadata` from here, never from storage.models (which holds only the sur
 
 from __future__ import annotations
 
-from storage import crm_models, installations, models, nudge_models, recognition_models  # noqa: F401
+from storage import crm_models, installations, models, nudge_models, recognition_models, templates  # noqa: F401
 from storage.models import Base
 
 metadata = Base.metadata

@@ -34,7 +34,7 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     try:
         handler = {"db": db, "import": import_, "jobs": jobs, "survey": survey, "holidays": holidays,
                    "export": export, "team": team, "values": values_command, "nudges": nudges,
-                   "person": person}[args.command]
+                   "person": person, "template": template}[args.command]
         return handler(args, services)
     # refused input: one line saying what is allowed
     except (SurveyError, TeamError, HolidayError, CoachingPackError, RecognitionRefused,
@@ -47,6 +47,12 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 def person(args: argparse.Namespace, services: Services) -> int:
     from bot.people.commands import run
+
+    return run(args, services)
+
+
+def template(args: argparse.Namespace, services: Services) -> int:
+    from bot.cli.templates import run
 
     return run(args, services)
 

@@ -1,4 +1,4 @@
-"""The `salescoach` command: serve, db, import, jobs, survey and demo."""
+"""The `salescoach` command: serve, db, import, jobs, survey, template and demo."""
 
 from __future__ import annotations
 
@@ -117,6 +117,9 @@ def _parser() -> argparse.ArgumentParser:
     from bot.people.commands import add_parsers as add_person_parsers
 
     add_person_parsers(sub)
+    from bot.cli.templates import add_parsers as add_template_parsers
+
+    add_template_parsers(sub)
 
     demo = sub.add_parser("demo", help="play a survey round against a built-in Slack double; no workspace needed")
     demo.add_argument("--out", default="demo-output", help="folder for the transcript (default demo-output)")

@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.i18n import DEFAULT, SUPPORTED, Translator
 from bot.slack_text import literal
+from bot.templates import Mention, render
 from coaching.recognition.kudos import Kudos
 from coaching.recognition.records import Colleague
 from coaching.recognition.shout_outs import BoardRow, ShoutOut
@@ -68,8 +69,9 @@ def _names(t: Translator, people: Sequence[Colleague], *, link: bool = True) -> 
                                                       last=shown[-1])
 
 
-def win_message(t: Translator, win: Win, *, currency: str) -> tuple[str, Blocks]:
-    """A won deal: the rep, the account, the amount and the cycle days; a logged win says it was logged."""
+def win_message(t: Translator, win: Win, *, currency: str, template: str | None = None) -> tuple[str, Blocks]:
+    """A won deal: the rep, the account, the amount and the cycle days; a logged win says it was logged (the first
+    line from the admin's `template` when there is one: bot.templates)."""
     account = f"*{literal(win.account)}*" if win.account else t.gettext("a deal")
     amount = amount_text(t, win, currency)
     if win.source == "logged":
@@ -80,6 +82,10 @@ def win_message(t: Translator, win: Win, *, currency: str) -> tuple[str, Blocks]
     if win.cycle_days is not None:
         details.append(t.ngettext("closed in {n} day", "closed in {n} days", win.cycle_days))
     line = ":trophy: " + text + (" — " + " · ".join(details) if details else "")
+    if template:
+        line = render(template, t, "win", {"rep": Mention(mention(win.rep)), "rep_name": win.rep.name,
+                                           "account": win.account or "", "amount": amount or "",
+                                           "days": win.cycle_days, "logged": win.source == "logged"}) or line
     blocks: Blocks = [_section(line)]
     if win.notes:
         blocks.append(_section(">" + literal(win.notes).replace("\n", "\n>")))
@@ -92,12 +98,18 @@ def win_message(t: Translator, win: Win, *, currency: str) -> tuple[str, Blocks]
                      account=literal(win.account) if win.account else t.gettext("a deal")), blocks
 
 
-def milestone_message(t: Translator, milestone: Milestone, *, currency: str) -> tuple[str, Blocks]:
+def milestone_message(t: Translator, milestone: Milestone, *, currency: str,
+                      template: str | None = None) -> tuple[str, Blocks]:
     """Quota attainment past 100% in a month or quarter, with the figures."""
     period = milestone.period.key
     line = t.gettext(":dart: {rep} passed 100% of quota for {period}: {won} of {quota} ({share}).",
                      rep=mention(milestone.rep), period=period, won=t.money(milestone.won, currency),
                      quota=t.money(milestone.quota, currency), share=t.percent(milestone.attainment))
+    if template:
+        line = render(template, t, "milestone", {
+            "rep": Mention(mention(milestone.rep)), "rep_name": milestone.rep.name, "period": period,
+            "won": t.money(milestone.won, currency), "quota": t.money(milestone.quota, currency),
+            "share": t.percent(milestone.attainment)}) or line
     return (t.gettext("{rep} passed 100% of quota for {period}", rep=literal(milestone.rep.name), period=period),
             [_section(line)])
 
@@ -131,13 +143,16 @@ def kudos_dm(t: Translator, kudos: Kudos, receiver: Colleague,
     return t.gettext("{giver} gave you kudos", giver=literal(kudos.giver.name)), blocks
 
 
-def shout_out_message(t: Translator, shout_out: ShoutOut, *, currency: str,
-                      names: Mapping[str, str] | None = None) -> tuple[str, Blocks]:
+def shout_out_message(t: Translator, shout_out: ShoutOut, *, currency: str, names: Mapping[str, str] | None = None,
+                      template: str | None = None) -> tuple[str, Blocks]:
     """The week's wins and kudos, congratulations to the most recognised (peer kudos and deals counted apart),
     and an invitation to recognise people nobody has thanked lately; names rather than mentions, so the
     post itself pings nobody."""
     title = t.gettext("Shout-outs for {team}, week of {day}", team=literal(shout_out.team.name),
                       day=t.date(shout_out.week.start))
+    if template:
+        title = render(template, t, "shout-out", {"team": shout_out.team.name, "week": t.date(shout_out.week.start),
+                                                  "wins": len(shout_out.wins), "kudos": len(shout_out.kudos)}) or title
     blocks: Blocks = [{"type": "header", "text": {"type": "plain_text", "text": title[:150]}}]
     if shout_out.wins:
         lines = [f"• {_win_line(t, w, currency)}" for w in shout_out.wins[:LISTED]]

@@ -27,20 +27,26 @@ class RecognitionOutbox:
 
     def __init__(self, messenger: OutboxMessenger, *, currency: str,
                  values: Callable[[], Sequence[CompanyValue]] = lambda: (),
-                 names: Callable[[Collection[str]], Mapping[str, str]] = lambda ids: {}) -> None:
-        """`names`: the roster names of people (by Slack id) that kudos messages name besides their own people."""
+                 names: Callable[[Collection[str]], Mapping[str, str]] = lambda ids: {},
+                 templates: Callable[[str, str], str | None] = lambda name, language: None) -> None:
+        """`names`: the roster names of people (by Slack id) that kudos messages name besides their own people;
+        `templates(name, language)`: an admin's announcement template (bot.templates), None for the built-in."""
         self.messenger, self.currency, self._values, self._names = messenger, currency, values, names
+        self.template = templates
 
     @property
     def enqueued(self) -> list[str]:
         return self.messenger.enqueued
 
     def post_win(self, win: Win, *, channel: str, locale: str) -> None:
-        text, blocks = win_message(translator_for(locale), win, currency=self.currency)
+        t = translator_for(locale)
+        text, blocks = win_message(t, win, currency=self.currency, template=self.template("win", t.language))
         self.messenger.post(win.key, channel, text, blocks, person_id=None)
 
     def post_milestone(self, milestone: Milestone, *, channel: str, locale: str) -> None:
-        text, blocks = milestone_message(translator_for(locale), milestone, currency=self.currency)
+        t = translator_for(locale)
+        text, blocks = milestone_message(t, milestone, currency=self.currency,
+                                         template=self.template("milestone", t.language))
         self.messenger.post(milestone.key, channel, text, blocks, person_id=None)
 
     def post_kudos(self, kudos: Kudos, *, channel: str, locale: str) -> None:
@@ -57,6 +63,8 @@ class RecognitionOutbox:
         self.messenger.post(kudos.dm_key(receiver), receiver.slack_id, text, blocks, person_id=receiver.person_id)
 
     def post_shout_out(self, shout_out: ShoutOut, *, channel: str, locale: str) -> None:
-        text, blocks = shout_out_message(translator_for(locale, shout_out.team.tz), shout_out,
-                                         currency=self.currency, names=self._names(mentioned(shout_out.kudos)))
+        t = translator_for(locale, shout_out.team.tz)
+        text, blocks = shout_out_message(t, shout_out, currency=self.currency,
+                                         names=self._names(mentioned(shout_out.kudos)),
+                                         template=self.template("shout-out", t.language))
         self.messenger.post(shout_out.key, channel, text, blocks, person_id=None)

@@ -40,7 +40,8 @@ class Submitted:
 def _outbox(services: Services, u: Unit) -> RecognitionOutbox:
     store = u.recognition
     return RecognitionOutbox(u.messenger, currency=services.settings.currency,
-                             values=lambda: recognition.company_values(store), names=lambda ids: names(u, ids))
+                             values=lambda: recognition.company_values(store), names=lambda ids: names(u, ids),
+                             templates=u.messenger.template)
 
 
 def names(u: Unit, slack_ids: Collection[str]) -> dict[str, str]:

@@ -7,6 +7,7 @@ from typing import Any
 from bot import ids
 from bot.i18n import Translator
 from bot.slack_text import literal
+from bot.templates import render
 from surveys.ports import Answers, RoundInfo
 from surveys.questions import STARTER, Question, QuestionBank
 from surveys.results import QuestionResult, RoundSummary
@@ -44,9 +45,13 @@ def inline(round_: RoundInfo, bank: QuestionBank) -> bool:
 
 
 def survey_message(t: Translator, round_: RoundInfo, answers: Answers, *, closed: bool = False,
-                   bank: QuestionBank = STARTER) -> tuple[str, Blocks]:
-    """The survey DM: up to three questions as rows of buttons; longer surveys open in a modal."""
+                   bank: QuestionBank = STARTER, intro: str | None = None) -> tuple[str, Blocks]:
+    """The survey DM: up to three questions as rows of buttons; longer surveys open in a modal (its title from the
+    admin's `intro` template when there is one: bot.templates)."""
     title = t.gettext("Pulse survey for {team}", team=literal(round_.team_name))
+    if intro:
+        title = render(intro, t, "survey", {"team": round_.team_name, "closes": t.when(round_.closes_at),
+                                            "questions": len(round_.questions)}) or title
     blocks: Blocks = [
         {"type": "header", "text": _text(title[:150], "plain_text")},
         _context(t.gettext("Anonymous: your manager sees results only when enough people answer, "
