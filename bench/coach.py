@@ -26,7 +26,7 @@ from bot.bootstrap import Services, bootstrap
 from bot.runtime.server import events_url, serving
 from bot.settings import Settings
 from bot.slack_double import SlackActor, SlackDouble
-from storage.crm_models import CrmActivity, CrmDeal
+from storage.crm.models import CrmActivity, CrmDeal
 from storage.models import Person, Team
 
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)

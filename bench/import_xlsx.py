@@ -18,7 +18,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
 
-from storage.crm_import import import_crm_file
+from storage.crm.importer import import_crm_file
 from storage.db import make_engine, make_sessions, upgrade
 from storage.models import Person, Team
 

@@ -147,7 +147,7 @@ def product_packs(database_url: str, *, period_key: str,
     from bot.settings import Settings
     from coaching.performance.service import digest_for
     from coaching.periods import parse_period
-    from storage.crm_import import import_crm_file
+    from storage.crm.importer import import_crm_file
     from storage.kpis import PerformanceRepository
     from storage.roster import apply_roster, parse_roster
 

@@ -18,14 +18,14 @@ from bot.runtime.in_flight import InFlight
 from bot.runtime.workspaces import Workspaces
 from bot.settings import Settings
 from storage.db import make_engine, make_sessions, upgrade
+from storage.followups.one_on_ones import OneOnOneRepository
+from storage.followups.repository import NudgeRepository
 from storage.identity import PersonWorkspaces
 from storage.installations import SealedInstallationStore
 from storage.kpis import PerformanceRepository
-from storage.nudges import NudgeRepository
-from storage.one_on_ones import OneOnOneRepository
 from storage.outbox import Outbox, OutboxStore
 from storage.people import PeopleRepository
-from storage.recognition import RecognitionRepository
+from storage.recognition.repository import RecognitionRepository
 from storage.surveys import SurveyRepository
 from storage.templates import announcement_template
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from coaching.access import OrgEntry
 from coaching.performance.kpis import STALE_AFTER_DAYS, TIERS, QuotaTarget, RepFigures, quota_for
 from coaching.periods import Period, period_of
-from storage.crm_models import CrmAccount, CrmActivity, CrmDeal, CrmLead, CrmQuota
+from storage.crm.models import CrmAccount, CrmActivity, CrmDeal, CrmLead, CrmQuota
 from storage.models import Person
 
 A, D, L, Q, ACC = CrmActivity, CrmDeal, CrmLead, CrmQuota, CrmAccount

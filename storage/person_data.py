@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import JSON, ColumnElement, String, cast, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from storage.crm_models import CrmActivity, CrmDeal, CrmLead, CrmQuota
+from storage.crm.models import CrmActivity, CrmDeal, CrmLead, CrmQuota
+from storage.followups.models import AgendaItem, FollowupHold, NudgeLog, OneOnOne, OneOnOneMeeting
 from storage.models import Answer, ImportRun, OutboxMessage, Person, Recipient, Round, Survey, Team
-from storage.nudge_models import AgendaItem, FollowupHold, NudgeLog, OneOnOne, OneOnOneMeeting
-from storage.recognition_models import Kudos, KudosReceiver, Win
+from storage.recognition.models import Kudos, KudosReceiver, Win
 from storage.schema import metadata
 
 ERASED_NAME = "Erased person"

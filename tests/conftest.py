@@ -342,7 +342,7 @@ def running_bot(migrated_database_url, slack, clock):
 
 def with_recognition_channel(bot, channel_id: str, name: str = "recognition"):
     """The seeded team (Hunters) posts wins, kudos and shout-outs to this channel, in the double too."""
-    from storage.recognition import set_recognition_channel
+    from storage.recognition.repository import set_recognition_channel
 
     bot.slack.add_channel(name, id=channel_id)
     with bot.services.sessions.begin() as session:

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from conftest import eventually
 
 from bot.slack_double import payloads
-from storage.crm_models import CrmAccount, CrmDeal
+from storage.crm.models import CrmAccount, CrmDeal
 from storage.models import Person, Team
 
 SEEDED = datetime(2026, 11, 1, tzinfo=UTC)

@@ -17,7 +17,7 @@ from bot.recognition.commands import export_recognition, recognition_channel, va
 from bot.settings import Settings, SettingsError
 from coaching.recognition.records import RecognitionError as RecognitionRefused
 from storage.calendar import HolidayError
-from storage.recognition import RecognitionError as RecognitionSettingError
+from storage.recognition.repository import RecognitionError as RecognitionSettingError
 from storage.teams import TeamError
 from surveys import service
 from surveys.cadence import WEEKDAYS

@@ -7,7 +7,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, TextIO
 
-from storage.crm_mapping import KINDS, CrmImportErrors, expected_columns
+from storage.crm.mapping import KINDS, CrmImportErrors, expected_columns
 
 if TYPE_CHECKING:
     from bot.bootstrap import Services
@@ -28,7 +28,7 @@ def add_parsers(imports: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def import_crm(args: argparse.Namespace, services: Services) -> int:
-    from storage.crm_import import import_crm_file, record_refused_import
+    from storage.crm.importer import import_crm_file, record_refused_import
     from storage.table_limits import Limits, ShapeError
 
     now = services.clock()

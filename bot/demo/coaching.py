@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.demo.stage import PEOPLE, Stage, wait
-from storage.crm_import import import_crm_file
+from storage.crm.importer import import_crm_file
 
 # How each rep sells: (activities a week, win chance, typical deal size); Emily is busy but loses, Wei excels.
 STYLES = {"UAISYAH": (22, 0.55, 9000), "UWEI": (25, 0.7, 15000), "ULINA": (18, 0.5, 8000),

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from bot.demo.stage import PEOPLE, TEAM, Stage, wait
 from coaching.followups.rules import Threshold
-from storage.crm_import import import_crm_file
+from storage.crm.importer import import_crm_file
 
 
 def _show(demo: Stage, intro: str, message: dict[str, Any]) -> None:

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from bot.demo.stage import PEOPLE, TEAM, Stage, wait
 from bot.runtime.jobs import run_job
-from storage.crm_import import import_crm_file
-from storage.recognition import set_recognition_channel
+from storage.crm.importer import import_crm_file
+from storage.recognition.repository import set_recognition_channel
 
 CHANNEL_NAME = "kl-wins"
 DEAL_HEADER = ["external_id", "owner", "stage", "account", "amount", "engaged_on", "closed_on"]

@@ -27,7 +27,7 @@ from coaching.performance import service as coaching
 from coaching.periods import period_of
 from storage.health import setup_health
 from storage.models import Person
-from storage.recognition_wins import colleague_of
+from storage.recognition.wins import colleague_of
 from surveys.ports import Member
 from surveys.results import RoundSummary
 from surveys.visibility import what_may_see

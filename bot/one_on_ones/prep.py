@@ -13,7 +13,7 @@ from coaching.followups.rules import DEFAULT_RULES, FollowupRules, followups_due
 from coaching.one_on_ones.prep import Prep, build_prep
 from coaching.performance.kpis import kpis_of
 from coaching.periods import Period, period_of
-from storage.recognition import last_recognised, recent_recognition
+from storage.recognition.repository import last_recognised, recent_recognition
 from surveys.results import RoundSummary
 from surveys.visibility import Audience, what_may_see
 

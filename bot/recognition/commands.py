@@ -59,7 +59,7 @@ def values_command(args: argparse.Namespace, services: Services) -> int:
 
 
 def recognition_channel(args: argparse.Namespace, services: Services) -> int:
-    from storage.recognition import set_recognition_channel
+    from storage.recognition.repository import set_recognition_channel
 
     channel = None if args.channel_id.strip().lower() == "none" else args.channel_id.strip()
     with services.unit() as u:

@@ -16,7 +16,7 @@ from coaching.recognition.records import N_, Colleague, RecognitionError
 SOURCES = ("import", "webhook", "logged")
 OUTCOMES = ("open", "won", "lost")
 DEFAULT_STAGES: Mapping[str, str] = {"won": "won", "closed won": "won", "lost": "lost", "closed lost": "lost",
-                                     "open": "open"}  # as storage.crm_mapping reads stages without a mapping
+                                     "open": "open"}  # as storage.crm.mapping reads stages without a mapping
 TEXT_FIELDS = {"external_id": 64, "owner": 254, "stage": 64, "outcome": 8, "account": 200, "product": 120,
                "next_step": 4000}
 DATE_FIELDS = ("engaged_on", "created_on", "expected_close_on", "closed_on", "next_step_on", "last_activity_on")

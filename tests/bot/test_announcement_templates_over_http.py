@@ -8,7 +8,7 @@ from conftest import eventually, reader, with_recognition_channel
 from sqlalchemy import update
 
 from bot.cli.main import main
-from storage.crm_import import import_crm_file
+from storage.crm.importer import import_crm_file
 from storage.models import Team
 from storage.teams import set_channel
 

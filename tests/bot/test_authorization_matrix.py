@@ -9,9 +9,9 @@ from conftest import eventually
 from openpyxl import load_workbook
 
 from bot.cli.main import main
-from storage.crm_models import CrmDeal
+from storage.crm.models import CrmDeal
 from storage.models import Person, Team
-from storage.recognition_models import Kudos, KudosReceiver
+from storage.recognition.models import Kudos, KudosReceiver
 from surveys import service
 
 NOW = datetime(2026, 11, 23, 6, 30, tzinfo=UTC)  # a Monday; /coach defaults to 2026-11

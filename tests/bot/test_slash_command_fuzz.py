@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from bot import ids
 from bot.slack_double import payloads
-from storage.recognition_models import Kudos
+from storage.recognition.models import Kudos
 
 MANIFEST = Path(__file__).parents[2] / "app_manifest.yml"
 LONG_MENTIONS = " ".join(f"<@UREP{i % 6}|rep{i % 6}>" for i in range(400))

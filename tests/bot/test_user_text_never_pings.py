@@ -14,7 +14,7 @@ from conftest import eventually, with_recognition_channel
 from nudge_fixtures import add_deal, dms, reply, run_hourly, set_weekly
 
 from bot import ids
-from storage.crm_import import import_crm_file
+from storage.crm.importer import import_crm_file
 from storage.models import Person, Team
 from surveys import service
 

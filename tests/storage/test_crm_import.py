@@ -15,9 +15,9 @@ from conftest import seed_team
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.crm_import import CrmImportSummary, import_crm_file
-from storage.crm_mapping import CrmImportErrors
-from storage.crm_models import CrmAccount, CrmDeal, CrmDealEvent
+from storage.crm.importer import CrmImportSummary, import_crm_file
+from storage.crm.mapping import CrmImportErrors
+from storage.crm.models import CrmAccount, CrmDeal, CrmDealEvent
 from storage.db import make_engine, make_sessions
 from storage.models import ImportRun
 
@@ -293,7 +293,7 @@ def test_a_first_bulk_load_builds_the_same_indexes_after_the_rows(sessions, tmp_
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from storage import crm_import
+    from storage.crm import importer as crm_import
     from storage.models import Base
 
     monkeypatch.setattr(crm_import, "BULK_LOAD", 3)

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 from test_crm_import import counts, crm_database, load, problems, write_table
 
-from storage.crm_derived import potential_tiers
-from storage.crm_models import CrmAccount, CrmActivity, CrmLead, CrmQuota
+from storage.crm.derived import potential_tiers
+from storage.crm.models import CrmAccount, CrmActivity, CrmLead, CrmQuota
 from storage.models import ImportRun
 
 ACCOUNTS_HEADER = ["name", "sector", "employees", "revenue"]

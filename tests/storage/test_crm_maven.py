@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from storage.crm_import import import_crm_file
-from storage.crm_models import CrmAccount, CrmDeal, CrmDealEvent
+from storage.crm.importer import import_crm_file
+from storage.crm.models import CrmAccount, CrmDeal, CrmDealEvent
 from storage.db import make_engine, make_sessions
 from storage.roster import apply_roster, parse_roster
 

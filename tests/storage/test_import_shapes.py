@@ -18,7 +18,7 @@ from conftest import seed_team
 from sqlalchemy import func, select
 
 from bot.cli.main import main
-from storage.crm_models import CrmAccount, CrmActivity, CrmDeal, CrmLead, CrmQuota
+from storage.crm.models import CrmAccount, CrmActivity, CrmDeal, CrmLead, CrmQuota
 from storage.db import make_engine, make_sessions
 from storage.models import ImportRun, Person
 

@@ -15,7 +15,7 @@ from sqlalchemy import event, insert
 from coaching.performance.kpis import QuotaTarget, RepFigures, quota_for
 from coaching.performance.service import team_digests, trend
 from coaching.periods import Period, parse_period, period_of
-from storage.crm_models import CrmAccount, CrmActivity, CrmDeal, CrmLead, CrmQuota
+from storage.crm.models import CrmAccount, CrmActivity, CrmDeal, CrmLead, CrmQuota
 from storage.db import make_engine, make_sessions
 from storage.kpis import PerformanceRepository
 from storage.models import Person

@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 
 from coaching.followups.rules import FollowupRules, Mute, Snooze, Threshold
 from coaching.followups.service import send_rep_nudges
-from storage.crm_models import CrmAccount, CrmActivity, CrmDeal
+from storage.crm.models import CrmAccount, CrmActivity, CrmDeal
 from storage.db import make_engine, make_sessions
+from storage.followups.models import NudgeLog
+from storage.followups.repository import NudgeRepository
 from storage.models import Holiday, Person, Team
-from storage.nudge_models import NudgeLog
-from storage.nudges import NudgeRepository
 
 # Monday 23 November 2026, 09:30 in Auckland (UREP5)
 NOW = datetime(2026, 11, 22, 20, 30, tzinfo=UTC)

@@ -12,12 +12,12 @@ from sqlalchemy import select
 from coaching.one_on_ones.meetings import Cadence, Meeting
 from coaching.one_on_ones.prep import build_prep
 from coaching.one_on_ones.service import add_item, record_outcome, send_one_on_one_nudges, set_one_on_one
-from storage.crm_models import CrmActivity, CrmDeal
+from storage.crm.models import CrmActivity, CrmDeal
 from storage.db import make_engine, make_sessions
+from storage.followups.models import AgendaItem as ItemRow
+from storage.followups.one_on_ones import OneOnOneRepository
 from storage.models import Person
-from storage.nudge_models import AgendaItem as ItemRow
-from storage.one_on_ones import OneOnOneRepository
-from storage.recognition_models import Kudos, KudosReceiver, Win
+from storage.recognition.models import Kudos, KudosReceiver, Win
 
 NOW = datetime(2026, 11, 17, 8, 0, tzinfo=UTC)  # Tuesday 17 November, 10:00 in Vilnius (the manager)
 

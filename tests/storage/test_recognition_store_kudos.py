@@ -20,14 +20,14 @@ from coaching.recognition.service import (
 )
 from storage.db import make_engine, make_sessions
 from storage.models import Team
-from storage.recognition import (
+from storage.recognition.models import Kudos, KudosReceiver
+from storage.recognition.repository import (
     RecognitionError,
     RecognitionRepository,
     last_recognised,
     recent_recognition,
     set_recognition_channel,
 )
-from storage.recognition_models import Kudos, KudosReceiver
 
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

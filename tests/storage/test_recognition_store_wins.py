@@ -15,12 +15,12 @@ from sqlalchemy import func, select
 from bot.recognition.webhook_auth import WebhookRefused, sign, verify
 from coaching.recognition.service import announce_wins, log_win, receive_deal
 from coaching.recognition.wins import DealRefused, check_webhook_deal
-from storage.crm_import import import_crm_file
-from storage.crm_models import CrmDeal, CrmQuota
+from storage.crm.importer import import_crm_file
+from storage.crm.models import CrmDeal, CrmQuota
 from storage.db import make_engine, make_sessions
 from storage.models import Team
-from storage.recognition import RecognitionRepository
-from storage.recognition_models import WebhookSignature, Win
+from storage.recognition.models import WebhookSignature, Win
+from storage.recognition.repository import RecognitionRepository
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 SECRET = "s3cret"

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from conftest import eventually
 
-from storage.crm_models import CrmActivity, CrmDeal
+from storage.crm.models import CrmActivity, CrmDeal
 from storage.models import Person
 
 NOW = datetime(2026, 11, 23, 6, 30, tzinfo=UTC)  # Monday 08:30 in Vilnius, where the manager is

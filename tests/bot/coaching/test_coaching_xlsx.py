@@ -23,7 +23,7 @@ from bot.settings import Settings
 from coaching.access import NotAllowed
 from coaching.performance.kpis import KPI_NAMES
 from coaching.periods import Period, parse_period
-from storage.crm_models import CrmDeal
+from storage.crm.models import CrmDeal
 from storage.models import Person, Team
 
 NOW = datetime(2017, 11, 15, 9, 0, tzinfo=UTC)

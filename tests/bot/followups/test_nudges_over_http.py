@@ -7,8 +7,8 @@ from conftest import eventually
 from nudge_fixtures import add_deal, dms, listeners_done, replay, run_hourly, updates, wait_updates
 from sqlalchemy import func, select
 
-from storage.crm_models import CrmActivity
-from storage.nudge_models import FollowupHold
+from storage.crm.models import CrmActivity
+from storage.followups.models import FollowupHold
 
 MONDAY_AUCKLAND = datetime(2026, 11, 22, 20, 30, tzinfo=UTC)  # Monday 23 November, 09:30 in Auckland (UREP5)
 

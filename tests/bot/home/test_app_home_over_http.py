@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from conftest import eventually
 
 from bot.i18n import Translator
-from storage.crm_models import CrmDeal
+from storage.crm.models import CrmDeal
 from storage.models import Person
 from surveys import service
 

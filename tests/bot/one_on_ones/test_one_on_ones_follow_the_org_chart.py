@@ -19,8 +19,8 @@ from nudge_fixtures import (
 )
 from sqlalchemy import func, select
 
+from storage.followups.models import AgendaItem, OneOnOneMeeting
 from storage.models import Person
-from storage.nudge_models import AgendaItem, OneOnOneMeeting
 
 NEXT_WEEK = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)  # Sunday noon UTC: 45 hours take in every reminder, the
 # overdue nudge (Monday morning) and the Held/Moved/Skipped prompt (Tuesday 09:30 Vilnius) of the old pair

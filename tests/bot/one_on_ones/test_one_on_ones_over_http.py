@@ -19,7 +19,7 @@ from nudge_fixtures import (
 )
 from sqlalchemy import func, select
 
-from storage.nudge_models import AgendaItem, OneOnOne, OneOnOneMeeting
+from storage.followups.models import AgendaItem, OneOnOne, OneOnOneMeeting
 
 
 def _count(bot, model) -> int:

@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime, timedelta
 
 from nudge_fixtures import MEETING, THURSDAY, add_deal, add_other_team, dms, person_ids, reply, run_hourly, set_weekly
 
-from storage.crm_models import CrmActivity, CrmDeal
-from storage.nudge_models import OneOnOneMeeting
-from storage.recognition import RecognitionRepository
-from storage.recognition_models import Win
+from storage.crm.models import CrmActivity, CrmDeal
+from storage.followups.models import OneOnOneMeeting
+from storage.recognition.models import Win
+from storage.recognition.repository import RecognitionRepository
 from surveys import service as surveys
 
 MONDAY = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)

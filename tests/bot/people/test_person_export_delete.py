@@ -11,10 +11,10 @@ from bot.bootstrap import bootstrap
 from bot.cli.main import main
 from bot.settings import Settings
 from bot.surveys import usecases
-from storage.crm_models import CrmActivity, CrmDeal
+from storage.crm.models import CrmActivity, CrmDeal
+from storage.followups.models import AgendaItem, FollowupHold, NudgeLog, OneOnOne
 from storage.models import Answer, OutboxMessage, Person, Recipient
-from storage.nudge_models import AgendaItem, FollowupHold, NudgeLog, OneOnOne
-from storage.recognition_models import Kudos, KudosReceiver, Win
+from storage.recognition.models import Kudos, KudosReceiver, Win
 from surveys import service
 from surveys.visibility import Audience, what_may_see
 

@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 from bot.cli.main import main
 from coaching.recognition.wins import LoggedWin, check_webhook_deal
 from storage.db import make_engine, make_sessions
-from storage.recognition import RecognitionRepository
-from storage.recognition_models import TeamRecognition
+from storage.recognition.models import TeamRecognition
+from storage.recognition.repository import RecognitionRepository
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

@@ -14,8 +14,8 @@ from coaching.recognition.kudos import KudosError
 from coaching.recognition.records import Colleague, RecognitionTeam
 from coaching.recognition.shout_outs import build_shout_out
 from coaching.recognition.wins import Milestone, Win
-from storage.crm_import import import_crm_file
-from storage.recognition import set_recognition_channel
+from storage.crm.importer import import_crm_file
+from storage.recognition.repository import set_recognition_channel
 from storage.teams import set_channel
 
 ANA = Colleague(1, "Ana Lim", "UANA", team_id=1, locale="ms-MY", tz="Asia/Kuala_Lumpur")

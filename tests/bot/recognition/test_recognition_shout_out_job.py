@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from conftest import eventually, with_recognition_channel
 
-from storage.crm_import import import_crm_file
+from storage.crm.importer import import_crm_file
 
 CHANNEL = "CSHOUT01"
 FRIDAY_4PM_VILNIUS = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)  # the team's clock is its manager's (Vilnius)

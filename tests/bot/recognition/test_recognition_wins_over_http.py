@@ -8,8 +8,8 @@ import pytest
 from conftest import eventually, with_recognition_channel
 
 from bot import ids
-from storage.crm_import import import_crm_file
-from storage.recognition_models import Win
+from storage.crm.importer import import_crm_file
+from storage.recognition.models import Win
 
 CHANNEL = "CWINS001"
 HEADER = ["external_id", "owner", "stage", "account", "amount", "engaged_on", "closed_on"]

@@ -12,9 +12,9 @@ from bot.app import build_app
 from bot.bootstrap import bootstrap
 from bot.recognition.webhook_auth import sign
 from bot.runtime.server import serving
-from storage.crm_models import CrmDeal
+from storage.crm.models import CrmDeal
 from storage.models import OutboxMessage
-from storage.recognition_models import WebhookSignature, Win
+from storage.recognition.models import WebhookSignature, Win
 
 SECRET = "crm-shared-secret-0123456789"
 CHANNEL = "CHOOKS01"

@@ -8,7 +8,7 @@ from conftest import eventually
 from sqlalchemy import func, select
 
 from storage.models import Answer, OutboxMessage, Person
-from storage.recognition_models import Kudos
+from storage.recognition.models import Kudos
 from surveys import service
 
 MONDAY_EVENING = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)

@@ -26,7 +26,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.crm_models import OUTCOMES
+from storage.crm.models import OUTCOMES
 from storage.models import Person
 from storage.tables import column_name
 

@@ -10,12 +10,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import aliased
 
 from coaching.one_on_ones.meetings import AgendaItem, Cadence, Meeting, Pair
-from storage.crm_models import CrmActivity, CrmDeal
+from storage.crm.models import CrmActivity, CrmDeal
+from storage.followups.models import AgendaItem as ItemRow
+from storage.followups.models import OneOnOne, OneOnOneMeeting
+from storage.followups.repository import NudgeLogRepository
 from storage.models import Person as PersonRow
-from storage.nudge_models import AgendaItem as ItemRow
-from storage.nudge_models import OneOnOne, OneOnOneMeeting
-from storage.nudges import NudgeLogRepository
-from storage.recognition_models import KudosReceiver, Win
+from storage.recognition.models import KudosReceiver, Win
 from surveys.cadence import parse_send_time
 
 

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from storage.crm_bulk import Memo
-from storage.crm_mapping import OPTIONAL, REQUIRED, ColumnMapping, CrmImportErrors, People, expected_columns, name_key
-from storage.crm_models import ACTIVITY_KINDS, OUTCOMES, PERIOD_KINDS
-from storage.crm_table import ColumnTable, clean, read_columns
-from storage.crm_values import COUNTS, DATES, FLAGS, MONEY, TEXT_LIMITS, BadValue, to_amount, to_count, to_date, to_flag
+from storage.crm.bulk import Memo
+from storage.crm.mapping import OPTIONAL, REQUIRED, ColumnMapping, CrmImportErrors, People, expected_columns, name_key
+from storage.crm.models import ACTIVITY_KINDS, OUTCOMES, PERIOD_KINDS
+from storage.crm.table import ColumnTable, clean, read_columns
+from storage.crm.values import COUNTS, DATES, FLAGS, MONEY, TEXT_LIMITS, BadValue, to_amount, to_count, to_date, to_flag
 from storage.table_limits import DEFAULT_LIMITS, Limits
 from storage.tables import TableError, Value
 

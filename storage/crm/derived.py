@@ -11,8 +11,8 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from storage.crm_bulk import executemany
-from storage.crm_models import CrmAccount, CrmDeal
+from storage.crm.bulk import executemany
+from storage.crm.models import CrmAccount, CrmDeal
 
 ACCOUNT, DEAL = cast(Table, CrmAccount.__table__), cast(Table, CrmDeal.__table__)
 

@@ -1,5 +1,5 @@
 """RecognitionStore over SQL: people and teams as recognition sees them, company values, kudos, and (through
-storage.recognition_wins) wins. Never commits: the caller owns the transaction."""
+storage.recognition.wins) wins. Never commits: the caller owns the transaction."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from coaching.recognition.kudos import Kudos as KudosValue
 from coaching.recognition.records import Colleague, RecognitionTeam
 from coaching.recognition.shout_outs import KudosHistory, LastRecognised
 from storage.models import Person, Team
-from storage.recognition_models import CompanyValue, Kudos, KudosReceiver, TeamRecognition, Win
-from storage.recognition_wins import WinRepository, colleague_of, insert_for
+from storage.recognition.models import CompanyValue, Kudos, KudosReceiver, TeamRecognition, Win
+from storage.recognition.wins import WinRepository, colleague_of, insert_for
 
 
 class RecognitionError(Exception):

@@ -14,11 +14,11 @@ from typing import Any, cast
 from sqlalchemy import Connection, Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from storage.crm_bulk import executemany
-from storage.crm_derived import periods, potential_tiers, refresh_first_won_dates
-from storage.crm_mapping import KINDS, CrmImportErrors, load_mapping
-from storage.crm_models import CrmAccount, CrmActivity, CrmDeal, CrmDealEvent, CrmLead, CrmQuota
-from storage.crm_rows import CrmFile, People, check_table, read_table
+from storage.crm.bulk import executemany
+from storage.crm.derived import periods, potential_tiers, refresh_first_won_dates
+from storage.crm.mapping import KINDS, CrmImportErrors, load_mapping
+from storage.crm.models import CrmAccount, CrmActivity, CrmDeal, CrmDealEvent, CrmLead, CrmQuota
+from storage.crm.rows import CrmFile, People, check_table, read_table
 from storage.models import ImportRun
 from storage.table_limits import DEFAULT_LIMITS, Limits
 

@@ -16,11 +16,11 @@ from coaching.periods import period_of
 from coaching.recognition.records import Colleague
 from coaching.recognition.wins import DealRefused, LoggedWin, QuotaProgress, WebhookDeal, cycle_days
 from coaching.recognition.wins import Win as WinValue
-from storage.crm_import import apply_crm_file
-from storage.crm_models import CrmAccount, CrmDeal, CrmDealEvent, CrmQuota
-from storage.crm_rows import CrmFile, People
+from storage.crm.importer import apply_crm_file
+from storage.crm.models import CrmAccount, CrmDeal, CrmDealEvent, CrmQuota
+from storage.crm.rows import CrmFile, People
 from storage.models import Person
-from storage.recognition_models import WebhookSignature, Win
+from storage.recognition.models import WebhookSignature, Win
 
 WEBHOOK_FILE = "webhook"  # the import_run filename of a deal that came by webhook
 
@@ -36,7 +36,7 @@ def colleague_of(person: Person) -> Colleague:
 
 
 class WinRepository:
-    """The win half of storage.recognition.RecognitionRepository."""
+    """The win half of storage.recognition.repository.RecognitionRepository."""
 
     def __init__(self, session: Session) -> None:
         self.session = session

@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 from coaching.clicks import latest
 from coaching.followups.rules import DealState, Mute, Snooze, Threshold
 from coaching.timing import Person
-from storage.crm_models import CrmAccount, CrmActivity, CrmDeal
+from storage.crm.models import CrmAccount, CrmActivity, CrmDeal
+from storage.followups.models import FollowupHold, FollowupThreshold, NudgeLog
 from storage.models import Holiday, Team
 from storage.models import Person as PersonRow
-from storage.nudge_models import FollowupHold, FollowupThreshold, NudgeLog
 
 
 def person_of(row: PersonRow) -> Person:
