@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -316,17 +317,17 @@ def cli_database(tmp_path, monkeypatch, migrated_sqlite) -> str:
     return url
 
 
-@pytest.fixture
-def running_bot(migrated_database_url, slack, clock):
-    """A seeded team (a manager and six reps) in the database and in the double, and the bot serving HTTP."""
-
+@contextmanager
+def bot_on(url: str, slack, clock):
+    """The real bot serving HTTP over the database at `url`, with a seeded team (a manager and six reps) in the
+    database and in the double."""
     from bot.app import build_app
     from bot.bootstrap import bootstrap
     from bot.runtime.server import serving
     from bot.settings import Settings
     from bot.slack_double import SlackActor
 
-    settings = Settings(database_url=migrated_database_url, slack_api_url=slack.api_url,
+    settings = Settings(database_url=url, slack_api_url=slack.api_url,
                         slack_bot_token=slack.bot_token, slack_signing_secret=slack.signing_secret)
     services = bootstrap(settings, clock=clock, migrate=False)  # already at head; tests of migrating use serve
     with services.sessions.begin() as session:
@@ -338,6 +339,13 @@ def running_bot(migrated_database_url, slack, clock):
         bot.actor = SlackActor(slack, bot.url)
         yield bot
     services.close()
+
+
+@pytest.fixture
+def running_bot(migrated_database_url, slack, clock):
+    """A seeded team (a manager and six reps) in the database and in the double, and the bot serving HTTP."""
+    with bot_on(migrated_database_url, slack, clock) as bot:
+        yield bot
 
 
 def with_recognition_channel(bot, channel_id: str, name: str = "recognition"):

@@ -9,38 +9,13 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from conftest import add_slack_users, eventually, seed_team
+from conftest import bot_on, eventually  # noqa: F401  (bot_on: for the tests that start their own bot)
 from sqlalchemy import MetaData, create_engine, func, select, text
 
 from storage.models import Answer, Recipient
 
 MONDAY = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
 OPENED = MONDAY + timedelta(hours=18)
-
-
-@contextmanager
-def bot_on(url: str, slack, clock):
-    """The real bot serving HTTP on `url` with a seeded team (like conftest's running_bot)."""
-    from conftest import RunningBot
-
-    from bot.app import build_app
-    from bot.bootstrap import bootstrap
-    from bot.runtime.server import serving
-    from bot.settings import Settings
-    from bot.slack_double import SlackActor
-
-    settings = Settings(database_url=url, slack_api_url=slack.api_url, slack_bot_token=slack.bot_token,
-                        slack_signing_secret=slack.signing_secret)
-    services = bootstrap(settings, clock=clock, migrate=False)
-    with services.sessions.begin() as session:
-        seed_team(session, reps=6)
-    add_slack_users(slack, reps=6)
-    app = build_app(services, token_verification=True)
-    with serving(app, services, threads=4, loop_timeout=0.05) as server:
-        bot = RunningBot(services, app, server, slack, None, clock)
-        bot.actor = SlackActor(slack, bot.url)
-        yield bot
-    services.close()
 
 
 @contextmanager
