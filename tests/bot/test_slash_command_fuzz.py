@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
@@ -64,6 +65,10 @@ def _raw_slash(bot, command: str, user: str, text: bytes):
 
 def test_every_slash_command_answers_hostile_text_with_a_200_and_no_traceback(running_bot, caplog):
     bot = running_bot
+    # threads an earlier test left behind (a queued answer still delivering to its closed double) are not ours;
+    # this bot's own server threads (waitress) and everything started from here on are
+    earlier = {t.ident for t in threading.enumerate()
+               if t is not threading.main_thread() and not t.name.startswith("waitress")}
     bot.slack.add_user("nobody", id="UNOBODY", email="nobody@example.com", real_name="No Body")
     commands = _commands()
     assert len(commands) == 7
@@ -94,7 +99,8 @@ def test_every_slash_command_answers_hostile_text_with_a_200_and_no_traceback(ru
                       + [a.text for a in answers if a.body], ensure_ascii=False)
     assert "Traceback" not in sent and "Traceback" not in caplog.text
     assert [m for m in ("<!channel", "<!here", "<!everyone", "<!subteam", "<http") if m in sent] == []  # echoes
-    failed = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    failed = [r.getMessage() for r in caplog.records
+              if (r.levelno >= logging.ERROR or r.exc_info) and r.thread not in earlier]
     assert failed == [], failed
 
 
