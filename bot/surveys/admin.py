@@ -25,7 +25,6 @@ class NotAllowed(Exception):
 class TeamHistory:
     team: str
     rounds: list[tuple[date, RoundSummary]] = field(default_factory=list)
-    latest_withheld: bool = False  # kept for the renderer; surveys.visibility already withheld what it must
     bank: QuestionBank = STARTER
 
 

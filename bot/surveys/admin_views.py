@@ -42,10 +42,6 @@ def latest_results(t: Translator, history: TeamHistory) -> tuple[str, Blocks]:
         text = t.gettext("No closed rounds yet for {team}.", team=literal(history.team))
         return text, [_section(text)]
     day, summary = history.rounds[-1]
-    if history.latest_withheld:
-        text = t.gettext("The latest results of {team} are withheld: with the organisation's figures they would "
-                         "reveal how a small group answered.", team=literal(history.team))
-        return text, [_section(text)]
     trend = Trend.of(RoundPoint.of_round(d, s) for d, s in history.rounds)
     text, blocks = results_message(t, history.team, summary, trend, bank=history.bank)
     return text, [*blocks, {"type": "context", "elements": [{"type": "mrkdwn", "text": t.date(day)}]}]
@@ -59,12 +55,9 @@ def enps_trends(t: Translator, histories: list[TeamHistory],
         blocks.append(_section(organisation_line(t, organisation)))
     for history in histories:
         lines = [f"*{literal(history.team)}*"]
-        for i, (day, summary) in enumerate(history.rounds):
+        for day, summary in history.rounds:
             enps = next((q.enps for q in summary.questions if q.enps is not None), None)
-            if history.latest_withheld and i == len(history.rounds) - 1:
-                lines.append(t.gettext("{date}: withheld (it could be worked out from the organisation's figure)",
-                                       date=t.date(day)))
-            elif enps is None:
+            if enps is None:
                 lines.append(t.gettext("{date}: withheld (fewer than {k} answers)", date=t.date(day),
                                        k=t.number(summary.threshold)))
             else:
