@@ -82,7 +82,8 @@ def test_a_chunked_body_without_a_length_is_refused_once_it_passes_the_limit(bot
 
 def test_the_webhook_has_its_own_smaller_bound(bot):
     body = b"{" + b" " * DEALS_MAX_BODY + b"}"
-    status, answer = raw_request(bot.server.effective_port, head("/hooks/deals", len(body)), [body])
+    request = head("/hooks/deals", len(body), extra="Connection: close\r\n")
+    status, answer = raw_request(bot.server.effective_port, request, [body])
     assert status == 413 and answer.endswith(b"the body must be one deal of at most 65536 bytes\n")
 
 
