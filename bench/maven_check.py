@@ -114,7 +114,7 @@ def read_pack(data: bytes) -> tuple[str, dict[str, Figures], Figures]:
 
 
 def _number(value: object) -> float | None:
-    if value == "" or value is None:
+    if value in ("", "–") or value is None:  # the pack writes "–" where a figure is unknown
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gettext
 import io
+import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache
@@ -121,8 +122,12 @@ class Translator:
         return self._digits(format_currency(round(value), currency, format=pattern, locale=self.babel_locale,
                                             currency_digits=False, numbering_system=self._numbering))
 
-    def percent(self, fraction: float) -> str:
-        return self._digits(format_percent(fraction, locale=self.babel_locale, numbering_system=self._numbering))
+    def percent(self, fraction: float, digits: int = 0) -> str:
+        pattern = self.babel_locale.percent_formats[None].pattern
+        if digits:
+            pattern = re.sub(r"0(\s?%)", "0." + "0" * digits + r"\1", pattern)
+        return self._digits(format_percent(fraction, format=pattern, locale=self.babel_locale,
+                                           numbering_system=self._numbering))
 
     def signed(self, value: int) -> str:
         return ("+" if value > 0 else "") + self.number(value)

@@ -22,7 +22,7 @@ from storage.models import Person
 A, D, L, Q, ACC = CrmActivity, CrmDeal, CrmLead, CrmQuota, CrmAccount
 Parts = dict[int, dict[str, Any]]  # rep id -> RepFigures field -> value, for one period
 _FLOATS = {"revenue_won", "cycle_days_total", "open_value", "due_value", "new_business_revenue",
-           "existing_business_revenue", "acquisition_cost_total"}
+           "existing_business_revenue", "expansion_revenue", "deal_cost_total"}
 
 
 def _count(condition: ColumnElement[bool]) -> Any:
@@ -64,7 +64,8 @@ class PerformanceRepository:
 
     def rep_figures(self, *, rep_ids: Collection[int], periods: Sequence[Period], now: datetime,
                     stale_after_days: int = STALE_AFTER_DAYS) -> dict[Period, list[RepFigures]]:
-        """One query per period for activities, then two for deals and one each for leads, quotas and tenure."""
+        """One query per period for activities, then two for deals and one each for leads, quotas, tenure and
+        the sources the data has."""
         ids, wanted = sorted(set(rep_ids)), list(dict.fromkeys(periods))
         if not ids or not wanted:
             return {p: [] for p in wanted}
@@ -75,9 +76,31 @@ class PerformanceRepository:
         self._deals(ids, wanted, now, stale_after_days, parts)
         self._leads(ids, wanted, now, parts)
         self._quotas(ids, wanted, parts)
-        first_seen = self._first_seen(ids)
-        return {p: [RepFigures(person_id=i, first_seen=first_seen.get(i), **part[i]) for i in ids]
+        first_seen, known = self._first_seen(), self.sources()
+        since = min(first_seen.values(), default=None)
+        return {p: [RepFigures(person_id=i, first_seen=first_seen.get(i), as_of=as_of(p, now), data_since=since,
+                               known=known, **part[i]) for i in ids]
                 for p, part in zip(wanted, parts, strict=True)}
+
+    def sales_roles(self, rep_ids: Collection[int]) -> dict[int, str | None]:
+        return {}  # PENDING: person.sales_role arrives with the import branch
+
+    def spend(self, *, rep_ids: Collection[int], periods: Sequence[Period]) -> dict[Period, float]:
+        return {}  # PENDING: crm_spend arrives with the import branch
+
+    def sources(self) -> frozenset[str]:
+        """The imported sources the data holds (coaching.performance.definitions.Kpi.source), one EXISTS each."""
+        checks: dict[str, Any] = {
+            "activities": select(A.id), "deals": select(D.id), "leads": select(L.id), "quotas": select(Q.id),
+            "created_on": select(D.id).where(D.created_on.is_not(None)),
+            "engaged_on": select(D.id).where(D.engaged_on.is_not(None)),
+            "expected_close_on": select(D.id).where(D.expected_close_on.is_not(None)),
+            "accounts": select(D.id).where(D.account_id.is_not(None)),
+            "deal_cost": select(D.id).where(D.acquisition_cost.is_not(None)),
+            "potential": select(ACC.id).where(ACC.potential_tier.is_not(None)),
+        }
+        row = self.session.connection().execute(select(*(q.exists().label(k) for k, q in checks.items()))).one()
+        return frozenset(k for k, present in zip(checks, row, strict=True) if present)
 
     def _activities(self, ids: list[int], period: Period, parts: Parts) -> None:
         """Sums by rep and kind, in the order of the (rep, week_start, kind) index, with one column per tier."""
@@ -99,12 +122,18 @@ class PerformanceRepository:
             return func.julianday(D.closed_on) - func.julianday(D.engaged_on)
         return D.closed_on - D.engaged_on
 
-    def _deal_columns(self, period: Period, day: date, stale_after_days: int, *, open_now: bool) -> dict[Any, Any]:
+    def _deal_columns(self, period: Period, day: date, today: date, stale_after_days: int, *,
+                      open_now: bool) -> dict[Any, Any]:
         """One period's sums over either the deals open now or those won or lost lately (which the importer
-        gives a close date). Pipeline is as of `day`; a deal open now was open then if it had been created."""
+        gives a close date). Pipeline is a snapshot on `day`: a deal is open then from its creation (or, without
+        a creation date, its engagement) until its close; one with neither date is known open only today."""
         created = and_(D.created_on >= period.start, D.created_on < period.end)
-        existed = or_(D.created_on.is_(None), D.created_on <= day)
+        start = func.coalesce(D.created_on, D.engaged_on)
+        existed = or_(start <= day, start.is_(None)) if day >= today else start <= day
         is_open = existed if open_now else and_(D.closed_on > day, existed)
+        engaged = and_(D.engaged_on >= period.start, D.engaged_on < period.end)
+        if not open_now:  # a deal closed before its engagement is bad data and not counted as engaged
+            engaged = and_(engaged, D.closed_on >= D.engaged_on)
         amount = func.coalesce(D.amount, 0.0)
         touched = func.coalesce(D.last_activity_on, D.stage_changed_on, D.created_on)
         pipeline = {
@@ -118,12 +147,13 @@ class PerformanceRepository:
         }
         if open_now:
             return {**{("deals_by_tier", t): _count(and_(ACC.potential_tier == t, is_open)) for t in TIERS},
-                    **pipeline}
+                    **pipeline, "deals_engaged": _count(engaged)}
         closed_in = and_(D.closed_on >= period.start, D.closed_on < period.end)
         won = and_(D.outcome == "won", closed_in)
         cycle = and_(won, D.engaged_on.is_not(None), D.engaged_on <= D.closed_on)
         costed = and_(won, D.acquisition_cost.is_not(None))
         worked = or_(closed_in, is_open)
+        first_win = and_(won, ACC.first_won_date >= period.start, D.closed_on == ACC.first_won_date)
         return {
             **{("deals_by_tier", t): _count(and_(ACC.potential_tier == t, worked)) for t in TIERS},
             **pipeline,
@@ -134,10 +164,11 @@ class PerformanceRepository:
             "cycle_count": _count(cycle),
             "new_business_revenue": _sum(and_(won, ACC.first_won_date >= period.start), amount),
             "existing_business_revenue": _sum(and_(won, ACC.first_won_date < period.start), amount),
-            "churned": _count(and_(won, D.churned.is_(True))),
-            "churn_known": _count(and_(won, D.churned.is_not(None))),
-            "acquisition_cost_total": _sum(costed, D.acquisition_cost),
-            "acquisition_cost_count": _count(costed),
+            "deals_engaged": _count(engaged),
+            "engaged_won": _count(and_(engaged, D.outcome == "won", D.closed_on <= day)),
+            "new_customers": func.count(func.distinct(case((first_win, D.account_id)))),
+            "deal_cost_total": _sum(costed, D.acquisition_cost),
+            "deal_cost_count": _count(costed),
         }
 
     def _deals(self, ids: list[int], periods: list[Period], now: datetime, stale_after_days: int,
@@ -149,7 +180,8 @@ class PerformanceRepository:
         mine = D.owner_id.in_(ids)
         for open_now, where in ((True, D.outcome == "open"),
                                 (False, and_(D.outcome.in_(("won", "lost")), D.closed_on >= since))):
-            columns = [self._deal_columns(p, as_of(p, now), stale_after_days, open_now=open_now) for p in periods]
+            columns = [self._deal_columns(p, as_of(p, now), now.date(), stale_after_days, open_now=open_now)
+                       for p in periods]
             self._add_up(parts, columns, and_(mine, where))
 
     def _add_up(self, parts: list[Parts], columns: list[dict[Any, Any]], where: ColumnElement[bool]) -> None:
@@ -171,19 +203,20 @@ class PerformanceRepository:
                     part[name] = part.get(name, 0) + cast(value)
 
     def _leads(self, ids: list[int], periods: list[Period], now: datetime, parts: list[Parts]) -> None:
-        """Leads created in each period, and how many of them had converted by its as-of day."""
+        """Leads created in each period, and how many of them had become a won deal by its as-of day."""
         columns = []
         for p in periods:
             created = and_(L.created_on >= p.start, L.created_on < p.end)
-            columns += [_count(created), _count(and_(created, L.converted_on <= as_of(p, now)))]
-        stmt = (select(L.owner_id, *columns)
+            columns += [_count(created), _count(and_(created, D.outcome == "won", D.closed_on <= as_of(p, now)))]
+        stmt = (select(L.owner_id, *columns).select_from(L)
+                .outerjoin(D, D.external_id == L.deal_external_id)
                 .where(L.owner_id.in_(ids), L.created_on >= min(p.start for p in periods),
                        L.created_on < max(p.end for p in periods))
                 .group_by(L.owner_id))
         for owner, *values in self._rows(stmt):
             for n, period_parts in enumerate(parts):
                 period_parts[owner]["leads"] = int(values[2 * n] or 0)
-                period_parts[owner]["leads_converted"] = int(values[2 * n + 1] or 0)
+                period_parts[owner]["leads_won"] = int(values[2 * n + 1] or 0)
 
     def _quotas(self, ids: list[int], periods: list[Period], parts: list[Parts]) -> None:
         """Quota rows overlapping the periods (a few per rep), prorated by coaching.performance.kpis.quota_for."""
@@ -197,13 +230,17 @@ class PerformanceRepository:
             for rep, rows in targets.items():
                 period_parts[rep]["quota"] = quota_for(period, rows)
 
-    def _first_seen(self, ids: list[int]) -> dict[int, date]:
-        """Each rep's earliest activity week or close month, read from the ends of the (rep, ...) indexes."""
+    def _first_seen(self) -> dict[int, date]:
+        """Everyone's first data (the earliest activity week, deal creation, engagement or close month, or lead),
+        each read from the ends of the (person, ...) indexes; the earliest of all is when the data begins."""
         first_week = select(func.min(A.week_start)).where(A.rep_id == Person.id).scalar_subquery()
         first_close = select(func.min(D.close_month)).where(D.owner_id == Person.id).scalar_subquery()
+        first_deal = (select(func.min(func.coalesce(D.created_on, D.engaged_on)))
+                      .where(D.owner_id == Person.id).scalar_subquery())
+        first_lead = select(func.min(L.created_on)).where(L.owner_id == Person.id).scalar_subquery()
         seen = {}
-        for rep, week, close in self._rows(select(Person.id, first_week, first_close).where(Person.id.in_(ids))):
-            days = [d for d in (week, close) if d is not None]
+        for rep, *firsts in self._rows(select(Person.id, first_week, first_close, first_deal, first_lead)):
+            days = [d for d in firsts if d is not None]
             if days:
                 seen[rep] = min(days)
         return seen

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.bootstrap import Services, Unit
 from bot.coaching.chart import coaching_chart
 from bot.coaching.pack import build_pack, last_periods, thresholds_of
-from bot.coaching.views import digest_message, rep_message
+from bot.coaching.views import digest_message, glossary_message, rep_message
 from bot.i18n import N_, Translator
 from coaching.access import NotAllowed
 from coaching.performance import service as coaching
@@ -35,9 +35,12 @@ class CoachRequest:
 
 
 def parse_request(text: str, *, today: datetime) -> CoachRequest:
-    """`/coach [me | @rep] [period]`: period as 2017-Q3, 2017-07, 2017-W27, or "last month"; this month by default."""
+    """`/coach [me | @rep | help] [period]`: period as 2017-Q3, 2017-07, 2017-W27, or "last month"; this month by
+    default. `help` explains how every figure is computed."""
     words = text.split()
     target = "team"
+    if words and words[0].lower() == "help":
+        return CoachRequest("help", period_of("month", today.date()))
     if words and (words[0].lower() == "me" or MENTION.match(words[0])):
         first = words.pop(0)
         match = MENTION.match(first)
@@ -77,6 +80,8 @@ def answer(services: Services, *, slack_user: str, text: str, response_url: str,
 def _reply(services: Services, u: Unit, viewer: Member, t: Translator,
            request: CoachRequest) -> tuple[str, list[dict[str, object]]]:
     currency, rules = services.settings.currency, thresholds(services)
+    if request.target == "help":
+        return glossary_message(t)
     if request.target == "team":
         if viewer.role not in ("manager", "admin"):
             raise CoachRefused(N_("The team digest is for managers. Try /coach me for your own numbers."))

@@ -1,5 +1,6 @@
 """Block Kit for coaching: the manager's digest (`/coach`, and the weekly DM) and one rep's view
-(`/coach @rep`, `/coach me`), built only from what coaching.performance.digest computed."""
+(`/coach @rep`, `/coach me`), built only from what coaching.performance.digest computed; every figure in the
+unit and rounding of coaching.performance.definitions, as the Excel pack shows it."""
 
 from __future__ import annotations
 
@@ -10,13 +11,13 @@ from bot import ids
 from bot.i18n import N_, Translator
 from bot.slack_text import literal
 from bot.surveys.messages import Blocks
-from coaching.performance.diagnosis import Evidence, Finding
-from coaching.performance.digest import Digest, KpiLine, RepView
+from coaching.performance.definitions import KPI_BY_NAME, KPIS, POTENTIAL_NOTE, ROLE_KPIS, rounded
+from coaching.performance.diagnosis import Finding
+from coaching.performance.digest import HEADLINES, MAX_ATTENTION, Digest, KpiLine, RepView
 
-MAX_REPS_LISTED = 8  # per section; the Excel pack has everyone
-OVERVIEW = ("revenue_won", "deals_won", "win_rate", "avg_deal_size", "cycle_days", "activities", "open_pipeline",
-            "pipeline_coverage", "quota_attainment", "new_business_share", "stale_deals")
-REP_LINES = (*OVERVIEW, "deals_created", "lead_conversion", "low_potential_activity_share")
+REP_LINES = ("revenue_won", "deals_won", "win_rate", "conversion_rate", "avg_deal_size", "cycle_days",
+             "activities", "open_pipeline", "pipeline_coverage", "quota_attainment", "new_business_share",
+             "stale_deals")
 KPI_LABELS: Mapping[str, str] = {
     "activities": N_("Activities"), "calls": N_("Calls"), "emails": N_("Emails"), "meetings": N_("Meetings"),
     "demos": N_("Demos"), "other_activities": N_("Other activities"), "deals_created": N_("Deals created"),
@@ -26,60 +27,69 @@ KPI_LABELS: Mapping[str, str] = {
     "quota_attainment": N_("Quota attainment"), "pipeline_coverage": N_("Pipeline coverage"),
     "revenue_growth": N_("Revenue growth"), "lead_conversion": N_("Lead conversion"),
     "stale_deals": N_("Stale deals"), "new_business_revenue": N_("New-business revenue"),
-    "new_business_share": N_("New-business share"),
+    "new_business_share": N_("New-business share"), "leads": N_("Leads worked"),
+    "conversion_rate": N_("Conversion rate"), "new_customers": N_("New customers"),
+    "existing_business_revenue": N_("Revenue from existing customers"), "renewals": N_("Renewals"),
+    "expansion_revenue": N_("Expansion revenue"), "acquisition_cost_per_deal": N_("Acquisition cost per won deal"),
     "high_potential_activity_share": N_("Activity on high-potential accounts"),
     "low_potential_activity_share": N_("Activity on low-potential accounts"),
     "high_potential_deal_share": N_("Deals with high-potential accounts"), "churn_rate": N_("Churn rate"),
-    "acquisition_cost": N_("Acquisition cost"), "tenure_days": N_("Days since first activity"),
+    "acquisition_cost": N_("Customer acquisition cost"), "tenure_days": N_("Days since first activity"),
     "closed_deals": N_("Closed deals"),
 }
-ARROWS = {"up": "▲", "down": "▼", "flat": "▶"}
+MARKERS = {"better": ":large_green_circle:", "worse": ":red_circle:", "same": ":white_circle:"}
+VERDICTS = {"better": N_("better"), "worse": N_("worse"), "same": N_("same")}
 
 
 def value_text(t: Translator, name: str, value: float | None, currency: str) -> str:
-    """A KPI value in the reader's locale: money, a share, days or a count; a dash when undefined."""
-    from coaching.performance.kpis import KPI_BY_NAME
-
+    """A KPI value in the reader's locale, at the KPI's one unit and rounding (coaching.performance.definitions):
+    money, a percent, a multiple (×), days or a count; a dash when undefined or missing."""
     if value is None:
         return "–"
-    unit = KPI_BY_NAME[name].unit if name in KPI_BY_NAME else "count"
+    kpi = KPI_BY_NAME.get(name)
+    unit, decimals, value = (kpi.unit, kpi.decimals, rounded(name, value)) if kpi else ("count", 0, round(value))
     if unit == "money":
         return t.money(value, currency)
-    if unit == "ratio":
-        return f"{t.number(value, 2)}×" if name == "pipeline_coverage" else t.percent(value)
+    if unit == "percent":
+        return t.percent(value, decimals)
+    if unit == "multiple":
+        return f"{t.number(value, decimals)}×"
     if unit == "days":
-        return t.gettext("{n} days", n=t.number(value))
-    return t.number(value)
+        return t.ngettext("{n} day", "{n} days", int(value))
+    return t.number(value, decimals)
+
+
+def trend_text(t: Translator, verdict: str | None) -> str:
+    """The one trend marker: better or worse by the KPI's own direction, coloured to match."""
+    return "" if verdict is None else f"{MARKERS[verdict]} {t.gettext(VERDICTS[verdict])}"
 
 
 def _line(t: Translator, line: KpiLine, currency: str, *, medians: bool = True) -> str:
     text = f"{t.gettext(KPI_LABELS.get(line.name, line.name))}: *{value_text(t, line.name, line.value, currency)}*"
-    if line.arrow is not None:
-        mark = "" if line.good is None else (" :large_green_circle:" if line.good else " :small_red_triangle_down:")
-        text += f" {ARROWS[line.arrow]}{mark}"
+    if line.verdict is not None:
+        text += " " + trend_text(t, line.verdict)
     extras = []
     if medians and line.median is not None:
-        extras.append(t.gettext("median {value}", value=value_text(t, line.name, line.median, currency)))
+        extras.append(t.gettext("peers' median {value}", value=value_text(t, line.name, line.median, currency)))
     if line.previous is not None:
         extras.append(t.gettext("before {value}", value=value_text(t, line.name, line.previous, currency)))
     return text + (f" ({' · '.join(extras)})" if extras else "")
 
 
-def _evidence(t: Translator, e: Evidence, currency: str) -> str:
-    text = f"{t.gettext(KPI_LABELS.get(e.name, e.name))} {value_text(t, e.name, e.value, currency)}"
-    if e.median is not None:
-        text += " · " + t.gettext("median {value}", value=value_text(t, e.name, e.median, currency))
-    if e.limit is not None:
-        text += " · " + t.gettext("limit {value}", value=value_text(t, e.name, e.limit, currency))
-    return text
-
-
-def _finding(t: Translator, f: Finding, currency: str) -> str:
-    evidence = "; ".join(_evidence(t, e, currency) for e in f.evidence)
-    text = f"{t.gettext(f.focus)}: {evidence}"
-    if f.suggestion:
-        text += "\n    " + t.gettext(f.suggestion)
-    return text
+def reason_text(t: Translator, f: Finding, currency: str) -> str:
+    """The finding's one reason in plain words, from its first piece of evidence; where a number the wording
+    needs is withheld (a median in a small team), the KPI and its value alone."""
+    e = f.evidence[0] if f.evidence else None
+    if e is None:
+        return t.gettext(f.focus)
+    values = {"value": e.value, "median": e.median, "limit": e.limit, "own_average": e.own_average}
+    needed = [k for k in values if "{" + k + "}" in f.reason]
+    label = t.gettext(KPI_LABELS.get(e.name, e.name))
+    if any(values[k] is None for k in needed):
+        return f"{label} {value_text(t, e.name, e.value, currency)}"
+    if e.name in ("tenure_days", "closed_deals"):
+        return t.gettext(f.reason, value=t.number(e.value or 0))
+    return t.gettext(f.reason, kpi=label, **{k: value_text(t, e.name, values[k], currency) for k in needed})
 
 
 def _section(text: str) -> dict[str, Any]:
@@ -88,51 +98,79 @@ def _section(text: str) -> dict[str, Any]:
 
 def digest_message(t: Translator, digest: Digest, names: Mapping[int, str], *, currency: str, team: str,
                    min_deals: int) -> tuple[str, Blocks]:
-    """Overview with trend arrows and medians, who needs attention and why, who to praise, one-on-one topics,
-    and a button for the Excel pack."""
+    """One screen: three headline KPIs against last period, at most three people who need attention with the
+    one reason that matters most, who to praise with a suggested recognition, and the way to everything else."""
     title = t.gettext("Coaching digest for {team}, {period}", team=literal(team), period=digest.period.key)
-    overview = "\n".join(_line(t, digest.line(name), currency) for name in OVERVIEW)
+    headline = "\n".join(_line(t, digest.line(name), currency, medians=False) for name in HEADLINES)
     blocks: Blocks = [{"type": "header", "text": {"type": "plain_text", "text": title[:150]}},
-                      _section(t.ngettext("{n} rep", "{n} reps", len(digest.reps)) + "\n" + overview)]
+                      _section(t.ngettext("{n} rep", "{n} reps", len(digest.reps)) + "\n" + headline)]
+
+    def who(person_id: int) -> str:
+        return f"*{literal(names.get(person_id, '?'))}*"
+
     if digest.attention:
-        lines = [f"*{literal(names.get(d.person_id, '?'))}*\n" + "\n".join(
-            "• " + _finding(t, f, currency) for f in d.attention) for d in digest.attention[:MAX_REPS_LISTED]]
+        lines = [f"• {who(d.person_id)}: {reason_text(t, d.attention[0], currency)}"
+                 for d in digest.attention[:MAX_ATTENTION]]
+        more = len(digest.attention) - MAX_ATTENTION
+        if more > 0:
+            lines.append(t.ngettext("and {n} more in the pack", "and {n} more in the pack", more))
         blocks.append(_section("*" + t.gettext("Needs attention") + "*\n" + "\n".join(lines)))
     if digest.praise:
-        lines = [f"*{literal(names.get(d.person_id, '?'))}*: " + "; ".join(_finding(t, f, currency)
-                                                                            for f in d.praise)
-                 for d in digest.praise[:MAX_REPS_LISTED]]
+        lines = []
+        for d in digest.praise[:MAX_ATTENTION]:
+            finding = d.praise[0]
+            suggestion = f" ({t.gettext(finding.suggestion)})" if finding.suggestion else ""
+            lines.append(f"• {who(d.person_id)}: {reason_text(t, finding, currency)}{suggestion}")
         blocks.append(_section("*" + t.gettext("Praise") + "*\n" + "\n".join(lines)))
     quiet = [*(d.person_id for d in digest.onboarding), *digest.too_little_data]
     if quiet:
-        blocks.append(_section(t.gettext("Onboarding or too little data to judge: {names}",
-                                         names=", ".join(literal(names.get(p, "?")) for p in quiet))))
-    topics = [f"*{literal(names.get(p, '?'))}*: " + " · ".join(t.gettext(x) for x in view.topics[:2])
-              for p, view in list(digest.views.items())[:MAX_REPS_LISTED * 2]]
-    if topics:
-        blocks.append(_section("*" + t.gettext("One-on-one topics") + "*\n" + "\n".join(topics)))
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": t.ngettext(
+            "{n} rep onboarding or with too little data to judge",
+            "{n} reps onboarding or with too little data to judge", len(quiet))}]})
     blocks.append({"type": "actions", "block_id": "coach_pack", "elements": [
         {"type": "button", "action_id": ids.ACTION_COACH_PACK, "value": f"{digest.manager_id}:{digest.period.key}",
          "text": {"type": "plain_text", "text": t.gettext("Excel coaching pack")[:75]}}]})
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": t.gettext(
-        "Every finding compares a rep with the team median; no judgement on fewer than {n} closed deals.",
+        "Everyone's figures, focus and one-on-one topics are in the pack; `/coach @rep` shows one rep. Each rep is "
+        "compared with peers in the same role; no judgement on fewer than {n} closed deals.",
         n=t.number(min_deals))}]})
     return title, blocks
 
 
 def rep_message(t: Translator, view: RepView, name: str, *, currency: str, own: bool) -> tuple[str, Blocks]:
-    """One rep's numbers against the team median and the period before, with the focus and topics."""
+    """One rep's numbers against peers in the same role and the period before, with the focus and topics."""
     title = (t.gettext("Your numbers, {period}", period=view.period.key) if own
              else t.gettext("{name}, {period}", name=literal(name), period=view.period.key))
-    lines = "\n".join(_line(t, view.line(n), currency) for n in REP_LINES)
+    names = tuple(dict.fromkeys((*ROLE_KPIS[view.diagnosis.role], *REP_LINES)))
+    lines = "\n".join(_line(t, view.line(n), currency) for n in names)
     blocks: Blocks = [{"type": "header", "text": {"type": "plain_text", "text": title[:150]}}, _section(lines)]
     d = view.diagnosis
     if d.status == "too_little_data":
-        blocks.append(_section(t.gettext("Too little closed business this period to judge ({n} closed deals).",
+        blocks.append(_section(t.gettext("Too little data this period to judge ({n} closed deals).",
                                          n=t.number(d.closed_deals))))
     for f in d.findings:
-        label = t.gettext("Praise") if f.kind == "praise" else t.gettext("Focus")
-        blocks.append(_section(f"*{label}*: {_finding(t, f, currency)}"))
+        label = {"praise": t.gettext("Praise"), "onboarding": t.gettext("Onboarding")}.get(f.kind, t.gettext("Focus"))
+        text = f"*{label}*: {t.gettext(f.focus)} ({reason_text(t, f, currency)})"
+        if f.suggestion:
+            text += "\n    " + t.gettext(f.suggestion)
+        blocks.append(_section(text))
     blocks.append(_section("*" + t.gettext("One-on-one topics") + "*\n" + "\n".join(
         "• " + t.gettext(x) for x in view.topics)))
     return title, blocks
+
+
+def glossary_message(t: Translator) -> tuple[str, Blocks]:
+    """`/coach help`: how each figure is computed, one line per KPI, in the reader's language."""
+    title = t.gettext("How each coaching figure is computed")
+    lines = [f"*{t.gettext(KPI_LABELS[k.name])}*: {t.gettext(k.definition)}" for k in KPIS]
+    lines += [t.gettext(POTENTIAL_NOTE), t.gettext(
+        "A dash (–) means the data for the figure is missing, never zero. Better or worse compares with the "
+        "period before, by each figure's own direction.")]
+    sections, chunk = [], ""
+    for line in lines:
+        if len(chunk) + len(line) + 1 > 2900:
+            sections.append(_section(chunk))
+            chunk = ""
+        chunk = f"{chunk}\n{line}" if chunk else line
+    sections.append(_section(chunk))
+    return title, [{"type": "header", "text": {"type": "plain_text", "text": title[:150]}}, *sections]

@@ -13,23 +13,28 @@ from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bot.coaching.views import KPI_LABELS, reason_text
 from bot.i18n import Translator
 from bot.workbook_cells import header, number, text, widths
+from coaching.performance.definitions import KPI_BY_NAME, KPI_NAMES, KPIS, POTENTIAL_NOTE
 from coaching.performance.diagnosis import Evidence, Finding
 from coaching.performance.digest import Digest
-from coaching.performance.kpis import KPI_BY_NAME, KPI_NAMES, Kpis
+from coaching.performance.kpis import Kpis
 from coaching.periods import Period
 
-SHEETS = ("Summary", "Reps", "Trends", "Focus")
-SUMMARY_HEADER = ("kpi", "unit", "team", "median_rep", "previous", "trend", "good_news")
+SHEETS = ("Summary", "Reps", "Trends", "Focus", "Glossary")
+SUMMARY_HEADER = ("kpi", "unit", "team", "median_rep", "previous", "trend")
+GLOSSARY_HEADER = ("kpi", "label", "unit", "rounding", "better", "source", "roles", "definition")
 REPS_HEADER = ("rep", "email", *KPI_NAMES)
 TRENDS_HEADER = ("period", "start", "end", *KPI_NAMES)
-FOCUS_HEADER = ("rep", "email", "status", "closed_deals", "rule_id", "kind", "focus", "evidence", "value",
-                "median", "limit")
-FORMATS = {"count": "#,##0", "money": "#,##0", "ratio": "0.0%", "days": "0.0"}
+FOCUS_HEADER = ("rep", "email", "role", "status", "closed_deals", "rule_id", "kind", "focus", "reason", "evidence",
+                "value", "median", "limit", "own_average")
+CHARTED = ("revenue_won", "win_rate")  # left blank when unknown, so a chart shows a gap and not a made-up zero
+MISSING = "–"
+TREND_COLOURS = {"better": "1E7B34", "worse": "C0392B", "same": "666666"}
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 
@@ -45,7 +50,8 @@ def write_coaching_workbook(out: str | PathLike[str] | IO[bytes], t: Translator,
                             digest: Digest, trend: Sequence[tuple[Period, Kpis]], people: Mapping[int, PackPerson],
                             generated_at: datetime, currency: str | None = None) -> None:
     """Write Summary (team KPIs and what the pack covers), Reps (with a bar chart of revenue won), Trends (the
-    team's KPIs period by period, with a line chart) and Focus (each rep's diagnosis, one row per evidence)."""
+    team's KPIs period by period, with a line chart), Focus (each rep's diagnosis, one row per evidence) and
+    Glossary (how each figure is computed). Every KPI has the unit and rounding Slack shows; unknown is "–"."""
     reps = sorted(digest.reps, key=lambda p: (_person(people, p).name.lower(), p))
     t = t.for_files()  # no bidi control characters in cells
     workbook = Workbook()
@@ -55,7 +61,8 @@ def write_coaching_workbook(out: str | PathLike[str] | IO[bytes], t: Translator,
     _summary(summary, manager=manager, digest=digest, generated_at=generated_at, currency=currency)
     _reps(workbook.create_sheet(SHEETS[1]), digest, reps, people)
     _trends(workbook.create_sheet(SHEETS[2]), trend)
-    _focus(workbook.create_sheet(SHEETS[3]), t, digest, reps, people)
+    _focus(workbook.create_sheet(SHEETS[3]), t, digest, reps, people, currency or "")
+    _glossary(workbook.create_sheet(SHEETS[4]), t)
     workbook.properties.title = f"Coaching pack: {manager.name}, {digest.period.key}"
     workbook.properties.creator = "salescoach"
     workbook.save(out)
@@ -68,11 +75,10 @@ def _summary(ws: Worksheet, *, manager: PackPerson, digest: Digest, generated_at
         text(ws.cell(row, 1), line.name)
         text(ws.cell(row, 2), line.unit)
         for column, value in ((3, line.value), (4, line.median), (5, line.previous)):
-            number(ws.cell(row, column), value, FORMATS[line.unit])
-        if line.arrow is not None:
-            text(ws.cell(row, 6), line.arrow)
-        if line.good is not None:
-            ws.cell(row, 7).value = line.good
+            kpi_cell(ws.cell(row, column), line.name, value)
+        if line.verdict is not None:
+            text(ws.cell(row, 6), line.verdict)
+            ws.cell(row, 6).font = Font(color=TREND_COLOURS[line.verdict])
     about: list[tuple[str, Any, str | None]] = [
         ("manager", manager.name, None), ("email", manager.email, None), ("period", digest.period.key, None),
         ("start", digest.period.start, DATE_FORMAT), ("end", digest.period.last_day, DATE_FORMAT),
@@ -88,7 +94,7 @@ def _summary(ws: Worksheet, *, manager: PackPerson, digest: Digest, generated_at
             text(ws.cell(row, 10), str(value))
         else:
             number(ws.cell(row, 10), value, number_format)
-    widths(ws, [30, 8, 14, 14, 14, 7, 11, 2, 14, 22])
+    widths(ws, [30, 9, 14, 14, 14, 8, 2, 2, 14, 22])
 
 
 def _reps(ws: Worksheet, digest: Digest, reps: Sequence[int], people: Mapping[int, PackPerson]) -> None:
@@ -98,7 +104,7 @@ def _reps(ws: Worksheet, digest: Digest, reps: Sequence[int], people: Mapping[in
         text(ws.cell(row, 1), person.name)
         text(ws.cell(row, 2), person.email)
         for column, line in enumerate(digest.views[person_id].lines, start=3):
-            number(ws.cell(row, column), line.value, FORMATS[line.unit])
+            kpi_cell(ws.cell(row, column), line.name, line.value, blank=line.name in CHARTED)
     widths(ws, [24, 30, *(max(10, len(name) + 2) for name in KPI_NAMES)])
     if reps:
         column = REPS_HEADER.index("revenue_won") + 1
@@ -107,7 +113,7 @@ def _reps(ws: Worksheet, digest: Digest, reps: Sequence[int], people: Mapping[in
         chart.title = "revenue_won"
         chart.add_data(Reference(ws, min_col=column, min_row=1, max_row=len(reps) + 1), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=len(reps) + 1))
-        chart.y_axis.number_format = FORMATS["money"]
+        chart.y_axis.number_format = excel_format("revenue_won")
         chart.x_axis.scaling.orientation = "maxMin"  # first rep on top, as in the table
         _keep_axes(chart.x_axis, chart.y_axis)
         chart.legend = None
@@ -122,7 +128,7 @@ def _trends(ws: Worksheet, trend: Sequence[tuple[Period, Kpis]]) -> None:
         number(ws.cell(row, 2), period.start, DATE_FORMAT)
         number(ws.cell(row, 3), period.last_day, DATE_FORMAT)
         for column, name in enumerate(KPI_NAMES, start=4):
-            number(ws.cell(row, column), kpis.value(name), FORMATS[KPI_BY_NAME[name].unit])
+            kpi_cell(ws.cell(row, column), name, kpis.value(name), blank=name in CHARTED)
     widths(ws, [10, 12, 12, *(max(10, len(name) + 2) for name in KPI_NAMES)])
     if trend:
         ws.add_chart(_trend_chart(ws, len(trend)), f"A{len(trend) + 4}")
@@ -137,7 +143,7 @@ def _trend_chart(ws: Worksheet, count: int) -> LineChart:
                      titles_from_data=True)
     revenue.set_categories(periods)
     revenue.y_axis.title = "revenue_won"
-    revenue.y_axis.number_format = FORMATS["money"]
+    revenue.y_axis.number_format = excel_format("revenue_won")
     revenue.y_axis.scaling.min = 0
     rate = LineChart()
     rate.add_data(Reference(ws, min_col=TRENDS_HEADER.index("win_rate") + 1, min_row=1, max_row=count + 1),
@@ -161,7 +167,7 @@ def _trend_chart(ws: Worksheet, count: int) -> LineChart:
 
 
 def _focus(ws: Worksheet, t: Translator, digest: Digest, reps: Sequence[int],
-           people: Mapping[int, PackPerson]) -> None:
+           people: Mapping[int, PackPerson], currency: str) -> None:
     """One row per piece of evidence of each finding; a rep without findings still gets a row with the status."""
     header(ws, FOCUS_HEADER, freeze="C2")
     row = 2
@@ -170,22 +176,61 @@ def _focus(ws: Worksheet, t: Translator, digest: Digest, reps: Sequence[int],
         findings: list[tuple[Finding | None, Evidence | None]] = [
             (f, e) for f in diagnosis.findings for e in (f.evidence or (None,))] or [(None, None)]
         for finding, evidence in findings:
-            text(ws.cell(row, 1), person.name)
-            text(ws.cell(row, 2), person.email)
-            text(ws.cell(row, 3), diagnosis.status)
-            number(ws.cell(row, 4), diagnosis.closed_deals, "0")
+            for column, label in enumerate((person.name, person.email, diagnosis.role, diagnosis.status), start=1):
+                text(ws.cell(row, column), label)
+            number(ws.cell(row, 5), diagnosis.closed_deals, "0")
             if finding is not None:
-                text(ws.cell(row, 5), finding.rule_id)
-                text(ws.cell(row, 6), finding.kind)
-                text(ws.cell(row, 7), t.gettext(finding.focus))
+                for column, label in enumerate((finding.rule_id, finding.kind, t.gettext(finding.focus),
+                                                reason_text(t, finding, currency)), start=6):
+                    text(ws.cell(row, column), label)
             if evidence is not None:
-                kpi = KPI_BY_NAME.get(evidence.name)
-                number_format = FORMATS[kpi.unit] if kpi else "0"
-                text(ws.cell(row, 8), evidence.name)
-                for column, value in ((9, evidence.value), (10, evidence.median), (11, evidence.limit)):
-                    number(ws.cell(row, column), value, number_format)
+                text(ws.cell(row, 10), evidence.name)
+                for column, value in ((11, evidence.value), (12, evidence.median), (13, evidence.limit),
+                                      (14, evidence.own_average)):
+                    kpi_cell(ws.cell(row, column), evidence.name, value)
             row += 1
-    widths(ws, [24, 30, 16, 12, 30, 11, 60, 30, 12, 12, 12])
+    widths(ws, [24, 30, 6, 16, 12, 30, 11, 50, 60, 30, 12, 12, 12, 12])
+
+
+def _glossary(ws: Worksheet, t: Translator) -> None:
+    """How each figure is computed, in the reader's language, with its unit, rounding and the data it needs."""
+    header(ws, GLOSSARY_HEADER, freeze="B2")
+    for row, kpi in enumerate(KPIS, start=2):
+        rounding = f"{kpi.decimals} decimal(s), half away from zero"
+        cells = (kpi.name, t.gettext(KPI_LABELS[kpi.name]), kpi.unit, rounding,
+                 "" if kpi.better is None else kpi.better, kpi.source, ", ".join(kpi.roles), t.gettext(kpi.definition))
+        for column, value in enumerate(cells, start=1):
+            text(ws.cell(row, column), value)
+    notes = (t.gettext(POTENTIAL_NOTE),
+             t.gettext("A dash (–) means the data to compute the figure is missing or the period is before the "
+                       "data begins; it is never a zero. In charted columns the cell is left blank instead, so the "
+                       "chart shows a gap."),
+             t.gettext("Trend: better, worse or same against the period before, by the KPI's own direction (a "
+                       "shorter sales cycle is better)."))
+    for offset, note in enumerate(notes, start=len(KPIS) + 3):
+        text(ws.cell(offset, 1), note)
+    widths(ws, [30, 30, 9, 30, 8, 18, 10, 100])
+
+
+def excel_format(name: str) -> str:
+    """The Excel number format of a KPI: its unit, at the decimals Slack shows (Excel also rounds half away
+    from zero); a multiple reads "1.4×", never a percent."""
+    kpi = KPI_BY_NAME.get(name)
+    if kpi is None:
+        return "0"
+    digits = "." + "0" * kpi.decimals if kpi.decimals else ""
+    return {"count": f"#,##0{digits}", "money": f"#,##0{digits}", "percent": f"0{digits}%",
+            "multiple": f'0{digits}"×"', "days": f"0{digits}"}[kpi.unit]
+
+
+def kpi_cell(cell: Any, name: str, value: float | None, *, blank: bool = False) -> None:
+    """A KPI value as a number in its format; unknown is "–" (or blank in a charted column), never 0."""
+    if value is None:
+        if not blank:
+            text(cell, MISSING)
+            cell.alignment = Alignment(horizontal="right")
+        return
+    number(cell, value, excel_format(name))
 
 
 def _person(people: Mapping[int, PackPerson], person_id: int) -> PackPerson:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from bot.coaching.views import KPI_LABELS, value_text
+from bot.coaching.views import KPI_LABELS, trend_text, value_text
 from bot.i18n import Translator
 from bot.surveys.messages import Blocks
 from coaching.one_on_ones.prep import KpiChange, Prep
-
-ARROWS = {1: "▲", -1: "▼", 0: "▶"}
+from coaching.performance.kpis import trend_of
 
 
 def _change(t: Translator, c: KpiChange, currency: str) -> str:
+    """Before → now, with the one trend marker every coaching surface uses (better or worse for this KPI)."""
     before, now = value_text(t, c.name, c.before, currency), value_text(t, c.name, c.now, currency)
-    arrow = "" if c.change is None else " " + ARROWS[(c.change > 0) - (c.change < 0)]
-    return f"{t.gettext(KPI_LABELS.get(c.name, c.name))}: {before} → *{now}*{arrow}"
+    marker = trend_text(t, trend_of(c.name, c.now, c.before).verdict)
+    return f"{t.gettext(KPI_LABELS.get(c.name, c.name))}: {before} → *{now}*" + (f" {marker}" if marker else "")
 
 
 def _sentiment(t: Translator, prep: Prep) -> str:

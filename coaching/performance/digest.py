@@ -1,5 +1,6 @@
-"""The manager digest: team overview with trends and medians, who needs attention and why, who to praise,
-and one-on-one topics per rep; plus the single-rep view behind `/coach @rep` and `/coach me`."""
+"""The manager digest: three headline KPIs against last period, at most a few people who need attention with
+the one reason that matters most, who to praise, and every rep's view (for the pack); plus the single-rep view
+behind `/coach @rep` and `/coach me`. Each rep is compared with peers of the same sales role."""
 
 from __future__ import annotations
 
@@ -8,26 +9,28 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
 
-from coaching.performance.diagnosis import DEFAULTS, N_, Diagnosis, Evidence, Finding, Thresholds, diagnose
-from coaching.performance.kpis import KPI_NAMES, KPIS, Kpis, RepFigures, kpis_of, medians, total, trend_of
+from coaching.performance.definitions import DEFAULT_ROLE, KPI_NAMES, KPIS
+from coaching.performance.diagnosis import DEFAULTS, N_, RULES, Diagnosis, Evidence, Finding, Thresholds, diagnose
+from coaching.performance.kpis import Kpis, RepFigures, kpis_of, medians, total, trend_of
 from coaching.periods import Period
 
 DEFAULT_TOPICS = (N_("Walk through the open pipeline: the next step and its date for each deal"),)
 TOO_LITTLE_DATA_TOPICS = (N_("Too little closed business to judge this period: review activity and pipeline"),)
+HEADLINES = ("revenue_won", "win_rate", "pipeline_coverage")  # the team's three KPIs against last period
+MAX_ATTENTION = 3
 
 
 @dataclass(frozen=True)
 class KpiLine:
-    """One KPI as shown: value, team median and previous period, with the trend arrow ('up', 'down', 'flat',
-    None when unknown) and whether the move is good news (None when neither way is)."""
+    """One KPI as shown: value, peers' median and previous period, with the one trend marker: 'better',
+    'worse' or 'same' by the KPI's direction (None when unknown, or when neither direction is good news)."""
 
     name: str
     unit: str
     value: float | None
     median: float | None
     previous: float | None
-    arrow: str | None
-    good: bool | None
+    verdict: str | None
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,7 @@ class Digest:
     period: Period
     reps: tuple[int, ...]
     overview: tuple[KpiLine, ...]  # the team's pooled value, the median rep, the team's previous value
-    attention: tuple[Diagnosis, ...]  # most findings first
+    attention: tuple[Diagnosis, ...]  # by the rule order of their first finding (the most pressing first)
     praise: tuple[Diagnosis, ...]
     onboarding: tuple[Diagnosis, ...]
     too_little_data: tuple[int, ...]
@@ -80,7 +83,7 @@ def lines_of(current: Kpis, previous: Kpis | None, median: Kpis | None) -> tuple
     out = []
     for kpi, value, old, mid in zip(KPIS, values, before, middle, strict=True):
         trend = trend_of(kpi.name, value, old)
-        out.append(KpiLine(kpi.name, kpi.unit, value, mid, old, trend.arrow, trend.good))
+        out.append(KpiLine(kpi.name, kpi.unit, value, mid, old, trend.verdict))
     return tuple(out)
 
 
@@ -97,54 +100,76 @@ def tenure_days(first_seen: date | None, today: date) -> int | None:
 
 @dataclass(frozen=True)
 class RepKpis:
-    """A rep's KPIs for the period and the one before, worked out once and shared by every digest they are in."""
+    """A rep's KPIs for the period, the one before and their own history (most recent first, the period
+    before included), and their sales role; worked out once and shared by every digest they are in."""
 
     figures: RepFigures
     previous_figures: RepFigures | None
     kpis: Kpis
     previous: Kpis | None
+    role: str = DEFAULT_ROLE
+    history: tuple[Kpis, ...] = ()
 
     @classmethod
-    def of(cls, figures: RepFigures, previous: RepFigures | None) -> RepKpis:
-        return cls(figures, previous, kpis_of(figures, previous=previous),
-                   None if previous is None else kpis_of(previous))
+    def of(cls, figures: RepFigures, earlier: Sequence[RepFigures], role: str | None = None) -> RepKpis:
+        """`earlier`: the rep's figures of the periods before, most recent first."""
+        history = tuple(kpis_of(f, previous=g) for f, g in zip(earlier, (*earlier[1:], None), strict=False))
+        previous = earlier[0] if earlier else None
+        return cls(figures, previous, kpis_of(figures, previous=previous), history[0] if history else None,
+                   role or DEFAULT_ROLE, history)
 
 
-def rep_kpis(current: Sequence[RepFigures], previous: Sequence[RepFigures]) -> dict[int, RepKpis]:
-    before = {f.person_id: f for f in previous}
-    return {f.person_id: RepKpis.of(f, before.get(f.person_id)) for f in current}
+def rep_kpis(current: Sequence[RepFigures], *earlier: Sequence[RepFigures],
+             roles: Mapping[int, str | None] | None = None) -> dict[int, RepKpis]:
+    """Each rep's RepKpis from the period's figures and those of the periods before it, most recent first."""
+    before = [{f.person_id: f for f in figures} for figures in earlier]
+    roles = roles or {}
+    return {f.person_id: RepKpis.of(f, [b[f.person_id] for b in before if f.person_id in b], roles.get(f.person_id))
+            for f in current}
+
+
+def peer_medians(reps: Sequence[RepKpis]) -> dict[str, Kpis]:
+    """The medians over the reps of each sales role: everyone is compared with peers doing the same job."""
+    return {role: medians(r.kpis for r in reps if r.role == role) for role in {r.role for r in reps}}
 
 
 def build_views(*, period: Period, reps: Sequence[RepKpis], today: date,
                 thresholds: Thresholds = DEFAULTS) -> dict[int, RepView]:
-    """Every rep's view, in person id order, against the medians over all of `reps` (their team)."""
-    return _views(period, reps, medians(r.kpis for r in reps), today, thresholds)
+    """Every rep's view, in person id order, against the medians of their peers among `reps` (their team)."""
+    return _views(period, reps, peer_medians(reps), today, thresholds)
 
 
-def _views(period: Period, reps: Sequence[RepKpis], team: Kpis, today: date,
+def _views(period: Period, reps: Sequence[RepKpis], peers: Mapping[str, Kpis], today: date,
            thresholds: Thresholds) -> dict[int, RepView]:
     views = {}
     for rep in sorted(reps, key=lambda r: r.figures.person_id):
-        person_id = rep.figures.person_id
-        diagnosis = diagnose(person_id=person_id, kpis=rep.kpis, medians=team,
-                             tenure_days=tenure_days(rep.figures.first_seen, today), thresholds=thresholds)
-        views[person_id] = RepView(person_id, period, rep.kpis, rep.previous, team, diagnosis, topics_of(diagnosis))
+        person_id, median = rep.figures.person_id, peers[rep.role]
+        diagnosis = diagnose(person_id=person_id, kpis=rep.kpis, medians=median, role=rep.role,
+                             history=rep.history, tenure_days=tenure_days(rep.figures.first_seen, today),
+                             thresholds=thresholds)
+        views[person_id] = RepView(person_id, period, rep.kpis, rep.previous, median, diagnosis,
+                                   topics_of(diagnosis))
     return views
 
 
 def build_digest(*, manager_id: int, period: Period, reps: Sequence[RepKpis], today: date,
-                 thresholds: Thresholds = DEFAULTS) -> Digest:
-    """The digest over `reps` (see rep_kpis): the team pooled, its median rep, attention, praise and topics."""
+                 thresholds: Thresholds = DEFAULTS, spend: tuple[float | None, float | None] = (None, None)
+                 ) -> Digest:
+    """The digest over `reps` (see rep_kpis): the team pooled (with the team's `spend` this period and the
+    one before, when imported), its median rep, attention, praise and topics."""
     team = medians(r.kpis for r in reps)
-    views = _views(period, reps, team, today, thresholds)
+    views = _views(period, reps, peer_medians(reps), today, thresholds)
     earlier = [r.previous_figures for r in reps if r.previous_figures is not None]
-    before = total(earlier) if earlier else None
-    overview = lines_of(kpis_of(total([r.figures for r in reps]), previous=before),
+    before = total(earlier, spend=spend[1]) if earlier else None
+    overview = lines_of(kpis_of(total([r.figures for r in reps], spend=spend[0]), previous=before),
                         None if before is None else kpis_of(before), team)
     diagnoses = [v.diagnosis for v in views.values()]
-    attention = sorted((d for d in diagnoses if d.attention), key=lambda d: (-len(d.attention), d.person_id))
+    order = {rule_id: n for n, rule_id in enumerate(r.id for r in RULES)}
+    attention = sorted((d for d in diagnoses if d.attention),
+                       key=lambda d: (order[d.attention[0].rule_id], d.person_id))
     praise = sorted((d for d in diagnoses if d.praise),
-                    key=lambda d: (-(views[d.person_id].kpis.revenue_won or 0), d.person_id))
+                    key=lambda d: (order[d.praise[0].rule_id], -(views[d.person_id].kpis.revenue_won or 0),
+                                   d.person_id))
     return Digest(
         manager_id=manager_id, period=period, reps=tuple(views), overview=overview, attention=tuple(attention),
         praise=tuple(praise), onboarding=tuple(d for d in diagnoses if d.status == "onboarding"),
@@ -156,7 +181,8 @@ def without_medians(view: RepView) -> RepView:
     """The view with every team median (and every limit derived from one) left out, for a rep looking at
     themselves in a team too small for its median not to give a colleague's figure away."""
     def strip(finding: Finding) -> Finding:
-        return replace(finding, evidence=tuple(Evidence(e.name, e.value) for e in finding.evidence))
+        return replace(finding, evidence=tuple(Evidence(e.name, e.value, own_average=e.own_average)
+                                               for e in finding.evidence))
 
     diagnosis = replace(view.diagnosis, findings=tuple(strip(f) for f in view.diagnosis.findings))
     return replace(view, medians=None, diagnosis=diagnosis)

@@ -22,3 +22,12 @@ class PerformanceStore(Protocol):
         is as of each period's last day, or `now` inside the current period. A few queries in all, however
         many reps and periods."""
         ...
+
+    def sales_roles(self, rep_ids: Collection[int]) -> dict[int, str | None]:
+        """Each rep's sales role ('sdr', 'ae' or 'am'; None when the roster names none)."""
+        ...
+
+    def spend(self, *, rep_ids: Collection[int], periods: Sequence[Period]) -> dict[Period, float]:
+        """Sales and marketing spend imported for each period, prorated by days, for the teams of `rep_ids`
+        (organisation-wide spend only when they are every active rep); a period without spend is left out."""
+        ...

@@ -27,11 +27,27 @@ from coaching.periods import Period
 MIN_MEDIAN_GROUP = 5  # a rep sees the team median only over at least this many reps (as survey anonymity)
 
 
+HISTORY = 3  # earlier periods read for each rep: the trend and "most improved" against their own average
+
+
+def _earlier(period: Period, count: int) -> list[Period]:
+    out = [period.previous()]
+    while len(out) < count:
+        out.append(out[-1].previous())
+    return out
+
+
 def _reps_with_kpis(store: PerformanceStore, reps: Collection[int], period: Period,
                     now: datetime) -> dict[int, RepKpis]:
-    previous = period.previous()
-    figures = store.rep_figures(rep_ids=reps, periods=[period, previous], now=now)
-    return rep_kpis(figures[period], figures[previous])
+    """Each rep's KPIs for the period and HISTORY periods before (plus one more, for growth), with their role."""
+    earlier = _earlier(period, HISTORY + 1)
+    figures = store.rep_figures(rep_ids=reps, periods=[period, *earlier], now=now)
+    return rep_kpis(figures[period], *(figures[p] for p in earlier), roles=store.sales_roles(reps))
+
+
+def _spend(store: PerformanceStore, reps: Collection[int], period: Period) -> tuple[float | None, float | None]:
+    spend = store.spend(rep_ids=reps, periods=[period, period.previous()])
+    return spend.get(period), spend.get(period.previous())
 
 
 def team_digests(store: PerformanceStore, *, period: Period, now: datetime,
@@ -42,7 +58,7 @@ def team_digests(store: PerformanceStore, *, period: Period, now: datetime,
     teams = {manager: reps_under(manager, org=org) for manager in digest_recipients(org)}
     everyone = _reps_with_kpis(store, sorted({rep for reps in teams.values() for rep in reps}), period, now)
     return [build_digest(manager_id=manager, period=period, reps=[everyone[r] for r in reps], today=now.date(),
-                         thresholds=thresholds)
+                         thresholds=thresholds, spend=_spend(store, reps, period))
             for manager, reps in teams.items()]
 
 
@@ -55,9 +71,10 @@ def digest_for(store: PerformanceStore, *, viewer_id: int | None, period: Period
     entry = org.get(subject) if subject is not None else None
     if subject is None or entry is None or entry.role not in ("manager", "admin"):
         raise NotAllowed(f"person {subject} is not a manager or admin and has no team digest")
-    reps = _reps_with_kpis(store, team_reps_in_view(viewer_id, subject, org=org), period, now)
+    in_view = team_reps_in_view(viewer_id, subject, org=org)
+    reps = _reps_with_kpis(store, in_view, period, now)
     return build_digest(manager_id=subject, period=period, reps=list(reps.values()), today=now.date(),
-                        thresholds=thresholds)
+                        thresholds=thresholds, spend=_spend(store, in_view, period))
 
 
 def rep_view(store: PerformanceStore, *, viewer_id: int, rep_id: int, period: Period, now: datetime,
@@ -87,5 +104,6 @@ def trend(store: PerformanceStore, *, viewer_id: int | None, periods: Sequence[P
         raise NotAllowed("a trend needs a viewer or a subject")
     reps = team_reps_in_view(viewer_id, subject, org=store.org_chart())
     figures = store.rep_figures(rep_ids=reps, periods=wanted, now=now)
-    totals = {p: total(f) for p, f in figures.items()}
+    spend = store.spend(rep_ids=reps, periods=wanted)
+    totals = {p: total(f, spend=spend.get(p)) for p, f in figures.items()}
     return [(p, kpis_of(totals[p], previous=totals[p.previous()])) for p in periods]

@@ -78,3 +78,31 @@ def test_persian_lines_start_right_to_left_with_latin_names_isolated_and_persian
     digest = json.dumps(_render("fa")["digest"], ensure_ascii=False)
     assert RLM in digest and "\u2068Kuala Lumpur Hunters\u2069" in digest
     assert re.search("[۰-۹]{1,3}٬[۰-۹]{3}", digest)  # money in Persian digits with Persian grouping
+
+
+def _digest_lines(blocks) -> list[str]:
+    """What a reader sees of the digest, one screen line per text line (buttons count as one)."""
+    lines = []
+    for block in blocks:
+        if block["type"] in ("header", "section"):
+            lines += block["text"]["text"].split("\n")
+        elif block["type"] == "context":
+            lines += [e["text"] for e in block["elements"]]
+        else:
+            lines.append(block["type"])
+    return lines
+
+
+@pytest.mark.parametrize("language", list(LOCALES))
+def test_the_digest_fits_one_screen_with_three_headlines_at_most_three_people_and_no_one_both_praised_and_flagged(
+        language):
+    blocks = _render(language)["digest"]
+    assert len(_digest_lines(blocks)) <= 20
+    sections = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+    headline = sections[0].split("\n")[1:]
+    assert len(headline) == 3 and all(":large_green_circle:" in line or ":red_circle:" in line for line in headline)
+    attention, praise = sections[1], sections[2]
+    flagged = {name for name in NAMES.values() if name in attention}
+    praised = {name for name in NAMES.values() if name in praise}
+    assert 1 <= len(flagged) <= 3 and praised and not flagged & praised
+    assert "/coach @rep" in json.dumps(blocks, ensure_ascii=False) and "coach_pack" in json.dumps(blocks)

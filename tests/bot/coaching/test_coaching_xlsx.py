@@ -12,16 +12,18 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 from sqlalchemy import insert
 
 from bot.bootstrap import bootstrap
 from bot.cli.main import main
 from bot.coaching.pack import build_pack
+from bot.coaching.workbook import CHARTED, REPS_HEADER, TRENDS_HEADER
 from bot.i18n import Translator
 from bot.settings import Settings
 from coaching.access import NotAllowed
-from coaching.performance.kpis import KPI_NAMES
+from coaching.performance.definitions import KPI_NAMES, KPIS
 from coaching.periods import Period, parse_period
 from storage.crm.models import CrmDeal
 from storage.models import Person, Team
@@ -128,17 +130,17 @@ def rows(data: bytes, sheet: str) -> list[dict[str, Any]]:
     return [dict(zip(header, (c for c in row), strict=True)) for row in ws.iter_rows(min_row=2)]
 
 
-def test_pack_has_four_sheets_and_the_reps_header_is_rep_email_and_every_kpi_name(world):
+def test_pack_has_five_sheets_and_the_reps_header_is_rep_email_and_every_kpi_name(world):
     book = load_workbook(io.BytesIO(pack(world, "ana@example.com")))
-    assert book.sheetnames == ["Summary", "Reps", "Trends", "Focus"]
+    assert book.sheetnames == ["Summary", "Reps", "Trends", "Focus", "Glossary"]
     assert [c.value for c in book["Reps"][1]] == ["rep", "email", *KPI_NAMES]
     assert [c.value for c in book["Trends"][1]] == ["period", "start", "end", *KPI_NAMES]
 
 
 def test_rep_figures_are_numbers_that_match_a_plain_count_of_the_deals(world):
     _, ids, deals = world
-    formats = {"revenue_won": "#,##0", "deals_won": "#,##0", "deals_lost": "#,##0", "win_rate": "0.0%",
-               "cycle_days": "0.0"}
+    formats = {"revenue_won": "#,##0", "deals_won": "#,##0", "deals_lost": "#,##0", "win_rate": "0%",
+               "cycle_days": "0"}
     by_email = {row["email"].value: row for row in rows(pack(world, "ana@example.com"), "Reps")}
     assert sorted(by_email) == ANA_TEAM
     for email in ANA_TEAM:
@@ -146,7 +148,7 @@ def test_rep_figures_are_numbers_that_match_a_plain_count_of_the_deals(world):
         for name, number_format in formats.items():
             cell = by_email[email][name]
             if want[name] is None:
-                assert cell.value is None, (email, name)
+                assert cell.value in (None if name in CHARTED else "–",), (email, name)  # never a made-up zero
                 continue
             assert isinstance(cell.value, int | float) and cell.data_type == "n", (email, name)
             assert cell.value == pytest.approx(want[name]), (email, name)
@@ -162,7 +164,7 @@ def test_summary_holds_the_pooled_team_figures_and_the_period_as_real_dates(worl
     assert list(by_kpi) == list(KPI_NAMES)
     for name in ("revenue_won", "deals_won", "deals_lost", "win_rate", "cycle_days"):
         assert by_kpi[name]["team"].value == pytest.approx(want[name]), name
-    assert by_kpi["win_rate"]["team"].number_format == "0.0%"
+    assert by_kpi["win_rate"]["team"].number_format == "0%"
     ws = load_workbook(io.BytesIO(data))["Summary"]
     about = {ws.cell(r, 9).value: ws.cell(r, 10) for r in range(1, 10) if ws.cell(r, 9).value}
     assert about["manager"].value == "Ana Manager" and about["period"].value == "2017-Q3"
@@ -189,9 +191,11 @@ def test_trends_has_six_dated_quarters_and_a_line_chart_of_revenue_and_win_rate(
         charts = [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/charts/chart")]
     line = next(c for c in charts if "<lineChart>" in c)
     assert line.count("<lineChart>") == 2  # revenue won and win rate, each on its own value axis
-    assert "'Trends'!$N$2:$N$7" in line and "'Trends'!$M$2:$M$7" in line  # revenue_won, win_rate
+    revenue, win = (get_column_letter(TRENDS_HEADER.index(n) + 1) for n in ("revenue_won", "win_rate"))
+    assert f"'Trends'!${revenue}$2:${revenue}$7" in line and f"'Trends'!${win}$2:${win}$7" in line
     bar = next(c for c in charts if "<barChart>" in c)
-    assert "'Reps'!$M$2:$M$5" in bar and "'Reps'!$A$2:$A$5" in bar  # revenue_won by rep name
+    by_rep = get_column_letter(REPS_HEADER.index("revenue_won") + 1)
+    assert f"'Reps'!${by_rep}$2:${by_rep}$5" in bar and "'Reps'!$A$2:$A$5" in bar  # revenue_won by rep name
 
 
 def test_a_managers_pack_holds_their_reps_all_the_way_down_and_no_one_elses(world):
@@ -228,7 +232,7 @@ def test_focus_names_the_rule_in_english_with_evidence_as_numbers(world):
     assert top["median"].value == pytest.approx(statistics.median(revenue))
     assert top["limit"].value == pytest.approx(1.5 * statistics.median(revenue))
     rate = next(r for r in focus if r["rule_id"].value == "top_performer" and r["evidence"].value == "win_rate")
-    assert rate["value"].value == 1 and rate["value"].number_format == "0.0%"
+    assert rate["value"].value == 1 and rate["value"].number_format == "0%"
     ray = [r for r in focus if r["email"].value == "r4@example.com"]
     assert len(ray) == 1 and ray[0]["status"].value == "too_little_data" and ray[0]["rule_id"].value is None
     assert ray[0]["closed_deals"].value == 1
@@ -297,8 +301,36 @@ def test_other_languages_write_a_pack_that_reopens_without_bidi_marks(world, lan
         data = build_pack(u.session, manager_id=ids["ana@example.com"], period=Q3, now=NOW, t=Translator(language),
                           settings=services.settings)
     book = load_workbook(io.BytesIO(data))
-    assert len(book.sheetnames) == 4
+    assert len(book.sheetnames) == 5
     with zipfile.ZipFile(io.BytesIO(data)) as archive:  # cells, sheet names, chart titles, properties
         text = "".join(archive.read(name).decode("utf-8") for name in archive.namelist() if name.endswith(".xml"))
     assert "Rita One" in text
     assert not any(mark in text for mark in ("\u200f", "\u2068", "\u2069")), "bidi marks in the pack"
+
+
+def test_the_glossary_defines_every_kpi_with_its_unit_rounding_source_and_roles(world):
+    glossary = {r["kpi"].value: r for r in rows(pack(world, "ana@example.com"), "Glossary") if r["kpi"].value}
+    for kpi in KPIS:
+        row = glossary[kpi.name]
+        assert row["definition"].value == kpi.definition and row["unit"].value == kpi.unit
+        assert row["source"].value == kpi.source and str(kpi.decimals) in row["rounding"].value
+    assert glossary["pipeline_coverage"]["unit"].value == "multiple"
+    notes = [c.value for c in load_workbook(io.BytesIO(pack(world, "ana@example.com")))["Glossary"]["A"]]
+    assert any("tercile" in str(n) for n in notes) and any("never a zero" in str(n) for n in notes)
+
+
+@pytest.mark.parametrize(("name", "value", "slack", "excel"), [
+    ("pipeline_coverage", 0.188, "0.2×", '0.0"×"'),
+    ("pipeline_coverage", 3.5, "3.5×", '0.0"×"'),
+    ("deals_won", 2.5, "3", "#,##0"),
+    ("win_rate", 0.1875, "19%", "0%"),
+    ("churn_rate", 0.01875, "1.9%", "0.0%"),
+    ("cycle_days", 44.5, "45 days", "0"),
+])
+def test_slack_and_excel_show_a_kpi_in_one_unit_and_one_rounding(name, value, slack, excel):
+    """Excel rounds a displayed number half away from zero at the format's decimals; Slack rounds the same way."""
+    from bot.coaching.views import value_text
+    from bot.coaching.workbook import excel_format
+
+    assert value_text(Translator("en"), name, value, "USD") == slack
+    assert excel_format(name) == excel

@@ -79,7 +79,8 @@ def test_the_managers_reminder_carries_the_prep_with_kpi_changes_recognition_and
     prep = _manager_reminder(bot)
     assert "since your last one-on-one on Nov 10, 2026" in prep
     assert "Week 2026-W47 against week 2026-W46:" in prep
-    assert "Activities: 10 → *25* ▲" in prep and "Revenue won: $0 → *$4,000* ▲" in prep
+    assert "Activities: 10 → *25* :large_green_circle: better" in prep
+    assert "Revenue won: $0 → *$4,000* :large_green_circle: better" in prep
     assert "1 open deal needs a follow-up" in prep
     assert "Wins: 1 · kudos received: 2" in prep and "Last recognised 3 days ago" in prep
     assert "Team sentiment: eNPS +40" in prep

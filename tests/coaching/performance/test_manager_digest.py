@@ -31,15 +31,15 @@ def digest():
     return build_digest(manager_id=3, period=AUGUST, reps=list(reps.values()), today=NOW.date())
 
 
-def test_the_overview_pools_the_team_and_shows_the_median_rep_and_the_previous_period_with_an_arrow():
+def test_the_overview_pools_the_team_and_shows_the_median_rep_and_the_previous_period_with_one_marker():
     d = digest()
     assert [line.name for line in d.overview] == list(KPI_NAMES)
     revenue = d.line("revenue_won")
     assert (revenue.value, revenue.previous, revenue.median) == (190_000, 120_000, 40_000)
-    assert (revenue.arrow, revenue.good, revenue.unit) == ("up", True, "money")
+    assert (revenue.verdict, revenue.unit) == ("better", "money")
     win = d.line("win_rate")
     assert win.value == 13 / 33 and win.median == 0.4 and win.previous == 12 / 30
-    assert (win.arrow, win.good) == ("down", False)
+    assert win.verdict == "worse"
     assert d.line("revenue_growth").value == pytest.approx(70_000 / 120_000)
 
 
@@ -62,7 +62,7 @@ def test_every_rep_gets_one_on_one_topics_from_their_findings_or_a_default():
 def test_a_rep_view_holds_their_own_value_the_team_median_and_their_previous_period():
     view = digest().views[5]
     revenue = view.line("revenue_won")
-    assert (revenue.value, revenue.median, revenue.previous, revenue.arrow) == (40_000, 40_000, 20_000, "up")
+    assert (revenue.value, revenue.median, revenue.previous, revenue.verdict) == (40_000, 40_000, 20_000, "better")
     assert view.line("revenue_growth").value == 1.0 and view.diagnosis.status == "diagnosed"
     assert digest().views[9].line("revenue_won").previous is None  # no figures the month before
 
@@ -102,15 +102,24 @@ class FakeStore:
         self.reads.append(("rep_figures", tuple(rep_ids), ",".join(p.key for p in periods)))
         return {p: [self.figures.get(p.key, {}).get(r, RepFigures(r)) for r in sorted(rep_ids)] for p in periods}
 
+    def sales_roles(self, rep_ids):
+        return dict.fromkeys(rep_ids)
+
+    def spend(self, *, rep_ids, periods):
+        return {}
+
 
 def test_all_managers_digests_read_the_figures_once_per_period_for_everyone():
     store = FakeStore()
     digests = team_digests(store, period=AUGUST, now=NOW)
     assert [(d.manager_id, d.reps) for d in digests] == [(2, (5, 6, 7, 8, 9, 10, 11)), (3, (5, 6, 7, 8, 9)),
                                                          (4, (10, 11))]
-    assert [(r[0], r[2]) for r in store.reads] == [("rep_figures", "2017-08,2017-07")]
+    assert [(r[0], r[2]) for r in store.reads] == [("rep_figures", "2017-08,2017-07,2017-06,2017-05,2017-04")]
     mine, alone = digests[1], digest()
-    assert (mine.overview, mine.attention, mine.praise) == (alone.overview, alone.attention, alone.praise)
+    assert mine.overview == alone.overview
+    assert [(d.person_id, d.attention[0].rule_id) for d in mine.attention] == [
+        (d.person_id, d.attention[0].rule_id) for d in alone.attention]
+    assert [d.person_id for d in alone.praise] == [7] and 7 in [d.person_id for d in mine.praise]
 
 
 def test_a_manager_asks_for_their_digest_and_a_rep_may_not():
