@@ -2,7 +2,7 @@
 
 from datetime import UTC, date, datetime, timedelta
 
-from conftest import eventually
+from conftest import eventually, reader
 
 from storage.crm.models import CrmActivity, CrmDeal
 from storage.models import Person
@@ -92,3 +92,18 @@ def test_the_weekly_digest_is_sent_once_at_the_managers_local_monday_morning(run
     posts = [m for m in bot.slack.messages("UMGR") if "Coaching digest" in str(m.get("blocks"))]
     assert len(posts) == 1
     assert any(f["name"].startswith("coaching-2026-11") for f in bot.slack.files.values())
+
+
+def test_coach_help_explains_every_figure_in_one_line_each_in_the_readers_language(running_bot):
+    from coaching.performance.definitions import KPIS
+
+    bot = running_bot
+    bot.clock.now = NOW
+    english = _reply(bot, "UMGR", "help")
+    assert "How each coaching figure is computed" in english
+    assert all(kpi.definition.replace("'", "\\'") in english or kpi.definition in english for kpi in KPIS)
+    assert "Deals won ÷ deals won or lost, by close date in the period." in english
+    malay = _reply(bot, "UREP0", "help")  # a rep may ask too; ms-MY reads it in Malay
+    t = reader(0)
+    assert t.gettext("How each coaching figure is computed") in malay
+    assert t.gettext(KPIS[0].definition) in malay and KPIS[0].definition not in malay
