@@ -76,6 +76,7 @@ class Person(Base):
     team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     role: Mapped[str] = mapped_column(String(16))
+    sales_role: Mapped[str | None] = mapped_column(String(16))  # 'sdr', 'ae' or 'am' (storage.roster.SALES_ROLES)
     slack_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     tz: Mapped[str] = mapped_column(String(64), default="UTC")
     locale: Mapped[str] = mapped_column(String(16), default="en")

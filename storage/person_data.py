@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, ColumnElement, String, cast, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from storage.crm.models import CrmActivity, CrmDeal, CrmLead, CrmQuota
+from storage.crm.models import CrmAccount, CrmActivity, CrmDeal, CrmLead, CrmQuota
 from storage.followups.models import AgendaItem, FollowupHold, NudgeLog, OneOnOne, OneOnOneMeeting
 from storage.models import Answer, ImportRun, OutboxMessage, Person, Recipient, Round, Survey, Team
 from storage.recognition.models import Kudos, KudosReceiver, Win
@@ -139,6 +139,8 @@ def export_person(session: Session, email: str) -> dict[str, Any]:
                                                           .order_by(CrmQuota.id))],
         "crm_leads": [_plain(lead) for lead in session.scalars(select(CrmLead).where(CrmLead.owner_id == pid)
                                                                .order_by(CrmLead.id))],
+        "crm_accounts_managed": [_plain(a) for a in session.scalars(select(CrmAccount).where(
+            CrmAccount.owner_id == pid).order_by(CrmAccount.id))],
     }
 
 

@@ -22,9 +22,15 @@ from storage.table_limits import DEFAULT_LIMITS, Limits
 from storage.tables import Row, TableError, closest_timezone, is_timezone, read_table, slack_locale
 
 REQUIRED = ("email", "name", "team", "manager_email", "role")
-OPTIONAL = ("slack_id", "timezone", "locale")
-EXPECTED_COLUMNS = "email, name, team, manager_email, role[, slack_id, timezone, locale]"
+OPTIONAL = ("slack_id", "timezone", "locale", "sales_role")
+EXPECTED_COLUMNS = "email, name, team, manager_email, role[, slack_id, timezone, locale, sales_role]"
 ROLES = ("rep", "manager", "admin")
+SALES_ROLES = ("sdr", "ae", "am")  # sales development, account executive, account manager
+SALES_ROLE_ALIASES = {"sdr": "sdr", "bdr": "sdr", "sales development": "sdr",
+                      "ae": "ae", "account executive": "ae", "closer": "ae",
+                      "am": "am", "account manager": "am", "csm": "am", "cs": "am", "customer success": "am"}
+SALES_ROLES_EXPECTED = ("sdr, ae or am (also bdr or sales development for sdr; account executive or closer for ae; "
+                        "account manager, csm, cs or customer success for am), or empty")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SLACK_ID = re.compile(r"^[UW][A-Z0-9]+$")
 PLACE = re.compile(r":(\d+):([A-Z]+): ")
@@ -53,6 +59,8 @@ class RosterRow:
     slack_id: str | None = None
     timezone: str | None = None
     locale: str | None = None
+    sales_role: str | None = None
+    has_sales_role: bool = False  # the file has the column: a blank cell clears the stored role, no column keeps it
 
     @property
     def place(self) -> str:
@@ -168,8 +176,17 @@ def _check_row(row: Row, errors: list[str]) -> RosterRow:
     if row.text("locale") and locale is None:
         errors.append(_bad(row, "locale", "is not a known locale", "a Slack locale such as en-US, ms-MY, zh-CN, "
                                                                     "lt-LT or fa-IR, or empty"))
+    sales_role = sales_role_of(row.text("sales_role"))
+    if row.text("sales_role") and sales_role is None:
+        errors.append(_bad(row, "sales_role", "is not a sales role", SALES_ROLES_EXPECTED))
     return RosterRow(row.file, row.number, row.text("email").lower(), row.text("name"), row.text("team"),
-                     row.text("manager_email").lower() or None, role, slack_id or None, tz or None, locale)
+                     row.text("manager_email").lower() or None, role, slack_id or None, tz or None, locale,
+                     sales_role, "sales_role" in row.letters)
+
+
+def sales_role_of(text: str) -> str | None:
+    """'sdr', 'ae' or 'am' for a role or its alias in any case, spacing or hyphenation; None for anything else."""
+    return SALES_ROLE_ALIASES.get(" ".join(text.replace("-", " ").replace("_", " ").split()).casefold())
 
 
 def _check_unique(checked: list[tuple[Row, RosterRow]], stored: list[StoredPerson], errors: list[str]) -> None:
@@ -234,7 +251,8 @@ def apply_roster(session: Session, rows: list[RosterRow], *, now: datetime,
     """Upsert teams (by name) and people (by email) from validated rows, in the caller's transaction.
 
     The file wins for tz and locale; Slack fills them when the file leaves them empty. A person in the file is
-    active unless Slack says their account is deactivated. Importing the same rows twice changes nothing.
+    active unless Slack says their account is deactivated. A file without the sales_role column leaves stored sales
+    roles as they are (a blank cell clears one). Importing the same rows twice changes nothing.
     """
     matches = slack_matches or {}
     summary = ImportSummary(warnings=list(warnings))
@@ -254,6 +272,8 @@ def apply_roster(session: Session, rows: list[RosterRow], *, now: datetime,
         profile = matches.get(row.email)
         values: dict[str, object] = {"name": row.name, "team_id": teams[row.team.lower()].id, "role": row.role,
                                      "active": not (profile and profile.deleted)}
+        if row.has_sales_role:
+            values["sales_role"] = row.sales_role
         slack_id = row.slack_id or (profile.slack_id if profile else None)
         if slack_id and owner.setdefault(slack_id, row.email) != row.email:
             summary.warnings.append(f"{row.place}: Slack user {slack_id} found for {row.email} is already linked "

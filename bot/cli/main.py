@@ -30,7 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="import data files").add_subparsers(dest="import_kind", required=True)
     roster = imp.add_parser("roster", help="import people and teams from .xlsx or .csv",
                             description="Columns: email, name, team, manager_email, role (rep|manager|admin); "
-                            "optional slack_id, timezone, locale. Nothing is written when any row is bad.")
+                            "optional slack_id, timezone, locale, sales_role (sdr|ae|am, or an alias such as bdr, "
+                            "closer, csm). Nothing is written when any row is bad.")
     roster.add_argument("file")
     roster.add_argument("--offline", action="store_true", help="do not match people to Slack users")
     roster.add_argument("--deactivate-missing", action="store_true",

@@ -1,5 +1,6 @@
 """Importing a CRM file: check it all, then upsert it in the caller's transaction with Core executemany batches,
-recording the import_run, 'won' deal events and the derived account fields (potential_tier, first_won_date)."""
+recording the import_run, 'won' deal events and the derived account fields (potential_tier and potential_basis,
+first_won_date, and owner_id where the accounts file gave no owner)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from sqlalchemy import Connection, Table, bindparam, func, insert, select, updat
 from sqlalchemy.orm import Session
 
 from storage.crm.bulk import executemany
-from storage.crm.derived import periods, potential_tiers, refresh_first_won_dates
+from storage.crm.derived import account_tiers, periods, refresh_first_wins
 from storage.crm.mapping import KINDS, CrmImportErrors, load_mapping
-from storage.crm.models import CrmAccount, CrmActivity, CrmDeal, CrmDealEvent, CrmLead, CrmQuota
+from storage.crm.models import CrmAccount, CrmActivity, CrmDeal, CrmDealEvent, CrmLead, CrmQuota, CrmSpend
 from storage.crm.rows import CrmFile, People, check_table, read_table
 from storage.models import ImportRun
 from storage.table_limits import DEFAULT_LIMITS, Limits
@@ -30,9 +31,10 @@ BULK_LOAD = 20_000  # rows into an empty table from which indexes are built afte
 BULK_CACHE_KIB = 64 * 1024  # SQLite's page cache during such a load (the default is 2 MiB)
 WIN_WINDOW = timedelta(days=7)  # a deal that arrives won is announced only if it closed this recently
 DEAL_COLUMNS = ("product", "amount", "engaged_on", "created_on", "expected_close_on", "closed_on", "next_step",
-                "next_step_on", "last_activity_on", "churned", "acquisition_cost")
-ACCOUNT, DEAL, ACTIVITY, QUOTA, LEAD, EVENT = (
-    cast(Table, m.__table__) for m in (CrmAccount, CrmDeal, CrmActivity, CrmQuota, CrmLead, CrmDealEvent))
+                "next_step_on", "last_activity_on", "churned", "acquisition_cost", "deal_type")
+ACCOUNT_COLUMNS = ("name", "sector", "employees", "revenue", "potential", "churned_on")
+ACCOUNT, DEAL, ACTIVITY, QUOTA, LEAD, SPEND, EVENT = (cast(Table, m.__table__) for m in (
+    CrmAccount, CrmDeal, CrmActivity, CrmQuota, CrmLead, CrmSpend, CrmDealEvent))
 
 
 @dataclass
@@ -163,14 +165,32 @@ class _Writer:
         self._write(DEAL, added, changed)
         won_ids += [r[0] for r in self._stored(DEAL, "external_id", ["external_id"], recent_wins).values()]
         self.won = won_ids
-        refresh_first_won_dates(self.session)
+        refresh_first_wins(self.session)
 
     def accounts(self) -> None:
-        values: Columns = {c: self.cols[c] for c in ("name", "sector", "employees", "revenue") if c in self.cols}
-        if "revenue" in values or "employees" in values:
-            values["potential_tier"] = potential_tiers(values.get("revenue"), values.get("employees"))
+        """Upsert by name. A file's tier, potential, revenue or employees set every account's tier (account_tiers);
+        an owner column sets owner_id ('imported'), and an empty owner cell leaves (or hands back) the account to
+        the owner of its first won deal."""
+        cols = self.cols
+        values: Columns = {c: cols[c] for c in ACCOUNT_COLUMNS if c in cols}
+        if {"potential_tier", "potential", "revenue", "employees"} & cols.keys():
+            values["potential_tier"], values["potential_basis"] = account_tiers(
+                self.checked.size, tiers=cols.get("potential_tier"), potential=cols.get("potential"),
+                revenue=cols.get("revenue"), employees=cols.get("employees"))
+        owners = "owner" in cols
+        if owners:
+            values["owner_id"] = list(cols["owner_id"])
+            values["owner_basis"] = ["imported" if o is not None else None for o in values["owner_id"]]
         stored = self._stored(ACCOUNT, "name", list(values), None)
+        if owners:  # an empty cell keeps an owner derived from deals, so that a re-import changes nothing
+            at = 1 + list(values).index("owner_id")
+            for i, name in enumerate(values["name"]):
+                old = stored.get(name)
+                if values["owner_id"][i] is None and old is not None and old[at + 1] == "deals":
+                    values["owner_id"][i], values["owner_basis"][i] = old[at], "deals"
         self._upsert(ACCOUNT, values, stored, ("name",))
+        if owners:
+            refresh_first_wins(self.session)  # owners this file took away go back to their first won deal's
 
     def activities(self) -> None:
         cols, size = self.cols, self.checked.size
@@ -210,6 +230,13 @@ class _Writer:
         found = self.session.execute(select(*(QUOTA.c[c] for c in ("id", *values)))
                                      .where(QUOTA.c.rep_id.in_(list(set(values["rep_id"])))))
         self._upsert(QUOTA, values, _by(found, list(values), key), key)
+
+    def spend(self) -> None:
+        values = {"period_start": self.cols["period_start"], "period_kind": self.cols["period_kind"],
+                  "amount": self.cols["amount"], "team_id": self.cols["team_id"]}
+        key = ("period_start", "period_kind", "team_id")  # a None team_id (the organisation) matches as a key too
+        found = self.session.execute(select(*(SPEND.c[c] for c in ("id", *values))))
+        self._upsert(SPEND, values, _by(found, list(values), key), key)
 
     def leads(self) -> None:
         values = {"external_id": self.cols["external_id"], "owner_id": self.cols["owner_id"]}

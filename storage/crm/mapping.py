@@ -1,17 +1,21 @@
 """What a CRM file must hold per kind (our column names), the optional YAML mapping from a CRM's own export,
-and how the owner column finds a roster person.
+and how the owner column finds a roster person (and the team column a roster team).
 
 Canonical columns (required ones first; a `*` marks required):
   deals       external_id*, owner*, stage* (or outcome), outcome, account, product, amount, engaged_on, created_on,
               expected_close_on, closed_on (required when won or lost), next_step, next_step_on, last_activity_on,
-              churned, acquisition_cost
-  accounts    name*, sector, employees, revenue
+              churned, acquisition_cost, deal_type (new, renewal or expansion)
+  accounts    name*, sector, employees, revenue, potential (money), potential_tier (high, medium or low), churned_on,
+              owner (the account manager)
   activities  owner*, day*, kind* (call, email, meeting, demo, other), count (default 1), account, external_id
   quotas      owner*, period_start*, amount*, period_kind (month or quarter; default month)
   leads       external_id*, owner*, created_on, converted_on, deal_external_id
+  spend       period_start*, amount* (sales and marketing spend), period_kind (month or quarter; default month),
+              team (a roster team; empty: the whole organisation)
 
 `owner` is a roster person's email or name. Without a mapping, deal stages must read won, lost or open (also
-"closed won", "closed lost"). The mapping format is documented in docs/examples/maven-crm-mapping.yml.
+"closed won", "closed lost"); deal_type and potential_tier take the words and aliases of storage.crm.values.CHOICES
+in any case. The mapping format is documented in docs/examples/maven-crm-mapping.yml.
 """
 
 from __future__ import annotations
@@ -27,7 +31,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.crm.models import OUTCOMES
-from storage.models import Person
+from storage.crm.values import CHOICES, CHOSEN, to_choice
+from storage.models import Person, Team
 from storage.tables import column_name
 
 REQUIRED: dict[str, tuple[str, ...]] = {
@@ -36,14 +41,17 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "activities": ("owner", "day", "kind"),
     "quotas": ("owner", "period_start", "amount"),
     "leads": ("external_id", "owner"),
+    "spend": ("period_start", "amount"),
 }
 OPTIONAL: dict[str, tuple[str, ...]] = {
     "deals": ("outcome", "account", "product", "amount", "engaged_on", "created_on", "expected_close_on",
-              "closed_on", "next_step", "next_step_on", "last_activity_on", "churned", "acquisition_cost"),
-    "accounts": ("sector", "employees", "revenue"),
+              "closed_on", "next_step", "next_step_on", "last_activity_on", "churned", "acquisition_cost",
+              "deal_type"),
+    "accounts": ("sector", "employees", "revenue", "potential", "potential_tier", "churned_on", "owner"),
     "activities": ("count", "account", "external_id"),
     "quotas": ("period_kind",),
     "leads": ("created_on", "converted_on", "deal_external_id"),
+    "spend": ("period_kind", "team"),
 }
 KINDS = tuple(REQUIRED)
 DEFAULT_STAGES = {"won": "won", "closed won": "won", "lost": "lost", "closed lost": "lost", "open": "open"}
@@ -134,6 +142,10 @@ def load_mapping(path: str | Path | None, *, kind: str) -> ColumnMapping:
             errors.append(f"{file}: values: {column}: is not a mapping; expected source value: our value")
         else:
             values[column] = _aliases(aliases)
+            for source, target in values[column].items() if column in CHOICES else ():
+                if to_choice(column, target) is None:
+                    errors.append(f"{file}: values: {column}: {source!r} maps to {target!r}; expected "
+                                  f"{CHOSEN[column]}")
     if "products" in data:
         values["product"] = {**values.get("product", {}), **_aliases(_section(data, "products", file, errors))}
     people = _section(data, "people", file, errors)
@@ -169,17 +181,30 @@ def _aliases(raw: Mapping[Any, Any]) -> dict[str, str]:
 
 
 class People:
-    """The stored roster as owners are matched: by email (any case) or by name (any case, spacing)."""
+    """The stored roster as owners are matched: by email (any case) or by name (any case, spacing); and its teams
+    by name (any case, spacing), read when first asked for."""
 
     def __init__(self, session: Session) -> None:
+        self.session = session
         self.by_email: dict[str, int] = {}
         self.by_name: dict[str, int | None] = {}  # None: two people share the name
         self.names: dict[str, str] = {}
+        self._teams: dict[str, tuple[int | None, str]] | None = None
         for person_id, email, name in session.execute(select(Person.id, Person.email, Person.name)):
             self.by_email[email.lower()] = person_id
             key = name_key(name)
             self.by_name[key] = None if key in self.by_name else person_id
             self.names[key] = name
+
+    @property
+    def teams(self) -> dict[str, tuple[int | None, str]]:
+        """Team id (None: two teams share the name) and its stored name, by name_key."""
+        if self._teams is None:
+            self._teams = {}
+            for team_id, name in self.session.execute(select(Team.id, Team.name)):
+                key = name_key(name)
+                self._teams[key] = (None if key in self._teams else team_id, name)
+        return self._teams
 
     def find(self, value: str, by: str) -> int | None:
         if by == "email" or (by == "auto" and "@" in value):

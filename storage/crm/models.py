@@ -1,4 +1,5 @@
-"""Performance data imported from a CRM: accounts, deals, activities, quotas, leads and deal events.
+"""Performance data imported from a CRM: accounts, deals, activities, quotas, leads, sales and marketing spend, and
+deal events.
 
 Period keys (week_start on Monday, month on the 1st, close_week, close_month) are stored at import so that
 digest aggregates read them from covering indexes instead of computing them per row.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, column
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models import Base, UTCDateTime
@@ -17,11 +18,19 @@ OUTCOMES = ("open", "won", "lost")
 ACTIVITY_KINDS = ("call", "email", "meeting", "demo", "other")
 PERIOD_KINDS = ("month", "quarter")
 TIERS = ("low", "medium", "high")
+DEAL_TYPES = ("new", "renewal", "expansion")
+POTENTIAL_BASES = ("imported", "size")  # where an account's potential_tier came from
+OWNER_BASES = ("imported", "deals")  # where an account's owner_id came from
 
 
 class CrmAccount(Base):
-    """A customer or prospect company. potential_tier is the tercile of revenue (or, lacking revenue, of
-    employees) among the accounts of the last accounts import; first_won_date follows every deals import."""
+    """A customer or prospect company, as the last accounts import described it, with what is derived from it.
+
+    potential_tier (high, medium, low) and potential_basis: the file's own tier ('imported'), else the tercile of
+    the file's potential figures ('imported'), else the tercile of revenue (or, lacking revenue, of employees)
+    among the file's accounts ('size'). owner_id is the account manager: the file's owner ('imported'), else the
+    owner of the account's first won deal ('deals', kept current by every deals import). first_won_date follows
+    every deals import."""
 
     __tablename__ = "crm_account"
 
@@ -30,8 +39,13 @@ class CrmAccount(Base):
     sector: Mapped[str | None] = mapped_column(String(100))
     employees: Mapped[int | None] = mapped_column(Integer)
     revenue: Mapped[float | None] = mapped_column(Float)
+    potential: Mapped[float | None] = mapped_column(Float)  # revenue potential as imported (money)
     potential_tier: Mapped[str | None] = mapped_column(String(8))
+    potential_basis: Mapped[str | None] = mapped_column(String(8))  # POTENTIAL_BASES; None when there is no tier
     first_won_date: Mapped[date | None] = mapped_column(Date)
+    churned_on: Mapped[date | None] = mapped_column(Date)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    owner_basis: Mapped[str | None] = mapped_column(String(8))  # OWNER_BASES; None when there is no owner
 
 
 class CrmDeal(Base):
@@ -65,6 +79,7 @@ class CrmDeal(Base):
     stage_changed_on: Mapped[date | None] = mapped_column(Date)
     churned: Mapped[bool | None] = mapped_column(Boolean)
     acquisition_cost: Mapped[float | None] = mapped_column(Float)
+    deal_type: Mapped[str | None] = mapped_column(String(12))  # DEAL_TYPES: new, renewal or expansion
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -100,6 +115,25 @@ class CrmQuota(Base):
     period_start: Mapped[date] = mapped_column(Date)
     period_kind: Mapped[str] = mapped_column(String(8))
     amount: Mapped[float] = mapped_column(Float)
+
+
+class CrmSpend(Base):
+    """Sales and marketing spend (money) in a month or quarter (period_start is its first day), for one team or,
+    with team_id NULL, for the whole organisation. One row per period and team: the unique constraint covers teams,
+    the partial unique index the organisation's rows (NULLs are distinct in a unique constraint)."""
+
+    __tablename__ = "crm_spend"
+    __table_args__ = (
+        UniqueConstraint("period_start", "period_kind", "team_id"),
+        Index("uq_crm_spend_organisation_period", "period_start", "period_kind", unique=True,
+              sqlite_where=column("team_id").is_(None), postgresql_where=column("team_id").is_(None)),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_kind: Mapped[str] = mapped_column(String(8))
+    amount: Mapped[float] = mapped_column(Float)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
 
 
 class CrmLead(Base):

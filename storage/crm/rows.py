@@ -14,7 +14,21 @@ from storage.crm.bulk import Memo
 from storage.crm.mapping import OPTIONAL, REQUIRED, ColumnMapping, CrmImportErrors, People, expected_columns, name_key
 from storage.crm.models import ACTIVITY_KINDS, OUTCOMES, PERIOD_KINDS
 from storage.crm.table import ColumnTable, clean, read_columns
-from storage.crm.values import COUNTS, DATES, FLAGS, MONEY, TEXT_LIMITS, BadValue, to_amount, to_count, to_date, to_flag
+from storage.crm.values import (
+    CHOSEN,
+    COUNTS,
+    DATES,
+    FLAGS,
+    MONEY,
+    TEXT_LIMITS,
+    BadValue,
+    to_amount,
+    to_choice,
+    to_count,
+    to_date,
+    to_flag,
+    word_key,
+)
 from storage.table_limits import DEFAULT_LIMITS, Limits
 from storage.tables import TableError, Value
 
@@ -218,6 +232,39 @@ class _Checker:
                 seen.add(value)
                 self.fail(index, ours, f"is not a {ours}", f"{', '.join(allowed)}{hint}")
 
+    def choose(self, columns: dict[str, list[Any]], ours: str) -> None:
+        """A column of storage.crm.values.CHOICES as its stored words; each other spelling is named once."""
+        words: dict[str | None, str | None] = {v: to_choice(ours, v) for v in set(columns[ours]) if v is not None}
+        strange = None in words.values()
+        words[None] = None
+        chosen = list(map(words.__getitem__, columns[ours]))
+        seen: set[str] = set()
+        for index, value in enumerate(columns[ours] if strange else ()):
+            if value is not None and chosen[index] is None and word_key(value) not in seen:
+                seen.add(word_key(value))
+                self.fail(index, ours, f"is not a {ours.replace('_', ' ')}",
+                          f"{CHOSEN[ours]}, or your CRM's word mapped under values: {ours}: in a --mapping file")
+        columns[ours] = chosen
+
+    def teams(self, names: list[str | None]) -> list[int | None]:
+        """Team ids for the team column (None for an empty cell); each unknown team is named once."""
+        teams = self.people.teams
+        found = {name: teams.get(name_key(name), (None, "")) for name in set(names) if name is not None}
+        reported: set[str] = set()
+        for index, name in enumerate(names):
+            if name is None or found[name][0] is not None or name_key(name) in reported:
+                continue
+            reported.add(name_key(name))
+            if name_key(name) in teams:
+                self.fail(index, "team", "is the name of two or more teams in the roster",
+                          "a team's name exactly as the roster spells it")
+            else:
+                close = difflib.get_close_matches(name_key(name), list(teams), n=3, cutoff=0.6)
+                hint = f" (close matches: {', '.join(teams[k][1] for k in close)})" if close else ""
+                self.fail(index, "team", f"is not a team in the roster{hint}",
+                          "a team name from the roster, or empty for the whole organisation")
+        return [None if name is None else found[name][0] for name in names]
+
     def unique(self, keys: list[Any], ours: str, what: str) -> None:
         if len(set(keys)) == len(keys):
             return
@@ -273,6 +320,8 @@ def _deals(c: _Checker, columns: dict[str, list[Any]], present: dict[str, str]) 
                 allowed = ", ".join(c.mapping.stages or ("won", "lost", "open"))
                 c.fail(index, "stage", "is not a stage the mapping knows", f"{allowed} ({hint})")
     columns["outcome"] = outcomes
+    if "deal_type" in present:
+        c.choose(columns, "deal_type")
     if "closed_on" not in present:
         if any(outcome in ("won", "lost") for outcome in outcomes):
             c.errors.append(f"{c.table.where(None)}: missing column 'closed_on'; expected the date each won or lost "
@@ -288,6 +337,8 @@ def _deals(c: _Checker, columns: dict[str, list[Any]], present: dict[str, str]) 
 
 def _accounts(c: _Checker, columns: dict[str, list[Any]], present: dict[str, str]) -> None:
     c.unique(columns["name"], "name", "each account name once")
+    if "potential_tier" in present:
+        c.choose(columns, "potential_tier")
 
 
 def _activities(c: _Checker, columns: dict[str, list[Any]], present: dict[str, str]) -> None:
@@ -298,7 +349,8 @@ def _activities(c: _Checker, columns: dict[str, list[Any]], present: dict[str, s
         c.unique(columns["external_id"], "external_id", "each external_id once")
 
 
-def _quotas(c: _Checker, columns: dict[str, list[Any]], present: dict[str, str]) -> None:
+def _periods(c: _Checker, columns: dict[str, list[Any]], present: dict[str, str]) -> list[str]:
+    """period_kind (default month) in lower case, and each period_start checked to be the first day of its period."""
     kinds = [v.lower() if v else "month" for v in columns.get("period_kind") or ["month"] * c.table.size]
     if "period_kind" in present:
         c.one_of(kinds, "period_kind", PERIOD_KINDS)
@@ -307,8 +359,24 @@ def _quotas(c: _Checker, columns: dict[str, list[Any]], present: dict[str, str])
         if start and (start.day != 1 or (kind == "quarter" and start.month % 3 != 1)):
             c.fail(index, "period_start", f"is not the first day of a {kind}",
                    "the 1st of a month" if kind != "quarter" else "1 January, April, July or October")
+    return kinds
+
+
+def _quotas(c: _Checker, columns: dict[str, list[Any]], present: dict[str, str]) -> None:
+    kinds = _periods(c, columns, present)
     c.unique(list(zip(columns["owner_id"], columns["period_start"], kinds, strict=True)), "period_start",
              "one quota per rep and period")
+
+
+def _spend(c: _Checker, columns: dict[str, list[Any]], present: dict[str, str]) -> None:
+    kinds = _periods(c, columns, present)
+    teams = c.teams(columns["team"]) if "team" in present else [None] * c.table.size
+    columns["team_id"] = teams
+    unknown = [name is not None and team is None for name, team in zip(columns.get("team") or teams, teams,
+                                                                         strict=True)]
+    whose = [None if bad else 0 if team is None else team for bad, team in zip(unknown, teams, strict=True)]
+    c.unique(list(zip(columns["period_start"], kinds, whose, strict=True)), "period_start",
+             "one amount per period and team (or for the whole organisation)")
 
 
 def _leads(c: _Checker, columns: dict[str, list[Any]], present: dict[str, str]) -> None:
@@ -316,4 +384,5 @@ def _leads(c: _Checker, columns: dict[str, list[Any]], present: dict[str, str]) 
 
 
 _CHECKS: dict[str, Callable[[_Checker, dict[str, list[Any]], dict[str, str]], None]] = {
-    "deals": _deals, "accounts": _accounts, "activities": _activities, "quotas": _quotas, "leads": _leads}
+    "deals": _deals, "accounts": _accounts, "activities": _activities, "quotas": _quotas, "leads": _leads,
+    "spend": _spend}

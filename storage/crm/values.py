@@ -1,4 +1,5 @@
-"""Turning one cell into a typed value (date, amount, count, yes/no) or a BadValue saying what was expected."""
+"""Turning one cell into a typed value (date, amount, count, yes/no, one of a few words) or a BadValue saying what
+was expected."""
 
 from __future__ import annotations
 
@@ -8,13 +9,25 @@ from datetime import date, datetime
 from storage.tables import Value
 
 TEXT_LIMITS = {"external_id": 64, "owner": 254, "stage": 64, "outcome": 8, "account": 200, "product": 120,
-               "next_step": 4000, "sector": 100, "name": 200, "kind": 16, "period_kind": 8, "deal_external_id": 64}
+               "next_step": 4000, "sector": 100, "name": 200, "kind": 16, "period_kind": 8, "deal_external_id": 64,
+               "deal_type": 120, "potential_tier": 120, "team": 120}
 DATES = {"engaged_on", "created_on", "expected_close_on", "closed_on", "next_step_on", "last_activity_on", "day",
-         "period_start", "converted_on"}
-MONEY = {"amount", "acquisition_cost", "revenue"}
+         "period_start", "converted_on", "churned_on"}
+MONEY = {"amount", "acquisition_cost", "revenue", "potential"}
 COUNTS = {"employees", "count"}
 FLAGS = {"churned"}
 TRUE, FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}
+# Columns that hold one of a few words: each accepted spelling (see word_key) -> the stored word, and what to say
+# when a cell is none of them.
+CHOICES: dict[str, dict[str, str]] = {
+    "deal_type": {"new": "new", "new business": "new", "renewal": "renewal", "renew": "renewal",
+                  "expansion": "expansion", "upsell": "expansion", "cross sell": "expansion", "upgrade": "expansion"},
+    "potential_tier": {"high": "high", "medium": "medium", "low": "low", "a": "high", "b": "medium", "c": "low"},
+}
+CHOSEN = {
+    "deal_type": "new, renewal or expansion (also new business; renew; upsell, cross-sell, upgrade)",
+    "potential_tier": "high, medium or low (also a, b, c)",
+}
 COMMON_DATES = ("%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%Y/%m/%d", "%d-%m-%Y", "%m-%d-%Y", "%d %b %Y", "%b %d, %Y")
 
 
@@ -85,3 +98,13 @@ def to_flag(raw: Value) -> bool:
     if text in FALSE:
         return False
     raise BadValue("is not yes or no", "true/false, yes/no or 1/0")
+
+
+def word_key(text: str) -> str:
+    """How a word of CHOICES is compared: any case, spacing, hyphens or underscores ('Cross-Sell' is 'cross sell')."""
+    return " ".join(text.replace("-", " ").replace("_", " ").split()).casefold()
+
+
+def to_choice(column: str, text: str) -> str | None:
+    """The stored word for a cell of a CHOICES column, or None when it is none of the accepted spellings."""
+    return CHOICES[column].get(word_key(text))

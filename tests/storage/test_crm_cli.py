@@ -45,7 +45,24 @@ def test_a_refused_file_exits_1_prints_each_problem_and_is_recorded(env, tmp_pat
         assert (run.kind, run.rows, run.errors) == ("deals", 0, err[:1])
 
 
-@pytest.mark.parametrize("kind", ["deals", "accounts", "activities", "quotas", "leads"])
+def test_import_spend_prints_what_was_added_then_that_nothing_changed(env, tmp_path, capsys):
+    path = write_table(tmp_path / "spend.csv", [["2026-10-01", "", 5000], ["2026-10-01", "Hunters", 2000]],
+                       ["period_start", "team", "amount"])
+    assert main(["import", "spend", str(path)]) == 0
+    assert capsys.readouterr().out == f"{path}: 2 row(s) of spend: 2 added, 0 updated, 0 unchanged\n"
+    assert main(["import", "spend", str(path)]) == 0
+    assert capsys.readouterr().out == f"{path}: 2 row(s) of spend: 0 added, 0 updated, 2 unchanged\n"
+
+
+def test_import_help_lists_every_kind(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["import", "--help"])
+    out = capsys.readouterr().out
+    assert done.value.code == 0
+    assert all(kind in out for kind in ("roster", "deals", "accounts", "activities", "quotas", "leads", "spend"))
+
+
+@pytest.mark.parametrize("kind", ["deals", "accounts", "activities", "quotas", "leads", "spend"])
 def test_every_crm_import_has_help_naming_its_columns(kind, capsys):
     with pytest.raises(SystemExit) as done:
         main(["import", kind, "--help"])

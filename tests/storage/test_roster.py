@@ -163,9 +163,47 @@ def test_missing_column_names_the_expected_columns(tmp_path, monkeypatch):
               header=["email", "name", "team", "manager_email", "rol"])
     assert problems(Path("roster.csv")) == [
         "roster.csv:1: missing column 'role'; expected columns: email, name, team, manager_email, role"
-        "[, slack_id, timezone, locale]",
+        "[, slack_id, timezone, locale, sales_role]",
         "roster.csv:1:E: unknown column 'rol', did you mean 'role'? expected columns: email, name, team, "
-        "manager_email, role[, slack_id, timezone, locale]"]
+        "manager_email, role[, slack_id, timezone, locale, sales_role]"]
+
+
+def test_sales_roles_and_their_aliases_are_read_in_any_case_and_anything_else_is_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    header = [*HEADER[:5], "Sales Role"]
+    roles = ["SDR", "bdr", "Sales  Development", "ae", "Account Executive", "closer", "AM", "account-manager", "CSM",
+             "cs", "Customer Success", ""]
+    rows = parse_roster(write_csv(Path("roster.csv"), [
+        [f"p{i}@example.com", f"P {i}", "Hunters", "", "rep", role] for i, role in enumerate(roles)], header))
+    assert [r.sales_role for r in rows] == ["sdr"] * 3 + ["ae"] * 3 + ["am"] * 5 + [None]
+    assert all(r.has_sales_role for r in rows)
+    write_csv(Path("bad.csv"), [["a@example.com", "A", "Hunters", "", "rep", "VP Sales"],
+                                ["b@example.com", "B", "Hunters", "", "rep", "sdr"]], header)
+    assert problems(Path("bad.csv")) == [
+        "bad.csv:2:F: 'VP Sales' is not a sales role; expected sdr, ae or am (also bdr or sales development for sdr; "
+        "account executive or closer for ae; account manager, csm, cs or customer success for am), or empty"]
+
+
+def test_the_sales_role_is_stored_cleared_by_a_blank_cell_and_kept_by_a_file_without_the_column(sessions, tmp_path):
+    header = [*HEADER, "sales_role"]
+    with_roles = [[*ROSTER[0], ""], [*ROSTER[1], "Closer"], [*ROSTER[2], "csm"], [*ROSTER[3], ""]]
+    load(sessions, write_xlsx(tmp_path / "roles.xlsx", with_roles, header))
+
+    def roles() -> dict[str, str | None]:
+        with sessions.begin() as session:
+            return {email: p.sales_role for email, p in people(session).items()}
+
+    assert roles() == {"maria@example.com": None, "ana@example.com": "ae", "li@example.com": "am",
+                       "ada@example.com": None}
+    summary = load(sessions, write_csv(tmp_path / "same.csv", with_roles, header))
+    assert (summary.updated, summary.unchanged) == (0, 4)
+    summary = load(sessions, write_csv(tmp_path / "no_column.csv", ROSTER))  # an older export: roles stay
+    assert (summary.updated, summary.unchanged) == (0, 4)
+    assert roles()["ana@example.com"] == "ae"
+    with_roles[1][-1] = ""
+    summary = load(sessions, write_csv(tmp_path / "cleared.csv", with_roles, header))
+    assert (summary.updated, summary.unchanged) == (1, 3)
+    assert roles()["ana@example.com"] is None
 
 
 def test_header_without_people_is_refused(tmp_path, monkeypatch):

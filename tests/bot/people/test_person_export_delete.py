@@ -11,7 +11,7 @@ from bot.bootstrap import bootstrap
 from bot.cli.main import main
 from bot.settings import Settings
 from bot.surveys import usecases
-from storage.crm.models import CrmActivity, CrmDeal
+from storage.crm.models import CrmAccount, CrmActivity, CrmDeal
 from storage.followups.models import AgendaItem, FollowupHold, NudgeLog, OneOnOne
 from storage.models import Answer, OutboxMessage, Person, Recipient
 from storage.recognition.models import Kudos, KudosReceiver, Win
@@ -96,6 +96,9 @@ def org(migrated_database_url, monkeypatch, tmp_path):
                            sent_at=NOW))
             s.add(CrmActivity(rep_id=rep, day=date(2026, 11, 30), week_start=date(2026, 11, 30),
                               month=date(2026, 11, 1), kind="call", count=3))
+        s.add_all([CrmAccount(name="Initech", owner_id=rep0, owner_basis="imported"),
+                   CrmAccount(name="Globex", owner_id=rep1, owner_basis="deals")])
+        s.get_one(Person, rep0).sales_role = "am"
     yield services, surveys, ids
     services.close()
 
@@ -122,12 +125,13 @@ def test_an_export_holds_the_persons_own_data_and_nobody_elses(org, capsys, tmp_
     assert [i["text"] for i in data["agenda_items"]] == ["rep0 wants a promotion talk"]
     assert [d["external_id"] for d in data["crm_deals"]] == ["DEAL-REP0"]
     assert len(data["follow_up_holds"]) == 1 and len(data["nudges"]) == 1 and len(data["crm_activities"]) == 1
+    assert data["person"]["sales_role"] == "am" and [a["name"] for a in data["crm_accounts_managed"]] == ["Initech"]
     dms = {o["key"] for o in data["outbox"] if "UREP0" in json.dumps(o["payload"])}
     edits = [o for o in data["outbox"] if o["method"] == "chat.update"]  # the DM edited to show their answers
     assert dms and edits and all(o["edits_key"] in dms for o in edits)
     assert all(o["key"] in dms or o in edits for o in data["outbox"])
     text = json.dumps(data)
-    for other in (THEIRS, "DEAL-REP1", "rep1 agenda stays", "rep2 thanks rep3 alone", "UREP4", "rep5@"):
+    for other in (THEIRS, "DEAL-REP1", "Globex", "rep1 agenda stays", "rep2 thanks rep3 alone", "UREP4", "rep5@"):
         assert other not in text
     assert main(["person", "export", "nobody@example.com"]) == 1
     assert capsys.readouterr().err.strip().splitlines() == [
