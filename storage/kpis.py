@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 from coaching.access import OrgEntry
 from coaching.performance.kpis import STALE_AFTER_DAYS, TIERS, QuotaTarget, RepFigures, quota_for
 from coaching.periods import Period, period_of
-from storage.crm.models import CrmAccount, CrmActivity, CrmDeal, CrmLead, CrmQuota
+from storage.crm.models import CrmAccount, CrmActivity, CrmDeal, CrmLead, CrmQuota, CrmSpend
 from storage.models import Person
 
-A, D, L, Q, ACC = CrmActivity, CrmDeal, CrmLead, CrmQuota, CrmAccount
+A, D, L, Q, ACC, S = CrmActivity, CrmDeal, CrmLead, CrmQuota, CrmAccount, CrmSpend
 Parts = dict[int, dict[str, Any]]  # rep id -> RepFigures field -> value, for one period
 _FLOATS = {"revenue_won", "cycle_days_total", "open_value", "due_value", "new_business_revenue",
            "existing_business_revenue", "expansion_revenue", "deal_cost_total"}
@@ -75,6 +75,7 @@ class PerformanceRepository:
             self._activities(ids, period, part)
         self._deals(ids, wanted, now, stale_after_days, parts)
         self._leads(ids, wanted, now, parts)
+        self._customers(ids, wanted, now, parts)
         self._quotas(ids, wanted, parts)
         first_seen, known = self._first_seen(), self.sources()
         since = min(first_seen.values(), default=None)
@@ -83,10 +84,31 @@ class PerformanceRepository:
                 for p, part in zip(wanted, parts, strict=True)}
 
     def sales_roles(self, rep_ids: Collection[int]) -> dict[int, str | None]:
-        return {}  # PENDING: person.sales_role arrives with the import branch
+        return dict(self._rows(select(Person.id, Person.sales_role).where(Person.id.in_(sorted(set(rep_ids))))))
 
     def spend(self, *, rep_ids: Collection[int], periods: Sequence[Period]) -> dict[Period, float]:
-        return {}  # PENDING: crm_spend arrives with the import branch
+        """Each team's spend rows (or, for every active rep at once, the organisation's), prorated by days; a
+        period is left out unless every team in view has spend covering all of it."""
+        ids = set(rep_ids)
+        if not ids or not periods:
+            return {}
+        teams = {t for (t,) in self._rows(select(Person.team_id).where(Person.id.in_(sorted(ids))).distinct())}
+        active = {p for (p,) in self._rows(select(Person.id).where(Person.active.is_(True), Person.role == "rep"))}
+        whole = active <= ids
+        rows = self._rows(select(S.team_id, S.period_start, S.period_kind, S.amount)
+                          .where(or_(S.team_id.in_(sorted(t for t in teams if t is not None)), S.team_id.is_(None))))
+        targets: dict[int | None, list[QuotaTarget]] = {}
+        for team, start, kind, amount in rows:
+            targets.setdefault(team, []).append(QuotaTarget(start, kind, float(amount)))
+        out = {}
+        for period in periods:
+            if whole and None in targets and (total := quota_for(period, targets[None])) is not None:
+                out[period] = total
+                continue
+            parts = [quota_for(period, targets.get(team, [])) for team in teams]
+            if parts and all(part is not None for part in parts):
+                out[period] = sum(part for part in parts if part is not None)
+        return out
 
     def sources(self) -> frozenset[str]:
         """The imported sources the data holds (coaching.performance.definitions.Kpi.source), one EXISTS each."""
@@ -97,7 +119,11 @@ class PerformanceRepository:
             "expected_close_on": select(D.id).where(D.expected_close_on.is_not(None)),
             "accounts": select(D.id).where(D.account_id.is_not(None)),
             "deal_cost": select(D.id).where(D.acquisition_cost.is_not(None)),
+            "deal_type": select(D.id).where(D.deal_type.is_not(None)),
             "potential": select(ACC.id).where(ACC.potential_tier.is_not(None)),
+            "potential_size": select(ACC.id).where(ACC.potential_basis == "size"),
+            "churn": select(ACC.id).where(ACC.churned_on.is_not(None)),
+            "spend": select(S.id),
         }
         row = self.session.connection().execute(select(*(q.exists().label(k) for k, q in checks.items()))).one()
         return frozenset(k for k, present in zip(checks, row, strict=True) if present)
@@ -167,6 +193,8 @@ class PerformanceRepository:
             "deals_engaged": _count(engaged),
             "engaged_won": _count(and_(engaged, D.outcome == "won", D.closed_on <= day)),
             "new_customers": func.count(func.distinct(case((first_win, D.account_id)))),
+            "renewals": _count(and_(won, D.deal_type == "renewal")),
+            "expansion_revenue": _sum(and_(won, D.deal_type == "expansion"), amount),
             "deal_cost_total": _sum(costed, D.acquisition_cost),
             "deal_cost_count": _count(costed),
         }
@@ -217,6 +245,20 @@ class PerformanceRepository:
             for n, period_parts in enumerate(parts):
                 period_parts[owner]["leads"] = int(values[2 * n] or 0)
                 period_parts[owner]["leads_won"] = int(values[2 * n + 1] or 0)
+
+    def _customers(self, ids: list[int], periods: list[Period], now: datetime, parts: list[Parts]) -> None:
+        """Account churn per account owner: customers at each period's start (first won before it, not churned
+        by then) and how many of them churned in the period (up to its as-of day)."""
+        columns = []
+        for p in periods:
+            customer = and_(ACC.first_won_date < p.start, or_(ACC.churned_on.is_(None), ACC.churned_on >= p.start))
+            lost = and_(customer, ACC.churned_on < min(p.end, as_of(p, now) + timedelta(days=1)))
+            columns += [_count(customer), _count(lost)]
+        stmt = select(ACC.owner_id, *columns).where(ACC.owner_id.in_(ids)).group_by(ACC.owner_id)
+        for owner, *values in self._rows(stmt):
+            for n, period_parts in enumerate(parts):
+                period_parts[owner]["customers_at_start"] = int(values[2 * n] or 0)
+                period_parts[owner]["customers_lost"] = int(values[2 * n + 1] or 0)
 
     def _quotas(self, ids: list[int], periods: list[Period], parts: list[Parts]) -> None:
         """Quota rows overlapping the periods (a few per rep), prorated by coaching.performance.kpis.quota_for."""

@@ -37,6 +37,7 @@ KPI_LABELS: Mapping[str, str] = {
     "acquisition_cost": N_("Customer acquisition cost"), "tenure_days": N_("Days since first activity"),
     "closed_deals": N_("Closed deals"),
 }
+SIZE_BASED = ("high_potential_activity_share", "low_potential_activity_share", "high_potential_deal_share")
 MARKERS = {"better": ":large_green_circle:", "worse": ":red_circle:", "same": ":white_circle:"}
 VERDICTS = {"better": N_("better"), "worse": N_("worse"), "same": N_("same")}
 
@@ -59,13 +60,22 @@ def value_text(t: Translator, name: str, value: float | None, currency: str) -> 
     return t.number(value, decimals)
 
 
+def label(t: Translator, name: str, sources: frozenset[str] | None = None) -> str:
+    """A KPI's name in the reader's language; account potential taken from size (no imported potential) says so."""
+    text = t.gettext(KPI_LABELS.get(name, name))
+    if name in SIZE_BASED and sources is not None and "potential_size" in sources:
+        text += " " + t.gettext("(potential by account size)")
+    return text
+
+
 def trend_text(t: Translator, verdict: str | None) -> str:
     """The one trend marker: better or worse by the KPI's own direction, coloured to match."""
     return "" if verdict is None else f"{MARKERS[verdict]} {t.gettext(VERDICTS[verdict])}"
 
 
-def _line(t: Translator, line: KpiLine, currency: str, *, medians: bool = True) -> str:
-    text = f"{t.gettext(KPI_LABELS.get(line.name, line.name))}: *{value_text(t, line.name, line.value, currency)}*"
+def _line(t: Translator, line: KpiLine, currency: str, *, medians: bool = True,
+          sources: frozenset[str] | None = None) -> str:
+    text = f"{label(t, line.name, sources)}: *{value_text(t, line.name, line.value, currency)}*"
     if line.verdict is not None:
         text += " " + trend_text(t, line.verdict)
     extras = []
@@ -76,7 +86,7 @@ def _line(t: Translator, line: KpiLine, currency: str, *, medians: bool = True) 
     return text + (f" ({' · '.join(extras)})" if extras else "")
 
 
-def reason_text(t: Translator, f: Finding, currency: str) -> str:
+def reason_text(t: Translator, f: Finding, currency: str, sources: frozenset[str] | None = None) -> str:
     """The finding's one reason in plain words, from its first piece of evidence; where a number the wording
     needs is withheld (a median in a small team), the KPI and its value alone."""
     e = f.evidence[0] if f.evidence else None
@@ -84,12 +94,15 @@ def reason_text(t: Translator, f: Finding, currency: str) -> str:
         return t.gettext(f.focus)
     values = {"value": e.value, "median": e.median, "limit": e.limit, "own_average": e.own_average}
     needed = [k for k in values if "{" + k + "}" in f.reason]
-    label = t.gettext(KPI_LABELS.get(e.name, e.name))
+    name = label(t, e.name, sources)
     if any(values[k] is None for k in needed):
-        return f"{label} {value_text(t, e.name, e.value, currency)}"
+        return f"{name} {value_text(t, e.name, e.value, currency)}"
     if e.name in ("tenure_days", "closed_deals"):
         return t.gettext(f.reason, value=t.number(e.value or 0))
-    return t.gettext(f.reason, kpi=label, **{k: value_text(t, e.name, values[k], currency) for k in needed})
+    text = t.gettext(f.reason, kpi=name, **{k: value_text(t, e.name, values[k], currency) for k in needed})
+    if e.name in SIZE_BASED and "{kpi}" not in f.reason and sources is not None and "potential_size" in sources:
+        text += " " + t.gettext("(potential by account size)")
+    return text
 
 
 def _section(text: str) -> dict[str, Any]:
@@ -109,7 +122,7 @@ def digest_message(t: Translator, digest: Digest, names: Mapping[int, str], *, c
         return f"*{literal(names.get(person_id, '?'))}*"
 
     if digest.attention:
-        lines = [f"• {who(d.person_id)}: {reason_text(t, d.attention[0], currency)}"
+        lines = [f"• {who(d.person_id)}: {reason_text(t, d.attention[0], currency, digest.sources)}"
                  for d in digest.attention[:MAX_ATTENTION]]
         more = len(digest.attention) - MAX_ATTENTION
         if more > 0:
@@ -120,7 +133,7 @@ def digest_message(t: Translator, digest: Digest, names: Mapping[int, str], *, c
         for d in digest.praise[:MAX_ATTENTION]:
             finding = d.praise[0]
             suggestion = f" ({t.gettext(finding.suggestion)})" if finding.suggestion else ""
-            lines.append(f"• {who(d.person_id)}: {reason_text(t, finding, currency)}{suggestion}")
+            lines.append(f"• {who(d.person_id)}: {reason_text(t, finding, currency, digest.sources)}{suggestion}")
         blocks.append(_section("*" + t.gettext("Praise") + "*\n" + "\n".join(lines)))
     quiet = [*(d.person_id for d in digest.onboarding), *digest.too_little_data]
     if quiet:
@@ -142,15 +155,15 @@ def rep_message(t: Translator, view: RepView, name: str, *, currency: str, own: 
     title = (t.gettext("Your numbers, {period}", period=view.period.key) if own
              else t.gettext("{name}, {period}", name=literal(name), period=view.period.key))
     names = tuple(dict.fromkeys((*ROLE_KPIS[view.diagnosis.role], *REP_LINES)))
-    lines = "\n".join(_line(t, view.line(n), currency) for n in names)
+    lines = "\n".join(_line(t, view.line(n), currency, sources=view.sources) for n in names)
     blocks: Blocks = [{"type": "header", "text": {"type": "plain_text", "text": title[:150]}}, _section(lines)]
     d = view.diagnosis
     if d.status == "too_little_data":
         blocks.append(_section(t.gettext("Too little data this period to judge ({n} closed deals).",
                                          n=t.number(d.closed_deals))))
     for f in d.findings:
-        label = {"praise": t.gettext("Praise"), "onboarding": t.gettext("Onboarding")}.get(f.kind, t.gettext("Focus"))
-        text = f"*{label}*: {t.gettext(f.focus)} ({reason_text(t, f, currency)})"
+        heading = {"praise": t.gettext("Praise"), "onboarding": t.gettext("Onboarding")}.get(f.kind, t.gettext("Focus"))
+        text = f"*{heading}*: {t.gettext(f.focus)} ({reason_text(t, f, currency, view.sources)})"
         if f.suggestion:
             text += "\n    " + t.gettext(f.suggestion)
         blocks.append(_section(text))

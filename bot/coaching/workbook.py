@@ -181,7 +181,7 @@ def _focus(ws: Worksheet, t: Translator, digest: Digest, reps: Sequence[int],
             number(ws.cell(row, 5), diagnosis.closed_deals, "0")
             if finding is not None:
                 for column, label in enumerate((finding.rule_id, finding.kind, t.gettext(finding.focus),
-                                                reason_text(t, finding, currency)), start=6):
+                                                reason_text(t, finding, currency, digest.sources)), start=6):
                     text(ws.cell(row, column), label)
             if evidence is not None:
                 text(ws.cell(row, 10), evidence.name)

@@ -44,6 +44,7 @@ class RepView:
     medians: Kpis | None  # None when withheld from this viewer
     diagnosis: Diagnosis
     topics: tuple[str, ...]
+    sources: frozenset[str] | None = None  # the imported sources behind the figures (RepFigures.known)
 
     @cached_property
     def lines(self) -> tuple[KpiLine, ...]:
@@ -67,6 +68,7 @@ class Digest:
     onboarding: tuple[Diagnosis, ...]
     too_little_data: tuple[int, ...]
     views: Mapping[int, RepView]
+    sources: frozenset[str] | None = None  # the imported sources behind the figures (RepFigures.known)
 
     def line(self, name: str) -> KpiLine:
         return self.overview[KPI_NAMES.index(name)]
@@ -148,7 +150,7 @@ def _views(period: Period, reps: Sequence[RepKpis], peers: Mapping[str, Kpis], t
                              history=rep.history, tenure_days=tenure_days(rep.figures.first_seen, today),
                              thresholds=thresholds)
         views[person_id] = RepView(person_id, period, rep.kpis, rep.previous, median, diagnosis,
-                                   topics_of(diagnosis))
+                                   topics_of(diagnosis), rep.figures.known)
     return views
 
 
@@ -161,8 +163,8 @@ def build_digest(*, manager_id: int, period: Period, reps: Sequence[RepKpis], to
     views = _views(period, reps, peer_medians(reps), today, thresholds)
     earlier = [r.previous_figures for r in reps if r.previous_figures is not None]
     before = total(earlier, spend=spend[1]) if earlier else None
-    overview = lines_of(kpis_of(total([r.figures for r in reps], spend=spend[0]), previous=before),
-                        None if before is None else kpis_of(before), team)
+    pooled = total([r.figures for r in reps], spend=spend[0])
+    overview = lines_of(kpis_of(pooled, previous=before), None if before is None else kpis_of(before), team)
     diagnoses = [v.diagnosis for v in views.values()]
     order = {rule_id: n for n, rule_id in enumerate(r.id for r in RULES)}
     attention = sorted((d for d in diagnoses if d.attention),
@@ -174,6 +176,7 @@ def build_digest(*, manager_id: int, period: Period, reps: Sequence[RepKpis], to
         manager_id=manager_id, period=period, reps=tuple(views), overview=overview, attention=tuple(attention),
         praise=tuple(praise), onboarding=tuple(d for d in diagnoses if d.status == "onboarding"),
         too_little_data=tuple(d.person_id for d in diagnoses if d.status == "too_little_data"), views=views,
+        sources=pooled.known,
     )
 
 
