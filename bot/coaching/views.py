@@ -13,7 +13,7 @@ from bot.slack_text import literal
 from bot.surveys.messages import Blocks
 from coaching.performance.definitions import KPI_BY_NAME, KPIS, POTENTIAL_NOTE, ROLE_KPIS, rounded
 from coaching.performance.diagnosis import Finding
-from coaching.performance.digest import HEADLINES, MAX_ATTENTION, Digest, KpiLine, RepView
+from coaching.performance.digest import MAX_ATTENTION, Digest, KpiLine, RepView
 
 REP_LINES = ("revenue_won", "deals_won", "win_rate", "conversion_rate", "avg_deal_size", "cycle_days",
              "activities", "open_pipeline", "pipeline_coverage", "quota_attainment", "new_business_share",
@@ -114,7 +114,8 @@ def digest_message(t: Translator, digest: Digest, names: Mapping[int, str], *, c
     """One screen: three headline KPIs against last period, at most three people who need attention with the
     one reason that matters most, who to praise with a suggested recognition, and the way to everything else."""
     title = t.gettext("Coaching digest for {team}, {period}", team=literal(team), period=digest.period.key)
-    headline = "\n".join(_line(t, digest.line(name), currency, medians=False) for name in HEADLINES)
+    headline = "\n".join(_line(t, digest.line(name), currency, medians=False, sources=digest.sources)
+                         for name in digest.headlines)
     blocks: Blocks = [{"type": "header", "text": {"type": "plain_text", "text": title[:150]}},
                       _section(t.ngettext("{n} rep", "{n} reps", len(digest.reps)) + "\n" + headline)]
 

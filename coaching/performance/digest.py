@@ -16,7 +16,11 @@ from coaching.periods import Period
 
 DEFAULT_TOPICS = (N_("Walk through the open pipeline: the next step and its date for each deal"),)
 TOO_LITTLE_DATA_TOPICS = (N_("Too little closed business to judge this period: review activity and pipeline"),)
-HEADLINES = ("revenue_won", "win_rate", "pipeline_coverage")  # the team's three KPIs against last period
+HEADLINES = {  # the team's three KPIs against last period, by the role most of its reps have
+    "ae": ("revenue_won", "win_rate", "pipeline_coverage"),
+    "sdr": ("leads", "meetings", "lead_conversion"),
+    "am": ("renewals", "churn_rate", "expansion_revenue"),
+}
 MAX_ATTENTION = 3
 
 
@@ -72,6 +76,13 @@ class Digest:
 
     def line(self, name: str) -> KpiLine:
         return self.overview[KPI_NAMES.index(name)]
+
+    @property
+    def headlines(self) -> tuple[str, ...]:
+        """The three headline KPIs for the role most of the reps have (ties: account executives first)."""
+        roles = [v.diagnosis.role for v in self.views.values()]
+        main = max(HEADLINES, key=lambda role: (roles.count(role), role == DEFAULT_ROLE))
+        return HEADLINES[main]
 
     @property
     def topics(self) -> dict[int, tuple[str, ...]]:

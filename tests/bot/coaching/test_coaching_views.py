@@ -42,3 +42,20 @@ def test_the_digest_never_shows_an_arrow_only_better_or_worse():
     text = texts(blocks)
     assert not any(arrow in text for arrow in "▲▼▶🔻")
     assert "Revenue won: *$36,000* :large_green_circle: better" in text
+
+
+def test_a_team_of_sdrs_gets_sdr_headlines_and_an_sdr_is_judged_on_leads_not_closed_deals():
+    def sdr(p, leads, won_leads, meetings):
+        return RepFigures(p, activities={"meeting": meetings}, leads=leads, leads_won=won_leads)
+
+    now = [sdr(1, 40, 8, 12), sdr(2, 40, 8, 12), sdr(3, 40, 2, 12), sdr(4, 40, 8, 3)]
+    before = [sdr(p, 30, 6, 10) for p in (1, 2, 3, 4)]
+    reps = rep_kpis(now, before, roles=dict.fromkeys((1, 2, 3, 4), "sdr"))
+    digest = build_digest(manager_id=9, period=Q4, reps=list(reps.values()), today=NOW.date())
+    assert digest.headlines == ("leads", "meetings", "lead_conversion")
+    assert digest.too_little_data == ()
+    assert [(d.person_id, d.attention[0].rule_id) for d in digest.attention] == [(3, "low_lead_conversion"),
+                                                                                (4, "few_meetings")]
+    _, blocks = digest_message(T, digest, {3: "Sam", 4: "Kit"}, currency="USD", team="Openers", min_deals=5)
+    text = texts(blocks)
+    assert "Leads worked: *160*" in text and "*Sam*: lead conversion 5% where peers reach 20%" in text
