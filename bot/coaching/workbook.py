@@ -206,7 +206,11 @@ def _glossary(ws: Worksheet, t: Translator) -> None:
                        "data begins; it is never a zero. In charted columns the cell is left blank instead, so the "
                        "chart shows a gap."),
              t.gettext("Trend: better, worse or same against the period before, by the KPI's own direction (a "
-                       "shorter sales cycle is better)."))
+                       "shorter sales cycle is better)."),
+             t.gettext("Focus sheet: median is the median of peers in the same team and role; limit is what the "
+                       "value was held against (a multiple of that median, a target, or the coverage needed to "
+                       "reach quota at the rep's win rate); own_average is the rep's own average of the last "
+                       "three periods."))
     for offset, note in enumerate(notes, start=len(KPIS) + 3):
         text(ws.cell(offset, 1), note)
     widths(ws, [30, 30, 9, 30, 8, 18, 10, 100])
