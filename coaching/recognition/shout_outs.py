@@ -1,21 +1,20 @@
-"""The weekly shout-out (wins, kudos, two leaderboards kept apart, who to recognise next), kudos history, and
-when each person was last recognised (for the one-on-one helper)."""
+"""The weekly shout-out (wins, kudos, and two boards kept apart: most thanked, most deals won), kudos history, and
+when each person was last recognised (for the one-on-one helper). Who went without kudos is never part of it:
+coaching.recognition.quiet tells the team's manager privately."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from coaching.periods import Period
 from coaching.recognition.kudos import Kudos
 from coaching.recognition.records import Colleague, RecognitionTeam
 from coaching.recognition.wins import Win
 
-DEFAULT_QUIET_DAYS = 30  # someone without kudos for this long is named in the shout-out's invitation
 BOARD_SIZE = 5
-NAMED_QUIET = 5
 
 
 @dataclass(frozen=True)
@@ -26,8 +25,9 @@ class BoardRow:
 
 @dataclass(frozen=True)
 class ShoutOut:
-    """One team's week. Peer recognition (kudos received) and deals (wins) are ranked on separate boards, so
-    that deals never crowd out praise; `not_recognised` names members without kudos for `quiet_days`."""
+    """One team's week, for its channel. Peer recognition (kudos received) and deals (wins) are ranked on separate
+    boards, so that deals never crowd out praise. It holds nobody's lack of kudos: that is for the manager alone
+    (coaching.recognition.quiet)."""
 
     team: RecognitionTeam
     week: Period  # the ISO week it is posted in, which names it
@@ -37,8 +37,6 @@ class ShoutOut:
     kudos: tuple[Kudos, ...]
     kudos_board: tuple[BoardRow, ...]
     win_board: tuple[BoardRow, ...]
-    not_recognised: tuple[Colleague, ...]
-    quiet_days: int
 
     @property
     def key(self) -> str:
@@ -51,11 +49,10 @@ class ShoutOut:
 
 
 def build_shout_out(*, team: RecognitionTeam, week: Period, since: datetime, until: datetime, wins: Sequence[Win],
-                    kudos: Sequence[Kudos], last_kudos: Mapping[int, datetime], quiet_days: int = DEFAULT_QUIET_DAYS,
-                    board_size: int = BOARD_SIZE, named: int = NAMED_QUIET) -> ShoutOut:
+                    kudos: Sequence[Kudos], board_size: int = BOARD_SIZE) -> ShoutOut:
     """The shout-out of `team` labelled `week`: its members' wins recorded and the kudos any of them received
     from `since` to `until` (so a deal imported late is still shown once), in time order; each board ranks by
-    count, then name. `last_kudos` is when each person last received kudos."""
+    count, then name."""
     members = {m.person_id: m for m in team.members}
     team_wins = tuple(sorted((w for w in wins if w.rep.person_id in members and since <= w.recorded_at < until),
                              key=lambda w: (w.recorded_at, w.occurred_on, w.id)))
@@ -64,13 +61,8 @@ def build_shout_out(*, team: RecognitionTeam, week: Period, since: datetime, unt
                               key=lambda k: (k.created_at, k.id)))
     received = Counter(r.person_id for k in team_kudos for r in k.receivers if r.person_id in members)
     won = Counter(w.rep.person_id for w in team_wins)
-    quiet_since = until - timedelta(days=quiet_days)
-    quiet = sorted((m for m in team.members if m.person_id not in received
-                    and (last_kudos.get(m.person_id) is None or last_kudos[m.person_id] < quiet_since)),
-                   key=lambda m: (last_kudos.get(m.person_id) is not None, last_kudos.get(m.person_id) or until,
-                                  m.name, m.person_id))
     return ShoutOut(team, week, since, until, team_wins, team_kudos, _board(received, members, board_size),
-                    _board(won, members, board_size), tuple(quiet[:named]), quiet_days)
+                    _board(won, members, board_size))
 
 
 def _board(counts: Counter[int], members: Mapping[int, Colleague], size: int) -> tuple[BoardRow, ...]:
