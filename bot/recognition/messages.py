@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
 from typing import Any
 
 from bot.i18n import DEFAULT, SUPPORTED, Translator
@@ -14,7 +15,7 @@ from bot.templates import Mention, render
 from coaching.recognition.kudos import Kudos
 from coaching.recognition.quiet import QuietNote
 from coaching.recognition.records import Colleague
-from coaching.recognition.shout_outs import BoardRow, ShoutOut
+from coaching.recognition.shout_outs import BoardRow, ShoutOut, StepUpRow
 from coaching.recognition.wins import Milestone, Win
 
 Blocks = list[dict[str, Any]]
@@ -147,9 +148,9 @@ def kudos_dm(t: Translator, kudos: Kudos, receiver: Colleague,
 
 def shout_out_message(t: Translator, shout_out: ShoutOut, *, currency: str, names: Mapping[str, str] | None = None,
                       template: str | None = None) -> tuple[str, Blocks]:
-    """The week's wins and kudos and congratulations on two boards (most thanked by colleagues, most deals won);
-    names rather than mentions, so the post itself pings nobody. Who went without kudos is not in it:
-    quiet_note_message tells the manager alone."""
+    """The week's wins and kudos and congratulations on three boards (most thanked by colleagues, most deals won,
+    biggest step up); names rather than mentions, so the post itself pings nobody. Who went without kudos is not
+    in it: quiet_note_message tells the manager alone."""
     title = t.gettext("Shout-outs for {team}, week of {day}", team=literal(shout_out.team.name),
                       day=t.date(shout_out.week.start))
     if template:
@@ -171,6 +172,8 @@ def shout_out_message(t: Translator, shout_out: ShoutOut, *, currency: str, name
         cheers.append(t.gettext("Most thanked by colleagues: {board}", board=_board(t, shout_out.kudos_board)))
     if shout_out.win_board:
         cheers.append(t.gettext("Most deals won: {board}", board=_board(t, shout_out.win_board)))
+    if shout_out.step_up_board:
+        cheers.append(t.gettext("Biggest step up: {board}", board=_step_ups(t, shout_out.step_up_board)))
     if cheers:
         blocks.append(_section(":tada: *" + t.gettext("Congratulations!") + "*\n" + "\n".join(cheers)))
     return title, blocks
@@ -207,6 +210,15 @@ def _kudos_line(t: Translator, kudos: Kudos, names: Mapping[str, str]) -> str:
 
 def _board(t: Translator, rows: Sequence[BoardRow]) -> str:
     return ", ".join(f"*{literal(r.person.name)}* ({t.number(r.count)})" for r in rows)
+
+
+def _step_ups(t: Translator, rows: Sequence[StepUpRow]) -> str:
+    return ", ".join(t.gettext("{name} ({won}, up from {average} a week)", name=f"*{literal(r.person.name)}*",
+                               won=t.number(r.won), average=_average(t, r.average)) for r in rows)
+
+
+def _average(t: Translator, value: Fraction) -> str:
+    return t.number(int(value)) if value.denominator == 1 else t.number(float(value), digits=1)
 
 
 def _more(t: Translator, count: int) -> list[str]:

@@ -28,7 +28,13 @@ from coaching.recognition.kudos import (
 from coaching.recognition.ports import RecognitionMessenger, RecognitionStore
 from coaching.recognition.quiet import DEFAULT_QUIET_DAYS, build_quiet_note, team_manager
 from coaching.recognition.records import N_, Colleague, RecognitionTeam
-from coaching.recognition.shout_outs import KudosHistory, LastRecognised, ShoutOut, build_shout_out
+from coaching.recognition.shout_outs import (
+    STEP_UP_WEEKS,
+    KudosHistory,
+    LastRecognised,
+    ShoutOut,
+    build_shout_out,
+)
 from coaching.recognition.wins import WebhookDeal, Win, WinError, check_logged_win, quota_milestones
 
 ANNOUNCE_WINDOW = timedelta(days=7)  # won events older than this are history, not news
@@ -197,7 +203,7 @@ def post_shout_outs(store: RecognitionStore, messenger: RecognitionMessenger, *,
         kudos = store.kudos_between(since=since, until=slot, team_id=team.id)
         shout_out = build_shout_out(
             team=team, week=week, since=since, until=slot, kudos=kudos,
-            wins=store.wins_between(since=since, until=slot, team_id=team.id))
+            wins=store.wins_between(since=since - timedelta(weeks=STEP_UP_WEEKS), until=slot, team_id=team.id))
         if not shout_out.is_empty:
             messenger.post_shout_out(shout_out, channel=team.channel, locale=team.locale)
             posted.append(shout_out)

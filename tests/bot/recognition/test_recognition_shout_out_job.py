@@ -1,6 +1,6 @@
 """The weekly shout-out job: once per team and week from Friday 16:00 team time, the week's wins and kudos and
-congratulations (peer kudos and deals counted apart) in the channel; who nobody thanked lately goes to the team's
-manager alone, by DM, once."""
+congratulations on three boards (most thanked, most deals won, biggest step up) in the channel; who nobody thanked
+lately goes to the team's manager alone, by DM, once."""
 
 import json
 from datetime import UTC, datetime, timedelta
@@ -153,3 +153,21 @@ def test_a_week_without_wins_or_kudos_posts_nothing_in_the_channel_but_still_tel
     assert bot.slack.messages(CHANNEL) == []
     (note,) = quiet_notes(bot, "UMGR")
     assert "*Rep 0*, *Rep 1*, *Rep 2*, *Rep 3*, *Rep 4* and *Rep 5*" in block_texts(note["blocks"])
+
+
+def test_the_step_up_board_ranks_this_weeks_deals_against_each_reps_three_weeks_before(bot, tmp_path):
+    import_deals(bot, tmp_path, datetime(2026, 10, 20, 9, tzinfo=UTC), ("OLD-1", 2))  # a month ago: no history
+    import_deals(bot, tmp_path, datetime(2026, 11, 10, 9, tzinfo=UTC),
+                 ("E-1", 1), ("E-2", 1), ("E-3", 1), ("E-4", 3), ("E-5", 3), ("E-6", 3), ("E-7", 4))
+    import_deals(bot, tmp_path, datetime(2026, 11, 24, 9, tzinfo=UTC),
+                 ("N-1", 1), ("N-2", 1), ("N-3", 1), ("N-4", 1), ("N-5", 2), ("N-6", 2), ("N-7", 3), ("N-8", 3),
+                 ("N-9", 4))
+    assert bot.job("shout_outs", FRIDAY_4PM_VILNIUS) == "posted 1 shout-out(s)"
+    bot.clock.now = FRIDAY_4PM_VILNIUS
+    bot.deliver()
+    shout_out = next(m for m in bot.slack.messages(CHANNEL) if m["text"].startswith("Shout-outs"))
+    cheers = texts(shout_out)[-1]
+    # Rep 1: 4 against 1 a week (step 3); Rep 3: 2 against 1 (step 1); Rep 2 has no earlier deal in the three weeks;
+    # Rep 4: 1 against 1/3 a week, up by less than a deal.
+    assert cheers == (":tada: *Congratulations!*\nMost deals won: *Rep 1* (4), *Rep 2* (2), *Rep 3* (2), *Rep 4* (1)\n"
+                      "Biggest step up: *Rep 1* (4, up from 1 a week), *Rep 3* (2, up from 1 a week)")

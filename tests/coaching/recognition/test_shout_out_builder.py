@@ -1,5 +1,5 @@
-"""The weekly shout-out: the team's wins and kudos of the window, and two boards kept apart (most thanked, most
-deals won); nobody's lack of kudos is in it."""
+"""The weekly shout-out: the team's wins and kudos of the window, and three boards kept apart (most thanked, most
+deals won, biggest step up against each person's own previous three weeks); nobody's lack of kudos is in it."""
 
 from __future__ import annotations
 
