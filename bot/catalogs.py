@@ -5,6 +5,7 @@ Run `python -m bot.catalogs` after changing user-facing text; tests fail when a 
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -45,7 +46,7 @@ def update() -> None:
         else:
             with po_path.open("rb") as f:
                 catalog = read_po(f, locale=language)
-        catalog.update(template, no_fuzzy_matching=True)
+        catalog.update(copy.deepcopy(template), no_fuzzy_matching=True)  # Babel reuses the messages otherwise
         catalog.fuzzy = False
         if language == "en":  # English text is the msgid; the English catalog mirrors it
             for message in catalog:

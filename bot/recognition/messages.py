@@ -1,18 +1,21 @@
-"""Block Kit for recognition posts: a won deal, a quota milestone, a kudos (channel post and the receiver's DM)
-and the weekly shout-out, each in the channel's (or reader's) language with Babel's money, numbers and dates."""
+"""Block Kit for recognition posts: a won deal, a quota milestone, a kudos (channel post and the receiver's DM),
+the weekly shout-out and the manager's private note of who nobody thanked lately, each in the channel's (or
+reader's) language with Babel's money, numbers and dates."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
 from typing import Any
 
 from bot.i18n import DEFAULT, SUPPORTED, Translator
 from bot.slack_text import literal
 from bot.templates import Mention, render
 from coaching.recognition.kudos import Kudos
+from coaching.recognition.quiet import QuietNote
 from coaching.recognition.records import Colleague
-from coaching.recognition.shout_outs import BoardRow, ShoutOut
+from coaching.recognition.shout_outs import BoardRow, ShoutOut, StepUpRow
 from coaching.recognition.wins import Milestone, Win
 
 Blocks = list[dict[str, Any]]
@@ -145,9 +148,9 @@ def kudos_dm(t: Translator, kudos: Kudos, receiver: Colleague,
 
 def shout_out_message(t: Translator, shout_out: ShoutOut, *, currency: str, names: Mapping[str, str] | None = None,
                       template: str | None = None) -> tuple[str, Blocks]:
-    """The week's wins and kudos, congratulations to the most recognised (peer kudos and deals counted apart),
-    and an invitation to recognise people nobody has thanked lately; names rather than mentions, so the
-    post itself pings nobody."""
+    """The week's wins and kudos and congratulations on three boards (most thanked by colleagues, most deals won,
+    biggest step up); names rather than mentions, so the post itself pings nobody. Who went without kudos is not
+    in it: quiet_note_message tells the manager alone."""
     title = t.gettext("Shout-outs for {team}, week of {day}", team=literal(shout_out.team.name),
                       day=t.date(shout_out.week.start))
     if template:
@@ -169,14 +172,25 @@ def shout_out_message(t: Translator, shout_out: ShoutOut, *, currency: str, name
         cheers.append(t.gettext("Most thanked by colleagues: {board}", board=_board(t, shout_out.kudos_board)))
     if shout_out.win_board:
         cheers.append(t.gettext("Most deals won: {board}", board=_board(t, shout_out.win_board)))
+    if shout_out.step_up_board:
+        cheers.append(t.gettext("Biggest step up: {board}", board=_step_ups(t, shout_out.step_up_board)))
     if cheers:
         blocks.append(_section(":tada: *" + t.gettext("Congratulations!") + "*\n" + "\n".join(cheers)))
-    if shout_out.not_recognised:
-        blocks.append(_context(t.ngettext(
-            "No kudos for {names} in the last {n} day. Seen something they did well? Say so with /kudos.",
-            "No kudos for {names} in the last {n} days. Seen something they did well? Say so with /kudos.",
-            shout_out.quiet_days, names=_names(t, shout_out.not_recognised, link=False))))
     return title, blocks
+
+
+def quiet_note_message(t: Translator, note: QuietNote) -> tuple[str, Blocks]:
+    """The manager's direct message: who on their team nobody has thanked lately, as a gentle suggestion, and that
+    only they see it (names, not mentions: nobody is pinged about it)."""
+    line = t.ngettext(
+        "*{team}*: nobody has thanked {names} in {n} day. A word from you, or a nudge to the team, could help.",
+        "*{team}*: nobody has thanked {names} in {n} days. A word from you, or a nudge to the team, could help.",
+        note.quiet_days, team=literal(note.team.name), names=_names(t, note.people, link=False))
+    blocks: Blocks = [_section(":seedling: " + line), _context(t.gettext(
+        "Only you get this note. The team's shout-out never names anyone who went without kudos."))]
+    text = t.ngettext("Nobody has thanked {names} in {n} day", "Nobody has thanked {names} in {n} days",
+                      note.quiet_days, names=", ".join(literal(p.name) for p in note.people))
+    return text, blocks
 
 
 def _win_line(t: Translator, win: Win, currency: str) -> str:
@@ -196,6 +210,15 @@ def _kudos_line(t: Translator, kudos: Kudos, names: Mapping[str, str]) -> str:
 
 def _board(t: Translator, rows: Sequence[BoardRow]) -> str:
     return ", ".join(f"*{literal(r.person.name)}* ({t.number(r.count)})" for r in rows)
+
+
+def _step_ups(t: Translator, rows: Sequence[StepUpRow]) -> str:
+    return ", ".join(t.gettext("{name} ({won}, up from {average} a week)", name=f"*{literal(r.person.name)}*",
+                               won=t.number(r.won), average=_average(t, r.average)) for r in rows)
+
+
+def _average(t: Translator, value: Fraction) -> str:
+    return t.number(int(value)) if value.denominator == 1 else t.number(float(value), digits=1)
 
 
 def _more(t: Translator, count: int) -> list[str]:

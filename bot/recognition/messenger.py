@@ -11,11 +11,13 @@ from bot.recognition.messages import (
     kudos_message,
     mentioned,
     milestone_message,
+    quiet_note_message,
     shout_out_message,
     translator_for,
     win_message,
 )
 from coaching.recognition.kudos import CompanyValue, Kudos
+from coaching.recognition.quiet import QuietNote
 from coaching.recognition.records import Colleague
 from coaching.recognition.shout_outs import ShoutOut
 from coaching.recognition.wins import Milestone, Win
@@ -23,7 +25,8 @@ from coaching.recognition.wins import Milestone, Win
 
 class RecognitionOutbox:
     """Implements coaching.recognition.ports.RecognitionMessenger; keys: win:{deal} (or win:logged:{id}),
-    milestone:{rep}:{period}, kudos:{id}:{channel}, kudos:{id}:dm:{person}, shoutout:{team}:{week}."""
+    milestone:{rep}:{period}, kudos:{id}:{channel}, kudos:{id}:dm:{person}, shoutout:{team}:{week} and, for the
+    manager's private note, shoutout:{team}:{week}:quiet."""
 
     def __init__(self, messenger: OutboxMessenger, *, currency: str,
                  values: Callable[[], Sequence[CompanyValue]] = lambda: (),
@@ -68,3 +71,9 @@ class RecognitionOutbox:
                                          names=self._names(mentioned(shout_out.kudos)),
                                          template=self.template("shout-out", t.language))
         self.messenger.post(shout_out.key, channel, text, blocks, person_id=None)
+
+    def dm_quiet_note(self, note: QuietNote) -> None:
+        if not note.manager.slack_id:
+            return
+        text, blocks = quiet_note_message(translator_for(note.manager.locale, note.manager.tz), note)
+        self.messenger.post(note.key, note.manager.slack_id, text, blocks, person_id=note.manager.person_id)

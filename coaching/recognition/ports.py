@@ -1,4 +1,5 @@
-"""What recognition needs from the outside world: a store of wins, kudos and values, and a messenger that posts."""
+"""What recognition needs from the outside world: a store of wins, kudos, values and the org chart, and a messenger
+that posts."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
+from coaching.access import OrgEntry
 from coaching.recognition.kudos import CompanyValue, Kudos
+from coaching.recognition.quiet import QuietNote
 from coaching.recognition.records import Colleague, RecognitionTeam
 from coaching.recognition.shout_outs import KudosHistory, ShoutOut
 from coaching.recognition.wins import LoggedWin, Milestone, QuotaProgress, WebhookDeal, Win
@@ -18,8 +21,16 @@ class RecognitionStore(Protocol):
         """Active people with these Slack ids (unknown ids are left out)."""
         ...
 
+    def colleagues(self, person_ids: Collection[int]) -> dict[int, Colleague]:
+        """These people by id (unknown ids are left out)."""
+        ...
+
     def team(self, team_id: int) -> RecognitionTeam | None: ...
     def teams(self) -> list[RecognitionTeam]: ...
+
+    def org_chart(self) -> dict[int, OrgEntry]:
+        """The org chart as it is now: every active person's manager, role and team."""
+        ...
 
     # company values
     def company_values(self) -> list[CompanyValue]:
@@ -93,3 +104,6 @@ class RecognitionMessenger(Protocol):
     def post_kudos(self, kudos: Kudos, *, channel: str, locale: str) -> None: ...
     def dm_kudos(self, kudos: Kudos, *, receiver: Colleague) -> None: ...
     def post_shout_out(self, shout_out: ShoutOut, *, channel: str, locale: str) -> None: ...
+    def dm_quiet_note(self, note: QuietNote) -> None:
+        """Privately to note.manager, in their language: who nobody has thanked lately."""
+        ...

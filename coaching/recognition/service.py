@@ -26,8 +26,15 @@ from coaching.recognition.kudos import (
     week_of,
 )
 from coaching.recognition.ports import RecognitionMessenger, RecognitionStore
+from coaching.recognition.quiet import DEFAULT_QUIET_DAYS, build_quiet_note, team_manager
 from coaching.recognition.records import N_, Colleague, RecognitionTeam
-from coaching.recognition.shout_outs import DEFAULT_QUIET_DAYS, KudosHistory, LastRecognised, ShoutOut, build_shout_out
+from coaching.recognition.shout_outs import (
+    STEP_UP_WEEKS,
+    KudosHistory,
+    LastRecognised,
+    ShoutOut,
+    build_shout_out,
+)
 from coaching.recognition.wins import WebhookDeal, Win, WinError, check_logged_win, quota_milestones
 
 ANNOUNCE_WINDOW = timedelta(days=7)  # won events older than this are history, not news
@@ -177,9 +184,11 @@ def _announce(store: RecognitionStore, messenger: RecognitionMessenger, wins: Se
 def post_shout_outs(store: RecognitionStore, messenger: RecognitionMessenger, *, now: datetime,
                     weekday: int = SHOUT_OUT_DAY, at: time = SHOUT_OUT_AT,
                     quiet_days: int = DEFAULT_QUIET_DAYS) -> list[ShoutOut]:
-    """Once a week per team with a channel, from `weekday` `at` (team time): the 7 days up to then. A week
-    with neither a win nor a kudos posts nothing."""
+    """Once a week per team with a channel, from `weekday` `at` (team time): the 7 days up to then, posted to the
+    channel (a week with neither a win nor a kudos posts nothing there), and to the manager who leads the team, by
+    direct message, the members nobody has thanked in `quiet_days` days. The channel never names them."""
     posted = []
+    org = None
     for team in store.teams():
         if not team.channel or not team.members:
             continue
@@ -190,14 +199,23 @@ def post_shout_outs(store: RecognitionStore, messenger: RecognitionMessenger, *,
         if now < slot or not store.claim_shout_out(team.id, monday):
             continue
         since = slot - timedelta(days=7)
+        week = period_of("week", monday)
+        kudos = store.kudos_between(since=since, until=slot, team_id=team.id)
         shout_out = build_shout_out(
-            team=team, week=period_of("week", monday), since=since, until=slot,
-            wins=store.wins_between(since=since, until=slot, team_id=team.id),
-            kudos=store.kudos_between(since=since, until=slot, team_id=team.id),
-            last_kudos=store.last_kudos_received([m.person_id for m in team.members]), quiet_days=quiet_days)
+            team=team, week=week, since=since, until=slot, kudos=kudos,
+            wins=store.wins_between(since=since - timedelta(weeks=STEP_UP_WEEKS), until=slot, team_id=team.id))
         if not shout_out.is_empty:
             messenger.post_shout_out(shout_out, channel=team.channel, locale=team.locale)
             posted.append(shout_out)
+        org = store.org_chart() if org is None else org
+        lead = team_manager(team.id, org=org)
+        note = build_quiet_note(
+            team=team, week=week, until=slot, kudos=shout_out.kudos,
+            last_kudos=store.last_kudos_received([m.person_id for m in team.members]),
+            manager=store.colleagues([lead]).get(lead) if lead is not None else None, org=org,
+            quiet_days=quiet_days)
+        if note is not None:
+            messenger.dm_quiet_note(note)
     return posted
 
 

@@ -1,5 +1,6 @@
-"""The weekly shout-out (wins, kudos, two leaderboards kept apart, who to recognise next), kudos history, and
-when each person was last recognised (for the one-on-one helper)."""
+"""The weekly shout-out (wins, kudos, and three boards kept apart: most thanked, most deals won, biggest step up),
+kudos history, and when each person was last recognised (for the one-on-one helper). Who went without kudos is
+never part of it: coaching.recognition.quiet tells the team's manager privately."""
 
 from __future__ import annotations
 
@@ -7,15 +8,15 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from fractions import Fraction
 
 from coaching.periods import Period
 from coaching.recognition.kudos import Kudos
 from coaching.recognition.records import Colleague, RecognitionTeam
 from coaching.recognition.wins import Win
 
-DEFAULT_QUIET_DAYS = 30  # someone without kudos for this long is named in the shout-out's invitation
 BOARD_SIZE = 5
-NAMED_QUIET = 5
+STEP_UP_WEEKS = 3  # a step up is this week's deals won against the person's weekly average over these weeks before
 
 
 @dataclass(frozen=True)
@@ -25,9 +26,28 @@ class BoardRow:
 
 
 @dataclass(frozen=True)
+class StepUpRow:
+    """A member who won more deals this week than their own weekly average over the `weeks` weeks before."""
+
+    person: Colleague
+    won: int  # deals won this week
+    earlier: int  # deals won in the `weeks` weeks before it
+    weeks: int = STEP_UP_WEEKS
+
+    @property
+    def average(self) -> Fraction:
+        return Fraction(self.earlier, self.weeks)
+
+    @property
+    def step(self) -> Fraction:
+        return self.won - self.average
+
+
+@dataclass(frozen=True)
 class ShoutOut:
-    """One team's week. Peer recognition (kudos received) and deals (wins) are ranked on separate boards, so
-    that deals never crowd out praise; `not_recognised` names members without kudos for `quiet_days`."""
+    """One team's week, for its channel. Peer recognition (kudos received), deals (wins) and each person's step up
+    against their own recent weeks are ranked on separate boards, so that deals never crowd out praise. It holds
+    nobody's lack of kudos: that is for the manager alone (coaching.recognition.quiet)."""
 
     team: RecognitionTeam
     week: Period  # the ISO week it is posted in, which names it
@@ -37,8 +57,7 @@ class ShoutOut:
     kudos: tuple[Kudos, ...]
     kudos_board: tuple[BoardRow, ...]
     win_board: tuple[BoardRow, ...]
-    not_recognised: tuple[Colleague, ...]
-    quiet_days: int
+    step_up_board: tuple[StepUpRow, ...]
 
     @property
     def key(self) -> str:
@@ -51,11 +70,12 @@ class ShoutOut:
 
 
 def build_shout_out(*, team: RecognitionTeam, week: Period, since: datetime, until: datetime, wins: Sequence[Win],
-                    kudos: Sequence[Kudos], last_kudos: Mapping[int, datetime], quiet_days: int = DEFAULT_QUIET_DAYS,
-                    board_size: int = BOARD_SIZE, named: int = NAMED_QUIET) -> ShoutOut:
+                    kudos: Sequence[Kudos], board_size: int = BOARD_SIZE,
+                    step_up_weeks: int = STEP_UP_WEEKS) -> ShoutOut:
     """The shout-out of `team` labelled `week`: its members' wins recorded and the kudos any of them received
-    from `since` to `until` (so a deal imported late is still shown once), in time order; each board ranks by
-    count, then name. `last_kudos` is when each person last received kudos."""
+    from `since` to `until` (so a deal imported late is still shown once), in time order; the kudos and deals
+    boards rank by count, then name. `wins` may start `step_up_weeks` weeks before `since`: those earlier ones
+    are each member's recent weeks that the step-up board compares this week with (step_up_board)."""
     members = {m.person_id: m for m in team.members}
     team_wins = tuple(sorted((w for w in wins if w.rep.person_id in members and since <= w.recorded_at < until),
                              key=lambda w: (w.recorded_at, w.occurred_on, w.id)))
@@ -64,13 +84,26 @@ def build_shout_out(*, team: RecognitionTeam, week: Period, since: datetime, unt
                               key=lambda k: (k.created_at, k.id)))
     received = Counter(r.person_id for k in team_kudos for r in k.receivers if r.person_id in members)
     won = Counter(w.rep.person_id for w in team_wins)
-    quiet_since = until - timedelta(days=quiet_days)
-    quiet = sorted((m for m in team.members if m.person_id not in received
-                    and (last_kudos.get(m.person_id) is None or last_kudos[m.person_id] < quiet_since)),
-                   key=lambda m: (last_kudos.get(m.person_id) is not None, last_kudos.get(m.person_id) or until,
-                                  m.name, m.person_id))
+    earlier_since = since - timedelta(weeks=step_up_weeks)
+    earlier = Counter(w.rep.person_id for w in wins
+                      if w.rep.person_id in members and earlier_since <= w.recorded_at < since)
     return ShoutOut(team, week, since, until, team_wins, team_kudos, _board(received, members, board_size),
-                    _board(won, members, board_size), tuple(quiet[:named]), quiet_days)
+                    _board(won, members, board_size),
+                    step_up_board(won, earlier, members, weeks=step_up_weeks, size=board_size))
+
+
+def step_up_board(won: Mapping[int, int], earlier: Mapping[int, int], members: Mapping[int, Colleague], *,
+                  weeks: int = STEP_UP_WEEKS, size: int = BOARD_SIZE) -> tuple[StepUpRow, ...]:
+    """Members whose deals won this week (`won`) exceed their weekly average over the `weeks` weeks before
+    (`earlier`: deals won in those weeks together) by at least one deal, biggest step first, then by name.
+
+    A member with no deal in those weeks has no history to step up from and is left off: the roster keeps no
+    date a person joined the team, so a newcomer's first deal and a return from a quiet spell look the same,
+    and an average of 0 is never assumed (both still show on the deals board)."""
+    rows = [StepUpRow(members[p], n, earlier.get(p, 0), weeks) for p, n in won.items()
+            if p in members and earlier.get(p, 0) > 0]
+    rows = sorted((r for r in rows if r.step >= 1), key=lambda r: (-r.step, r.person.name, r.person.person_id))
+    return tuple(rows[:size])
 
 
 def _board(counts: Counter[int], members: Mapping[int, Colleague], size: int) -> tuple[BoardRow, ...]:

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import ColumnElement, exists, func, select, update
 from sqlalchemy.orm import Session
 
+from coaching.access import OrgEntry
 from coaching.recognition.kudos import CompanyValue as CompanyValueRecord
 from coaching.recognition.kudos import Kudos as KudosValue
 from coaching.recognition.records import Colleague, RecognitionTeam
@@ -37,6 +38,14 @@ class RecognitionRepository(WinRepository):
         people = self.session.scalars(select(Person).where(Person.slack_id.in_(list(slack_ids)),
                                                            Person.active.is_(True)))
         return {p.slack_id: colleague_of(p) for p in people if p.slack_id}
+
+    def colleagues(self, person_ids: Collection[int]) -> dict[int, Colleague]:
+        return self._colleagues(person_ids)
+
+    def org_chart(self) -> dict[int, OrgEntry]:
+        rows = self.session.execute(select(Person.id, Person.manager_id, Person.role, Person.team_id)
+                                    .where(Person.active.is_(True)))
+        return {pid: OrgEntry(manager, role, team) for pid, manager, role, team in rows}
 
     def team(self, team_id: int) -> RecognitionTeam | None:
         found = self._teams(Team.id == team_id)

@@ -28,7 +28,7 @@ ROUND = RoundInfo(7, 3, "Kuala Lumpur Hunters", date(2026, 11, 23), ("enps", "ma
 def _shout_out():
     team = RecognitionTeam(1, "R&D <!channel>", "C1", "en", (ANA,))
     return build_shout_out(team=team, week=period_of("week", date(2026, 11, 23)), since=NOW, until=NOW,
-                           wins=[WIN], kudos=[], last_kudos={})
+                           wins=[WIN], kudos=[])
 
 
 def _first(blocks):

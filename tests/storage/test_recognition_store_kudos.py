@@ -1,5 +1,5 @@
 """Kudos over a real database: once per Slack request, the weekly cap, no self-kudos, company values, history,
-the weekly shout-out once per team and week, and who was recognised when."""
+the weekly shout-out and the manager's private note once per team and week, and who was recognised when."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from conftest import seed_team
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from coaching.recognition.kudos import CompanyValue, KudosError
 from coaching.recognition.service import (
@@ -19,7 +19,7 @@ from coaching.recognition.service import (
     set_company_value,
 )
 from storage.db import make_engine, make_sessions
-from storage.models import Team
+from storage.models import Person, Team
 from storage.recognition.models import Kudos, KudosReceiver
 from storage.recognition.repository import (
     RecognitionError,
@@ -50,6 +50,9 @@ class FakeMessenger:
 
     def post_shout_out(self, shout_out, *, channel, locale):
         self.sent.append(("shout-out", shout_out.key, channel))
+
+    def dm_quiet_note(self, note):
+        self.sent.append(("quiet", note.key, note.manager.slack_id))
 
 
 @pytest.fixture
@@ -183,14 +186,29 @@ def test_the_shout_out_is_posted_once_after_friday_four_pm_team_time(sessions, m
     for now in (friday - timedelta(minutes=1), friday, friday + timedelta(hours=3)):
         with sessions.begin() as session:
             post_shout_outs(RecognitionRepository(session), messenger, now=now)
-    assert [s for s in messenger.sent if s[0] == "shout-out"] == [("shout-out", "shoutout:1:2026-W48", "C0HUNTERS")]
+    assert [s for s in messenger.sent if s[0] in ("shout-out", "quiet")] == [
+        ("shout-out", "shoutout:1:2026-W48", "C0HUNTERS"), ("quiet", "shoutout:1:2026-W48:quiet", "UMGR")]
 
 
-def test_a_week_without_recognition_posts_no_shout_out(sessions, messenger):
+def test_a_week_without_recognition_posts_no_shout_out_but_still_tells_the_manager_who_went_unthanked(
+        sessions, messenger):
     with sessions.begin() as session:
         assert post_shout_outs(RecognitionRepository(session), messenger,
                                now=datetime(2026, 11, 27, 15, tzinfo=UTC)) == []
-    assert messenger.sent == []
+    assert messenger.sent == [("quiet", "shoutout:1:2026-W48:quiet", "UMGR")]
+
+
+def test_the_quiet_note_goes_to_whoever_leads_the_team_in_the_org_chart_when_the_job_runs(sessions, messenger):
+    with sessions.begin() as session:
+        hunters = session.scalar(select(Team.id))
+        session.add(Person(email="nia@example.com", name="Nia", team_id=hunters, role="manager", slack_id="UNIA",
+                           tz="Europe/Vilnius", locale="lt-LT"))
+        session.flush()
+        nia = session.scalar(select(Person.id).where(Person.slack_id == "UNIA"))
+        session.execute(update(Person).where(Person.role == "rep").values(manager_id=nia))
+    with sessions.begin() as session:
+        post_shout_outs(RecognitionRepository(session), messenger, now=datetime(2026, 11, 27, 15, tzinfo=UTC))
+    assert messenger.sent == [("quiet", "shoutout:1:2026-W48:quiet", "UNIA")]  # not Maria, who no longer leads it
 
 
 def test_a_recognition_channel_overrides_the_team_channel(sessions, messenger):

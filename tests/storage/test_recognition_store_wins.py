@@ -46,6 +46,9 @@ class FakeMessenger:
     def post_shout_out(self, shout_out, *, channel, locale):
         self.sent.append(("shout-out", shout_out.key, channel))
 
+    def dm_quiet_note(self, note):
+        self.sent.append(("quiet", note.key, note.manager.slack_id))
+
 
 @pytest.fixture
 def sessions(migrated_database_url):

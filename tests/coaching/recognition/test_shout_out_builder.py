@@ -1,13 +1,15 @@
-"""The weekly shout-out: the team's wins and kudos of the window, two boards kept apart, who to recognise next."""
+"""The weekly shout-out: the team's wins and kudos of the window, and three boards kept apart (most thanked, most
+deals won, biggest step up against each person's own previous three weeks); nobody's lack of kudos is in it."""
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import UTC, date, datetime, timedelta
 
 from coaching.periods import period_of
 from coaching.recognition.kudos import Kudos
 from coaching.recognition.records import Colleague, RecognitionTeam
-from coaching.recognition.shout_outs import LastRecognised, build_shout_out
+from coaching.recognition.shout_outs import LastRecognised, ShoutOut, build_shout_out
 from coaching.recognition.wins import Win
 
 UNTIL = datetime(2026, 11, 27, 16, tzinfo=UTC)
@@ -26,9 +28,9 @@ def win(id_: int, rep: Colleague, at: datetime = SINCE + timedelta(days=2)) -> W
     return Win(id_, "import", rep, date(2026, 11, 1), at, "Acme", 100.0, deal_external_id=f"D-{id_}")
 
 
-def build(wins=(), given=(), last=None, **kwargs):
+def build(wins=(), given=(), **kwargs):
     return build_shout_out(team=TEAM, week=WEEK, since=SINCE, until=UNTIL, wins=list(wins), kudos=list(given),
-                           last_kudos=last or {}, **kwargs)
+                           **kwargs)
 
 
 def test_kudos_and_wins_are_ranked_on_separate_boards():
@@ -50,21 +52,13 @@ def test_only_the_teams_people_are_counted_and_a_kudos_to_an_outsider_is_left_ou
     assert shout.wins == ()
 
 
-def test_people_without_kudos_lately_are_named_never_recognised_first_then_longest_waiting():
-    last = {ANA.person_id: UNTIL - timedelta(days=45), BO.person_id: UNTIL - timedelta(days=5),
-            CY.person_id: UNTIL - timedelta(days=31)}
-    shout = build(given=[kudos(1, BO, ANA)], last=last, quiet_days=30)
-    assert [p.name for p in shout.not_recognised] == ["Dee", "Cy"]  # Ana just got kudos this week
+def test_the_shout_out_has_no_place_for_who_went_without_kudos():
+    assert {f.name for f in fields(ShoutOut)}.isdisjoint({"not_recognised", "quiet", "quiet_days"})
 
 
-def test_a_win_does_not_take_anyone_off_the_not_recognised_line():
-    shout = build(wins=[win(1, DEE)], given=[kudos(1, DEE, ANA)], last={})
-    assert DEE in shout.not_recognised
-
-
-def test_boards_and_the_named_line_are_cut_to_size():
-    shout = build(given=[kudos(1, ANA, BO, CY, DEE)], board_size=2, named=1)
-    assert len(shout.kudos_board) == 2 and [p.name for p in shout.not_recognised] == ["Ana"]
+def test_boards_are_cut_to_size():
+    shout = build(given=[kudos(1, ANA, BO, CY, DEE)], board_size=2)
+    assert len(shout.kudos_board) == 2
 
 
 def test_a_week_without_wins_or_kudos_is_empty_and_keyed_by_team_and_week():
