@@ -1,5 +1,5 @@
-"""`salescoach import deals|accounts|activities|quotas|leads FILE [--mapping MAP.yml]`: CRM files, with a
-progress bar on a terminal and one line per problem when a file is refused."""
+"""`salescoach import deals|accounts|activities|quotas|leads|spend FILE [--mapping MAP.yml]`: CRM files and
+sales and marketing spend, with a progress bar on a terminal and one line per problem when a file is refused."""
 
 from __future__ import annotations
 
@@ -18,10 +18,12 @@ SHOWN = 50  # problems printed; the import_run keeps them all
 def add_parsers(imports: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """One `import KIND` subcommand per CRM file kind, listing the columns it expects."""
     for kind in KINDS:
+        who = ("Teams are roster team names; an empty team is the whole organisation." if kind == "spend"
+               else "Owners are roster people by email or name.")
         cmd = imports.add_parser(kind, help=f"import CRM {kind} from .xlsx or .csv",
-                                 description=f"Columns (without --mapping): {expected_columns(kind)}. Owners are "
-                                 "roster people by email or name. Nothing is written when any row is bad; "
-                                 "importing the same file again changes nothing.")
+                                 description=f"Columns (without --mapping): {expected_columns(kind)}. {who} "
+                                 "Nothing is written when any row is bad; importing the same file again changes "
+                                 "nothing.")
         cmd.add_argument("file")
         cmd.add_argument("--mapping", help="a YAML file renaming the CRM's columns and values to ours "
                          "(see docs/examples/maven-crm-mapping.yml)")
