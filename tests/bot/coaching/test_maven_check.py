@@ -1,45 +1,57 @@
-"""The Maven CRM sample imported through the CLI with the shipped roster and mappings: every manager's coaching
-pack and digest for 2017-Q3 agrees with a count made with the csv module (skipped when ../shared is absent)."""
+"""The Maven CRM sample imported through the CLI with the shipped roster and mappings: every manager's coaching pack
+and digest agrees, quarter by quarter, with a count made with the csv module (bench.maven_csv), and the check fails
+when one CSV row is moved (skipped when ../shared is absent)."""
 
 from __future__ import annotations
 
+import csv
+import dataclasses
+import shutil
+from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import NamedTuple
 
 import pytest
+import yaml
 
 from bench.maven_check import (
     DATASET,
     EXAMPLES,
-    FIGURES,
-    differences,
-    digest_figures,
-    independent,
-    quarter,
+    Pack,
+    Product,
+    compare,
+    product_figures,
     read_pack,
+    report,
     roster_managers,
 )
+from bench.maven_csv import AMOUNT, FIGURES, Expected, independent, quarter
 from bot.bootstrap import bootstrap
 from bot.cli.main import main
 from bot.settings import Settings
-from coaching.performance.service import digest_for
-from coaching.periods import parse_period
-from storage.kpis import PerformanceRepository
 
-PERIOD = "2017-Q3"
 NOW = datetime(2018, 3, 1, tzinfo=UTC)
+QUARTERS = ["2016-Q4", "2017-Q1", "2017-Q2", "2017-Q3", "2017-Q4", "2018-Q1"]
 
 pytestmark = pytest.mark.skipif(not (DATASET / "sales_pipeline.csv").exists(),
                                 reason="no ../shared/datasets/maven-crm")
 
 
+class Maven(NamedTuple):
+    expected: Expected
+    product: Product
+    cli_pack: Pack  # `salescoach export coaching` of the first manager for 2017-Q3, one Trends row
+
+
 @pytest.fixture(scope="module")
-def maven(tmp_path_factory):
-    """A fresh SQLite file filled by `salescoach import ...`, and each manager's pack from `salescoach export
-    coaching`, by manager name; also each manager's digest figures from coaching.performance.service.digest_for."""
+def maven(tmp_path_factory) -> Maven:
+    """A fresh SQLite file filled by `salescoach import ...`; every manager's pack and digest for every quarter of
+    the data. Packs keep one Trends row each (`--periods 1`), except the first quarter's, which keep the shipped
+    six: the five before the data begins."""
     tmp = tmp_path_factory.mktemp("maven")
     url = f"sqlite:///{tmp}/maven.db"
-    managers = roster_managers(EXAMPLES / "maven-roster.csv")
-    packs = {}
+    manager = next(iter(roster_managers(EXAMPLES / "maven-roster.csv").values()))
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(tmp)
         mp.setenv("DATABASE_URL", url)
@@ -49,67 +61,151 @@ def maven(tmp_path_factory):
                      str(EXAMPLES / "maven-accounts-mapping.yml")]) == 0
         assert main(["import", "deals", str(DATASET / "sales_pipeline.csv"), "--mapping",
                      str(EXAMPLES / "maven-crm-mapping.yml")]) == 0
-        for name, email in managers.items():
-            out = tmp / f"{email}.xlsx"
-            assert main(["export", "coaching", "--manager", email, "--period", PERIOD, "--out", str(out)]) == 0
-            packs[name] = out.read_bytes()
+        assert main(["export", "coaching", "--manager", manager, "--period", "2017-Q3", "--periods", "1",
+                     "--out", str(tmp / "pack.xlsx")]) == 0
+    expected = independent(DATASET, today=NOW.date())
     services = bootstrap(Settings(database_url=url), clock=lambda: NOW)
-    digests = {}
-    with services.unit(NOW) as u:
-        for name, email in managers.items():
-            manager = u.people.by_email(email)
-            assert manager is not None
-            digest = digest_for(PerformanceRepository(u.session), viewer_id=manager.person_id,
-                                period=parse_period(PERIOD, today=NOW.date()), now=NOW)
-            digests[name] = digest_figures(u.session, digest)
-    services.close()
-    start, end = quarter(PERIOD)
-    return independent(DATASET, start=start, end=end), packs, digests
+    try:
+        product = product_figures(services, expected.quarters[1:], trend_periods=1)
+        first = product_figures(services, expected.quarters[:1])
+    finally:
+        services.close()
+    product.packs.update(first.packs)
+    product.digests.update(first.digests)
+    return Maven(expected, product, read_pack((tmp / "pack.xlsx").read_bytes()))
 
 
-def test_the_csv_count_covers_every_deal_closed_in_the_quarter(maven):
-    expected, _, _ = maven
-    assert len(expected.managers) == 6 and sum(len(agents) for agents in expected.teams.values()) == 35
-    assert sum(f["deals_won"] or 0 for f in expected.managers.values()) == 1257
-    assert sum(f["deals_lost"] or 0 for f in expected.managers.values()) == 790
+def moved(tmp_path: Path, pick: Callable[[dict[str, str]], bool], **change: str) -> tuple[Path, dict[str, str]]:
+    """A copy of the dataset where the first sales_pipeline.csv row that `pick` accepts is changed; that row as
+    it was."""
+    shutil.copy(DATASET / "sales_teams.csv", tmp_path / "sales_teams.csv")
+    with (DATASET / "sales_pipeline.csv").open(newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        rows, header = list(reader), reader.fieldnames
+    row = next(r for r in rows if pick(r))
+    original = dict(row)
+    row.update(change)
+    with (tmp_path / "sales_pipeline.csv").open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=header or [])
+        writer.writeheader()
+        writer.writerows(rows)
+    return tmp_path, original
 
 
-def test_each_managers_pack_holds_exactly_their_agents_from_sales_teams(maven):
-    expected, packs, _ = maven
-    assert sorted(packs) == sorted(expected.teams)
-    for manager, data in packs.items():
-        shown, reps, _ = read_pack(data)
-        assert shown == manager
-        assert sorted(reps) == sorted(expected.teams[manager]), manager
+def new_problems(maven: Maven, dataset: Path, key: str) -> set[str]:
+    """What the check finds against the product when the csv count reads `dataset`, beyond what it finds anyway."""
+    count = independent(dataset, today=NOW.date(), quarters=[key])
+    assert report(count, maven.product) == 1  # the check exits 1
+    return {p for _, p in compare(count, maven.product).problems} - {p for _, p in compare(maven.expected,
+                                                                                          maven.product).problems}
 
 
-def test_pack_figures_per_rep_and_per_manager_agree_with_the_csv_count(maven):
-    expected, packs, _ = maven
-    problems = []
-    for manager, data in packs.items():
-        _, reps, team = read_pack(data)
-        problems += differences(manager, expected.managers[manager], team)
-        for rep, figures in reps.items():
-            problems += differences(rep, expected.reps[rep], figures)
+def in_quarter(day: str, key: str) -> bool:
+    start, end = quarter(key)
+    return bool(day) and start.isoformat() <= day < end.isoformat()
+
+
+def test_the_csv_count_covers_every_quarter_from_the_first_engagement_to_today(maven):
+    expected = maven.expected
+    assert expected.first_day.isoformat() == "2016-10-20" and expected.quarters == QUARTERS
+    assert len(expected.teams) == 6 and sum(len(agents) for agents in expected.teams.values()) == 35
+    assert (expected.company["2017-Q3"]["deals_won"], expected.company["2017-Q3"]["deals_lost"]) == (1257, 790)
+    assert sum(expected.company[q]["deals_won"] or 0 for q in QUARTERS) == 4238
+    assert sum(expected.company[q]["deals_lost"] or 0 for q in QUARTERS) == 2473
+    assert sorted(maven.product.packs) == sorted(maven.product.digests) == QUARTERS
+
+
+def test_each_managers_pack_holds_exactly_their_agents_from_sales_teams_in_every_quarter(maven):
+    for key, packs in maven.product.packs.items():
+        assert sorted(packs) == sorted(maven.expected.teams), key
+        for manager, pack in packs.items():
+            assert pack.manager == manager
+            assert sorted(pack.reps) == sorted(maven.expected.teams[manager]), (key, manager)
+            assert sorted(maven.product.digests[key][manager][0]) == sorted(pack.reps), (key, manager)
+
+
+def test_the_cli_export_shows_what_the_bench_reads_from_the_pack(maven):
+    assert maven.cli_pack == maven.product.packs["2017-Q3"][maven.cli_pack.manager]
+
+
+@pytest.mark.parametrize("figure", FIGURES)
+def test_every_quarters_packs_digests_and_trends_agree_with_the_csv_count(maven, figure):
+    problems = [p for _, p in compare(maven.expected, maven.product).problems
+                if f": {figure} is " in p and "before the data" not in p]
     assert problems == []
 
 
-def test_digest_figures_per_rep_and_per_manager_agree_with_the_csv_count(maven):
-    expected, _, digests = maven
-    problems = []
-    for manager, (reps, team) in digests.items():
-        problems += differences(manager, expected.managers[manager], team)
-        assert sorted(reps) == sorted(expected.teams[manager])
-        for rep, figures in reps.items():
-            problems += differences(rep, expected.reps[rep], figures)
-    assert problems == []
+def test_quarters_before_the_data_are_blank_in_the_trends_sheet_never_zero(maven):
+    found = compare(maven.expected, maven.product)
+    before = ["2015-Q3", "2015-Q4", "2016-Q1", "2016-Q2", "2016-Q3"]
+    assert all(key in pack.trends for pack in maven.product.packs["2016-Q4"].values() for key in before)
+    assert all(found.checked[key] >= 6 * len(FIGURES) for key in before)
+    assert [p for _, p in found.problems if "before the data" in p] == []
+
+
+def test_a_zero_in_a_trends_row_before_the_data_fails_the_check(maven):
+    packs = dict(maven.product.packs["2016-Q4"])
+    manager, pack = next(iter(packs.items()))
+    packs[manager] = dataclasses.replace(pack, trends={**pack.trends, "2016-Q3": {**pack.trends["2016-Q3"],
+                                                                                  "deals_won": 0.0}})
+    product = Product({**maven.product.packs, "2016-Q4": packs}, maven.product.digests)
+    problems = {p for _, p in compare(maven.expected, product).problems}
+    assert (f"2016-Q3 {manager} (Trends of the 2016-Q4 pack), before the data: deals_won is 0 in the product, "
+            "– (blank) by the csv count") in problems
+
+
+def test_a_won_deal_engaged_earlier_changes_cycle_days_and_fails_the_check(maven, tmp_path):
+    copy, row = moved(tmp_path, lambda r: r["deal_stage"] == "Won" and in_quarter(r["close_date"], "2017-Q2"),
+                      engage_date="2016-11-01")
+    problems = new_problems(maven, copy, "2017-Q2")
+    assert any(p.startswith(f"2017-Q2 {row['sales_agent']} (pack): cycle_days is ") for p in problems)
+
+
+def test_an_open_deal_engaged_after_a_quarter_end_leaves_that_quarters_open_deals_and_fails_the_check(
+        maven, tmp_path):
+    copy, row = moved(tmp_path, lambda r: r["deal_stage"] == "Engaging" and in_quarter(r["engage_date"], "2017-Q3"),
+                      engage_date="2017-10-02")
+    problems = new_problems(maven, copy, "2017-Q3")
+    assert any(p.startswith(f"2017-Q3 {row['sales_agent']} (pack): open_deals is ") for p in problems)
+
+
+def test_a_price_on_an_open_deal_counts_in_open_pipeline_and_fails_the_check(maven, tmp_path):
+    copy, row = moved(tmp_path, lambda r: r["deal_stage"] == "Engaging" and r["engage_date"] < "2017-12-31",
+                      close_value="1000")
+    problems = new_problems(maven, copy, "2017-Q4")
+    assert f"2017-Q4 {row['sales_agent']} (pack): open_pipeline is 0 in the product, 1000 by the csv count" in problems
+
+
+def test_a_deal_won_after_its_engagement_quarter_does_not_convert_and_fails_the_check(maven, tmp_path):
+    copy, row = moved(tmp_path, lambda r: r["deal_stage"] == "Won" and in_quarter(r["engage_date"], "2017-Q2")
+                      and in_quarter(r["close_date"], "2017-Q2"), close_date="2017-07-03")
+    problems = new_problems(maven, copy, "2017-Q2")
+    assert any(p.startswith(f"2017-Q2 {row['sales_agent']} (pack): conversion_rate is ") for p in problems)
+
+
+def test_open_deals_without_close_value_count_zero_and_the_bench_says_so(maven, capsys):
+    mapping = yaml.safe_load((EXAMPLES / "maven-crm-mapping.yml").read_text(encoding="utf-8"))
+    assert mapping["columns"][AMOUNT] == "amount"
+    q4 = maven.expected.company["2017-Q4"]
+    assert (q4["open_deals"], q4["open_pipeline"], maven.expected.unpriced_open["2017-Q4"]) == (1589, 0, 1589)
+    report(maven.expected, maven.product)
+    out = capsys.readouterr().out.splitlines()
+    assert "no price is invented" in out[-2] and "2,089 at 2018-03-01" in out[-2]
+    assert " figures agree with the csv count " in out[-1]
+
+
+def test_prospecting_deals_without_a_start_date_are_open_only_today(maven):
+    company = maven.expected.company
+    assert (company["2017-Q4"]["open_deals"], company["2018-Q1"]["open_deals"]) == (1589, 1589 + 500)
+    assert maven.expected.as_of("2018-Q1") == NOW.date()
 
 
 def test_agents_without_deals_show_zeros_and_blank_rates_not_invented_figures(maven):
-    expected, packs, _ = maven
-    idle = [rep for rep, f in expected.reps.items() if not f["deals_won"] and not f["deals_lost"]]
-    assert idle  # the sample has agents who closed nothing in the quarter (new hires)
-    shown = {rep: figures for data in packs.values() for rep, figures in read_pack(data)[1].items()}
-    for rep in idle:
-        assert {name: shown[rep][name] for name in FIGURES} == {
-            "revenue_won": 0, "deals_won": 0, "deals_lost": 0, "win_rate": None, "cycle_days": None}
+    for key in QUARTERS:
+        idle = [rep for rep, f in maven.expected.reps[key].items() if not any(f.values())]
+        assert len(idle) >= 5, key  # five agents of sales_teams.csv have no deal at all (new hires)
+        shown = {rep: figures for pack in maven.product.packs[key].values() for rep, figures in pack.reps.items()}
+        for rep in idle:
+            assert shown[rep] == {"revenue_won": 0, "deals_won": 0, "deals_lost": 0, "win_rate": None,
+                                  "cycle_days": None, "open_deals": 0, "open_pipeline": 0,
+                                  "conversion_rate": None}, (key, rep)
