@@ -270,6 +270,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--dataset", type=Path, default=DATASET)
     parser.add_argument("--detail", action="store_true", help="also print every rep's and manager's figures")
     args = parser.parse_args(argv)
+    if not (args.dataset / "sales_pipeline.csv").is_file():
+        print(f"{args.dataset}: no sales_pipeline.csv; expected the Maven CRM sample's CSV files (see docs/examples)")
+        return 2
     expected = independent(args.dataset, today=NOW.date(), quarters=args.period)
     with tempfile.TemporaryDirectory() as tmp:
         from bot.bootstrap import bootstrap
