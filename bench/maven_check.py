@@ -8,6 +8,7 @@ quarter of the data, compares them with bench.maven_csv's count, prints a table 
 from __future__ import annotations
 
 import argparse
+import csv
 import io
 import math
 import sys
@@ -22,7 +23,6 @@ from typing import TYPE_CHECKING
 from bench.maven_csv import FIGURES, Expected, Figures, independent, quarter
 
 if TYPE_CHECKING:
-
     from bot.bootstrap import Services
     from coaching.performance.digest import Digest
 
@@ -54,8 +54,6 @@ class Product:
 
 def roster_managers(roster: Path) -> dict[str, str]:
     """Manager name -> email, from the shipped roster."""
-    import csv
-
     with roster.open(newline="", encoding="utf-8") as f:
         return {row["name"]: row["email"] for row in csv.DictReader(f) if row["role"] == "manager"}
 
@@ -73,9 +71,10 @@ def import_sample(services: Services, dataset: Path) -> None:
             import_crm_file(u.session, kind=kind, path=dataset / file, mapping=EXAMPLES / mapping, now=NOW)
 
 
-def product_figures(services: Services, quarters: Sequence[str], *, trend_periods: int | None = None) -> Product:
-    """Every manager's pack for each quarter (with `trend_periods` rows of Trends, default the shipped number), and
-    the weekly digests of all managers for it (one store read)."""
+def product_figures(services: Services, quarters: Sequence[str], *, pack_quarters: Sequence[str] | None = None,
+                    trend_periods: int | None = None) -> Product:
+    """The weekly digests of all managers for each quarter (one store read each), and every manager's pack for
+    each of `pack_quarters` (default: every quarter) with `trend_periods` Trends rows (default: as shipped)."""
     from bot.coaching.pack import TREND_PERIODS, find_manager, load_pack, pack_bytes
     from bot.i18n import Translator
     from coaching.performance.service import team_digests
@@ -90,15 +89,17 @@ def product_figures(services: Services, quarters: Sequence[str], *, trend_period
         period = parse_period(key, today=NOW.date())
         with services.unit(NOW) as u:
             ids = {find_manager(u.session, email=email): name for name, email in managers.items()}
+            digests = team_digests(PerformanceRepository(u.session), period=period, now=NOW)
+            names = {p: m.name for p, m in PeopleRepository(u.session).members(r for d in digests for r in d.reps)
+                     .items()}
+            product.digests[key] = {ids[d.manager_id]: digest_figures(d, names) for d in digests}
+            if pack_quarters is not None and key not in pack_quarters:
+                continue
             product.packs[key] = {}
             for manager_id, name in ids.items():
                 data = load_pack(u.session, manager_id=manager_id, period=period, now=NOW,
                                  settings=services.settings, periods=trend_periods or TREND_PERIODS)
                 product.packs[key][name] = read_pack(pack_bytes(data, t=english, currency=currency))
-            digests = team_digests(PerformanceRepository(u.session), period=period, now=NOW)
-            names = {p: m.name for p, m in PeopleRepository(u.session).members(r for d in digests for r in d.reps)
-                     .items()}
-            product.digests[key] = {ids[d.manager_id]: digest_figures(d, names) for d in digests}
     return product
 
 
@@ -131,7 +132,8 @@ def read_pack(data: bytes) -> Pack:
 
 
 def _number(value: object) -> float | None:
-    if value in ("", "–") or value is None:  # the pack writes "–" where a figure is unknown
+    """A cell's number; None for an unknown, which a pack shows as "–" or as a blank cell (never as 0)."""
+    if value in ("", "–") or value is None:
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
@@ -156,6 +158,17 @@ class Comparison:
                                            f"{_plain(want[name])} by the csv count"))
 
 
+    def pack(self, key: str, manager: str, pack: Pack, expected: Expected) -> None:
+        """A pack's Summary (the team) and Reps sheet against the count of `key`."""
+        team = sorted(expected.teams[manager])
+        if pack.manager != manager or sorted(pack.reps) != team:
+            self.problems.append((key, f"{key} {manager}: the pack is of {pack.manager} over {sorted(pack.reps)}, "
+                                       f"expected {team}"))
+        self.figures(key, f"{manager} (pack)", expected.managers[key][manager], pack.team)
+        for rep in team:
+            self.figures(key, f"{rep} (pack)", expected.reps[key][rep], pack.reps.get(rep, {}))
+
+
 def _same(a: float | None, b: float | None) -> bool:
     if a is None or b is None:
         return a is None and b is None
@@ -167,23 +180,24 @@ def _plain(value: float | None) -> str:
 
 
 def compare(expected: Expected, product: Product) -> Comparison:
-    """Each quarter's packs and digests per rep and manager; each pack's Trends rows per quarter of the data, and
+    """Each quarter's digests and packs per rep and manager; each pack's Trends rows per quarter of the data, and
     blank (never 0) in every column for quarters that end before the data begins."""
     found = Comparison()
-    for key, packs in product.packs.items():
+    for key, digests in product.digests.items():
         if key not in expected.managers:
             continue
-        for manager, pack in packs.items():
-            team = sorted(expected.teams[manager])
-            if pack.manager != manager or sorted(pack.reps) != team:
-                found.problems.append((key, f"{key} {manager}: the pack is of {pack.manager} over "
-                                            f"{sorted(pack.reps)}, expected {team}"))
-            digest_reps, digest_team = product.digests[key].get(manager, ({}, {}))
-            found.figures(key, f"{manager} (pack)", expected.managers[key][manager], pack.team)
+        for manager, team in expected.teams.items():
+            digest_reps, digest_team = digests.get(manager, ({}, {}))
+            if sorted(digest_reps) != sorted(team):
+                found.problems.append((key, f"{key} {manager}: the digest is over {sorted(digest_reps)}, expected "
+                                            f"{sorted(team)}"))
             found.figures(key, f"{manager} (digest)", expected.managers[key][manager], digest_team)
-            for rep in team:
-                found.figures(key, f"{rep} (pack)", expected.reps[key][rep], pack.reps.get(rep, {}))
+            for rep in sorted(team):
                 found.figures(key, f"{rep} (digest)", expected.reps[key][rep], digest_reps.get(rep, {}))
+    for key, packs in product.packs.items():
+        for manager, pack in packs.items():
+            if key in expected.managers:
+                found.pack(key, manager, pack, expected)
             for row_key, row in pack.trends.items():
                 label = f"{manager} (Trends of the {key} pack)"
                 if quarter(row_key)[1] <= expected.first_day:
@@ -197,7 +211,8 @@ def compare(expected: Expected, product: Product) -> Comparison:
 
 COLUMNS = (("revenue_won", 12), ("deals_won", 5), ("deals_lost", 5), ("win_rate", 8), ("cycle_days", 6),
            ("open_deals", 6), ("open_pipeline", 12), ("conversion_rate", 10))
-HEADS = ("revenue_won", "won", "lost", "win_rate", "cycle", "open", "open_value", "convert")
+HEADS = "".join(f" {h:>{w}}" for h, (_, w) in zip(("revenue_won", "won", "lost", "win_rate", "cycle", "open",
+                                                   "open_value", "convert"), COLUMNS, strict=True))
 
 
 def _show(value: float | None, name: str) -> str:
@@ -212,15 +227,11 @@ def _cells(figures: Mapping[str, float | None]) -> str:
     return "".join(f" {_show(figures[n], n) if n in figures else '?':>{w}}" for n, w in COLUMNS)
 
 
-def _heads() -> str:
-    return "".join(f" {h:>{w}}" for h, (_, w) in zip(HEADS, COLUMNS, strict=True))
-
-
 def table(expected: Expected, found: Comparison) -> list[str]:
     """One line per quarter: the whole company by the csv count, then how many product figures were compared
     for it and how many differ. Quarters before the data are the Trends rows that must be blank."""
     differ = Counter(key for key, _ in found.problems)
-    lines = [f"{'quarter':<8} {'as of':<10}{_heads()} {'no_amount':>9} {'compared':>8} {'differ':>6}"]
+    lines = [f"{'quarter':<8} {'as of':<10}{HEADS} {'no_amount':>9} {'compared':>8} {'differ':>6}"]
     for key in sorted(set(expected.quarters) | set(found.checked)):
         if key in expected.company:
             lines.append(f"{key:<8} {expected.as_of(key).isoformat():<10}{_cells(expected.company[key])}"
@@ -233,9 +244,9 @@ def table(expected: Expected, found: Comparison) -> list[str]:
 
 def detail(product: Product) -> list[str]:
     """Every manager's and rep's figures as the packs show them, quarter by quarter; '?' where a column is absent."""
-    lines = []
+    lines: list[str] = []
     for key, packs in product.packs.items():
-        lines.append(f"{key:<30}{_heads()}")
+        lines.append(f"{key:<30}{HEADS}")
         for manager, pack in sorted(packs.items()):
             lines.append(f"{manager + ' (team)':<30}{_cells(pack.team)}")
             lines += [f"{'  ' + rep:<30}{_cells(pack.reps[rep])}" for rep in sorted(pack.reps)]
@@ -257,9 +268,9 @@ def report(expected: Expected, product: Product, *, show_detail: bool = False, l
           f"close_value as amount, so each of them counts 0 (no_amount: {expected.unpriced_open[last]:,} at "
           f"{expected.as_of(last)}); no price is invented")
     total, bad = sum(found.checked.values()), len(found.problems)
-    managers = len({m for packs in product.packs.values() for m in packs})
-    print(f"{total - bad:,}/{total:,} figures agree with the csv count ({managers} managers' packs, digests and "
-          f"Trends sheets over {len(product.packs)} quarters, {expected.quarters[0]}..{last}); {bad:,} differ")
+    print(f"{total - bad:,}/{total:,} figures agree with the csv count ({len(expected.teams)} managers' digests "
+          f"over {len(product.digests)} quarters, {expected.quarters[0]}..{last}, their packs over "
+          f"{len(product.packs)} and the packs' Trends rows); {bad:,} differ")
     return 1 if found.problems else 0
 
 
