@@ -268,9 +268,9 @@ def report(expected: Expected, product: Product, *, show_detail: bool = False, l
           f"close_value as amount, so each of them counts 0 (no_amount: {expected.unpriced_open[last]:,} at "
           f"{expected.as_of(last)}); no price is invented")
     total, bad = sum(found.checked.values()), len(found.problems)
-    print(f"{total - bad:,}/{total:,} figures agree with the csv count ({len(expected.teams)} managers' digests "
-          f"over {len(product.digests)} quarters, {expected.quarters[0]}..{last}, their packs over "
-          f"{len(product.packs)} and the packs' Trends rows); {bad:,} differ")
+    print(f"{total - bad:,}/{total:,} figures agree with the csv count: {len(expected.teams)} managers' digests for "
+          f"{len(product.digests)} quarters ({expected.quarters[0]}..{last}), their packs for {len(product.packs)} "
+          f"and those packs' Trends rows; {bad:,} differ")
     return 1 if found.problems else 0
 
 
