@@ -18,9 +18,9 @@ HEAVY = ("matplotlib", "numpy", "PIL", "openpyxl", "python_calamine")
 LOADED = "import json, sys; print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & {heavy})))"
 
 
-def loaded_after(code: str) -> list[str]:
-    """The heavy libraries in sys.modules of a fresh interpreter after `code` ran."""
-    done = subprocess.run([sys.executable, "-c", code + "\n" + LOADED.format(heavy=set(HEAVY))], cwd=ROOT,
+def loaded_after(code: str, libraries: tuple[str, ...] = HEAVY) -> list[str]:
+    """Which of `libraries` are in sys.modules of a fresh interpreter after `code` ran."""
+    done = subprocess.run([sys.executable, "-c", code + "\n" + LOADED.format(heavy=set(libraries))], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.splitlines()[-1])
@@ -31,6 +31,13 @@ def test_importing_the_app_and_what_serve_runs_loads_none_of_them():
     # bolt app, the HTTP server, the leader election and the scheduler's jobs
     assert loaded_after("import bot.cli.main, bot.cli.commands, bot.app, bot.runtime.server, bot.runtime.leader, "
                         "bot.runtime.jobs, bot.runtime.delivery\nbot.cli.main._parser()") == []
+
+
+def test_what_serve_imports_keeps_out_alembic_mako_and_cryptography_too():
+    # migrations run in a child at start-up (bot.runtime.migrate); tokens are sealed with cryptography only with OAuth
+    code = ("import bot.cli.main, bot.cli.commands, bot.app, bot.runtime.server, bot.runtime.leader, bot.runtime.jobs, "
+            "bot.runtime.migrate, bot.bootstrap\nbot.cli.main._parser()")
+    assert loaded_after(code, ("alembic", "mako", "cryptography")) == []
 
 
 def test_importing_every_module_of_the_project_loads_none_of_them():
