@@ -11,18 +11,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Any
-
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.font_manager import fontManager
-from matplotlib.patches import Patch
-from matplotlib.ticker import FixedLocator, FuncFormatter
+from typing import TYPE_CHECKING, Any
 
 from bot.i18n import Translator, without_bidi_marks
 from surveys.results import DEFAULT_THRESHOLD, RoundSummary
 from surveys.trends import RoundPoint
+
+if TYPE_CHECKING:  # matplotlib (with numpy and PIL, about 60 MiB) is imported by the functions that draw
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 WIDTH_PX, HEIGHT_PX, DPI = 800, 450, 100
 MAX_ANNOTATED_POINTS = 12
@@ -52,6 +49,8 @@ class ChartPoint:
 @cache
 def font_families() -> tuple[str, ...]:
     """DejaVu Sans first, then whichever CJK families are installed (looked up once per process)."""
+    from matplotlib.font_manager import fontManager
+
     installed = {font.name for font in fontManager.ttflist}
     return ("DejaVu Sans", *(family for family in _FALLBACK_FAMILIES if family in installed))
 
@@ -71,6 +70,10 @@ def trend_figure(t: Translator, points: Sequence[ChartPoint], *, title: str,
 
     Every label is in the reader's language. The figure has its own Agg canvas; no global state is touched.
     """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
     t = t.for_files()
     family = list(font_families())
     fig = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, layout="constrained")
@@ -127,6 +130,8 @@ def trend_figure(t: Translator, points: Sequence[ChartPoint], *, title: str,
 
 def _scale_axes(t: Translator, points: Sequence[ChartPoint], top: Axes, rate_axis: Axes, bottom: Axes) -> None:
     """Fixed scales (1-5, 0-100 %, -100..+100) so rounds compare across charts; ticks in the reader's locale."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter
+
     top.set_ylim(0.8, 5.2)
     top.yaxis.set_major_locator(FixedLocator([1, 2, 3, 4, 5]))
     top.yaxis.set_major_formatter(FuncFormatter(lambda v, _: t.number(v)))

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl.cell import Cell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+if TYPE_CHECKING:  # openpyxl is imported by the functions that write, when a workbook is written
+    from openpyxl.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
 
 
 def number(cell: Cell, value: Any, number_format: str) -> None:
@@ -28,6 +27,8 @@ def text(cell: Cell, value: str) -> None:
 
 def header(ws: Worksheet, labels: Sequence[str], *, freeze: str = "A2") -> None:
     """Bold labels in row 1, frozen above the data."""
+    from openpyxl.styles import Font
+
     for column, label in enumerate(labels, start=1):
         text(ws.cell(1, column), label)
         ws.cell(1, column).font = Font(bold=True)
@@ -36,6 +37,8 @@ def header(ws: Worksheet, labels: Sequence[str], *, freeze: str = "A2") -> None:
 
 def widths(ws: Worksheet, sizes: Sequence[int], headers: Sequence[str] = ()) -> None:
     """Column widths, each at least as wide as its header."""
+    from openpyxl.utils import get_column_letter
+
     for column, width in enumerate(sizes, start=1):
         label = headers[column - 1] if column <= len(headers) else ""
         ws.column_dimensions[get_column_letter(column)].width = max(width, len(label) + 2)

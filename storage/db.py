@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:  # alembic (with Mako) is imported where migrations run, not by every process that uses the database
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 APPLICATION_NAME = "salescoach"  # a DATABASE_URL with ?application_name=... names its process's backends itself
@@ -50,6 +51,8 @@ def make_sessions(engine: Engine) -> sessionmaker[Session]:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
@@ -58,6 +61,8 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply migrations up to `revision` (idempotent; safe at every start-up)."""
+    from alembic import command
+
     command.upgrade(alembic_config(engine), revision)
 
 

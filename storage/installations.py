@@ -8,9 +8,8 @@ import logging
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.sqlalchemy_utils import normalize_datetime_for_db
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
@@ -19,6 +18,9 @@ from sqlalchemy.types import TypeDecorator
 
 from storage.models import Base
 
+if TYPE_CHECKING:  # cryptography (about 7 MiB) is imported when tokens are sealed: with OAuth, not by every process
+    from cryptography.fernet import MultiFernet
+
 log = logging.getLogger(__name__)
 
 TOKEN_COLUMNS = ("bot_token", "bot_refresh_token", "user_token", "user_refresh_token")
@@ -26,6 +28,8 @@ TOKEN_COLUMNS = ("bot_token", "bot_refresh_token", "user_token", "user_refresh_t
 
 def cipher(keys: Sequence[str]) -> MultiFernet:
     """Fernet keys, newest first: the first seals, any of them opens (so keys can be rotated)."""
+    from cryptography.fernet import Fernet, MultiFernet
+
     return MultiFernet([Fernet(key.encode()) for key in keys])
 
 
@@ -51,6 +55,8 @@ class Sealed(TypeDecorator[str]):
             return None
         if self.fernet is None:
             raise ValueError("no SALESCOACH_ENCRYPTION_KEY: cannot read sealed Slack tokens")
+        from cryptography.fernet import InvalidToken
+
         try:
             return self.fernet.decrypt(value.encode()).decode()
         except InvalidToken:

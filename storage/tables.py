@@ -18,8 +18,6 @@ from typing import Any, cast
 from zoneinfo import available_timezones
 
 from babel import Locale, UnknownLocaleError
-from openpyxl.utils.cell import get_column_letter
-from python_calamine import CalamineError, CalamineWorkbook
 
 from storage.table_limits import DEFAULT_LIMITS, MAX_CELL_CHARS, MAX_COLUMNS, Limits, check_xlsx
 
@@ -148,6 +146,8 @@ def _check_record(file: str, line: int, record: list[str], before: int, cells: i
     longest = max(map(len, record), default=0)
     if longest > MAX_CELL_CHARS:
         column = next(i for i, cell in enumerate(record) if len(cell) == longest)
+        from openpyxl.utils.cell import get_column_letter  # openpyxl (about 20 MiB with numpy) only here
+
         raise limits.cell_too_long(f"{file}:{line}:{get_column_letter(column + 1)}", longest)
 
 
@@ -172,6 +172,8 @@ def _not_utf8(path: Path, file: str) -> TableError:
 
 
 def _read_xlsx(path: Path, file: str, sheet: str | None, limits: Limits) -> Sequence[Sequence[Value]]:
+    from python_calamine import CalamineError, CalamineWorkbook  # imported when a workbook is read, not at start
+
     check_xlsx(path, file, sheet=sheet, limits=limits)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
@@ -192,6 +194,8 @@ def _read_xlsx(path: Path, file: str, sheet: str | None, limits: Limits) -> Sequ
     if longest > MAX_CELL_CHARS:
         number, column = next((i, j) for i, row in enumerate(rows) for j, v in enumerate(row)
                               if isinstance(v, str) and len(v) == longest)
+        from openpyxl.utils.cell import get_column_letter
+
         raise limits.cell_too_long(f"{file}:{number + 1}:{get_column_letter(column + 1)}", longest)
     return rows
 
@@ -206,6 +210,8 @@ def _cell(value: Value) -> Value:
 
 
 def _table(file: str, raw: Sequence[Sequence[Value]]) -> Table:
+    from openpyxl.utils.cell import get_column_letter
+
     cleaned = [[_cell(v) for v in record] for record in raw]
     header_index = next((i for i, record in enumerate(cleaned) if any(v is not None for v in record)), None)
     if header_index is None:

@@ -205,7 +205,14 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
                             "(or pass --http to serve HTTP)")
     if not socket_mode:
         settings.require_signing_secret()
-    services = bootstrap(settings)
+    from bot.runtime.migrate import MigrationFailed, upgrade_in_child
+
+    try:
+        upgrade_in_child(settings.database_url)  # alembic and Mako do not stay in the serving process
+    except MigrationFailed as exc:
+        print(f"salescoach: {exc}", file=sys.stderr)
+        return 1
+    services = bootstrap(settings, migrate=False)
     app = build_app(services, token_verification=True)
     stop = threading.Event()
     worker = threading.Thread(target=services.delivery.run_forever, args=(stop,), name="delivery", daemon=True)

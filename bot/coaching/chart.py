@@ -6,10 +6,6 @@ import io
 import math
 from collections.abc import Sequence
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import FixedLocator, FuncFormatter
-
 from bot.charts import DPI, HEIGHT_PX, WIDTH_PX, font_families
 from bot.i18n import Translator, without_bidi_marks
 from coaching.performance.kpis import Kpis
@@ -20,6 +16,9 @@ REVENUE_COLOR, WIN_RATE_COLOR = "#1f6feb", "#8250df"
 
 def coaching_chart(t: Translator, trend: Sequence[tuple[Period, Kpis]], *, currency: str, title: str) -> bytes:
     """An 800x450 PNG; periods without closed deals show no win-rate point (never a made-up zero)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # matplotlib only when a chart is drawn
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FixedLocator, FuncFormatter
     t = t.for_files()
     family = list(font_families())
     fig = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, layout="constrained")

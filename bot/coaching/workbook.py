@@ -9,12 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from os import PathLike
-from typing import IO, Any
-
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import IO, TYPE_CHECKING, Any
 
 from bot.coaching.views import KPI_LABELS, reason_text
 from bot.i18n import Translator
@@ -24,6 +19,10 @@ from coaching.performance.diagnosis import Evidence, Finding
 from coaching.performance.digest import Digest
 from coaching.performance.kpis import Kpis
 from coaching.periods import Period
+
+if TYPE_CHECKING:  # openpyxl is imported by the functions that write, when a pack is written
+    from openpyxl.chart import LineChart
+    from openpyxl.worksheet.worksheet import Worksheet
 
 SHEETS = ("Summary", "Reps", "Trends", "Focus", "Glossary")
 SUMMARY_HEADER = ("kpi", "unit", "team", "median_rep", "previous", "trend")
@@ -52,6 +51,8 @@ def write_coaching_workbook(out: str | PathLike[str] | IO[bytes], t: Translator,
     """Write Summary (team KPIs and what the pack covers), Reps (with a bar chart of revenue won), Trends (the
     team's KPIs period by period, with a line chart), Focus (each rep's diagnosis, one row per evidence) and
     Glossary (how each figure is computed). Every KPI has the unit and rounding Slack shows; unknown is "–"."""
+    from openpyxl import Workbook
+
     reps = sorted(digest.reps, key=lambda p: (_person(people, p).name.lower(), p))
     t = t.for_files()  # no bidi control characters in cells
     workbook = Workbook()
@@ -70,6 +71,8 @@ def write_coaching_workbook(out: str | PathLike[str] | IO[bytes], t: Translator,
 
 def _summary(ws: Worksheet, *, manager: PackPerson, digest: Digest, generated_at: datetime,
              currency: str | None) -> None:
+    from openpyxl.styles import Font
+
     header(ws, SUMMARY_HEADER)
     for row, line in enumerate(digest.overview, start=2):
         text(ws.cell(row, 1), line.name)
@@ -98,6 +101,8 @@ def _summary(ws: Worksheet, *, manager: PackPerson, digest: Digest, generated_at
 
 
 def _reps(ws: Worksheet, digest: Digest, reps: Sequence[int], people: Mapping[int, PackPerson]) -> None:
+    from openpyxl.chart import BarChart, Reference
+
     header(ws, REPS_HEADER, freeze="C2")
     for row, person_id in enumerate(reps, start=2):
         person = _person(people, person_id)
@@ -136,6 +141,8 @@ def _trends(ws: Worksheet, trend: Sequence[tuple[Period, Kpis]]) -> None:
 
 def _trend_chart(ws: Worksheet, count: int) -> LineChart:
     """Revenue won on the left axis, win rate on the right, periods along the bottom; unknown values are gaps."""
+    from openpyxl.chart import LineChart, Reference
+
     periods = Reference(ws, min_col=1, min_row=2, max_row=count + 1)
     revenue = LineChart()
     revenue.title = "revenue_won, win_rate"
@@ -229,6 +236,8 @@ def excel_format(name: str) -> str:
 
 def kpi_cell(cell: Any, name: str, value: float | None, *, blank: bool = False) -> None:
     """A KPI value as a number in its format; unknown is "–" (or blank in a charted column), never 0."""
+    from openpyxl.styles import Alignment
+
     if value is None:
         if not blank:
             text(cell, MISSING)

@@ -7,18 +7,17 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from os import PathLike
-from typing import IO
-
-from openpyxl import Workbook
-from openpyxl.cell import Cell
-from openpyxl.styles import Alignment
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import IO, TYPE_CHECKING
 
 from bot.i18n import Translator
 from bot.workbook_cells import header, number, text, widths
 from coaching.recognition.kudos import Kudos, unescape
 from coaching.recognition.records import Colleague
 from coaching.recognition.wins import Win
+
+if TYPE_CHECKING:  # openpyxl is imported by the functions that write, when an export is written
+    from openpyxl.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
 
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -31,6 +30,8 @@ def write_recognition_workbook(path_or_buffer: str | PathLike[str] | IO[bytes], 
                                teams: Mapping[int, str], currency: str) -> None:
     """Kudos, Wins and Leaderboard sheets. `people` are listed on the leaderboard even with nothing yet, so
     that who was not recognised shows too; times are UTC."""
+    from openpyxl import Workbook
+
     t = t.for_files()  # no bidi control characters in cells
     workbook = Workbook()
     sheet = workbook.active
@@ -45,6 +46,8 @@ def write_recognition_workbook(path_or_buffer: str | PathLike[str] | IO[bytes], 
 
 
 def _kudos(ws: Worksheet, t: Translator, kudos: Sequence[Kudos], teams: Mapping[int, str]) -> None:
+    from openpyxl.styles import Alignment
+
     headers = [t.gettext("Given at (UTC)"), t.gettext("Giver"), t.gettext("Receiver"), t.gettext("Receiver's team"),
                t.gettext("Value"), t.gettext("Message")]
     header(ws, headers)

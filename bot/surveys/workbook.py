@@ -8,19 +8,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from os import PathLike
-from typing import IO
-
-from openpyxl import Workbook
-from openpyxl.cell import Cell
-from openpyxl.chart import LineChart, Reference
-from openpyxl.chart.axis import DateAxis
-from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import IO, TYPE_CHECKING
 
 from bot.i18n import Translator
 from bot.workbook_cells import header, number, text, widths
 from surveys.questions import STARTER, QuestionBank
 from surveys.results import Enps, QuestionResult, RoundSummary
+
+if TYPE_CHECKING:  # openpyxl is imported by the functions that write, when an export is written
+    from openpyxl.cell import Cell
+    from openpyxl.chart import LineChart
+    from openpyxl.worksheet.worksheet import Worksheet
 
 DATE_FORMAT = "yyyy-mm-dd"
 PERCENT_FORMAT = "0%"
@@ -37,6 +35,8 @@ def write_survey_workbook(path_or_buffer: str | PathLike[str] | IO[bytes], t: Tr
     A round, question or eNPS split over fewer than `threshold` respondents (or withheld by its summary)
     is written as blank cells and the word "withheld", never as figures.
     """
+    from openpyxl import Workbook
+
     ordered = sorted(rounds, key=lambda item: item[0])
     t = t.for_files()  # no bidi control characters in cells
     workbook = Workbook()
@@ -92,6 +92,8 @@ def _write_summary(ws: Worksheet, t: Translator, rounds: Sequence[tuple[date, Ro
 
 def _write_questions(ws: Worksheet, t: Translator, rounds: Sequence[tuple[date, RoundSummary]],
                      threshold: int, bank: QuestionBank) -> None:
+    from openpyxl.styles import Alignment, Font
+
     asked = {r.question_id for _, summary in rounds for r in summary.questions}
     bank_ids = [q.id for q in bank if not q.custom]
     question_ids = [qid for qid in bank_ids if qid in asked] + sorted(asked - set(bank_ids))
@@ -134,6 +136,9 @@ def _question_cell(cell: Cell, result: QuestionResult, threshold: int, withheld:
 
 def _trend_chart(t: Translator, ws: Worksheet, team: str, count: int) -> LineChart:
     """eNPS on the left axis, response rate on the right, rounds by date; withheld rounds are gaps."""
+    from openpyxl.chart import LineChart, Reference
+    from openpyxl.chart.axis import DateAxis
+
     dates = Reference(ws, min_col=1, min_row=2, max_row=count + 1)
     enps = LineChart()
     enps.title = t.gettext("eNPS and response rate for {team}", team=team)

@@ -9,8 +9,6 @@ from collections.abc import Sequence
 from operator import itemgetter
 from pathlib import Path
 
-from openpyxl.utils.cell import get_column_letter
-
 from storage.table_limits import DEFAULT_LIMITS, Limits
 from storage.tables import TableError, Value, column_name, read_raw
 
@@ -30,6 +28,8 @@ class ColumnTable:
     """The header (name -> letter), the 1-based row number of every non-empty data row, and raw columns."""
 
     def __init__(self, file: str, raw: Sequence[Sequence[Value]]) -> None:
+        from openpyxl.utils.cell import get_column_letter  # openpyxl only where it is used, not at start-up
+
         self.file = file
         filled = [i for i, r in enumerate(raw)  # a first cell with something in it settles most rows at once
                   if (r and r[0] not in BLANK and not (isinstance(r[0], str) and r[0].isspace())) or not _blank(r)]
