@@ -16,7 +16,7 @@ APPLICATION_NAME = "salescoach"  # a DATABASE_URL with ?application_name=... nam
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for DATABASE_URL; SQLite gets WAL, synchronous=NORMAL, foreign keys and a busy timeout."""
+    """An engine for DATABASE_URL; SQLite gets WAL, synchronous=NORMAL, foreign keys, a busy timeout, secure_delete."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -43,6 +43,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA secure_delete=ON")  # deleted rows (a closed round's tokens) are zeroed, not left in pages
     cursor.close()
 
 

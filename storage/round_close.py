@@ -1,19 +1,23 @@
 """What a round's close does to storage so that nothing left tells who gave which answer, or when.
 
 Answers are rewritten in value order under labels derived from the answers alone; recipients are rewritten in id
-order without their tokens; the DM edits and App Home publishes made while people answered are forgotten.
+order without their tokens; the DM edits and App Home publishes made while people answered are forgotten; on
+SQLite, the write-ahead log that still holds the open round's pages is emptied once the close commits.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import Engine, delete, event, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Answer, OutboxMessage, Person, Recipient
+
+log = logging.getLogger(__name__)
 
 
 def forget_who_answered(session: Session, *, round_id: int, now: datetime) -> None:
@@ -21,6 +25,7 @@ def forget_who_answered(session: Session, *, round_id: int, now: datetime) -> No
     _rewrite_answers(session, round_id)
     slack_ids = _rewrite_recipients(session, round_id)
     _forget_answering_traces(session, round_id, slack_ids, now)
+    _empty_sqlite_log_after_commit(session, round_id)
 
 
 def _rewrite_answers(session: Session, round_id: int) -> None:
@@ -73,3 +78,25 @@ def _forget_answering_traces(session: Session, round_id: int, slack_ids: list[st
     session.execute(delete(OutboxMessage).where(traces, OutboxMessage.status != "pending"))
     session.execute(update(OutboxMessage).where(traces, OutboxMessage.status == "pending")
                     .values(created_at=now, available_at=now))
+
+
+def _empty_sqlite_log_after_commit(session: Session, round_id: int) -> None:
+    """SQLite keeps every page a transaction wrote in the -wal file until a checkpoint, and a checkpoint leaves
+    the file's frames in place: while the process runs, the pages of the open round (tokens beside people and
+    beside answers) stay on disk after the close. Once the close commits, copy the log into the database file
+    (whose deleted rows secure_delete has zeroed) and truncate it; readers still using it are waited for."""
+    engine = session.get_bind()
+    if not isinstance(engine, Engine) or engine.dialect.name != "sqlite":
+        return
+
+    def empty_log(_session: Session) -> None:
+        connection = engine.raw_connection()  # autocommit: a checkpoint cannot run inside a transaction
+        try:
+            busy, _, _ = connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            connection.close()
+        if busy:
+            log.warning("round %s closed, but a reader held the SQLite log: it still holds the open round's pages "
+                        "until the next close", round_id)
+
+    event.listen(session, "after_commit", empty_log, once=True)

@@ -85,7 +85,8 @@ def test_after_close_no_key_row_order_or_time_in_the_database_or_logs_links_a_re
 
 
 def test_an_old_backup_no_longer_matches_the_closed_round_even_on_disk(running_bot):
-    """SQLite: deleted tokens are zeroed in the file (secure_delete), not left in free pages or the WAL."""
+    """SQLite: deleted tokens are zeroed in the file (secure_delete), not left in free pages or the WAL: neither in
+    a copy of the files taken while the bot runs, right after the close, nor once the bot has stopped."""
     bot = running_bot
     if bot.services.engine.dialect.name != "sqlite":
         pytest.skip("reads the SQLite file's bytes")
@@ -93,12 +94,18 @@ def test_an_old_backup_no_longer_matches_the_closed_round_even_on_disk(running_b
     play(bot, {u: ANSWERS[u] for u in ORDER[:3]}, ORDER[:3])
     open_tokens = tokens(bot)
     close(bot, survey_id)
-    bot.services.engine.dispose()  # the last connection checkpoints the WAL into the file
     path = bot.services.engine.url.database
     files = [Path(path), Path(path + "-wal"), Path(path + "-journal")]
-    raw = b"".join(f.read_bytes() for f in files if f.exists())
+
+    def on_disk() -> bytes:
+        return b"".join(f.read_bytes() for f in files if f.exists())
+
+    running = on_disk()  # what a file-level backup of the running bot holds (threads may still be writing)
+    bot.services.engine.dispose()  # when no other connection is open, the last one checkpoints the WAL
+    stopped = on_disk()
     for user, token in open_tokens.items():
-        assert token.encode() not in raw, f"{user}'s open-round token is still in the database file"
+        assert token.encode() not in running, f"{user}'s open-round token is still on disk while the bot runs"
+        assert token.encode() not in stopped, f"{user}'s open-round token is still in the database file"
 
 
 def _normalised(database, log):
