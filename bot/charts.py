@@ -55,6 +55,11 @@ def font_families() -> tuple[str, ...]:
     return ("DejaVu Sans", *(family for family in _FALLBACK_FAMILIES if family in installed))
 
 
+def cjk_family() -> str | None:
+    """The font family that draws Chinese here, or None (Chinese labels would be empty boxes)."""
+    return next(iter(font_families()[1:]), None)
+
+
 def trend_chart(t: Translator, points: Sequence[ChartPoint], *, title: str,
                 threshold: int = DEFAULT_THRESHOLD) -> bytes:
     """An 800x450 PNG of `trend_figure`; the same input gives the same bytes (no date in the metadata)."""

@@ -58,8 +58,12 @@ def _token(values: Mapping[str, str], name: str, prefix: str) -> str | None:
     if _blank(value):
         return None
     assert value is not None
-    if not value.strip().startswith(prefix) or len(value.strip()) < len(prefix) + 4:
+    if not value.strip().startswith(prefix):
         raise SettingsError(name, f"a Slack token starting with {prefix}", _redact(value))
+    if len(value.strip()) < len(prefix) + 4:
+        raise SettingsError(name, f"the whole token, which is much longer; copy it again from the Slack app's "
+                            f"settings ({'OAuth & Permissions' if prefix == 'xoxb-' else 'Basic Information'})",
+                            _redact(value))
     return value.strip()
 
 

@@ -52,8 +52,8 @@ def test_serve_without_a_token_exits_2_with_one_line(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
-        "salescoach: SLACK_BOT_TOKEN is not set: expected a bot token starting with xoxb- "
-        "(Slack app > OAuth & Permissions)"]
+        "salescoach: SLACK_BOT_TOKEN: not set; copy the Bot User OAuth Token (xoxb-) from your Slack app's "
+        "OAuth & Permissions page, or set SLACK_CLIENT_ID for installs in several workspaces"]
 
 
 def _root():

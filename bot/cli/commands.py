@@ -18,6 +18,7 @@ from bot.settings import Settings, SettingsError
 from coaching.recognition.records import RecognitionError as RecognitionRefused
 from storage.calendar import HolidayError
 from storage.recognition.repository import RecognitionError as RecognitionSettingError
+from storage.schema_state import read_state, require_current
 from storage.teams import TeamError
 from surveys import service
 from surveys.cadence import WEEKDAYS
@@ -30,9 +31,16 @@ log = logging.getLogger("salescoach")
 def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "serve":
         return serve(args, settings)
-    services = bootstrap(settings)
+    if args.command == "check":
+        from bot.cli.check import run_check
+
+        return run_check(settings, offline=args.offline)
+    if args.command == "db":
+        return db(settings)
+    services = bootstrap(settings, migrate=False)  # only `db upgrade` and `serve` migrate
     try:
-        handler = {"db": db, "import": import_, "jobs": jobs, "survey": survey, "holidays": holidays,
+        require_current(services.engine)
+        handler = {"import": import_, "jobs": jobs, "survey": survey, "holidays": holidays,
                    "export": export, "team": team, "values": values_command, "nudges": nudges,
                    "person": person, "template": template}[args.command]
         return handler(args, services)
@@ -63,9 +71,21 @@ def nudges(args: argparse.Namespace, services: Services) -> int:
     return run(args, services)
 
 
-def db(args: argparse.Namespace, services: Services) -> int:
-    print("database is at the latest migration")  # bootstrap() applied them
-    return 0
+def db(settings: Settings) -> int:
+    """`db upgrade`: salescoach's database (or an empty one) brought to the latest migration."""
+    from storage.db import make_engine, upgrade
+
+    engine = make_engine(settings.database_url)
+    try:
+        before = read_state(engine)  # refuses another application's tables
+        if before.current:
+            print(f"database is at the latest migration ({before.head})")
+            return 0
+        upgrade(engine)
+        print(f"database migrated from {before.revision or 'empty'} to {before.head}")
+        return 0
+    finally:
+        engine.dispose()
 
 
 def import_(args: argparse.Namespace, services: Services) -> int:
@@ -195,25 +215,17 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import build_app
     from bot.runtime.leader import Leadership
 
-    if settings.oauth is None:  # with OAuth each workspace's token comes from its installation
-        settings.require_bot_token()
     socket_mode = not args.http
-    if socket_mode and not settings.slack_app_token:
-        from bot.settings import SettingsError
-
-        raise SettingsError("SLACK_APP_TOKEN", "an app-level token starting with xapp- for Socket Mode "
-                            "(or pass --http to serve HTTP)")
-    if not socket_mode:
-        settings.require_signing_secret()
+    if not start_up_checks(settings, serving="socket" if socket_mode else "http"):
+        return 2
     from bot.runtime.migrate import MigrationFailed, upgrade_in_child
 
     try:
         upgrade_in_child(settings.database_url)  # alembic and Mako do not stay in the serving process
-    except MigrationFailed as exc:
-        print(f"salescoach: {exc}", file=sys.stderr)
+    except MigrationFailed:  # the child said why, in one line
         return 1
     services = bootstrap(settings, migrate=False)
-    app = build_app(services, token_verification=True)
+    app = build_app(services)  # start_up_checks asked Slack about the token already
     stop = threading.Event()
     worker = threading.Thread(target=services.delivery.run_forever, args=(stop,), name="delivery", daemon=True)
     worker.start()
@@ -254,6 +266,25 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def start_up_checks(settings: Settings, *, serving: str) -> bool:
+    """`salescoach check` before serving: warnings are logged, the first fatal finding is one line on stderr."""
+    from bot.cli.check import findings
+    from storage.db import make_engine
+
+    engine = make_engine(settings.database_url)
+    try:
+        found = findings(settings, engine, serving=serving, will_migrate=True, fonts=False)
+    finally:
+        engine.dispose()
+    for finding in found:
+        if finding.level == "warn":
+            log.warning("%s", finding.line)
+    fatal = next((f for f in found if f.level == "fail"), None)
+    if fatal is not None:
+        print(f"salescoach: {fatal.thing}: {fatal.text}", file=sys.stderr)
+    return fatal is None
+
+
 def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
@@ -262,7 +293,10 @@ def parse_at(text: str | None) -> datetime | None:
     """`jobs run NAME --at ISO-TIME`: an aware moment, or None for now."""
     if not text:
         return None
-    moment = datetime.fromisoformat(text)
-    if moment.tzinfo is None:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
         raise SettingsError("--at", "an ISO-8601 time with an offset, e.g. 2026-11-30T09:00:00+08:00", text)
     return moment.astimezone(UTC)

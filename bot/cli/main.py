@@ -4,15 +4,27 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
 
+from bot.cli.problems import NoTracebacks, WithoutClientTokenWarning, check_arguments, one_line, unexpected
 from bot.settings import Settings, SettingsError
+from storage.schema_state import DatabaseProblem
+
+
+def _version() -> str:
+    try:
+        return version("salescoach")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="salescoach", description="Self-hosted Slack bot for sales teams: pulse "
                                 "surveys and eNPS, follow-up nudges, recognition and coaching digests.")
+    p.add_argument("--version", action="version", version=f"salescoach {_version()}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = sub.add_parser("serve", help="run the bot (Socket Mode when SLACK_APP_TOKEN is set, else --http)",
@@ -43,9 +55,13 @@ def _parser() -> argparse.ArgumentParser:
     jobs = sub.add_parser("jobs", help="list or run the scheduled jobs").add_subparsers(dest="jobs_command",
                                                                                        required=True)
     jobs.add_parser("list", help="the jobs and when each runs next")
+    from bot.runtime.jobs import JOBS
+
     run = jobs.add_parser("run", help="run one job once, as if the clock read --at",
-                          description="Runs a job through the same code path as the scheduler.")
-    run.add_argument("name", help="job name (see `salescoach jobs list`)")
+                          description="Runs a job through the same code path as the scheduler.",
+                          formatter_class=argparse.RawDescriptionHelpFormatter,
+                          epilog="jobs:\n" + "\n".join(f"  {j.name:<20}{j.description}" for j in JOBS.values()))
+    run.add_argument("name", help="job name (listed below)")
     run.add_argument("--at", help="ISO-8601 time, e.g. 2026-11-30T09:00:00+08:00 (default: now)")
 
     survey = sub.add_parser("survey", help="pulse surveys").add_subparsers(dest="survey_command", required=True)
@@ -124,7 +140,19 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="play a survey round against a built-in Slack double; no workspace needed")
     demo.add_argument("--out", default="demo-output", help="folder for the transcript (default demo-output)")
+    check = sub.add_parser("check", help="check the setup: settings, database, Slack, scopes, roster, fonts",
+                           description="One line per finding; exits 1 when anything must be fixed. `serve` runs "
+                           "the same checks at start-up and refuses to start on a fatal one.")
+    check.add_argument("--offline", action="store_true", help="skip the checks that call Slack")
     return p
+
+
+def _log_to_stderr(level: str) -> None:
+    """One line per record; tracebacks only at DEBUG (bot.cli.problems.NoTracebacks)."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(NoTracebacks("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(WithoutClientTokenWarning())
+    logging.basicConfig(level=level, handlers=[handler])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -132,25 +160,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.runtime.log_privacy import install as redact_token_patterns
 
     redact_token_patterns()  # before settings load; main's second install adds the configured secrets
+    debug = os.environ.get("LOG_LEVEL", "").strip().upper() == "DEBUG"
+    api_url = os.environ.get("SLACK_API_URL") or "https://slack.com/api/"
     try:
+        check_arguments(args)
         if args.command == "demo":
             from bot.demo.run import run_demo
 
             return run_demo(out=args.out)
         settings = Settings.from_env()
-        logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        api_url = settings.slack_api_url or api_url
+        _log_to_stderr(settings.log_level)
         from bot.runtime.log_privacy import install as redact_logs
         from bot.runtime.log_privacy import secrets_of
 
         redact_logs(secrets_of(settings))  # tokens, secrets, answers and comments never reach a log line
         for noisy in ("alembic", "apscheduler.executors", "apscheduler.scheduler", "waitress.queue"):
             logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
+        if not debug:  # a failed call is reported once, by our own line; slack_sdk's would add a second
+            logging.getLogger("slack_sdk.web.base_client").setLevel(logging.CRITICAL)
         from bot.cli import commands
 
         return commands.dispatch(args, settings)
-    except SettingsError as exc:
+    except (SettingsError, DatabaseProblem) as exc:
         print(f"salescoach: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # an operator sees one line; LOG_LEVEL=DEBUG shows the traceback
+        if debug:
+            raise
+        line = one_line(exc, api_url=api_url)
+        print(f"salescoach: {line or unexpected(exc)}", file=sys.stderr)
+        return 2 if line else 1
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ own stdout and stderr.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -16,11 +17,11 @@ class MigrationFailed(Exception):
 
 
 def upgrade_in_child(database_url: str) -> None:
-    """Apply the migrations (storage.db.upgrade) in a child interpreter; MigrationFailed when it did not finish."""
+    """Apply the migrations (storage.db.upgrade) in a child interpreter; MigrationFailed when it did not finish
+    (the child has said why in one line, or with its traceback under LOG_LEVEL=DEBUG)."""
     done = subprocess.run([sys.executable, "-m", "bot.runtime.migrate"], input=database_url, text=True, check=False)
     if done.returncode != 0:
-        raise MigrationFailed(f"the database migration at start-up did not finish (exit {done.returncode}); "
-                              "its error is above")
+        raise MigrationFailed(f"the database migration at start-up did not finish (exit {done.returncode})")
 
 
 def main() -> int:
@@ -29,6 +30,13 @@ def main() -> int:
     engine = make_engine(sys.stdin.read())
     try:
         upgrade(engine)
+    except Exception as exc:
+        if os.environ.get("LOG_LEVEL", "").strip().upper() == "DEBUG":
+            raise
+        first = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
+        print(f"salescoach: the database migration at start-up failed ({type(exc).__name__}: {first}); "
+              "LOG_LEVEL=DEBUG shows where", file=sys.stderr)
+        return 1
     finally:
         engine.dispose()
     return 0

@@ -159,6 +159,8 @@ class SlackDouble:
             return None
         call.status = status
         headers["X-Slack-Req-Id"] = f"double-{len(self.calls)}"
+        if token in self.workspace.bot_tokens:  # as Slack, every answer to a bot token names its scopes
+            headers["X-OAuth-Scopes"] = ",".join(self.workspace.bot_scopes)
         return status, body, headers
 
     def _dispatch(self, method: str, params: dict[str, Any], token: str | None) -> dict[str, Any]:

@@ -13,6 +13,8 @@ from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.settings_values import DEFAULT_SCOPES
+
 PRIVATE_KEYS = ("channel", "edit_history", "is_ephemeral", "ephemeral_user")
 PROFILE_KEYS = {"email", "status_text", "status_emoji", "display_name", "title", "phone", "first_name", "last_name"}
 
@@ -55,6 +57,7 @@ class Workspace:
         self.team_id, self.team_name, self.domain, self.app_id = team_id, team_name, domain, app_id
         self.bot_user_id, self.bot_id, self.bot_name = bot_user_id, bot_id, bot_name
         self.bot_tokens: set[str] = set()
+        self.bot_scopes: tuple[str, ...] = DEFAULT_SCOPES  # what the bot token was granted: the manifest's
         self.app_tokens: set[str] = set()
         self.users: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, Channel] = {}

@@ -87,6 +87,7 @@ def test_export_recognition_writes_kudos_wins_and_a_leaderboard_with_typed_cells
     assert board[:2] == [("Rep 0", "Hunters", 1, 0, 1, 48000.5), ("Rep 1", "Hunters", 1, 0, 1, 0)]
     assert ("Maria Manager", "Hunters", 0, 1, 0, 0) in board
     assert book["Wins"]["A2"].is_date and book["Wins"]["F2"].number_format == "#,##0.00"
-    assert main(["export", "recognition", "--out", str(out), "--since", "2026-11-24"]) == 0
-    assert capsys.readouterr().out.strip() == f"{out}: 0 kudos, 0 win(s), 4 people"
-    assert main(["export", "recognition", "--out", str(out), "--since", "soon"]) == 2
+    later = tmp_path / "recognition-later.xlsx"  # an --out that exists is refused
+    assert main(["export", "recognition", "--out", str(later), "--since", "2026-11-24"]) == 0
+    assert capsys.readouterr().out.strip() == f"{later}: 0 kudos, 0 win(s), 4 people"
+    assert main(["export", "recognition", "--out", str(tmp_path / "r3.xlsx"), "--since", "soon"]) == 2

@@ -1,5 +1,5 @@
 """`serve` migrates at start-up in a child interpreter (bot.runtime.migrate), so alembic and Mako do not stay in the
-serving process; a failed migration stops serve with one line after the child's own error."""
+serving process; a failed migration stops serve with the child's one line."""
 
 import subprocess
 import sys
@@ -7,6 +7,7 @@ import sys
 from test_serve_process import HEAD, _env, _free_port
 
 from bot.runtime import migrate
+from storage.schema_state import migrations
 
 
 def test_the_child_gets_the_database_url_on_stdin_never_on_its_command_line(monkeypatch):
@@ -36,13 +37,32 @@ def test_the_child_brings_a_new_database_to_head_and_a_second_run_changes_nothin
         engine.dispose()
 
 
-def test_a_migration_that_fails_stops_serve_with_exit_1_and_one_line_after_the_childs_error(tmp_path, slack):
+def test_a_migration_that_fails_stops_serve_with_exit_1_and_the_childs_one_line(tmp_path, slack):
+    from sqlalchemy import text
+
+    from storage.db import make_engine, upgrade
+
+    path = tmp_path / "serve.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)  # salescoach's, but claiming its first migration: the second finds its tables there already
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = :first"), {"first": migrations()[0]})
+    engine.dispose()
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "serve", "--http", "--port", str(_free_port()),
+                           "--no-scheduler"], cwd=tmp_path, env=_env(tmp_path, slack, DATABASE_URL=f"sqlite:///{path}"),
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr  # the child's one line, no traceback
+    assert done.stderr.startswith("salescoach: the database migration at start-up failed ("), done.stderr
+
+
+def test_serve_refuses_a_sqlite_path_whose_folder_is_missing_in_one_line_and_creates_nothing(tmp_path, slack):
     missing = tmp_path / "no-such-folder" / "serve.db"
     done = subprocess.run([sys.executable, "-m", "bot.cli", "serve", "--http", "--port", str(_free_port()),
                            "--no-scheduler"], cwd=tmp_path, env=_env(tmp_path, slack, DATABASE_URL=f"sqlite:///{missing}"),
                           capture_output=True, text=True, timeout=60)
-    assert done.returncode == 1, done.stderr
-    *child, last = done.stderr.strip().splitlines()
-    assert last == "salescoach: the database migration at start-up did not finish (exit 1); its error is above"
-    assert any("unable to open database file" in line for line in child), done.stderr
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"salescoach: DATABASE_URL: the folder {missing.parent} for the SQLite file does not exist; create it or "
+        "point DATABASE_URL at another path"]
     assert not missing.parent.exists()
