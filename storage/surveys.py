@@ -134,6 +134,10 @@ class SurveyRepository:
                                       .order_by(Person.id))
         return [member_of(p) for p in people]
 
+    def unmatched_reps(self, team_id: int) -> int:
+        return self.session.scalar(select(func.count()).select_from(Person).where(
+            Person.team_id == team_id, Person.role == "rep", Person.active.is_(True), Person.slack_id.is_(None))) or 0
+
     def managers_of(self, team_id: int) -> list[Member]:
         """The managers whose view of the org chart holds the team (coaching.access.teams_in_view): everyone its
         reps report to, directly or further up; being listed in the team is not leading it."""

@@ -29,7 +29,8 @@ class AnswerOutcome:
 
 def create_survey(store: SurveyStore, *, team: str, question_ids: Sequence[str], cadence: str, weekday: str,
                   send_time: str, now: datetime, created_by: int | None = None, window_hours: int = 72,
-                  origin: str | None = None, rotate: bool = False, share_with_team: bool = False) -> int:
+                  origin: str | None = None, rotate: bool = False, share_with_team: bool = False,
+                  also: bool = False) -> int:
     """Validate everything first; then add the survey and return its id.
 
     `origin` names the request (a Slack view id); the same origin again returns the same survey.
@@ -62,6 +63,11 @@ def create_survey(store: SurveyStore, *, team: str, question_ids: Sequence[str],
         raise SurveyError(f"time {send_time!r} is not a local time HH:MM such as 09:00") from None
     if not 1 <= window_hours <= 24 * 28:
         raise SurveyError("a round stays open from 1 hour to 28 days")
+    first = next((p for p in store.plans(active_only=True) if p.team_id == team_id), None)
+    if first is not None and not also:
+        raise SurveyError(f"team {first.team_name} already has active survey {first.id} ({first.cadence}, "
+                          f"{WEEKDAYS[first.weekday]} {first.send_time}), so each rep would get both; pause it "
+                          "first, or add another on purpose with --also")
     return store.add_survey(
         team_id=team_id, questions=ids, cadence=cadence, weekday=WEEKDAYS.index(weekday.lower()[:3]),
         send_time=at.strftime("%H:%M"), window_hours=window_hours, anchor=now.date() - timedelta(days=1),
@@ -110,6 +116,10 @@ def open_round_now(store: SurveyStore, messenger: Messenger, *, survey_id: int, 
         raise SurveyError(f"survey {survey_id} already had a round today; open the next one tomorrow")
     members = store.recipients_for(plan.team_id)
     if not members:
+        unmatched = store.unmatched_reps(plan.team_id)
+        if unmatched:
+            raise SurveyError(f"{unmatched} rep(s) of {plan.team_name} are not matched to Slack yet: run `salescoach "
+                              "import roster` with Slack reachable, or add slack_id")
         raise SurveyError(f"team {plan.team_name!r} has no active reps to ask")
     round_ = _open(store, survey_id, now.date(), _round_questions(store, plan), now,
                    now + timedelta(hours=plan.window_hours), {m.person_id: now for m in members})

@@ -130,7 +130,7 @@ def roster_findings(engine: Engine) -> Iterator[Finding]:
     if health.people == 0:
         yield Finding("warn", "roster", "nobody yet; run `salescoach import roster people.xlsx`")
     elif health.unmatched:
-        yield Finding("warn", "roster", f"{health.unmatched} of {health.people} people are not matched to Slack yet; "
+        yield Finding("warn", "roster", f"{health.unmatched} of {health.people} people are not matched to Slack yet: "
                       "run `salescoach import roster` with Slack reachable, or add slack_id")
     else:
         yield Finding("ok", "roster", f"{health.people} people, each matched to Slack")

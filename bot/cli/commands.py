@@ -143,7 +143,7 @@ def survey(args: argparse.Namespace, services: Services) -> int:
             survey_id = service.create_survey(u.surveys, team=args.team, question_ids=args.questions.split(","),
                                               cadence=args.cadence, weekday=args.day, send_time=args.time,
                                               now=now, window_hours=args.window_hours, rotate=args.rotate,
-                                              share_with_team=args.share)
+                                              share_with_team=args.share, also=args.also)
             print(survey_id)
         elif cmd == "list":
             for plan in u.surveys.plans(active_only=False):

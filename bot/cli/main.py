@@ -77,6 +77,8 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--rotate", action="store_true",
                         help="treat --questions as a pool (up to 40): each round asks a few, each question comes "
                         "back about every three months; eNPS, when listed, is asked every round")
+    create.add_argument("--also", action="store_true",
+                        help="add this survey although the team has an active one (each rep gets both)")
     survey.add_parser("list", help="list the surveys")
     survey.add_parser("questions", help="list the question bank: id, kind, theme and text")
     question = survey.add_parser("question", help="add your own question to the bank; prints its id",

@@ -125,3 +125,23 @@ def test_admin_adds_a_question_from_the_command_line_and_a_bad_one_gets_one_line
     assert "c_best_channel" in capsys.readouterr().out
     assert main(["survey", "question", "--kind", "choice", "--text", "Only one?", "--option", "Yes"]) == 1
     assert capsys.readouterr().err.strip().endswith("a single-choice question has 2 to 10 distinct options, got 1")
+
+
+def test_a_second_weekly_survey_for_a_team_is_refused_naming_the_first_unless_also(env, capsys):
+    args = ["survey", "create", "--team", "Hunters", "--questions", "enps"]
+    assert main(args) == 0
+    first = capsys.readouterr().out.strip()
+    assert main(args) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"salescoach: team Hunters already has active survey {first} (weekly, mon 09:00), so each rep would get "
+        "both; pause it first, or add another on purpose with --also")
+    assert main([*args, "--also"]) == 0
+
+
+def test_opening_a_round_for_reps_not_matched_to_slack_says_so_and_what_to_do(env, capsys):
+    assert main(["survey", "create", "--team", "Hunters", "--questions", "enps"]) == 0
+    survey_id = capsys.readouterr().out.strip()
+    assert main(["survey", "open", survey_id]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "salescoach: 5 rep(s) of Hunters are not matched to Slack yet: run `salescoach import roster` with Slack "
+        "reachable, or add slack_id")
