@@ -90,7 +90,8 @@ def test_a_postgresql_database_that_does_not_exist_is_named_with_what_to_do(tmp_
 
 def test_sqlite_files_that_are_missing_misplaced_or_not_a_database(tmp_path):
     line = one_line(salescoach("survey", "list", cwd=tmp_path, DATABASE_URL=f"sqlite:///{tmp_path}/none.db"))
-    assert line == f"salescoach: DATABASE_URL: {tmp_path}/none.db does not exist; run `salescoach db upgrade` to create it"
+    assert line == (f"salescoach: DATABASE_URL: {tmp_path}/none.db does not exist; run `salescoach db upgrade` to "
+                    "create it")
     assert not (tmp_path / "none.db").exists()
     line = one_line(salescoach("db", "upgrade", cwd=tmp_path, DATABASE_URL="sqlite:///no_dir/x.db"))
     assert line.startswith("salescoach: DATABASE_URL: the folder no_dir for the SQLite file does not exist")
