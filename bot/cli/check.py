@@ -90,7 +90,7 @@ def slack_findings(settings: Settings) -> Iterator[Finding]:
     """auth.test with the bot token (its scopes against app_manifest.yml's), apps.connections.open with the app's."""
     quiet = logging.getLogger("salescoach.check.slack")  # the finding says it; slack_sdk's own lines would repeat it
     quiet.setLevel(logging.CRITICAL)
-    client = WebClient(base_url=settings.slack_api_url, timeout=min(settings.slack_timeout, 10.0), logger=quiet,
+    client = WebClient(base_url=settings.slack_api_url, timeout=int(min(settings.slack_timeout, 10.0)), logger=quiet,
                        retry_handlers=[])
     if settings.slack_bot_token and settings.oauth is None:
         try:
