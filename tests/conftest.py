@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -385,3 +388,31 @@ def client(slack):
     from slack_sdk import WebClient
 
     return WebClient(token=slack.bot_token, base_url=slack.api_url)
+
+
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory) -> Path:
+    """salescoach built as a wheel and installed in a fresh environment (its dependencies are the tested ones,
+    reached through a .pth file): its `salescoach` command, run from outside the source tree."""
+    import shutil
+
+    folder = tmp_path_factory.mktemp("wheel")
+    source = folder / "source"  # a copy: the build writes build/ and egg-info, and other workers build too
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(_ROOT / name, source / name)
+    for name in ("bot", "coaching", "storage", "surveys"):
+        shutil.copytree(_ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
+                    str(folder / "dist"), str(source)], check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder / "env")], check=True)
+    site = next((folder / "env" / "lib").glob("python3*/site-packages"))
+    dependencies = next(p for p in map(Path, sys.path) if p.name == "site-packages" and (p / "sqlalchemy").is_dir())
+    (site / "tested_dependencies.pth").write_text(f"{dependencies}\n")
+    wheel = next((folder / "dist").glob("salescoach-*.whl"))
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(folder / "env" / "bin" / "python"), "install",
+                    "--no-deps", "-q", str(wheel)], check=True, capture_output=True)
+    return folder / "env" / "bin" / "salescoach"

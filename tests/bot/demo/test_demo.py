@@ -3,12 +3,10 @@
 The demo's people speak English, Malay, Chinese, Lithuanian and Persian on purpose: each sees the survey and its
 reminders in their own language, and the timeline tells the kinds of messages apart whatever their language."""
 
-import contextlib
-import io
+import subprocess
 
 import pytest
 
-from bot.cli.main import main
 from bot.demo.run import PEOPLE, TEAM
 from bot.i18n import Translator
 
@@ -31,13 +29,14 @@ def _up_to(t: Translator, message: str, placeholder: str, **values: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """One run of the demo for the whole module: its output directory and what it printed."""
+def demo(installed, tmp_path_factory):
+    """One run of the demo for the whole module, by the `salescoach` command of the built wheel (the README's first
+    command, from outside the source tree): its output directory and what it printed."""
     out = tmp_path_factory.mktemp("demo")
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        assert main(["demo", "--out", str(out)]) == 0
-    return out, printed.getvalue()
+    done = subprocess.run([str(installed), "demo", "--out", str(out)], cwd=out, capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin", "HOME": str(out)}, timeout=300)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    return out, done.stdout
 
 
 def test_demo_runs_a_round_end_to_end_and_writes_the_transcript(demo):
