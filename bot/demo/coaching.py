@@ -112,8 +112,7 @@ def play_coaching(demo: Stage) -> None:
         post = _reply(demo, person.slack_id, text)
         blocks = post["body"].get("blocks") or []
         demo.note(f"{person.name} ({person.locale}): /coach {text}".rstrip() + " -> a reply only they see:")
-        demo.log.extend("      " + line for line in blocks_to_text(blocks))
-        demo.say("\n".join("      " + line for line in blocks_to_text(blocks)))
+        demo.show(blocks_to_text(blocks))
         if person is manager and not text.startswith("<@"):
             digest_message = {"ts": "0", "channel": demo.slack.dm_channel_id(person.slack_id), "blocks": blocks}
     uploads = len(demo.slack.files)

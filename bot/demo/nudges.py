@@ -18,9 +18,7 @@ def _show(demo: Stage, intro: str, message: dict[str, Any]) -> None:
     from bot.demo.transcript import blocks_to_text
 
     demo.note(intro)
-    lines = ["      " + line for line in blocks_to_text(message.get("blocks") or [])]
-    demo.log.extend(lines)
-    demo.say("\n".join(lines))
+    demo.show(blocks_to_text(message.get("blocks") or []))
 
 
 def _command(demo: Stage, user_id: str, text: str) -> str:

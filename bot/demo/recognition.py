@@ -75,9 +75,7 @@ def _show_channel(demo: Stage, channel: str, seen: int) -> int:
     posts = demo.slack.messages(channel)
     for message in posts[seen:]:
         demo.note(f"#{CHANNEL_NAME} gets a post:")
-        lines = ["      " + line for line in blocks_to_text(message.get("blocks") or [])]
-        demo.log.extend(lines)
-        demo.say("\n".join(lines))
+        demo.show(blocks_to_text(message.get("blocks") or []))
     if len(posts) == seen:
         demo.note(f"#{CHANNEL_NAME}: nothing new")
     return len(posts)

@@ -1,7 +1,8 @@
 """`salescoach demo`: the real bot over HTTP against the built-in Slack double, playing one survey round.
 
 Everything goes through the production paths: signed requests to /slack/events, scheduler jobs run at
-chosen instants, the outbox and the delivery service. It prints a transcript of what each person saw.
+chosen instants, the outbox and the delivery service. It prints the story in about a hundred lines and writes the
+whole transcript of what each person saw.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from bot.runtime.jobs import run_job
 from bot.runtime.server import events_url, serving
 from bot.settings import Settings
 from bot.slack_double import SlackActor, SlackDouble
+
+SHOWN_LINES = 5  # lines of a message the terminal shows; the transcript holds them all
 
 
 def run_demo(*, out: str = "demo-output", quiet: bool = False) -> int:
@@ -66,11 +69,21 @@ class _Demo:
         self._running.close()
         self.services.close()
 
-    def note(self, text: str) -> None:
+    def note(self, text: str, *, quiet: bool = False) -> None:
+        """A line of the transcript's timeline; printed too unless `quiet` (the terminal gets a summary)."""
         stamp = self.clock.now.strftime("%a %H:%M UTC")
         line = f"[{stamp}] {text}"
         self.log.append(line)
-        self.say(line)
+        if not quiet:
+            self.say(line)
+
+    def show(self, lines: list[str]) -> None:
+        """A message's text: all of it in the transcript, its first lines on the terminal."""
+        indented = ["      " + line for line in lines]
+        self.log.extend(indented)
+        more = len(indented) - SHOWN_LINES
+        self.say("\n".join(indented[:SHOWN_LINES] + ([f"      … {more} more line(s) in the transcript"]
+                                                       if more > 0 else [])))
 
     def play(self) -> None:
         self.say(f"salescoach demo: the real bot on {self.url}, Slack double on {self.slack.api_url}\n")
@@ -129,16 +142,21 @@ class _Demo:
             if job == "close_rounds" and not summary.startswith("closed 0"):
                 self.note("the round's window has ended: " + summary)
         self.services.delivery.drain()
+        received: dict[str, list[str]] = {}
         for p in PEOPLE:
             for message in self.slack.messages(p.slack_id)[seen[p.slack_id]:]:
                 local = self.clock.now.astimezone(ZoneInfo(p.tz)).strftime("%a %H:%M")
                 what = _kind(message)
-                self.note(f"{p.name} ({p.tz}, {p.locale}) gets {what} at {local} local time")
+                self.note(f"{p.name} ({p.tz}, {p.locale}) gets {what} at {local} local time", quiet=True)
+                received.setdefault(what.split(":", 1)[0], []).append(f"{p.name} ({local})")
                 for file in message.get("files") or []:
                     stored = self.slack.files.get(file["id"], {})
                     path = self.out_dir / str(stored.get("name", "chart.png"))
                     path.write_bytes(stored.get("content", b""))
-                    self.note(f"the trend chart is saved as {path}")
+                    self.note(f"the trend chart is saved as {path}", quiet=True)
+        stamp = self.clock.now.strftime("%a %H:%M UTC")
+        for what, people in received.items():  # the terminal's summary: one line per kind of message and tick
+            self.say(f"[{stamp}] {what} (local time): {', '.join(people)}")
 
     def answer(self, monday: datetime, answers: dict[str, tuple[int, int, int]], *, replay: bool) -> None:
         self.clock.now = monday + timedelta(hours=20)
@@ -146,7 +164,11 @@ class _Demo:
             person = next(p for p in PEOPLE if p.slack_id == slack_id)
             for question, value in zip(QUESTIONS, values, strict=True):
                 self.click(person, f"survey_answer:{question}:{value}")
-            self.note(f"{person.name} answers {', '.join(f'{q}={v}' for q, v in zip(QUESTIONS, values, strict=True))}")
+            self.note(f"{person.name} answers {', '.join(f'{q}={v}' for q, v in zip(QUESTIONS, values, strict=True))}",
+                      quiet=True)
+        names = [p.name for p in PEOPLE if p.slack_id in answers]
+        self.say(f"[{self.clock.now.strftime('%a %H:%M UTC')}] {len(names)} answer by button, each click a signed "
+                 f"request over HTTP: {', '.join(names)}")
         if replay:
             ruta = PEOPLE[4]
             self.click(ruta, "survey_answer:quota_confidence:3")
@@ -191,8 +213,10 @@ class _Demo:
                   f"max {self.click_ms[-1]:.1f} ms ({len(self.click_ms)} clicks)", ""]
         text = "\n".join(lines)
         (self.out_dir / "transcript.md").write_text(text, encoding="utf-8")
-        self.say("\n" + "\n".join(lines[lines.index("## What each person saw in Slack"):]))
-        self.say(f"Transcript written to {self.out_dir / 'transcript.md'}")
+        shown = sum(len(self.slack.messages(p.slack_id)) for p in PEOPLE)
+        self.say(f"\n{lines[-3][2:]}\n{lines[-2][2:]}")
+        self.say(f"Transcript written to {self.out_dir / 'transcript.md'}: the whole timeline and the {shown} "
+                 "messages each person saw, in their language, each with a Block Kit Builder link")
 
 
 def _kind(message: dict[str, Any]) -> str:

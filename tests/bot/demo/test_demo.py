@@ -47,7 +47,15 @@ def test_demo_runs_a_round_end_to_end_and_writes_the_transcript(demo):
     assert "duplicate posts: 0" in transcript
     assert transcript.count("Block Kit Builder: https://app.slack.com/block-kit-builder/#") >= 10
     assert "Emily Carter (America/Los_Angeles, en-US) gets the survey DM at Mon 09:00 local time" in transcript
-    assert "## What each person saw in Slack" in printed
+    assert "## What each person saw in Slack" in transcript
+
+
+def test_the_terminal_gets_the_story_in_at_most_150_lines_and_the_links_only_in_the_transcript(demo):
+    tmp_path, printed = demo
+    assert len(printed.splitlines()) <= 150
+    assert "block-kit-builder" not in printed and max(len(line) for line in printed.splitlines()) < 300
+    assert printed.rstrip().endswith("each with a Block Kit Builder link")
+    assert "duplicate posts: 0" in printed
     assert "Sara Karimi (Asia/Tehran, fa-IR) gets a reminder" in transcript
     assert "Rūta Kazlauskienė (Europe/Vilnius, lt-LT) gets a reminder" in transcript  # week 2 only
     assert "Emily Carter (America/Los_Angeles, en-US) gets a reminder" in transcript  # week 2 only
