@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.i18n import Translator, without_bidi_marks
@@ -25,7 +26,9 @@ WIDTH_PX, HEIGHT_PX, DPI = 800, 450, 100
 MAX_ANNOTATED_POINTS = 12
 LEGEND_CHARS_PER_ROW = 90
 ENGAGEMENT_COLOR, ENPS_COLOR, RATE_COLOR, WITHHELD_COLOR = "#1f6feb", "#8250df", "#c9d1d9", "#afb8c1"
-# DejaVu Sans ships with matplotlib and covers Latin, Cyrillic, Greek and Arabic script; CJK needs a system font.
+# DejaVu Sans ships with matplotlib and covers Latin, Cyrillic, Greek and Arabic script; Chinese comes from the
+# bundled subset of Noto Sans CJK SC, with installed CJK fonts after it for characters outside the subset.
+BUNDLED_CJK = Path(__file__).parent / "fonts" / "NotoSansCJKsc-Regular-GB2312.otf"
 _FALLBACK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
                       "Microsoft YaHei", "PingFang SC")
 
@@ -48,9 +51,12 @@ class ChartPoint:
 
 @cache
 def font_families() -> tuple[str, ...]:
-    """DejaVu Sans first, then whichever CJK families are installed (looked up once per process)."""
+    """DejaVu Sans first, then the bundled Noto Sans CJK SC (bot/fonts/README.md), then whichever other CJK
+    families are installed (registered and looked up once per process)."""
     from matplotlib.font_manager import fontManager
 
+    if BUNDLED_CJK.is_file():
+        fontManager.addfont(str(BUNDLED_CJK))
     installed = {font.name for font in fontManager.ttflist}
     return ("DejaVu Sans", *(family for family in _FALLBACK_FAMILIES if family in installed))
 

@@ -74,3 +74,4 @@ def test_the_built_wheel_installs_migrates_and_checks_outside_the_source_tree(in
         done = subprocess.run([str(installed), *command], cwd=tmp_path, env=env, capture_output=True, text=True)
         assert done.returncode == status and "Traceback" not in done.stderr, (command, done.stderr)
     assert "ok   database" in done.stdout and "fail SLACK_BOT_TOKEN" in done.stdout
+    assert "ok   fonts: charts draw Chinese, Persian and Lithuanian with Noto Sans CJK SC" in done.stdout

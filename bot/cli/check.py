@@ -145,7 +145,7 @@ def font_findings() -> Iterator[Finding]:
     family = cjk_family()
     if family is None:
         yield Finding("warn", "fonts", "no font for Chinese on this server: Chinese chart labels would be empty "
-                      "boxes; reinstall salescoach, which brings one")
+                      "boxes; reinstall salescoach, whose package brings one (bot/fonts)")
     else:
         yield Finding("ok", "fonts", f"charts draw Chinese, Persian and Lithuanian with {family}")
 

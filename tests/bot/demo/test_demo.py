@@ -40,7 +40,7 @@ def demo(installed, tmp_path_factory):
 
 
 def test_demo_runs_a_round_end_to_end_and_writes_the_transcript(demo):
-    tmp_path, printed = demo
+    tmp_path, _ = demo
     transcript = (tmp_path / "transcript.md").read_text(encoding="utf-8")
     assert "6 of 8 people answered (75%)" in transcript  # Daniel, the manager, reads English
     assert "eNPS +50 (promoters 4 · passives 1 · detractors 1)" in transcript
@@ -48,14 +48,6 @@ def test_demo_runs_a_round_end_to_end_and_writes_the_transcript(demo):
     assert transcript.count("Block Kit Builder: https://app.slack.com/block-kit-builder/#") >= 10
     assert "Emily Carter (America/Los_Angeles, en-US) gets the survey DM at Mon 09:00 local time" in transcript
     assert "## What each person saw in Slack" in transcript
-
-
-def test_the_terminal_gets_the_story_in_at_most_150_lines_and_the_links_only_in_the_transcript(demo):
-    tmp_path, printed = demo
-    assert len(printed.splitlines()) <= 150
-    assert "block-kit-builder" not in printed and max(len(line) for line in printed.splitlines()) < 300
-    assert printed.rstrip().endswith("each with a Block Kit Builder link")
-    assert "duplicate posts: 0" in printed
     assert "Sara Karimi (Asia/Tehran, fa-IR) gets a reminder" in transcript
     assert "Rūta Kazlauskienė (Europe/Vilnius, lt-LT) gets a reminder" in transcript  # week 2 only
     assert "Emily Carter (America/Los_Angeles, en-US) gets a reminder" in transcript  # week 2 only
@@ -63,6 +55,14 @@ def test_the_terminal_gets_the_story_in_at_most_150_lines_and_the_links_only_in_
     assert "3 of 8 people answered (38%)" in transcript and "Results are withheld" in transcript
     charts = sorted(tmp_path.glob("pulse-*.png"))
     assert len(charts) == 2 and all(c.read_bytes().startswith(b"\x89PNG") for c in charts)
+
+
+def test_the_terminal_gets_the_story_in_at_most_150_lines_and_the_links_only_in_the_transcript(demo):
+    printed = demo[1]
+    assert len(printed.splitlines()) <= 150
+    assert "block-kit-builder" not in printed and max(len(line) for line in printed.splitlines()) < 300
+    assert printed.rstrip().endswith("each with a Block Kit Builder link")
+    assert "duplicate posts: 0" in printed
 
 
 def test_each_rep_sees_the_survey_and_the_reminders_in_their_own_language(demo):
