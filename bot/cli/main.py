@@ -1,3 +1,4 @@
+# PYTHON_ARGCOMPLETE_OK
 """The `salescoach` command: serve, db, import, jobs, survey, template and demo."""
 
 from __future__ import annotations
@@ -158,7 +159,12 @@ def _log_to_stderr(level: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions (README: shell completion)
+        import argcomplete
+
+        argcomplete.autocomplete(parser)
+    args = parser.parse_args(argv)
     from bot.runtime.log_privacy import install as redact_token_patterns
 
     redact_token_patterns()  # before settings load; main's second install adds the configured secrets

@@ -145,3 +145,26 @@ def test_opening_a_round_for_reps_not_matched_to_slack_says_so_and_what_to_do(en
     assert capsys.readouterr().err.strip() == (
         "salescoach: 5 rep(s) of Hunters are not matched to Slack yet: run `salescoach import roster` with Slack "
         "reachable, or add slack_id")
+
+
+def test_the_shell_completes_commands_through_argcomplete(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(root), "_ARGCOMPLETE": "1", "_ARGCOMPLETE_IFS": " ",
+           "COMP_LINE": "salescoach su", "COMP_POINT": "13"}
+    done = subprocess.run(["bash", "-c", f"{sys.executable} -m bot.cli 8>&1 9>/dev/null"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["survey"]
+
+
+def test_version_and_the_jobs_list_in_help(capsys):
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert capsys.readouterr().out.startswith("salescoach ")
+    with pytest.raises(SystemExit):
+        main(["jobs", "run", "--help"])
+    assert "  digests             send each manager's weekly coaching digest" in capsys.readouterr().out
