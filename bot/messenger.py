@@ -39,15 +39,17 @@ class OutboxMessenger:
         return self._bank()
 
     def _enqueue(self, key: str, method: str, payload: dict[str, Any], edits_key: str | None = None, *,
-                 person_id: int | None) -> None:
-        self.outbox.enqueue(key, method, payload, now=self.now, edits_key=edits_key, person_id=person_id)
+                 person_id: int | None, not_before: datetime | None = None) -> None:
+        self.outbox.enqueue(key, method, payload, now=self.now, edits_key=edits_key, person_id=person_id,
+                            not_before=not_before)
         self.enqueued.append(key)
 
-    def post(self, key: str, channel: str, text: str, blocks: list[dict[str, Any]], *, person_id: int | None) -> None:
+    def post(self, key: str, channel: str, text: str, blocks: list[dict[str, Any]], *, person_id: int | None,
+             not_before: datetime | None = None) -> None:
         """Any other message: one post under its idempotency key; `person_id` is whom a DM is for (None: a
-        channel post, for no single person)."""
+        channel post, for no single person); `not_before` holds it back until then."""
         self._enqueue(key, "chat.postMessage", {"channel": channel, "text": text, "blocks": blocks},
-                      person_id=person_id)
+                      person_id=person_id, not_before=not_before)
 
     def respond(self, key: str, response_url: str, text: str, blocks: list[dict[str, Any]], *,
                 person_id: int | None) -> None:
@@ -57,11 +59,11 @@ class OutboxMessenger:
             "response_type": "ephemeral", "text": text, "blocks": blocks}}, person_id=person_id)
 
     def upload(self, key: str, user_id: str, *, filename: str, title: str, content: bytes,
-               person_id: int | None) -> None:
+               person_id: int | None, not_before: datetime | None = None) -> None:
         """A file (a chart, an Excel pack) into a person's DM."""
         self._enqueue(key, "files.uploadV2", {"user": user_id, "filename": filename, "title": title,
                                               "content_base64": base64.b64encode(content).decode()},
-                      person_id=person_id)
+                      person_id=person_id, not_before=not_before)
 
     def open_view(self, trigger_id: str, view: dict[str, Any], *, person_id: int | None,
                   for_user: str | None = None) -> None:
@@ -103,21 +105,21 @@ class OutboxMessenger:
                       survey_key(round.id, member.person_id), person_id=member.person_id)
 
     def send_results(self, round: RoundInfo, manager: Member, summary: RoundSummary,
-                     history: Sequence[tuple[date, RoundSummary]] = ()) -> None:
-        """The results DM, then the trend chart as a PNG in the same DM."""
+                     history: Sequence[tuple[date, RoundSummary]] = (), *, at: datetime | None = None) -> None:
+        """The results DM, then the trend chart as a PNG in the same DM, both held back until `at`."""
         if not manager.slack_id:
             return
         t = Translator.for_person(manager.locale, manager.tz)
         trend = Trend.of(RoundPoint.of_round(day, s) for day, s in history or [(round.cycle_date, summary)])
         text, blocks = results_message(t, round.team_name, summary, trend, bank=self.bank)
         key = f"results:{round.id}:{manager.person_id}"
-        self.post(key, manager.slack_id, text, blocks, person_id=manager.person_id)
+        self.post(key, manager.slack_id, text, blocks, person_id=manager.person_id, not_before=at)
         if any(not s.withheld for _, s in history):
             points = [ChartPoint.of_round(t.date(day), s) for day, s in history]
             title = t.gettext("Pulse trend for {team}", team=round.team_name)
             png = trend_chart(t, points, title=title, threshold=summary.threshold)
             self.upload(key + ":chart", manager.slack_id, filename=f"pulse-{round.cycle_date.isoformat()}.png",
-                        title=literal(title), content=png,
+                        title=literal(title), content=png, not_before=at,
                         person_id=manager.person_id)  # the image shows the name as it is
 
     def send_reminder(self, round: RoundInfo, member: Member, number: int) -> None:

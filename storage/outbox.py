@@ -90,14 +90,15 @@ class Outbox:
         self.session = session
 
     def enqueue(self, key: str, method: str, payload: dict[str, Any], *, now: datetime, person_id: int | None,
-                edits_key: str | None = None) -> bool:
+                edits_key: str | None = None, not_before: datetime | None = None) -> bool:
         """Insert unless the key exists already; True when this call added it. `person_id` is the person the
         effect is for (their DM, their App Home, their modal, a reply only they see); None for a channel post,
-        which is for no single person. Export and erasure find a person's rows by it."""
+        which is for no single person. Export and erasure find a person's rows by it. `not_before` holds the
+        row back until then (results wait for the reader's working hours)."""
         stmt = _INSERT[self.session.get_bind().dialect.name == "postgresql"]
         result = self.session.connection().execute(stmt, {
             "key": key, "method": method, "payload": payload, "edits_key": edits_key, "status": "pending",
-            "attempts": 0, "available_at": now, "created_at": now, "person_id": person_id})
+            "attempts": 0, "available_at": max(now, not_before or now), "created_at": now, "person_id": person_id})
         return result.scalar() is not None
 
     def existing(self, keys: list[str]) -> set[str]:

@@ -63,6 +63,28 @@ class WorkingTime:
         local = now.astimezone(zone(tz))
         return self.is_working_day(local.date(), holidays) and self.start <= local.time() < self.end
 
+    def next_moment(self, now: datetime, tz: str, holidays: Collection[date]) -> datetime:
+        """`now` if it is a working moment there, else when the next working day starts (results wait for it)."""
+        if self.is_working_moment(now, tz, holidays):
+            return now
+        local = now.astimezone(zone(tz))
+        day = local.date() if local.time() < self.start else local.date() + timedelta(days=1)
+        opens = datetime.combine(self.on_or_after(day, holidays), self.start, tzinfo=zone(tz))
+        return opens.astimezone(now.tzinfo)
+
+    def last_moment_by(self, before: datetime, tz: str, holidays: Collection[date]) -> datetime | None:
+        """The latest working moment at or before `before` there (within two weeks), or None."""
+        place = zone(tz)
+        local, day = before.astimezone(place), before.astimezone(place).date()
+        for _ in range(14):
+            if self.is_working_day(day, holidays):
+                opens = datetime.combine(day, self.start, tzinfo=place)
+                last = min(datetime.combine(day, self.end, tzinfo=place) - timedelta(minutes=1), local)
+                if last >= opens:
+                    return last.astimezone(before.tzinfo)
+            day -= timedelta(days=1)
+        return None
+
 
 DEFAULT_WORKING_TIME = WorkingTime()
 DEFAULT_AWAY = AwayRule()

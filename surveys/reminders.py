@@ -12,7 +12,8 @@ from surveys.ports import Member
 
 DEFAULT_OFFSETS = (timedelta(hours=24), timedelta(hours=72))
 MAX_REMINDERS = 2
-LAST_CALL = timedelta(hours=24)
+LAST_CALL = timedelta(hours=24)  # no reminder later than this before the close
+LAST_WORKING_HOUR = timedelta(hours=1)  # a reminder pulled in to the last working moment may go from an hour before
 
 
 @dataclass(frozen=True)
@@ -29,9 +30,13 @@ class ReminderPolicy:
         they are out of office, or it is outside their local working hours or on a holiday.
         """
         offsets = self._offsets
-        if responded or sent >= len(offsets) or now >= closes_at:
+        if responded or sent >= len(offsets) or now > closes_at - LAST_CALL:
             return None
-        if now < self.due_at(offsets, sent, invited_at, closes_at):
+        latest = self._latest(closes_at - LAST_CALL, member.tz, holidays)
+        if latest is None or now > latest:  # their last working moment a day before the close has passed
+            return None
+        due = min(self.due_at(offsets, sent, invited_at, closes_at), latest - LAST_WORKING_HOUR)
+        if now < due or (sent and due < invited_at + offsets[sent - 1] + timedelta(hours=12)):
             return None
         if self.away.is_away(text=member.status_text, emoji=member.status_emoji, until=member.status_until,
                              now=now):
@@ -40,6 +45,19 @@ class ReminderPolicy:
             return None
         return sent + 1
 
+    def _latest(self, last_call: datetime, tz: str, holidays: frozenset) -> datetime | None:
+        """The last working moment there at least LAST_CALL before the close (worked out once per zone)."""
+        key = (last_call, tz, holidays)
+        if key not in self._latest_by:
+            if len(self._latest_by) > 4096:  # rounds come and go; a long-running process keeps only recent ones
+                self._latest_by.clear()
+            self._latest_by[key] = self.working.last_moment_by(last_call, tz, holidays)
+        return self._latest_by[key]
+
+    @cached_property
+    def _latest_by(self) -> dict[tuple[datetime, str, frozenset], datetime | None]:
+        return {}
+
     @cached_property
     def _offsets(self) -> tuple[timedelta, ...]:
         return tuple(self.offsets)[:MAX_REMINDERS]
@@ -47,7 +65,8 @@ class ReminderPolicy:
     @staticmethod
     def due_at(offsets: Sequence[timedelta], sent: int, invited_at: datetime, closes_at: datetime) -> datetime:
         """The offset after the invitation, pulled in to a day before the close so it still helps,
-        but never earlier than half a day after the reminder before it was due."""
+        but never earlier than half a day after the reminder before it was due. `next_reminder` also pulls it
+        in to the person's last working moment before then, and sends nothing after it."""
         due = min(invited_at + offsets[sent], closes_at - LAST_CALL)
         if sent:
             due = max(due, invited_at + offsets[sent - 1] + timedelta(hours=12))

@@ -284,8 +284,9 @@ def _close(store: SurveyStore, messenger: Messenger, round_: RoundInfo, now: dat
         history = team.history(survey_id=round_.survey_id)
         summary = team.of_round(round_.id)
         if summary is not None:
-            for manager in store.managers_of(plan.team_id):
-                messenger.send_results(round_, manager, summary, history)
+            for manager in store.managers_of(plan.team_id):  # in each manager's working hours
+                at = DEFAULT_WORKING_TIME.next_moment(now, manager.tz, store.holidays_of(manager.team_id))
+                messenger.send_results(round_, manager, summary, history, at=at)
             channel = store.team_channel(plan.team_id) if plan.share_with_team else None
             if channel is not None and not summary.withheld:
                 messenger.send_team_summary(round_, channel[0], channel[1], summary)

@@ -1,6 +1,7 @@
 """Working days, holidays, out-of-office statuses and the reminder policy, with an injected `now`."""
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from surveys.availability import AwayRule, WorkingTime
 from surveys.ports import Member
@@ -82,5 +83,32 @@ def test_reminders_follow_daylight_saving_time_in_vilnius():
 
 def test_the_last_reminder_comes_a_day_before_the_close_when_the_window_is_short():
     invited = NOW - timedelta(hours=50)
-    assert _next(sent=1, invited_at=invited, closes_at=NOW + timedelta(hours=23)) == 2
-    assert _next(sent=1, invited_at=invited, closes_at=NOW + timedelta(hours=30)) is None
+    assert _next(sent=1, invited_at=invited, closes_at=NOW + timedelta(hours=25)) == 2  # pulled in to a day before
+    assert _next(sent=1, invited_at=invited, closes_at=NOW + timedelta(hours=30)) is None  # not yet
+    assert _next(sent=1, invited_at=invited, closes_at=NOW + timedelta(hours=23)) is None  # too late: never
+
+
+def test_no_reminder_comes_less_than_a_day_before_the_close_even_if_working_hours_come_late():
+    """The README's promise, for the demo's Tehran rep: a round closing Thursday 17:00 UTC (20:30 in Tehran) gets
+    its last reminder on Wednesday, in the last working hour there (17:00-18:00 Tehran), never on Thursday."""
+    tehran, invited = _member(tz="Asia/Tehran"), datetime(2026, 11, 30, 5, 30, tzinfo=UTC)  # Monday 09:00 there
+    closes = datetime(2026, 12, 3, 17, 0, tzinfo=UTC)
+    moments = [invited + timedelta(minutes=5 * n) for n in range(int((closes - invited) / timedelta(minutes=5)))]
+    sent, when = 0, []
+    for now in moments:
+        if _next(sent=sent, invited_at=invited, closes_at=closes, now=now, member=tehran) is not None:
+            sent, when = sent + 1, [*when, now]
+    assert len(when) == 2 and all(closes - moment >= timedelta(hours=24) for moment in when)
+    local = [moment.astimezone(ZoneInfo("Asia/Tehran")) for moment in when]
+    assert [(m.strftime("%a"), 9 <= m.hour < 18) for m in local] == [("Tue", True), ("Wed", True)]
+    assert local[1].hour == 17
+
+
+def test_results_wait_for_the_managers_working_hours():
+    working = WorkingTime()
+    close = datetime(2026, 12, 3, 17, 0, tzinfo=UTC)  # Thursday; Friday 01:00 in Kuala Lumpur
+    assert working.next_moment(close, "Asia/Kuala_Lumpur", frozenset()) == datetime(2026, 12, 4, 1, 0, tzinfo=UTC)
+    assert working.next_moment(close, "Europe/London", frozenset()) == close  # 17:00 there: still working
+    friday = datetime(2026, 12, 4, 17, 30, tzinfo=UTC)  # 01:30 Saturday in Kuala Lumpur, holiday Monday
+    assert working.next_moment(friday, "Asia/Kuala_Lumpur", {date(2026, 12, 7)}) == datetime(
+        2026, 12, 8, 1, 0, tzinfo=UTC)

@@ -24,8 +24,9 @@ class FakeMessenger:
     def refresh_survey(self, round, member, answers, *, closed=False):
         self.refreshed.append((member.slack_id, dict(answers), closed))
 
-    def send_results(self, round, manager, summary, history=()):
+    def send_results(self, round, manager, summary, history=(), *, at=None):
         self.results.append((manager.slack_id, summary))
+        self.results_at = at
         self.history = list(history)
 
     def send_reminder(self, round, member, number):

@@ -89,3 +89,40 @@ def test_a_survey_due_on_a_holiday_goes_out_the_next_working_day(running_bot, mo
     _run(bot, 42)  # Tuesday 18:00 UTC: Tuesday 09:00 has come everywhere
     assert all(bot.slack.messages(f"UREP{i}")[0]["text"] == reader(i).gettext("Pulse survey for {team}", team="Hunters")
                for i in range(6))
+
+
+def test_reminders_end_a_day_before_the_close_and_results_wait_for_the_managers_working_hours(running_bot):
+    """README: the last reminder comes at least a day before the round closes, in the person's working hours;
+    results reach a manager in their working hours."""
+    from zoneinfo import ZoneInfo
+
+    from storage.models import Person
+
+    bot = running_bot
+    _weekly(bot)
+    delivered: dict[str, tuple[str, datetime]] = {}
+    people = ["UMGR", *(f"UREP{i}" for i in range(6))]
+    for step in range(24 * 5 + 1):  # hourly: a reminder pulled in to the last working hour still finds a tick
+        bot.clock.now = MONDAY + timedelta(hours=step)
+        for job in ("open_rounds", "remind", "close_rounds", "deliver"):
+            bot.job(job)
+        for user in people:
+            for message in bot.slack.messages(user):
+                key = ((message.get("metadata") or {}).get("event_payload") or {}).get("key")
+                if key:
+                    delivered.setdefault(key, (user, bot.clock.now))
+    with bot.services.sessions.begin() as s:
+        (round_,) = s.scalars(select(Round)).all()
+        zones = {p.slack_id: p.tz for p in s.scalars(select(Person))}
+    reminders = {k: v for k, v in delivered.items() if k.startswith("reminder:")}
+    assert len(reminders) == 12  # nobody answered: two each
+    for user, moment in reminders.values():
+        local = moment.astimezone(ZoneInfo(zones[user]))
+        assert round_.closes_at - moment >= timedelta(hours=24), (user, moment)
+        assert local.weekday() < 5 and 9 <= local.hour < 18, (user, local)
+    user, moment = next(v for k, v in delivered.items() if k.startswith("results:"))
+    local = moment.astimezone(ZoneInfo(zones["UMGR"]))
+    assert user == "UMGR" and local.weekday() < 5 and 9 <= local.hour < 18, local
+    closed_at = round_.closes_at.astimezone(ZoneInfo(zones["UMGR"]))
+    held = moment - round_.closes_at > timedelta(hours=1)
+    assert held is not (closed_at.weekday() < 5 and 9 <= closed_at.hour < 18), (closed_at, moment)
