@@ -67,13 +67,16 @@ def served(tmp_path, slack):
 
 
 def test_serve_migrates_verifies_its_token_and_answers_health(served, slack):
-    _, base, _ = served
+    _, base, log = served
     status, body = _health(f"{base}/healthz")
     assert status == 200
     assert body["database"] == {"ok": True, "dialect": "sqlite", "migration": HEAD}
     assert body["outbox"] == {}
     (auth,) = slack.calls_to("auth.test")
     assert auth.ok and auth.token == slack.bot_token
+    log.seek(0)
+    started = log.read()
+    assert "will be unused" not in started and "Traceback" not in started  # bolt's "client as well" warning
 
 
 def test_serve_refuses_a_signed_pulse_from_someone_outside_the_roster(served, slack):
