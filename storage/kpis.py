@@ -129,10 +129,11 @@ class PerformanceRepository:
         return frozenset(k for k, present in zip(checks, row, strict=True) if present)
 
     def _activities(self, ids: list[int], period: Period, parts: Parts) -> None:
-        """Sums by rep and kind, in the order of the (rep, week_start, kind) index, with one column per tier."""
-        tiers = [_sum(ACC.potential_tier == tier, A.count) for tier in TIERS]
+        """Sums by rep and kind, in the order of the covering (rep, week_start | month, kind, account, count)
+        indexes, with one column per tier: an account's tier is a lookup in its tier's set of account ids (built
+        once per query), so no join takes the index away from the scan."""
+        tiers = [_sum(A.account_id.in_(select(ACC.id).where(ACC.potential_tier == tier)), A.count) for tier in TIERS]
         stmt = (select(A.rep_id, A.kind, func.sum(A.count), *tiers)
-                .select_from(A).outerjoin(ACC, ACC.id == A.account_id)
                 .where(A.rep_id.in_(ids), _activity_in(period))
                 .group_by(A.rep_id, A.kind))
         for rep, kind, n, *by_tier in self._rows(stmt):

@@ -13,8 +13,8 @@ from conftest import seed_team
 from sqlalchemy import event, insert
 
 from coaching.performance.kpis import QuotaTarget, RepFigures, quota_for
-from coaching.performance.service import team_digests, trend
-from coaching.periods import Period, parse_period, period_of
+from coaching.performance.service import team_digests, trend, weekly_digests
+from coaching.periods import Period, last_periods, parse_period, period_of
 from storage.crm.models import CrmAccount, CrmActivity, CrmDeal, CrmLead, CrmQuota
 from storage.db import make_engine, make_sessions
 from storage.kpis import PerformanceRepository
@@ -354,6 +354,19 @@ def test_the_trend_adds_up_the_reps_period_by_period(company):
     assert [p for p, _ in points] == periods
     for p, kpis in points:
         assert kpis.deals_won == sum(expected(rows, r, p, NOW).deals_won for r in rows.reps)
+
+
+@pytest.mark.parametrize("key", ["2017-08", "2017-W33"])
+def test_the_weekly_digests_from_one_read_equal_each_managers_digest_and_trend_read_alone(company, key):
+    sessions, _, ids = company
+    period = parse_period(key, today=NOW.date())
+    with sessions.begin() as session:
+        store = PerformanceRepository(session)
+        weekly = weekly_digests(store, wanted=[(ids["UMGR"], period)], now=NOW, trend_periods=6)
+        (digest,) = team_digests(store, period=period, now=NOW)
+        points = trend(store, viewer_id=ids["UMGR"], periods=last_periods(period, count=6), now=NOW)
+    assert weekly[ids["UMGR"], period].digest == digest
+    assert weekly[ids["UMGR"], period].trend == points
 
 
 def test_spend_is_the_teams_prorated_by_days_and_the_organisations_only_for_everyone(sessions, seeded):
