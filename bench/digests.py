@@ -1,5 +1,6 @@
 """The weekly digests job (`send_weekly_digests`, default settings) over a large SQLite file, as a ratio to its floor:
-the period-bounded activity GROUP BYs the digests and trends need, once per period, plus as many bare charts.
+the period-bounded GROUP BYs its digests and trends need (activities, deals closed), once per period, plus a bare chart
+per manager.
 
 Run: `python -m bench.digests [--rows 1000000 | --rows 5000000]`. Prints the figures, then the ratio last.
 """
@@ -30,6 +31,8 @@ MANAGERS, REPS_PER_MANAGER, ACCOUNTS, DEALS_PER_REP = 6, 50, 3000, 200
 KINDS = ("call", "email", "meeting", "demo", "other")
 FLOOR = ("SELECT rep_id, kind, sum(count) FROM crm_activity WHERE rep_id IN ({}) AND {} = ? "
          "GROUP BY rep_id, kind")
+FLOOR_DEALS = ("SELECT owner_id, outcome, count(*), sum(amount) FROM crm_deal WHERE owner_id IN ({}) "
+               "AND outcome IN ('won', 'lost') AND closed_on >= ? AND closed_on < ? GROUP BY owner_id, outcome")
 
 
 def populate(path: Path, rows: int, seed: int = 1) -> None:
@@ -121,12 +124,15 @@ def bare_chart() -> bytes:
 
 
 def floor(path: Path, reps: list[int], periods: list[Period], charts: int) -> float:
-    """Seconds for one activity GROUP BY per period, bounded by the period and the reps, and `charts` charts."""
+    """Seconds for an activity and a deal GROUP BY per period, bounded by the period and the reps, and `charts`
+    bare charts."""
     db = sqlite3.connect(path)
+    marks = ",".join("?" * len(reps))
     started = time.perf_counter()
     for period in periods:
         column = "week_start" if period.kind == "week" else "month"
-        db.execute(FLOOR.format(",".join("?" * len(reps)), column), (*reps, period.start.isoformat())).fetchall()
+        db.execute(FLOOR.format(marks, column), (*reps, period.start.isoformat())).fetchall()
+        db.execute(FLOOR_DEALS.format(marks), (*reps, period.start.isoformat(), period.end.isoformat())).fetchall()
     for _ in range(charts):
         bare_chart()
     elapsed = time.perf_counter() - started
@@ -184,7 +190,7 @@ def main() -> None:
     digests = sum(1 for k in posts if k.startswith("digest:"))
     print(f"posted: {digests} digests, {files} charts over {len(mondays)} runs, "
           f"{sum(n - 1 for n in posts.values() if n > 1)} duplicates")
-    print(f"floor: {len(periods)} period-bounded activity GROUP BYs ({periods[0]}..{periods[-1]}) and "
+    print(f"floor: {len(periods)} period-bounded activity and deal GROUP BYs ({periods[0]}..{periods[-1]}) and "
           f"{len(managers)} bare charts in {best_floor * 1000:.0f} ms (best of {args.runs})")
     print(f"salescoach: send_weekly_digests for {len(managers)} managers in {best_job * 1000:.0f} ms "
           f"(best of {args.runs}; with delivery to the Slack double {best_total * 1000:.0f} ms)")
