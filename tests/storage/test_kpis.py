@@ -267,11 +267,22 @@ def test_sql_figures_for_weeks_months_and_quarters_at_once_match_a_plain_count_o
             assert_same(actual, expected(rows, actual.person_id, period, NOW))
 
 
-@pytest.mark.parametrize("key", ["2017-W33", "2017-Q2"])
+@pytest.mark.parametrize("key", ["2017-W33", "2017-Q2", "2017-08"])
 def test_a_period_asked_alone_gets_the_same_figures_as_in_company(company, key):
     sessions, rows, _ = company
     (alone,) = figures_of(sessions, rows, [key]).values()
     assert alone == figures_of(sessions, rows, KEYS)[parse_period(key, today=NOW.date())]
+
+
+@pytest.mark.parametrize("keys", [("2017-07", "2017-08", "2017-09"), ("2017-W27", "2017-W31", "2017-W33")])
+def test_months_alone_or_weeks_alone_sum_closed_deals_by_their_stored_key_and_get_the_same_figures(company, keys):
+    sessions, rows, _ = company
+    alone = figures_of(sessions, rows, keys)  # deals won or lost grouped by close_month / close_week
+    mixed = figures_of(sessions, rows, KEYS)  # ... and side by side, period by period
+    for period, figures in alone.items():
+        assert figures == mixed[period]
+        for got in figures:
+            assert_same(got, expected(rows, got.person_id, period, NOW))
 
 
 def test_the_generated_rows_exercise_every_figure():
