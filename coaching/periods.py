@@ -90,6 +90,14 @@ def period_of(kind: str, day: date) -> Period:
     raise PeriodError(f"'{kind}' is not a kind of period; expected one of {', '.join(KINDS)}")
 
 
+def last_periods(period: Period, *, count: int) -> list[Period]:
+    """`count` periods of `period`'s kind, oldest first, ending with `period`."""
+    found = [period]
+    while len(found) < count:
+        found.insert(0, found[0].previous())
+    return found
+
+
 def parse_period(text: str, *, today: date) -> Period:
     """A period from its key or from words relative to `today`; raises PeriodError with what is allowed."""
     cleaned = " ".join(text.strip().split())

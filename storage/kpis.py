@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Executable, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Executable, and_, case, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from coaching.access import OrgEntry
@@ -129,10 +129,11 @@ class PerformanceRepository:
         return frozenset(k for k, present in zip(checks, row, strict=True) if present)
 
     def _activities(self, ids: list[int], period: Period, parts: Parts) -> None:
-        """Sums by rep and kind, in the order of the (rep, week_start, kind) index, with one column per tier."""
-        tiers = [_sum(ACC.potential_tier == tier, A.count) for tier in TIERS]
+        """Sums by rep and kind, in the order of the covering (rep, week_start | month, kind, account, count)
+        indexes, with one column per tier: an account's tier is a lookup in its tier's set of account ids (built
+        once per query), so no join takes the index away from the scan."""
+        tiers = [_sum(A.account_id.in_(select(ACC.id).where(ACC.potential_tier == tier)), A.count) for tier in TIERS]
         stmt = (select(A.rep_id, A.kind, func.sum(A.count), *tiers)
-                .select_from(A).outerjoin(ACC, ACC.id == A.account_id)
                 .where(A.rep_id.in_(ids), _activity_in(period))
                 .group_by(A.rep_id, A.kind))
         for rep, kind, n, *by_tier in self._rows(stmt):
@@ -149,7 +150,7 @@ class PerformanceRepository:
         return D.closed_on - D.engaged_on
 
     def _deal_columns(self, period: Period, day: date, today: date, stale_after_days: int, *,
-                      open_now: bool) -> dict[Any, Any]:
+                      open_now: bool, apart: bool = False) -> dict[Any, Any]:
         """One period's sums over either the deals open now or those won or lost lately (which the importer
         gives a close date). Pipeline is a snapshot on `day`: a deal is open then from its creation (or, without
         a creation date, its engagement) until its close; one with neither date is known open only today."""
@@ -175,29 +176,55 @@ class PerformanceRepository:
             return {**{("deals_by_tier", t): _count(and_(ACC.potential_tier == t, is_open)) for t in TIERS},
                     **pipeline, "deals_engaged": _count(engaged)}
         closed_in = and_(D.closed_on >= period.start, D.closed_on < period.end)
+        return {
+            **{("deals_by_tier", t): _count(and_(ACC.potential_tier == t, or_(closed_in, is_open))) for t in TIERS},
+            **pipeline,
+            "deals_engaged": _count(engaged),
+            "engaged_won": _count(and_(engaged, D.outcome == "won", D.closed_on <= day)),
+            **({} if apart else self._closed_columns(period.start, closed_in)),
+        }
+
+    def _closed_columns(self, start: Any, closed_in: ColumnElement[bool]) -> dict[Any, Any]:
+        """The sums over deals won or lost in a period that starts on `start` (a date, or the close_month or
+        close_week column when the deals are grouped by it)."""
         won = and_(D.outcome == "won", closed_in)
         cycle = and_(won, D.engaged_on.is_not(None), D.engaged_on <= D.closed_on)
         costed = and_(won, D.acquisition_cost.is_not(None))
-        worked = or_(closed_in, is_open)
-        first_win = and_(won, ACC.first_won_date >= period.start, D.closed_on == ACC.first_won_date)
+        first_win = and_(won, ACC.first_won_date >= start, D.closed_on == ACC.first_won_date)
+        amount = func.coalesce(D.amount, 0.0)
         return {
-            **{("deals_by_tier", t): _count(and_(ACC.potential_tier == t, worked)) for t in TIERS},
-            **pipeline,
             "deals_won": _count(won),
             "deals_lost": _count(and_(D.outcome == "lost", closed_in)),
             "revenue_won": _sum(won, amount),
             "cycle_days_total": _sum(cycle, self._days()),
             "cycle_count": _count(cycle),
-            "new_business_revenue": _sum(and_(won, ACC.first_won_date >= period.start), amount),
-            "existing_business_revenue": _sum(and_(won, ACC.first_won_date < period.start), amount),
-            "deals_engaged": _count(engaged),
-            "engaged_won": _count(and_(engaged, D.outcome == "won", D.closed_on <= day)),
+            "new_business_revenue": _sum(and_(won, ACC.first_won_date >= start), amount),
+            "existing_business_revenue": _sum(and_(won, ACC.first_won_date < start), amount),
             "new_customers": func.count(func.distinct(case((first_win, D.account_id)))),
             "renewals": _count(and_(won, D.deal_type == "renewal")),
             "expansion_revenue": _sum(and_(won, D.deal_type == "expansion"), amount),
             "deal_cost_total": _sum(costed, D.acquisition_cost),
             "deal_cost_count": _count(costed),
         }
+
+    def _closed_by_key(self, ids: list[int], periods: list[Period], parts: list[Parts]) -> bool:
+        """When every period is a month (or every one a week), the deals won or lost in them summed once, grouped by
+        their stored close_month (close_week) rather than once for each period side by side; False otherwise."""
+        kinds = {p.kind for p in periods}
+        if kinds not in ({"month"}, {"week"}):
+            return False
+        key = D.close_month if kinds == {"month"} else D.close_week
+        columns = self._closed_columns(key, true())
+        stmt = (select(D.owner_id, key, *columns.values()).select_from(D).outerjoin(ACC, ACC.id == D.account_id)
+                .where(D.owner_id.in_(ids), D.outcome.in_(("won", "lost")), key.in_([p.start for p in periods]))
+                .group_by(D.owner_id, key))
+        by_start = {p.start: part for p, part in zip(periods, parts, strict=True)}
+        for owner, start, *values in self._rows(stmt):
+            part = by_start[start][owner]
+            for name, value in zip(columns, values, strict=True):
+                if value:
+                    part[name] = part.get(name, 0) + (float if name in _FLOATS else int)(value)
+        return True
 
     def _deals(self, ids: list[int], periods: list[Period], now: datetime, stale_after_days: int,
                parts: list[Parts]) -> None:
@@ -206,10 +233,11 @@ class PerformanceRepository:
         period and every as-of day, and after it was created."""
         since = min(min(p.start, as_of(p, now)) for p in periods)
         mine = D.owner_id.in_(ids)
+        apart = self._closed_by_key(ids, periods, parts)
         for open_now, where in ((True, D.outcome == "open"),
                                 (False, and_(D.outcome.in_(("won", "lost")), D.closed_on >= since))):
-            columns = [self._deal_columns(p, as_of(p, now), now.date(), stale_after_days, open_now=open_now)
-                       for p in periods]
+            columns = [self._deal_columns(p, as_of(p, now), now.date(), stale_after_days, open_now=open_now,
+                                          apart=apart) for p in periods]
             self._add_up(parts, columns, and_(mine, where))
 
     def _add_up(self, parts: list[Parts], columns: list[dict[Any, Any]], where: ColumnElement[bool]) -> None:

@@ -1,28 +1,53 @@
-"""The coaching digest's chart: revenue won per period as bars, win rate as a line, in the reader's locale."""
+"""The coaching digest's chart: revenue won per period as bars, win rate as a line, in the reader's locale.
+
+Laid out from the sizes of its own labels (one draw; constrained layout draws the figure twice to learn them).
+"""
 
 from __future__ import annotations
 
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import cache
+from typing import TYPE_CHECKING
 
 from bot.charts import DPI, HEIGHT_PX, WIDTH_PX, font_families
 from bot.i18n import Translator, without_bidi_marks
 from coaching.performance.kpis import Kpis
 from coaching.periods import Period
 
+if TYPE_CHECKING:  # matplotlib is imported by the function that draws
+    from matplotlib.axes import Axes
+    from matplotlib.backend_bases import RendererBase
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
+
 REVENUE_COLOR, WIN_RATE_COLOR = "#1f6feb", "#8250df"
+PAD = 3 / 72 * DPI  # the space around every block (constrained layout's default pad), in pixels
+TICK = (3.5 + 3.5) / 72 * DPI  # a tick and the gap to its label (matplotlib's defaults), in pixels
+LABEL_SIZE, NOTE_SIZE, NOTE_OFFSET = 9, 8, 7  # tick and legend labels, the win-rate notes and their lift (points)
 
 
 def coaching_chart(t: Translator, trend: Sequence[tuple[Period, Kpis]], *, currency: str, title: str) -> bytes:
-    """An 800x450 PNG; periods without closed deals show no win-rate point (never a made-up zero)."""
+    """An 800x450 PNG of `coaching_figure`; the same input gives the same bytes (no date in the metadata)."""
+    buffer = io.BytesIO()
+    coaching_figure(t, trend, currency=currency, title=title).savefig(buffer, format="png", dpi=DPI,
+                                                                       metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def coaching_figure(t: Translator, trend: Sequence[tuple[Period, Kpis]], *, currency: str, title: str) -> Figure:
+    """The chart on its own Agg canvas; periods without closed deals show no win-rate point (never a made-up
+    zero). Every label is in the reader's language."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # matplotlib only when a chart is drawn
     from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
     from matplotlib.ticker import FixedLocator, FuncFormatter
+
     t = t.for_files()
     family = list(font_families())
-    fig = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, layout="constrained")
-    FigureCanvasAgg(fig)
+    fig = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
+    canvas = FigureCanvasAgg(fig)
     revenue_axis = fig.subplots()
     rate_axis = revenue_axis.twinx()
     xs = list(range(len(trend)))
@@ -32,22 +57,52 @@ def coaching_chart(t: Translator, trend: Sequence[tuple[Period, Kpis]], *, curre
     (line,) = rate_axis.plot(xs, rates, marker="o", color=WIN_RATE_COLOR, linewidth=2, label=t.gettext("Win rate"))
     rate_axis.set_ylim(0, 1.05)
     rate_axis.yaxis.set_major_locator(FixedLocator([0, 0.25, 0.5, 0.75, 1]))
-    rate_axis.yaxis.set_major_formatter(FuncFormatter(lambda v, _: t.percent(v)))
-    revenue_axis.yaxis.set_major_formatter(FuncFormatter(lambda v, _: t.money(v, currency).replace("$", r"\$")))
+    rate_axis.yaxis.set_major_formatter(FuncFormatter(_once(lambda v: t.percent(v))))
+    revenue_axis.yaxis.set_major_formatter(FuncFormatter(_once(lambda v: t.money(v, currency).replace("$", r"\$"))))
     revenue_axis.xaxis.set_major_locator(FixedLocator(xs))
     revenue_axis.xaxis.set_major_formatter(FuncFormatter(
         lambda v, _: trend[int(v)][0].key if 0 <= int(v) < len(trend) else ""))
     for x, rate in zip(xs, rates, strict=True):
         if not math.isnan(rate):
-            rate_axis.annotate(t.percent(rate), (x, rate), textcoords="offset points", xytext=(0, 7), ha="center",
-                               fontsize=8, family=family, parse_math=False)
-    fig.legend(handles=[bars, line], loc="outside lower center", frameon=False, ncols=2,
-               prop={"family": family, "size": 9})
-    fig.suptitle(without_bidi_marks(title), family=family, fontsize=13, parse_math=False)
+            rate_axis.annotate(t.percent(rate), (x, rate), textcoords="offset points", xytext=(0, NOTE_OFFSET),
+                               ha="center", fontsize=NOTE_SIZE, family=family, parse_math=False)
+    legend = fig.legend(handles=[bars, line], loc="lower center", bbox_to_anchor=(0.5, PAD / HEIGHT_PX),
+                        frameon=False, ncols=2, prop={"family": family, "size": LABEL_SIZE})
+    heading = fig.suptitle(without_bidi_marks(title), y=1 - PAD / HEIGHT_PX, va="top", family=family, fontsize=13,
+                           parse_math=False)
     for axis in (revenue_axis, rate_axis):
         axis.spines["top"].set_visible(False)
-        axis.tick_params(labelfontfamily=family, labelsize=9)
+        axis.tick_params(labelfontfamily=family, labelsize=LABEL_SIZE)
     revenue_axis.grid(True, axis="y", color="#eaeef2", linewidth=0.8)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
-    return buffer.getvalue()
+    renderer = canvas.get_renderer()
+    label = FontProperties(family=family, size=LABEL_SIZE)
+    note = _height(renderer, "0%", FontProperties(family=family, size=NOTE_SIZE)) + NOTE_OFFSET / 72 * DPI
+    bottom = legend.get_window_extent(renderer).y1 + PAD + _height(renderer, "2026-Q4", label) + TICK
+    top = heading.get_window_extent(renderer).y0 - PAD
+    highest = max((r for r in rates if not math.isnan(r)), default=0.0)
+    top -= max(0.0, note - (1.05 - highest) / 1.05 * (top - bottom))  # room for the note over a high win rate
+    left = PAD + _widest(renderer, revenue_axis, label) + TICK
+    right = PAD + _widest(renderer, rate_axis, label) + TICK
+    fig.subplots_adjust(left=left / WIDTH_PX, right=1 - right / WIDTH_PX, bottom=bottom / HEIGHT_PX,
+                        top=top / HEIGHT_PX)
+    return fig
+
+
+def _once(fmt: Callable[[float], str]) -> Callable[[float, object], str]:
+    """A tick formatter that formats each value once (matplotlib asks again at every layout and draw)."""
+    cached = cache(fmt)
+    return lambda value, _: cached(value)
+
+
+def _height(renderer: RendererBase, text: str, font: FontProperties) -> float:
+    return float(renderer.get_text_width_height_descent(text, font, ismath=False)[1])
+
+
+def _widest(renderer: RendererBase, axis: Axes, font: FontProperties) -> float:
+    """The widest y tick label `axis` will draw, as its formatter writes it (an escaped $ drawn as $)."""
+    low, high = sorted(axis.get_ylim())
+    slack = 1e-9 * (high - low)
+    ticks = [v for v in axis.yaxis.get_major_locator()() if low - slack <= v <= high + slack]
+    texts = axis.yaxis.get_major_formatter().format_ticks(ticks)
+    return max((float(renderer.get_text_width_height_descent(s.replace(r"\$", "$"), font, ismath=False)[0])
+                for s in texts), default=0.0)

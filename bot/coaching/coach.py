@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.bootstrap import Services, Unit
 from bot.coaching.chart import coaching_chart
-from bot.coaching.pack import build_pack, last_periods, thresholds_of
+from bot.coaching.pack import build_pack, thresholds_of
 from bot.coaching.views import digest_message, glossary_message, rep_message
 from bot.i18n import N_, Translator
 from coaching.access import NotAllowed
@@ -116,20 +116,20 @@ def send_weekly_digests(services: Services, now: datetime) -> int:
         if not due:
             return 0
         rules = thresholds(services)
-        digests = {(d.manager_id, d.period): d for period in {item.period for item in due}
-                   for d in coaching.team_digests(u.performance, period=period, now=now, thresholds=rules)}
+        # every (manager, period) at once: each period's figures are read once for all managers' digests and trends
+        weekly = coaching.weekly_digests(u.performance, wanted=[(d.manager_id, d.period) for d in due], now=now,
+                                         trend_periods=TREND_PERIODS, thresholds=rules)
         names = {p: m.name for p, m in u.people.members(org).items()}
         for item in due:
-            manager, digest = managers[item.manager_id], digests.get((item.manager_id, item.period))
-            if digest is None or manager.slack_id is None:
+            manager, found = managers[item.manager_id], weekly.get((item.manager_id, item.period))
+            if found is None or manager.slack_id is None:
                 continue
+            digest = found.digest
             t = translator(manager)
             text, blocks = digest_message(t, digest, names, currency=s.currency,
                                           team=u.people.team_name(manager.team_id), min_deals=rules.min_closed_deals)
             u.messenger.post(keys[item.manager_id], manager.slack_id, text, blocks, person_id=manager.person_id)
-            trend = coaching.trend(u.performance, viewer_id=manager.person_id,
-                                   periods=last_periods(digest.period, count=TREND_PERIODS), now=now)
-            png = coaching_chart(t, trend, currency=s.currency,
+            png = coaching_chart(t, found.trend, currency=s.currency,
                                  title=t.gettext("Revenue won and win rate, {team}",
                                                  team=u.people.team_name(manager.team_id)))
             u.messenger.upload(keys[item.manager_id] + ":chart", manager.slack_id, title=text,

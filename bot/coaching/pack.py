@@ -19,7 +19,7 @@ from coaching.performance.diagnosis import Thresholds
 from coaching.performance.digest import Digest
 from coaching.performance.kpis import Kpis
 from coaching.performance.service import digest_for, trend
-from coaching.periods import Period, PeriodError, parse_period
+from coaching.periods import Period, PeriodError, last_periods, parse_period
 from storage.kpis import PerformanceRepository
 from storage.people import PeopleRepository
 
@@ -92,14 +92,6 @@ def check_may_pack(*, viewer_id: int | None, manager_id: int, org: OrgChart) -> 
 
 def thresholds_of(settings: Settings) -> Thresholds:
     return Thresholds(min_closed_deals=settings.min_closed_deals, new_business_target=settings.new_business_target)
-
-
-def last_periods(period: Period, *, count: int) -> list[Period]:
-    """`count` periods of `period`'s kind, oldest first, ending with `period`."""
-    found = [period]
-    while len(found) < count:
-        found.insert(0, found[0].previous())
-    return found
 
 
 def find_manager(session: Session, *, email: str) -> int:

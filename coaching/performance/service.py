@@ -5,7 +5,8 @@ Each reads the org chart once and the figures of every rep it needs in one store
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from coaching.access import (
@@ -20,9 +21,9 @@ from coaching.access import (
 )
 from coaching.performance.diagnosis import DEFAULTS, Thresholds
 from coaching.performance.digest import Digest, RepKpis, RepView, build_digest, build_views, rep_kpis, without_medians
-from coaching.performance.kpis import Kpis, kpis_of, total
+from coaching.performance.kpis import Kpis, RepFigures, kpis_of, total
 from coaching.performance.ports import PerformanceStore
-from coaching.periods import Period
+from coaching.periods import Period, last_periods
 
 MIN_MEDIAN_GROUP = 5  # a rep sees the team median only over at least this many reps (as survey anonymity)
 
@@ -98,12 +99,63 @@ def trend(store: PerformanceStore, *, viewer_id: int | None, periods: Sequence[P
           subject_id: int | None = None) -> list[tuple[Period, Kpis]]:
     """The viewer's team KPIs (their own, for a rep) period by period, each against the period before it; with
     `subject_id`, that person's team as far as `viewer_id` may see it (None: the operator)."""
-    wanted = sorted({q for p in periods for q in (p.previous(), p)})
+    wanted = _with_previous(periods)
     subject = viewer_id if subject_id is None else subject_id
     if subject is None:
         raise NotAllowed("a trend needs a viewer or a subject")
     reps = team_reps_in_view(viewer_id, subject, org=store.org_chart())
     figures = store.rep_figures(rep_ids=reps, periods=wanted, now=now)
-    spend = store.spend(rep_ids=reps, periods=wanted)
-    totals = {p: total(f, spend=spend.get(p)) for p, f in figures.items()}
+    return _trend(figures, periods, store.spend(rep_ids=reps, periods=wanted))
+
+
+def _with_previous(periods: Sequence[Period]) -> list[Period]:
+    return sorted({q for p in periods for q in (p.previous(), p)})
+
+
+def _trend(figures: Mapping[Period, Sequence[RepFigures]], periods: Sequence[Period],
+           spend: Mapping[Period, float]) -> list[tuple[Period, Kpis]]:
+    """Team KPIs per period from the figures of exactly the team's reps (in id order), each against the one before."""
+    totals = {p: total(figures[p], spend=spend.get(p)) for p in _with_previous(periods)}
     return [(p, kpis_of(totals[p], previous=totals[p.previous()])) for p in periods]
+
+
+@dataclass(frozen=True)
+class WeeklyDigest:
+    """A manager's digest for a period (as team_digests gives it) and their team's trend up to that period (as
+    `trend` gives it to the manager): what the weekly digest DM and its chart show."""
+
+    digest: Digest
+    trend: list[tuple[Period, Kpis]]
+
+
+def weekly_digests(store: PerformanceStore, *, wanted: Collection[tuple[int, Period]], now: datetime,
+                   trend_periods: int, thresholds: Thresholds = DEFAULTS) -> dict[tuple[int, Period], WeeklyDigest]:
+    """The digest and trend of each (manager, period) in `wanted` whose manager has reps below them. One store read
+    of every rep's figures over every period any of them needs; each digest over the manager's reps and each trend
+    summed over team_reps_in_view(manager, manager), exactly as team_digests and trend compute them one by one."""
+    org = store.org_chart()
+    recipients = set(digest_recipients(org))
+    wanted = sorted({(m, p) for m, p in wanted if m in recipients})
+    teams = {m: reps_under(m, org=org) for m, _ in wanted}
+    in_view = {m: team_reps_in_view(m, m, org=org) for m in teams}
+    plans = {p: ([p, *_earlier(p, HISTORY + 1)], last_periods(p, count=trend_periods)) for _, p in wanted}
+    periods = sorted({q for own, shown in plans.values() for q in (*own, *_with_previous(shown))})
+    everyone = sorted({r for reps in (*teams.values(), *in_view.values()) for r in reps})
+    figures = store.rep_figures(rep_ids=everyone, periods=periods, now=now)
+    roles = store.sales_roles(everyone)
+    out = {}
+    for manager, period in wanted:
+        own, shown = plans[period]
+        team, seen = set(teams[manager]), set(in_view[manager])
+        kpis = rep_kpis(*([f for f in figures[q] if f.person_id in team] for q in own), roles=roles)
+        shown_with_previous = _with_previous(shown)
+        # a period's spend depends only on the reps asked about, so one read serves both when they are the same
+        seen_spend = store.spend(rep_ids=in_view[manager], periods=[*shown_with_previous, period, period.previous()])
+        spend = seen_spend if seen == team else store.spend(rep_ids=teams[manager],
+                                                            periods=[period, period.previous()])
+        digest = build_digest(manager_id=manager, period=period, reps=[kpis[r] for r in teams[manager]],
+                              today=now.date(), thresholds=thresholds,
+                              spend=(spend.get(period), spend.get(period.previous())))
+        mine = {q: [f for f in figures[q] if f.person_id in seen] for q in shown_with_previous}
+        out[manager, period] = WeeklyDigest(digest, _trend(mine, shown, seen_spend))
+    return out

@@ -89,8 +89,9 @@ class CrmActivity(Base):
 
     __tablename__ = "crm_activity"
     __table_args__ = (
-        Index("ix_crm_activity_rep_week", "rep_id", "week_start", "kind", "count"),  # covering for digests
-        Index("ix_crm_activity_rep_month", "rep_id", "month"),
+        # covering for the digests: a period's sums by rep and kind, and by account tier, from the index alone
+        Index("ix_crm_activity_rep_week", "rep_id", "week_start", "kind", "account_id", "count"),
+        Index("ix_crm_activity_rep_month", "rep_id", "month", "kind", "account_id", "count"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -13,8 +13,8 @@ from conftest import seed_team
 from sqlalchemy import event, insert
 
 from coaching.performance.kpis import QuotaTarget, RepFigures, quota_for
-from coaching.performance.service import team_digests, trend
-from coaching.periods import Period, parse_period, period_of
+from coaching.performance.service import team_digests, trend, weekly_digests
+from coaching.periods import Period, last_periods, parse_period, period_of
 from storage.crm.models import CrmAccount, CrmActivity, CrmDeal, CrmLead, CrmQuota
 from storage.db import make_engine, make_sessions
 from storage.kpis import PerformanceRepository
@@ -267,11 +267,22 @@ def test_sql_figures_for_weeks_months_and_quarters_at_once_match_a_plain_count_o
             assert_same(actual, expected(rows, actual.person_id, period, NOW))
 
 
-@pytest.mark.parametrize("key", ["2017-W33", "2017-Q2"])
+@pytest.mark.parametrize("key", ["2017-W33", "2017-Q2", "2017-08"])
 def test_a_period_asked_alone_gets_the_same_figures_as_in_company(company, key):
     sessions, rows, _ = company
     (alone,) = figures_of(sessions, rows, [key]).values()
     assert alone == figures_of(sessions, rows, KEYS)[parse_period(key, today=NOW.date())]
+
+
+@pytest.mark.parametrize("keys", [("2017-07", "2017-08", "2017-09"), ("2017-W27", "2017-W31", "2017-W33")])
+def test_months_alone_or_weeks_alone_sum_closed_deals_by_their_stored_key_and_get_the_same_figures(company, keys):
+    sessions, rows, _ = company
+    alone = figures_of(sessions, rows, keys)  # deals won or lost grouped by close_month / close_week
+    mixed = figures_of(sessions, rows, KEYS)  # ... and side by side, period by period
+    for period, figures in alone.items():
+        assert figures == mixed[period]
+        for got in figures:
+            assert_same(got, expected(rows, got.person_id, period, NOW))
 
 
 def test_the_generated_rows_exercise_every_figure():
@@ -354,6 +365,19 @@ def test_the_trend_adds_up_the_reps_period_by_period(company):
     assert [p for p, _ in points] == periods
     for p, kpis in points:
         assert kpis.deals_won == sum(expected(rows, r, p, NOW).deals_won for r in rows.reps)
+
+
+@pytest.mark.parametrize("key", ["2017-08", "2017-W33"])
+def test_the_weekly_digests_from_one_read_equal_each_managers_digest_and_trend_read_alone(company, key):
+    sessions, _, ids = company
+    period = parse_period(key, today=NOW.date())
+    with sessions.begin() as session:
+        store = PerformanceRepository(session)
+        weekly = weekly_digests(store, wanted=[(ids["UMGR"], period)], now=NOW, trend_periods=6)
+        (digest,) = team_digests(store, period=period, now=NOW)
+        points = trend(store, viewer_id=ids["UMGR"], periods=last_periods(period, count=6), now=NOW)
+    assert weekly[ids["UMGR"], period].digest == digest
+    assert weekly[ids["UMGR"], period].trend == points
 
 
 def test_spend_is_the_teams_prorated_by_days_and_the_organisations_only_for_everyone(sessions, seeded):

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 from conftest import eventually, reader
 
 from storage.crm.models import CrmActivity, CrmDeal
-from storage.models import Person
+from storage.models import OutboxMessage, Person
 
 NOW = datetime(2026, 11, 23, 6, 30, tzinfo=UTC)  # Monday 08:30 in Vilnius, where the manager is
 
@@ -91,7 +91,11 @@ def test_the_weekly_digest_is_sent_once_at_the_managers_local_monday_morning(run
     assert report.failed == 0, report.errors
     posts = [m for m in bot.slack.messages("UMGR") if "Coaching digest" in str(m.get("blocks"))]
     assert len(posts) == 1
-    assert any(f["name"].startswith("coaching-2026-11") for f in bot.slack.files.values())
+    assert [f["name"] for f in bot.slack.files.values()] == ["coaching-2026-11.png"]
+    with bot.services.sessions.begin() as s:
+        manager = s.query(Person).filter(Person.slack_id == "UMGR").one().id
+        keys = sorted(k for (k,) in s.query(OutboxMessage.key).filter(OutboxMessage.key.like("digest:%")))
+    assert keys == [f"digest:{manager}:2026-W48", f"digest:{manager}:2026-W48:chart"]  # one each, exactly once
 
 
 def test_coach_help_explains_every_figure_in_one_line_each_in_the_readers_language(running_bot):

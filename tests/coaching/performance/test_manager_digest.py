@@ -7,8 +7,8 @@ import pytest
 from coaching.access import NotAllowed, OrgEntry
 from coaching.performance.digest import DEFAULT_TOPICS, TOO_LITTLE_DATA_TOPICS, build_digest, rep_kpis, without_medians
 from coaching.performance.kpis import KPI_NAMES, RepFigures
-from coaching.performance.service import digest_for, rep_view, team_digests, trend
-from coaching.periods import parse_period
+from coaching.performance.service import digest_for, rep_view, team_digests, trend, weekly_digests
+from coaching.periods import last_periods, parse_period
 
 NOW = datetime(2017, 8, 16, 9, 0, tzinfo=UTC)
 AUGUST = parse_period("2017-08", today=NOW.date())
@@ -154,3 +154,18 @@ def test_the_trend_gives_each_period_its_growth_against_the_one_before():
     assert store.reads == [("rep_figures", (5, 6, 7, 8, 9), "2017-07,2017-08")]
     [(_, own)] = trend(store, viewer_id=5, periods=[AUGUST], now=NOW)
     assert own.revenue_won == 40_000
+
+
+def test_weekly_digests_read_every_period_once_and_give_each_manager_the_digest_and_trend_one_by_one_would():
+    store = FakeStore()
+    weekly = weekly_digests(store, wanted=[(4, AUGUST), (2, AUGUST), (3, AUGUST), (5, AUGUST)], now=NOW,
+                            trend_periods=3)
+    assert store.reads == [("rep_figures", (5, 6, 7, 8, 9, 10, 11),
+                            "2017-04,2017-05,2017-06,2017-07,2017-08")]
+    assert sorted(weekly) == [(2, AUGUST), (3, AUGUST), (4, AUGUST)]  # a rep gets no digest
+    alone = {d.manager_id: d for d in team_digests(FakeStore(), period=AUGUST, now=NOW)}
+    for manager in (2, 3, 4):
+        assert weekly[manager, AUGUST].digest == alone[manager]
+        assert weekly[manager, AUGUST].trend == trend(FakeStore(), viewer_id=manager,
+                                                      periods=last_periods(AUGUST, count=3), now=NOW)
+    assert weekly[3, AUGUST].trend[-1][1].revenue_won == 190_000  # rep 3's team only, never rep 10's or 11's
