@@ -152,8 +152,9 @@ def main() -> None:
     print(f"limits: {', '.join(f'{m} {args.rate:g}/s' for m in LIMITED)} (bursts of one second's worth); default "
           f"settings ({settings.delivery_workers} delivery workers, no pace of our own): 429s answered "
           + ", ".join(f"{m} {n}" for m, n in limited.items()))
-    print(f"acks: p50 {percentile([r.ms for r in replies], 0.5):.0f} ms, p99 {percentile([r.ms for r in replies], 0.99):.0f}"
-          f" ms, last {max(r.at for r in replies) - first_ack:.2f} s after the first")
+    acks = [r.ms for r in replies]
+    print(f"acks: p50 {percentile(acks, 0.5):.0f} ms, p99 {percentile(acks, 0.99):.0f} ms, last "
+          f"{max(r.at for r in replies) - first_ack:.2f} s after the first")
     print(f"DM edits: {len(edits)}, last {last_edit:.2f} s after the first ack (goal: within 2 s)")
     print(f"App Home refreshes: {len(homes)} (views.publish), last {last_home:.2f} s after the first ack")
     print(f"floor: {len(dms)} bare chat.update from {settings.delivery_workers} threads, last {floor:.2f} s after "
