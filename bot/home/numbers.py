@@ -9,15 +9,12 @@ from __future__ import annotations
 import threading
 from datetime import datetime
 
-from sqlalchemy.orm import Session
-
 from coaching.access import OrgChart, peers_of
 from coaching.performance.diagnosis import Thresholds
 from coaching.performance.digest import RepView
 from coaching.performance.peers import peer_views, view_for
 from coaching.performance.ports import PerformanceStore
 from coaching.periods import Period
-from storage.data_version import kpis_version
 
 MAX_GROUPS = 512  # views kept per version (peer groups x periods x days); past that the cache starts again
 
@@ -32,10 +29,10 @@ class RepNumbers:
         self._views: dict[tuple[tuple[int, ...], Period, object, Thresholds], dict[int, RepView]] = {}
         self.computed = 0  # peer groups worked out (for tests and benches)
 
-    def rep_view(self, store: PerformanceStore, session: Session, *, viewer_id: int, rep_id: int, period: Period,
+    def rep_view(self, store: PerformanceStore, *, version: int, viewer_id: int, rep_id: int, period: Period,
                  now: datetime, thresholds: Thresholds) -> RepView:
-        """service.rep_view's answer, from the cache when this version's group is there (NotAllowed alike)."""
-        version = kpis_version(session)  # read first: figures read after it are at least as new
+        """service.rep_view's answer, from the cache when this version's group is there (NotAllowed alike).
+        `version`: storage.data_version.kpis_version, read in the same transaction before `store` reads figures."""
         with self._lock:
             if version != self._version or len(self._views) >= MAX_GROUPS:
                 self._version, self._org, self._views = version, None, {}

@@ -27,6 +27,7 @@ from coaching.followups.rules import FollowupRules, followups_due, pending
 from coaching.one_on_ones.service import agenda_of, standing_pairs
 from coaching.performance import service as coaching
 from coaching.periods import period_of
+from storage.data_version import kpis_version
 from storage.health import setup_health
 from storage.models import Person
 from storage.recognition.wins import colleague_of
@@ -52,8 +53,8 @@ def gather(services: Services, u: Unit, member: Member | None) -> HomeData:
     if member.role == "rep":
         try:
             data.numbers = services.rep_numbers.rep_view(  # worked out once per team, month and data version
-                u.performance, u.session, viewer_id=member.person_id, rep_id=member.person_id, period=month,
-                now=u.now, thresholds=thresholds)
+                u.performance, version=kpis_version(u.session), viewer_id=member.person_id,
+                rep_id=member.person_id, period=month, now=u.now, thresholds=thresholds)
         except NotAllowed:
             data.numbers = None
     person = u.session.get(Person, member.person_id)
