@@ -1,7 +1,8 @@
 """Signed survey-button clicks fired all at once from a separate process, for the load test and bench.ack.
 
 `fire(url, requests)` runs `python -m bench._load URL` (asyncio, one connection per request, so the client's CPU
-does not share the server's GIL) and returns each request's status and latency in milliseconds, in input order.
+does not share the server's GIL) and returns each request's status, latency in milliseconds and the time.time() its
+answer arrived, in input order.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class LoadRequest(NamedTuple):
 class Reply(NamedTuple):
     status: int
     ms: float
+    at: float = 0.0  # time.time() when the answer arrived (the same clock as the double's Call.at)
 
 
 def click_request(slack: SlackDouble, user_id: str, message: dict[str, Any], action_id: str, *,
@@ -57,11 +59,11 @@ def click_request(slack: SlackDouble, user_id: str, message: dict[str, Any], act
 
 
 def fire(url: str, requests: Sequence[LoadRequest], *, timeout: float = 60.0) -> list[Reply]:
-    """Send every request at once from a child process; (status, ms) for each, in order."""
+    """Send every request at once from a child process; (status, ms, at) for each, in order."""
     job = json.dumps([r._asdict() for r in requests])
     done = subprocess.run([sys.executable, "-m", "bench._load", url], input=job, capture_output=True, text=True,
                           timeout=timeout, check=True, cwd=Path(__file__).resolve().parent.parent)
-    return [Reply(status, ms) for status, ms in json.loads(done.stdout)]
+    return [Reply(*row) for row in json.loads(done.stdout)]
 
 
 def percentile(values: Sequence[float], share: float) -> float:
@@ -106,7 +108,7 @@ def open_round(services: Services, *, team: str, questions: Sequence[str] = ("en
     return round_.id
 
 
-async def _one(host: str, port: int, path: str, request: dict[str, Any]) -> tuple[int, float]:
+async def _one(host: str, port: int, path: str, request: dict[str, Any]) -> tuple[int, float, float]:
     body = request["body"].encode()
     head = "".join(f"{k}: {v}\r\n" for k, v in request["headers"].items())
     raw = (f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\n{head}Content-Length: {len(body)}\r\n"
@@ -116,13 +118,13 @@ async def _one(host: str, port: int, path: str, request: dict[str, Any]) -> tupl
     writer.write(raw)
     await writer.drain()
     answer = await reader.read()  # the server closes the connection after its answer
-    elapsed = (time.perf_counter() - started) * 1000
+    elapsed, at = (time.perf_counter() - started) * 1000, time.time()
     writer.close()
     status = int(answer.split(b" ", 2)[1]) if answer.startswith(b"HTTP/") else 0
-    return status, elapsed
+    return status, elapsed, at
 
 
-async def _all(url: str, requests: list[dict[str, Any]]) -> list[tuple[int, float]]:
+async def _all(url: str, requests: list[dict[str, Any]]) -> list[tuple[int, float, float]]:
     target = urlsplit(url)
     host, port = target.hostname or "127.0.0.1", target.port or 80
     return await asyncio.gather(*(_one(host, port, target.path, r) for r in requests))

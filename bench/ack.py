@@ -44,12 +44,14 @@ def bare_app(slack: SlackDouble) -> App:
 
 
 def settled(services: Services, slack: SlackDouble, updates: int, timeout: float = 60.0) -> None:
-    """Wait (polling, with a deadline) until the product's work after its acks is done: every DM edited."""
+    """Wait (polling, with a deadline) until the product's work after its acks is done: every DM edited, every
+    App Home refreshed."""
     pause = threading.Event()
     for _ in range(int(timeout / 0.05)):
         with services.sessions.begin() as s:
             waiting = s.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None)))
-        if len(slack.calls_to("chat.update")) >= updates and not waiting:
+        refresher = services.home_refresher  # App Home refreshes come after the edits, coalesced per person
+        if len(slack.calls_to("chat.update")) >= updates and not waiting and (refresher is None or refresher.idle(0)):
             return
         pause.wait(0.05)
     raise TimeoutError(f"the product did not finish its work: {len(slack.calls_to('chat.update'))} of {updates} edits")

@@ -9,7 +9,7 @@ from slack_bolt import App, BoltResponse
 
 from bot.bootstrap import Services
 from bot.home.listeners import HomeListeners
-from bot.home.publish import publish
+from bot.home.publish import home_refresher, publish
 from bot.people.identity import IdentityGate
 from bot.runtime.input_guard import ControlCharacters
 from bot.runtime.oauth import oauth_settings
@@ -45,6 +45,8 @@ def build_app(services: Services, *, token_verification: bool = False) -> App:
     # a request acts only for the person linked in the workspace it came from (a stranger's answer otherwise)
     app.middleware(IdentityGate(services).admit)
     services.refresh_home = lambda u, slack_user: publish(services, slack_user=slack_user, u=u)
+    services.home_refresher = home_refresher(services)
+    services.refresh_home_later = services.home_refresher.mark
     app.middleware(ControlCharacters(services).refuse)
     for feature in feature_classes():
         feature(services).register(app)

@@ -12,7 +12,9 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.home.numbers import RepNumbers
 from bot.messenger import OutboxMessenger
+from bot.runtime.coalesce import Coalescer
 from bot.runtime.delivery import Delivery, make_client
 from bot.runtime.in_flight import InFlight
 from bot.runtime.workspaces import Workspaces
@@ -86,10 +88,15 @@ class Services:
     clock: Callable[[], datetime]
     scheduler_role: str = "off"  # what /healthz reports: "leader", "standby" or "off" (bot/runtime/leader.py sets it)
     in_flight: InFlight = field(default_factory=InFlight)  # Slack requests awaiting their ack (bot/runtime/server.py)
+    answering: InFlight = field(default_factory=InFlight)  # survey answers awaiting their DM edit (bot.surveys)
     workspaces: Workspaces | None = None  # OAuth: each workspace's install and its bot token (bot/runtime/oauth.py)
     # Publish a person's App Home again in this unit (bot.app wires bot.home's publish); features that change what
     # App Home shows call it, so none of them imports bot.home (which imports them all)
     refresh_home: Callable[[Unit, str], list[str]] = field(default=lambda u, slack_user: [])
+    # The same, later and coalesced per person (bot.app wires bot.home's refresher): for bursts, such as answers
+    refresh_home_later: Callable[[str], None] = field(default=lambda slack_user: None)
+    home_refresher: Coalescer | None = None
+    rep_numbers: RepNumbers = field(default_factory=RepNumbers)  # App Home's KPIs, once per team, period, version
 
     @contextmanager
     def unit(self, now: datetime | None = None) -> Iterator[Unit]:
@@ -98,6 +105,8 @@ class Services:
             yield Unit(session, now or self.clock())
 
     def close(self) -> None:
+        if self.home_refresher is not None:
+            self.home_refresher.stop()
         self.engine.dispose()
 
 

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.data_version import watch
+
 if TYPE_CHECKING:  # alembic (with Mako) is imported where migrations run, not by every process that uses the database
     from alembic.config import Config
 
@@ -16,9 +18,11 @@ APPLICATION_NAME = "salescoach"  # a DATABASE_URL with ?application_name=... nam
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for DATABASE_URL; SQLite gets WAL, synchronous=NORMAL, foreign keys, a busy timeout, secure_delete."""
+    """An engine for DATABASE_URL; SQLite gets WAL, synchronous=NORMAL, foreign keys, a busy timeout, secure_delete.
+    Writes to KPI inputs bump storage.data_version."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
+        watch(engine)
         event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite's own transaction handling defers BEGIN; emit it ourselves so locks behave. A connection
         # marked read_only=True only reads: a deferred BEGIN, which under WAL waits for no writer.
@@ -26,7 +30,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             "BEGIN" if conn.get_execution_options().get("read_only") else "BEGIN IMMEDIATE"))
         return engine
     # pre-ping replaces a pooled connection the server dropped (restart, pg_terminate_backend) before use
-    return create_engine(url, pool_pre_ping=True, connect_args=_postgres_connect_args(url), **kwargs)
+    engine = create_engine(url, pool_pre_ping=True, connect_args=_postgres_connect_args(url), **kwargs)
+    watch(engine)  # every write to a KPI input bumps storage.data_version in its transaction
+    return engine
 
 
 def _postgres_connect_args(url: str) -> dict[str, Any]:

@@ -227,3 +227,13 @@ class ImportRun(Base):
     updated: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[list[str]] = mapped_column(JSON, default=list)
 
+
+
+class DataVersion(Base):
+    """A counter bumped by every transaction that writes what it names ('kpis': CRM rows and the org chart), so
+    figures cached under one version are never shown after a change (storage.data_version)."""
+
+    __tablename__ = "data_version"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, exists, func, or_, select, update
+from sqlalchemy import Table, bindparam, delete, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.models import OutboxMessage
+from storage.models import OutboxMessage, Round
 
 _TABLE = cast(Table, OutboxMessage.__table__)
 _T = _TABLE.c
@@ -133,12 +133,30 @@ class Outbox:
                 for r in rows]
 
     def settle(self, outcomes: Sequence[Outcome]) -> None:
-        """Record what a batch of sends came to, in a few statements (sent, retry later, failed, or untried)."""
+        """Record what a batch of sends came to, in a few statements (sent, retry later, failed, or untried).
+
+        A survey DM's edit sent once its round has closed is deleted rather than kept: the close forgot the round's
+        edits, and one a worker still held then would otherwise stay linked to its person."""
         connection = self.session.connection()
         for status, stmt in _SETTLE.items():
             rows = [o.params() for o in outcomes if o.status == status]
             if rows:
                 connection.execute(stmt, rows)
+        self._forget_edits_of_closed_rounds([o.id for o in outcomes if o.status == "sent"])
+
+    def _forget_edits_of_closed_rounds(self, sent: list[int]) -> None:
+        if not sent:
+            return
+        connection = self.session.connection()  # read after the update above: a close committed since is seen
+        edits = connection.execute(select(_T.id, _T.key).where(_T.id.in_(sent), _T.key.like("survey:%:edit:%"))).all()
+        if not edits:
+            return
+        round_of = {row_id: int(key.split(":")[1]) for row_id, key in edits}
+        closed = set(connection.execute(select(Round.id).where(
+            Round.id.in_(set(round_of.values())), Round.closed_at.is_not(None))).scalars())
+        gone = [row_id for row_id, round_id in round_of.items() if round_id in closed]
+        if gone:
+            connection.execute(delete(_TABLE).where(_T.id.in_(gone)))
 
     def next_due(self, now: datetime) -> datetime | None:
         """When the earliest pending row can next be claimed (a retry's time, or a lease running out)."""

@@ -75,6 +75,9 @@ def _forget_answering_traces(session: Session, round_id: int, slack_ids: list[st
     edits = OutboxMessage.key.like(f"survey:{round_id}:%:edit:%")
     homes = or_(*(OutboxMessage.key.like(f"home:{slack_id}:%") for slack_id in slack_ids)) if slack_ids else None
     traces = or_(edits, homes) if homes is not None else edits
+    # PostgreSQL: wait for a worker settling one of them, then see its outcome (one sent meanwhile is deleted below;
+    # one sent after this commits is deleted by its settle, which sees the round closed: storage.outbox)
+    session.execute(select(OutboxMessage.id).where(traces).with_for_update())
     session.execute(delete(OutboxMessage).where(traces, OutboxMessage.status != "pending"))
     session.execute(update(OutboxMessage).where(traces, OutboxMessage.status == "pending")
                     .values(created_at=now, available_at=now))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,7 @@ from bot.home.views import home_view
 from bot.i18n import Translator
 from bot.recognition.messages import mentioned
 from bot.recognition.usecases import names
+from bot.runtime.coalesce import Coalescer
 from bot.runtime.jobs import next_runs
 from bot.surveys.access import audience_of
 from coaching.access import NotAllowed
@@ -25,6 +27,7 @@ from coaching.followups.rules import FollowupRules, followups_due, pending
 from coaching.one_on_ones.service import agenda_of, standing_pairs
 from coaching.performance import service as coaching
 from coaching.periods import period_of
+from storage.data_version import kpis_version
 from storage.health import setup_health
 from storage.models import Person
 from storage.recognition.wins import colleague_of
@@ -49,8 +52,9 @@ def gather(services: Services, u: Unit, member: Member | None) -> HomeData:
     thresholds, month = thresholds_of(services.settings), period_of("month", today)
     if member.role == "rep":
         try:
-            data.numbers = coaching.rep_view(u.performance, viewer_id=member.person_id, rep_id=member.person_id,
-                                             period=month, now=u.now, thresholds=thresholds)
+            data.numbers = services.rep_numbers.rep_view(  # worked out once per team, month and data version
+                u.performance, version=kpis_version(u.session), viewer_id=member.person_id,
+                rep_id=member.person_id, period=month, now=u.now, thresholds=thresholds)
         except NotAllowed:
             data.numbers = None
     person = u.session.get(Person, member.person_id)
@@ -91,6 +95,24 @@ def publish(services: Services, *, slack_user: str, u: Unit | None = None) -> li
     version = hashlib.sha256(json.dumps(view, sort_keys=True).encode()).hexdigest()[:16]
     u.messenger.publish_home(slack_user, view, version=version, person_id=member.person_id if member else None)
     return u.messenger.enqueued
+
+
+YIELD_AT_MOST = 2.0  # seconds a refresh waits for acks and survey answers' DM edits before it goes anyway
+
+
+def home_refresher(services: Services) -> Coalescer:
+    """Publishes a person's App Home once per burst of changes (Services.refresh_home_later), after the acks and
+    the survey answers' DM edits waiting at that moment, and for the state as it is then."""
+
+    def yield_to() -> None:
+        until = time.monotonic() + YIELD_AT_MOST
+        services.in_flight.wait_quiet(until)
+        services.answering.wait_quiet(until)
+
+    def refresh(slack_user: str) -> None:
+        services.delivery.drain(keys=publish(services, slack_user=slack_user))
+
+    return Coalescer(refresh, yield_to=yield_to, name="home-refresh")
 
 
 LANGUAGES = ("en", "ms", "zh", "lt", "fa")

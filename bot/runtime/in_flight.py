@@ -1,4 +1,5 @@
-"""Slack requests awaiting their answer right now, so that work done after an ack can let the acks go first.
+"""Slack requests awaiting their answer right now, so that work done after an ack can let the acks go first (and,
+counted alike, survey answers awaiting their DM edit, which App Home refreshes let go first).
 
 Slack gives up on an ack after 3 seconds; a whole team clicking at 09:00 must not wait behind each other's work.
 """
@@ -24,15 +25,22 @@ class InFlight:
 
     @contextmanager
     def request(self) -> Iterator[None]:
-        with self._quiet:
-            self._count += 1
+        self.begin()
         try:
             yield
         finally:
-            with self._quiet:
-                self._count -= 1
-                if self._count == 0:
-                    self._quiet.notify_all()
+            self.end()
+
+    def begin(self) -> None:
+        """One more piece of work under way (ended by end(), perhaps on another thread)."""
+        with self._quiet:
+            self._count += 1
+
+    def end(self) -> None:
+        with self._quiet:
+            self._count -= 1
+            if self._count == 0:
+                self._quiet.notify_all()
 
     def wait_quiet(self, until: float) -> bool:
         """Wait while requests are being answered, at most until `until` (time.monotonic()); True if quiet."""

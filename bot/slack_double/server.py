@@ -47,6 +47,18 @@ class Call:
         return bool(self.response and self.response.get("ok"))
 
 
+@dataclass
+class Hold:
+    """A call held by SlackDouble.hold: `arrived` is set once it came in; `release()` lets it go on."""
+
+    timeout: float
+    arrived: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+
+    def release(self) -> None:
+        self.released.set()
+
+
 class SlackDouble:
     """A loopback Slack: Web API on http://127.0.0.1:PORT/api/, upload and response URLs, Socket Mode."""
 
@@ -72,6 +84,7 @@ class SlackDouble:
         self._base_url = ""
         self._thread: threading.Thread | None = None
         self._calls_lock = threading.Lock()
+        self._holds: dict[str, Hold] = {}
 
     # ---- lifecycle --------------------------------------------------------------------------------------
     def start(self) -> SlackDouble:
@@ -141,6 +154,10 @@ class SlackDouble:
         with self._calls_lock:
             self.calls.append(call)
         headers: dict[str, str] = {}
+        held = self._holds.pop(method, None)
+        if held is not None:
+            held.arrived.set()
+            held.released.wait(held.timeout)  # the test orders what happens meanwhile, then lets the call go on
         fault = self.faults.take(method)
         if fault is None or fault.carried_out:  # carried out, then perhaps answered with a fault anyway
             body = self._dispatch(method, params, token)
@@ -271,6 +288,13 @@ class SlackDouble:
     def calls_to(self, method: str) -> list[Call]:
         with self._calls_lock:
             return [c for c in self.calls if c.method == method]
+
+    def hold(self, method: str, *, timeout: float = 30.0) -> Hold:
+        """The next call to `method` waits, before it takes effect, until the Hold is released (or `timeout`):
+        a test can then order other work against a call in flight, without sleeping."""
+        held = Hold(timeout=timeout)
+        self._holds[method] = held
+        return held
 
     def clear_calls(self) -> None:
         with self._calls_lock:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import time
+from collections import deque
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from logging import Logger
 from typing import Any
@@ -28,6 +31,9 @@ class SurveyListeners:
         # request again; more threads take the GIL from the acks (python -m bench.ack). SQLite has one writer.
         recorders = 1 if services.engine.dialect.name == "sqlite" else 2
         self.recorder = ThreadPoolExecutor(max_workers=recorders, thread_name_prefix="survey-answers")
+        # Each answer's DM edit goes out from here, as many at once as the delivery has workers, so the next answer
+        # is recorded meanwhile; App Home refreshes (coalesced per person) wait for these (Services.answering).
+        self.edits = EditSender(services)
 
     def register(self, app: App) -> None:
         app.action(ids.ACTION_SURVEY_ANSWER_RE)(self.on_answer)
@@ -66,17 +72,22 @@ class SurveyListeners:
         ack()
         action = body["actions"][0]
         round_id, question_id, value = action["value"].split(":")
+        self.services.answering.begin()  # ended once its DM edit went out (or there was none)
         recorded = self.recorder.submit(self.record_answer, body["user"]["id"], int(round_id), question_id,
                                         int(value), logger, time.monotonic() + ACKS_FIRST, action.get("action_ts"))
         recorded.add_done_callback(lambda done: _log_failure(done, logger))
 
     def record_answer(self, slack_user: str, round_id: int, question_id: str, value: int, logger: Logger,
                       acks_first_until: float = 0.0, action_ts: str | None = None) -> None:
-        self.services.in_flight.wait_quiet(acks_first_until)  # a burst of clicks: acks first, then the answers
-        result = usecases.answer(self.services, slack_user=slack_user, round_id=round_id, question_id=question_id,
-                                 value=value, action_ts=action_ts)
-        logger.info("survey answer on round %s: %s", round_id, result.status)
-        self.services.delivery.drain(keys=result.keys)
+        keys: list[str] = []
+        try:
+            self.services.in_flight.wait_quiet(acks_first_until)  # a burst of clicks: acks first, then the answers
+            result = usecases.answer(self.services, slack_user=slack_user, round_id=round_id,
+                                     question_id=question_id, value=value, action_ts=action_ts)
+            logger.info("survey answer on round %s: %s", round_id, result.status)
+            keys = result.keys
+        finally:
+            self.edits.send(keys)  # ends this answer's share of Services.answering, with or without keys
 
     def on_comment_button(self, ack: Ack, body: dict[str, Any]) -> None:
         ack()
@@ -101,6 +112,42 @@ class SurveyListeners:
             return
         ack()
         logger.info("survey comment: %s", result.status)
+
+
+class EditSender:
+    """Sends answers' DM edits from a few threads, each taking every edit waiting (up to a delivery batch) in one
+    drain; each answer's share of Services.answering ends once its edit has been tried."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self._waiting: deque[list[str]] = deque()
+        self._pool = ThreadPoolExecutor(max_workers=services.settings.delivery_workers,
+                                        thread_name_prefix="survey-edits")
+
+    def send(self, keys: list[str]) -> None:
+        if not keys:
+            self.services.answering.end()
+            return
+        self._waiting.append(keys)
+        self._pool.submit(self._drain).add_done_callback(_log_failure_to(logging.getLogger(__name__)))
+
+    def _drain(self) -> None:
+        taken: list[list[str]] = []
+        while self._waiting and len(taken) < self.services.delivery.batch:
+            try:
+                taken.append(self._waiting.popleft())
+            except IndexError:  # another sender took the last one
+                break
+        try:
+            if taken:
+                self.services.delivery.drain(keys=[k for keys in taken for k in keys])
+        finally:
+            for _ in taken:
+                self.services.answering.end()
+
+
+def _log_failure_to(logger: Logger) -> Callable[[Future[None]], None]:
+    return lambda done: _log_failure(done, logger)
 
 
 def _log_failure(done: Future[None], logger: Logger) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.bootstrap import Services, Unit
+from bot.bootstrap import Services
 from bot.surveys.access import may_survey
 from surveys import service
 from surveys.ports import Answers, Member, RoundInfo
@@ -32,9 +32,10 @@ def answer(services: Services, *, slack_user: str, round_id: int, question_id: s
             return Result("unknown_person")
         outcome = service.record_answer(u.surveys, u.messenger, round_id=round_id, person_id=member.person_id,
                                         question_id=question_id, value=value, now=u.now, action_ts=action_ts)
-        if outcome.status == "recorded":
-            _refresh_home(services, u, slack_user)
-        return Result(outcome.status, u.messenger.enqueued, member, outcome.round)
+        result = Result(outcome.status, u.messenger.enqueued, member, outcome.round)
+    if result.status == "recorded":
+        services.refresh_home_later(slack_user)  # once committed; a burst of answers publishes App Home once
+    return result
 
 
 def answers_form(services: Services, *, slack_user: str, round_id: int) -> Result:
@@ -62,9 +63,10 @@ def submit_answers(services: Services, *, slack_user: str, round_id: int, answer
         if outcome.status != "closed" and comment_text.strip():
             service.record_comment(u.surveys, round_id=round_id, person_id=member.person_id, comment=comment_text,
                                    now=u.now)
-        if outcome.status == "recorded":
-            _refresh_home(services, u, slack_user)
-        return Result(outcome.status, u.messenger.enqueued, member, outcome.round)
+        result = Result(outcome.status, u.messenger.enqueued, member, outcome.round)
+    if result.status == "recorded":
+        services.refresh_home_later(slack_user)
+    return result
 
 
 def comment(services: Services, *, slack_user: str, round_id: int, text: str) -> Result:
@@ -97,7 +99,3 @@ def create_survey(services: Services, *, created_by: str | None, team: str, ques
             return Result("invalid", member=member, detail=str(exc))
         return Result("created", member=member, detail=str(survey_id))
 
-
-def _refresh_home(services: Services, u: Unit, slack_user: str) -> None:
-    """The person's App Home shows their open surveys: publish it again now that an answer changed it."""
-    services.refresh_home(u, slack_user)

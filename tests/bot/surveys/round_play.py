@@ -67,6 +67,8 @@ def click(bot, user: str, value: str, at: datetime, expect_answers: int | None =
     if expect_answers is not None:
         assert eventually(lambda: _answers(bot) == expect_answers)
     assert eventually(lambda: len(bot.slack.calls_to("chat.update")) > edits)
+    assert eventually(lambda: bot.services.answering.count == 0)
+    assert bot.services.home_refresher.idle(30)  # the App Home refresh, at this click's time, before the next one
     bot.deliver()
     return reply
 
