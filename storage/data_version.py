@@ -42,7 +42,7 @@ def _after_execute(conn: Any, cursor: Any, statement: str, parameters: Any, cont
     if written is None or written.group(1).lower() not in KPI_TABLES or not _touches_kpis(statement):
         return
     if not conn.info.get(_READY) and not conn.dialect.has_table(conn, "data_version"):
-        return  # a database not yet migrated to 0018 (the version starts with the table)
+        return  # a database not yet migrated to 0019 (the version starts with the table)
     conn.info[_BUMPED] = conn.info[_READY] = True
     bump = conn.connection.dbapi_connection.cursor()  # its own cursor: the write's results may still be unread
     try:

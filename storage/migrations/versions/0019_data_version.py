@@ -1,14 +1,14 @@
 """data_version: a counter every write to KPI inputs (CRM rows, people, teams) bumps, for App Home's KPI cache
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0019
+Revises: 0018
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018"
-down_revision = "0017"
+revision = "0019"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
