@@ -44,7 +44,7 @@ def executemany(session: Session, statement: Insert | Update, columns: Mapping[s
 def _map(process: Callable[[Any], Any], values: Sequence[Any]) -> Sequence[Any]:
     """process(v) for each value, computed once per distinct value (amounts, mostly distinct and already
     floats, are taken as they are)."""
-    if process is processors.to_float and all(type(v) is float or v is None for v in values):
+    if process is processors.to_float and set(map(type, values)) <= {float, type(None)}:
         return values
     return list(map(Memo(process).__getitem__, values))
 
