@@ -19,7 +19,7 @@ from zoneinfo import available_timezones
 
 from babel import Locale, UnknownLocaleError
 
-from storage.table_limits import DEFAULT_LIMITS, MAX_CELL_CHARS, MAX_COLUMNS, Limits, check_xlsx
+from storage.table_limits import DEFAULT_LIMITS, MAX_CELL_CHARS, MAX_COLUMNS, Limits, check_xlsx, column_letter
 
 Value = str | int | float | bool | date | datetime | time | timedelta | None
 EXTENSIONS = (".csv", ".xlsx")
@@ -146,9 +146,7 @@ def _check_record(file: str, line: int, record: list[str], before: int, cells: i
     longest = max(map(len, record), default=0)
     if longest > MAX_CELL_CHARS:
         column = next(i for i, cell in enumerate(record) if len(cell) == longest)
-        from openpyxl.utils.cell import get_column_letter  # openpyxl (about 20 MiB with numpy) only here
-
-        raise limits.cell_too_long(f"{file}:{line}:{get_column_letter(column + 1)}", longest)
+        raise limits.cell_too_long(f"{file}:{line}:{column_letter(column + 1)}", longest)
 
 
 def _not_utf8(path: Path, file: str) -> TableError:
@@ -194,9 +192,7 @@ def _read_xlsx(path: Path, file: str, sheet: str | None, limits: Limits) -> Sequ
     if longest > MAX_CELL_CHARS:
         number, column = next((i, j) for i, row in enumerate(rows) for j, v in enumerate(row)
                               if isinstance(v, str) and len(v) == longest)
-        from openpyxl.utils.cell import get_column_letter
-
-        raise limits.cell_too_long(f"{file}:{number + 1}:{get_column_letter(column + 1)}", longest)
+        raise limits.cell_too_long(f"{file}:{number + 1}:{column_letter(column + 1)}", longest)
     return rows
 
 
@@ -210,8 +206,6 @@ def _cell(value: Value) -> Value:
 
 
 def _table(file: str, raw: Sequence[Sequence[Value]]) -> Table:
-    from openpyxl.utils.cell import get_column_letter
-
     cleaned = [[_cell(v) for v in record] for record in raw]
     header_index = next((i for i, record in enumerate(cleaned) if any(v is not None for v in record)), None)
     if header_index is None:
@@ -222,7 +216,7 @@ def _table(file: str, raw: Sequence[Sequence[Value]]) -> Table:
         name = column_name(header)
         if not name:
             continue
-        letter = get_column_letter(position + 1)
+        letter = column_letter(position + 1)
         if name in columns:
             raise TableError(f"{file}:{header_index + 1}:{letter}: column {name!r} appears twice (also in "
                              f"{columns[name]}); expected each column once")

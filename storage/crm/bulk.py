@@ -3,7 +3,8 @@ a lot) and the driver gets plain rows, instead of SQLAlchemy processing every pa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import Insert, Update
@@ -32,19 +33,25 @@ def executemany(session: Session, statement: Insert | Update, columns: Mapping[s
     for name in names:
         process = compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
         processed.append(values[name] if process is None else _map(process, values[name]))
-    params: list[Any] = list(zip(*processed, strict=True))
+    # Plain rows straight to the driver's cursor, in the session's transaction: made one at a time as the driver
+    # takes them (a list of them all would hold a tuple per row), without SQLAlchemy's per-call bookkeeping.
+    rows: Iterator[Any] = zip(*processed, strict=True)
     if not dialect.positional:
-        params = [dict(zip(names, row, strict=True)) for row in params]
-    for start in range(0, size, batch):
-        connection.exec_driver_sql(compiled.string, params[start:start + batch])
-        if done:
-            done(min(batch, size - start))
+        rows = (dict(zip(names, row, strict=True)) for row in rows)
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for start in range(0, size, batch):
+            cursor.executemany(compiled.string, islice(rows, batch))
+            if done:
+                done(min(batch, size - start))
+    finally:
+        cursor.close()
 
 
 def _map(process: Callable[[Any], Any], values: Sequence[Any]) -> Sequence[Any]:
     """process(v) for each value, computed once per distinct value (amounts, mostly distinct and already
     floats, are taken as they are)."""
-    if process is processors.to_float and all(type(v) is float or v is None for v in values):
+    if process is processors.to_float and set(map(type, values)) <= {float, type(None)}:
         return values
     return list(map(Memo(process).__getitem__, values))
 

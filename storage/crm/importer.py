@@ -71,9 +71,13 @@ def import_crm_file(session: Session, *, kind: str, path: str | Path, mapping: s
         raise CrmImportErrors([f"{path}: {kind!r} is not something to import; expected {', '.join(KINDS)}"])
     rules = load_mapping(mapping, kind=kind)
     with _collector_paused():  # the read too: calamine's cells become a million Python objects
-        table = read_table(str(path), limits=limits)
-        checked = check_table(table, kind=kind, mapping=rules, people=People(session), progress=progress)
-        return apply_crm_file(session, checked, now=now, progress=progress)
+        # The cells as read go once checked, before the write (the checked columns share what they can); the
+        # checked columns go before the collector runs again, which would otherwise walk them all once more.
+        checked = check_table(read_table(str(path), limits=limits), kind=kind, mapping=rules,
+                              people=People(session), progress=progress)
+        summary = apply_crm_file(session, checked, now=now, progress=progress)
+        del checked
+    return summary
 
 
 @contextmanager

@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from operator import itemgetter
 from pathlib import Path
+from typing import cast
 
-from storage.table_limits import DEFAULT_LIMITS, Limits
+from storage.table_limits import DEFAULT_LIMITS, Limits, column_letter
 from storage.tables import TableError, Value, column_name, read_raw
 
 BLANK = ("", None)
@@ -28,11 +29,12 @@ class ColumnTable:
     """The header (name -> letter), the 1-based row number of every non-empty data row, and raw columns."""
 
     def __init__(self, file: str, raw: Sequence[Sequence[Value]]) -> None:
-        from openpyxl.utils.cell import get_column_letter  # openpyxl only where it is used, not at start-up
-
         self.file = file
-        filled = [i for i, r in enumerate(raw)  # a first cell with something in it settles most rows at once
-                  if (r and r[0] not in BLANK and not (isinstance(r[0], str) and r[0].isspace())) or not _blank(r)]
+        # A sheet as calamine reads it is rectangular (so are most csv files): then its columns are taken in one
+        # pass (zip), and the rows can go; a ragged csv keeps its records and pads short lines with None.
+        width = len(raw[0]) if raw else 0
+        self._columns = list(zip(*raw, strict=True)) if width and set(map(len, raw)) == {width} else None
+        filled = _filled(raw, self._columns)
         if not filled:
             raise TableError(f"{file}:1: the file is empty; expected a header row naming the columns")
         header = filled[0]
@@ -43,15 +45,19 @@ class ColumnTable:
             name = column_name(clean(cell))
             if not name:
                 continue
-            letter = get_column_letter(position + 1)
+            letter = column_letter(position + 1)
             if name in self.columns:
                 raise TableError(f"{file}:{header + 1}:{letter}: column {name!r} appears twice (also in "
                                  f"{self.columns[name]}); expected each column once")
             self.columns[name], self._positions[name] = letter, position
         contiguous = filled[-1] - header == len(filled) - 1  # no blank row inside: the common case
-        self._records = list(raw[header + 1:filled[-1] + 1]) if contiguous else [raw[i] for i in filled[1:]]
+        self._span = (header + 1, filled[-1] + 1) if contiguous else None
+        self._rows = filled[1:]
+        self._records: Sequence[Sequence[Value]] = []
+        if self._columns is None:
+            self._records = list(raw[header + 1:filled[-1] + 1]) if contiguous else [raw[i] for i in filled[1:]]
         self.numbers = [i + 1 for i in filled[1:]]
-        self.size = len(self._records)
+        self.size = len(self._rows)
         self._shortest = min(map(len, self._records), default=0)
         self._cache: dict[str, list[Value]] = {}
 
@@ -59,6 +65,10 @@ class ColumnTable:
         """The column's cells as the file holds them (None past a short csv line)."""
         if name not in self._cache:
             position = self._positions[name]
+            if self._columns is not None:
+                column = self._columns[position]
+                self._cache[name] = list(column[slice(*self._span)]) if self._span else [column[i] for i in self._rows]
+                return self._cache[name]
             records = self._records
             if self._shortest > position:
                 self._cache[name] = list(map(itemgetter(position), records))
@@ -77,6 +87,16 @@ class ColumnTable:
         """`file:row:COL` of a data row's cell, `file:row` of the row, or the header's place when index is None."""
         row = self.header_row if index is None else self.numbers[index]
         return f"{self.file}:{row}:{self.columns[name]}" if name in self.columns else f"{self.file}:{row}"
+
+
+def _filled(raw: Sequence[Sequence[Value]], columns: list[tuple[Value, ...]] | None) -> list[int]:
+    """The indexes of the rows with something in them: a first cell with something in it settles most rows at
+    once, and a first column of plain text, none of it blank, settles them all."""
+    first = cast(tuple[str, ...], columns[0] if columns else ())
+    if first and set(map(type, first)) == {str} and "" not in first and not any(map(str.isspace, first)):
+        return list(range(len(raw)))
+    return [i for i, r in enumerate(raw)
+            if (r and r[0] not in BLANK and not (isinstance(r[0], str) and r[0].isspace())) or not _blank(r)]
 
 
 def _blank(record: Sequence[Value]) -> bool:
