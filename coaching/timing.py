@@ -53,10 +53,8 @@ def morning_due(person: Person, *, now: datetime, holidays: Holidays, morning: s
     Due from the local morning time until the end of working hours, on a working day that is not one of
     their team's holidays, while their Slack status does not say they are out.
     """
-    clock, day = _local_clock(now, person.tz)
-    if not parse_send_time(morning) <= clock < working.end:  # the cheapest test first: most are not
-        return None
-    if not working.is_working_day(day, holidays.get(person.team_id, ())):
+    day = _morning_of(now, person.tz, morning, working.end, working.weekdays)
+    if day is None or day in holidays.get(person.team_id, ()):  # most are not in a working morning now
         return None
     if (person.status_text or person.status_emoji) and away.is_away(
             text=person.status_text, emoji=person.status_emoji, until=person.status_until, now=now):
@@ -64,11 +62,13 @@ def morning_due(person: Person, *, now: datetime, holidays: Holidays, morning: s
     return day
 
 
-@lru_cache(maxsize=512)
-def _local_clock(now: datetime, tz: str) -> tuple[time, date]:
-    """The wall clock and date in a zone at `now`: a sweep asks once per zone, not once per person."""
+@lru_cache(maxsize=1024)
+def _morning_of(now: datetime, tz: str, morning: str, end: time, weekdays: frozenset[int]) -> date | None:
+    """The local date in a zone if it is a working weekday there and its clock is between the morning time and
+    `end` now, else None: a sweep asks once per zone, not once per person (holidays are the caller's to check)."""
     local = now.astimezone(zone(tz))
-    return local.time(), local.date()
+    day = local.date()
+    return day if parse_send_time(morning) <= local.time() < end and day.weekday() in weekdays else None
 
 
 def may_reach_now(person: Person, *, now: datetime, holidays: Holidays, working: WorkingTime = DEFAULT_WORKING_TIME,

@@ -28,15 +28,22 @@ class ReminderPolicy:
         None when they answered, had every reminder, the round has closed, the next offset has not passed,
         they are out of office, or it is outside their local working hours or on a holiday.
         """
-        offsets = self._offsets
-        if responded or sent >= len(offsets) or now >= closes_at:
+        if responded:
             return None
-        if now < self.due_at(offsets, sent, invited_at, closes_at):
+        number = self.number_due(invited_at=invited_at, sent=sent, closes_at=closes_at, now=now)
+        if number is None:
             return None
         if self.away.is_away(text=member.status_text, emoji=member.status_emoji, until=member.status_until,
                              now=now):
             return None
         if not self.working.is_working_moment(now, member.tz, holidays):
+            return None
+        return number
+
+    def number_due(self, *, invited_at: datetime, sent: int, closes_at: datetime, now: datetime) -> int | None:
+        """The number of the reminder whose time has come (1 or 2), whoever it is for; None if none has."""
+        offsets = self._offsets
+        if sent >= len(offsets) or now >= closes_at or now < self.due_at(offsets, sent, invited_at, closes_at):
             return None
         return sent + 1
 

@@ -147,22 +147,38 @@ def send_due_invitations(store: SurveyStore, messenger: Messenger, *, now: datet
 
 def send_due_reminders(store: SurveyStore, messenger: Messenger, *, now: datetime,
                        policy: ReminderPolicy = DEFAULT_POLICY) -> int:
-    """Remind people who have not answered, by the policy; each reminder is sent once."""
+    """Remind people who have not answered, by the policy; each reminder is sent once.
+
+    The policy's tests, each asked once for everyone it is the same for: working hours by time zone and team,
+    the reminder's due time by round, invitation time and count, away by status."""
     count = 0
     holidays: dict[int, frozenset] = {}
-    working_now: dict[tuple[str, int], bool] = {}  # by time zone and team: the same answer for everyone there
+    working_now: dict[tuple[str, int], bool] = {}
+    due_now: dict[tuple[int, datetime, int], int | None] = {}
+    away_now: dict[tuple[str | None, str | None], bool] = {}
     for round_, member, invited_at, sent in store.reminder_candidates(now):
-        if member.team_id not in holidays:
-            holidays[member.team_id] = store.holidays_of(member.team_id)
         place = (member.tz, member.team_id)
-        if place not in working_now:
-            working_now[place] = policy.working.is_working_moment(now, member.tz, holidays[member.team_id])
-        if not working_now[place]:
+        working = working_now.get(place)
+        if working is None:
+            if member.team_id not in holidays:
+                holidays[member.team_id] = store.holidays_of(member.team_id)
+            working = working_now[place] = policy.working.is_working_moment(now, member.tz, holidays[member.team_id])
+        if not working:
             continue  # outside their working hours no reminder is due, whatever else holds
-        number = policy.next_reminder(member=member, invited_at=invited_at, sent=sent, responded=False,
-                                      closes_at=round_.closes_at, now=now, holidays=holidays[member.team_id])
+        when = (round_.id, invited_at, sent)
+        number = due_now.get(when, 0)
+        if number == 0:
+            number = due_now[when] = policy.number_due(invited_at=invited_at, sent=sent, closes_at=round_.closes_at,
+                                                       now=now)
         if number is None:
             continue
+        if (member.status_text or member.status_emoji) and (member.status_until is None or member.status_until > now):
+            status = (member.status_text, member.status_emoji)
+            away = away_now.get(status)
+            if away is None:
+                away = away_now[status] = policy.away.is_away(text=status[0], emoji=status[1], until=None, now=now)
+            if away:
+                continue
         messenger.send_reminder(round_, member, number)
         store.mark_reminded(round_.id, member.person_id, number)
         count += 1
