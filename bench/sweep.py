@@ -2,7 +2,7 @@
 
 Run: `python -m bench.sweep [--people 10000 --times 7]`. The product runs the domain code the jobs run each tick:
 survey send times (open_due_rounds), reminders (send_due_reminders with ReminderPolicy) and the nudge morning
-(coaching.timing.morning_due); the baseline converts `now` to each time zone once, then compares each person's
+(coaching.timing.mornings_due); the baseline converts `now` to each time zone once, then compares each person's
 local time with 09:00. Each figure is the best of `--times`. Prints the figures, then the slowest sweep's ratio last.
 """
 
@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from coaching.timing import Person, morning_due
+from coaching.timing import Person, mornings_due
 from surveys.cadence import local_send_times
 from surveys.ports import Member, RoundInfo
 from surveys.service import send_due_reminders
@@ -81,10 +81,10 @@ class Candidates:
     def holidays_of(self, team_id: int) -> frozenset[date]:
         return frozenset({date(2026, 12, 25)})
 
-    def mark_reminded(self, round_id: int, person_id: int, count: int) -> None:
-        self.reminded += 1
+    def mark_reminded(self, round_id: int, person_ids: Sequence[int], count: int) -> None:
+        self.reminded += len(person_ids)
 
-    def send_reminder(self, round: RoundInfo, member: Member, number: int) -> None:
+    def send_reminders(self, round: RoundInfo, members: Sequence[Member], number: int) -> None:
         """The messenger's side: nothing to render here."""
 
 
@@ -93,9 +93,9 @@ def reminders(store: Candidates) -> int:
 
 
 def nudge_mornings(persons: list[Person]) -> int:
-    """The follow-up and one-on-one planners' question for each person: is it their nudge morning now?"""
+    """The follow-up planner's question for each rep (coaching.timing.mornings_due): is it their nudge morning now?"""
     holidays = {team: {date(2026, 12, 25)} for team in range(1, 21)}
-    return sum(morning_due(p, now=NOW, holidays=holidays) is not None for p in persons)
+    return len(mornings_due(persons, now=NOW, holidays=holidays))
 
 
 def best(run: Callable[[Any], int], given: Any, times: int) -> tuple[float, int]:

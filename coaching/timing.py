@@ -5,7 +5,7 @@ Every nudge planner (follow-ups, one-on-ones, recognition gaps) asks these helpe
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -60,6 +60,43 @@ def morning_due(person: Person, *, now: datetime, holidays: Holidays, morning: s
             text=person.status_text, emoji=person.status_emoji, until=person.status_until, now=now):
         return None
     return day
+
+
+def mornings_due(people: Iterable[Person], *, now: datetime, holidays: Holidays, morning: str = DEFAULT_MORNING,
+                 working: WorkingTime = DEFAULT_WORKING_TIME, away: AwayRule = DEFAULT_AWAY) -> dict[int, date]:
+    """morning_due for many people at once, by person id (only those due): grouped by time zone first, so a zone
+    not in its working morning costs its people nothing more; holidays asked once per team, away once per status."""
+    by_zone: dict[str, list[Person]] = {}
+    for person in people:
+        group = by_zone.get(person.tz)
+        if group is None:
+            by_zone[person.tz] = [person]
+        else:
+            group.append(person)
+    due: dict[int, date] = {}
+    statuses: dict[tuple[str | None, str | None], bool] = {}
+    for tz, group in by_zone.items():
+        day = _morning_of(now, tz, morning, working.end, working.weekdays)
+        if day is None:
+            continue
+        off = {team for team, days in holidays.items() if day in days}
+        for person in group:
+            if person.team_id in off:
+                continue
+            if person.status_text or person.status_emoji:
+                if person.status_until is not None:  # a status that expires: asked for this person alone
+                    if away.is_away(text=person.status_text, emoji=person.status_emoji, until=person.status_until,
+                                    now=now):
+                        continue
+                else:
+                    status = (person.status_text, person.status_emoji)
+                    out = statuses.get(status)
+                    if out is None:
+                        out = statuses[status] = away.is_away(text=status[0], emoji=status[1], until=None, now=now)
+                    if out:
+                        continue
+            due[person.person_id] = day
+    return due
 
 
 @lru_cache(maxsize=1024)
