@@ -13,7 +13,7 @@ from bot.i18n import Translator
 from bot.slack_text import literal
 from bot.surveys.messages import reminder_message, results_message, survey_message, team_summary_message
 from bot.surveys.rollup_views import rollup_message
-from storage.outbox import Outbox
+from storage.outbox import Outbox, Queued
 from surveys.ports import Answers, Member, RoundInfo
 from surveys.questions import STARTER, QuestionBank
 from surveys.results import RoundSummary
@@ -43,6 +43,10 @@ class OutboxMessenger:
         self.outbox.enqueue(key, method, payload, now=self.now, edits_key=edits_key, person_id=person_id,
                             not_before=not_before)
         self.enqueued.append(key)
+
+    def _enqueue_many(self, rows: Sequence[Queued]) -> None:
+        self.outbox.enqueue_many(rows, now=self.now)
+        self.enqueued.extend(row.key for row in rows)
 
     def post(self, key: str, channel: str, text: str, blocks: list[dict[str, Any]], *, person_id: int | None,
              not_before: datetime | None = None) -> None:
@@ -78,16 +82,21 @@ class OutboxMessenger:
         self._enqueue(f"home:{user_id}:{version}", "views.publish", {"user_id": user_id, "view": view},
                       person_id=person_id)
 
-    def send_survey(self, round: RoundInfo, member: Member) -> None:
-        if not member.slack_id:
-            return
-        reader = (round.id, member.locale, member.tz)  # a fan-out renders once per language and time zone
-        if reader not in self._surveys:
-            t = Translator.for_person(member.locale, member.tz)
-            self._surveys[reader] = survey_message(t, round, {}, bank=self.bank,
-                                                   intro=self.template("survey", t.language))
-        text, blocks = self._surveys[reader]
-        self.post(survey_key(round.id, member.person_id), member.slack_id, text, blocks, person_id=member.person_id)
+    def send_surveys(self, round: RoundInfo, members: Sequence[Member]) -> None:
+        """Each member's survey DM, rendered once per language and time zone, enqueued in one statement."""
+        rows = []
+        for member in members:
+            if not member.slack_id:
+                continue
+            reader = (round.id, member.locale, member.tz)
+            if reader not in self._surveys:
+                t = Translator.for_person(member.locale, member.tz)
+                self._surveys[reader] = survey_message(t, round, {}, bank=self.bank,
+                                                       intro=self.template("survey", t.language))
+            text, blocks = self._surveys[reader]
+            rows.append(Queued(survey_key(round.id, member.person_id), "chat.postMessage",
+                               {"channel": member.slack_id, "text": text, "blocks": blocks}, member.person_id))
+        self._enqueue_many(rows)
 
     def refresh_survey(self, round: RoundInfo, member: Member, answers: Answers, *,
                        closed: bool = False) -> None:
@@ -122,12 +131,14 @@ class OutboxMessenger:
                         title=literal(title), content=png, not_before=at,
                         person_id=manager.person_id)  # the image shows the name as it is
 
-    def send_reminder(self, round: RoundInfo, member: Member, number: int) -> None:
-        if not member.slack_id:
-            return
-        text, blocks = reminder_message(Translator.for_person(member.locale, member.tz), round, number)
-        self.post(f"reminder:{round.id}:{member.person_id}:{number}", member.slack_id, text, blocks,
-                  person_id=member.person_id)
+    def send_reminders(self, round: RoundInfo, members: Sequence[Member], number: int) -> None:
+        rows = []
+        for member in members:
+            if member.slack_id:
+                text, blocks = reminder_message(Translator.for_person(member.locale, member.tz), round, number)
+                rows.append(Queued(f"reminder:{round.id}:{member.person_id}:{number}", "chat.postMessage",
+                                   {"channel": member.slack_id, "text": text, "blocks": blocks}, member.person_id))
+        self._enqueue_many(rows)
 
     def send_team_summary(self, round: RoundInfo, channel: str, locale: str, summary: RoundSummary) -> None:
         """The team-level summary in the team's channel, in the team's language; never comments."""

@@ -5,7 +5,7 @@ Every nudge planner (follow-ups, one-on-ones, recognition gaps) asks these helpe
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -53,10 +53,8 @@ def morning_due(person: Person, *, now: datetime, holidays: Holidays, morning: s
     Due from the local morning time until the end of working hours, on a working day that is not one of
     their team's holidays, while their Slack status does not say they are out.
     """
-    clock, day = _local_clock(now, person.tz)
-    if not parse_send_time(morning) <= clock < working.end:  # the cheapest test first: most are not
-        return None
-    if not working.is_working_day(day, holidays.get(person.team_id, ())):
+    day = _morning_of(now, person.tz, morning, working.end, working.weekdays)
+    if day is None or day in holidays.get(person.team_id, ()):  # most are not in a working morning now
         return None
     if (person.status_text or person.status_emoji) and away.is_away(
             text=person.status_text, emoji=person.status_emoji, until=person.status_until, now=now):
@@ -64,11 +62,50 @@ def morning_due(person: Person, *, now: datetime, holidays: Holidays, morning: s
     return day
 
 
-@lru_cache(maxsize=512)
-def _local_clock(now: datetime, tz: str) -> tuple[time, date]:
-    """The wall clock and date in a zone at `now`: a sweep asks once per zone, not once per person."""
+def mornings_due(people: Iterable[Person], *, now: datetime, holidays: Holidays, morning: str = DEFAULT_MORNING,
+                 working: WorkingTime = DEFAULT_WORKING_TIME, away: AwayRule = DEFAULT_AWAY) -> dict[int, date]:
+    """morning_due for many people at once, by person id (only those due): grouped by time zone first, so a zone
+    not in its working morning costs its people nothing more; holidays asked once per team, away once per status."""
+    by_zone: dict[str, list[Person]] = {}
+    for person in people:
+        group = by_zone.get(person.tz)
+        if group is None:
+            by_zone[person.tz] = [person]
+        else:
+            group.append(person)
+    due: dict[int, date] = {}
+    statuses: dict[tuple[str | None, str | None], bool] = {}
+    for tz, group in by_zone.items():
+        day = _morning_of(now, tz, morning, working.end, working.weekdays)
+        if day is None:
+            continue
+        off = {team for team, days in holidays.items() if day in days}
+        for person in group:
+            if person.team_id in off:
+                continue
+            if person.status_text or person.status_emoji:
+                if person.status_until is not None:  # a status that expires: asked for this person alone
+                    if away.is_away(text=person.status_text, emoji=person.status_emoji, until=person.status_until,
+                                    now=now):
+                        continue
+                else:
+                    status = (person.status_text, person.status_emoji)
+                    out = statuses.get(status)
+                    if out is None:
+                        out = statuses[status] = away.is_away(text=status[0], emoji=status[1], until=None, now=now)
+                    if out:
+                        continue
+            due[person.person_id] = day
+    return due
+
+
+@lru_cache(maxsize=1024)
+def _morning_of(now: datetime, tz: str, morning: str, end: time, weekdays: frozenset[int]) -> date | None:
+    """The local date in a zone if it is a working weekday there and its clock is between the morning time and
+    `end` now, else None: a sweep asks once per zone, not once per person (holidays are the caller's to check)."""
     local = now.astimezone(zone(tz))
-    return local.time(), local.date()
+    day = local.date()
+    return day if parse_send_time(morning) <= local.time() < end and day.weekday() in weekdays else None
 
 
 def may_reach_now(person: Person, *, now: datetime, holidays: Holidays, working: WorkingTime = DEFAULT_WORKING_TIME,

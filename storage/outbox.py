@@ -24,6 +24,19 @@ _T = _TABLE.c
 # Built once: a fan-out enqueues thousands of rows, and compiling the statement each time costs more than the row.
 _INSERT = {postgres: insert(_TABLE).on_conflict_do_nothing(index_elements=["key"]).returning(_T.id)
            for postgres, insert in ((True, pg_insert), (False, sqlite_insert))}
+_INSERT_MANY = {postgres: insert(_TABLE).on_conflict_do_nothing(index_elements=["key"])
+                for postgres, insert in ((True, pg_insert), (False, sqlite_insert))}
+
+
+@dataclass(frozen=True)
+class Queued:
+    """A row to enqueue in a batch: its idempotency key, method, payload and the person it is for."""
+
+    key: str
+    method: str
+    payload: dict[str, Any]
+    person_id: int | None
+    edits_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +79,22 @@ _PARAMS = {"sent": ("row", "at_", "channel_", "ts_"), "retry": ("row", "at_", "e
            "failed": ("row", "error_", "lease_"), "released": ("row", "error_", "lease_")}
 
 
+_ORIGINAL = _TABLE.alias("original")  # an edit waits until the message it edits has been posted
+# Built once, like _SETTLE: a fan-out claims hundreds of batches, and building the statement cost more than running it.
+_CLAIM = (
+    select(_T.id, _T.key, _T.method, _T.payload, _T.edits_key, _T.attempts, _T.error)
+    .where(_T.status == "pending", _T.available_at <= bindparam("due_by"),
+           or_(_T.claimed_until.is_(None), _T.claimed_until <= bindparam("now")),
+           or_(_T.edits_key.is_(None), exists().where(_ORIGINAL.c.key == _T.edits_key, _ORIGINAL.c.status == "sent")))
+    .order_by(_T.available_at, _T.id)  # the due index's own order (SQLite): no sort of every pending row
+    .limit(bindparam("limit"))
+    .with_for_update(skip_locked=True)
+)
+_CLAIM_KEYS = _CLAIM.where(_T.key.in_(bindparam("keys", expanding=True)))
+_TAKE = update(_TABLE).where(_T.id.in_(bindparam("ids", expanding=True))).values(
+    claimed_until=bindparam("until"), attempts=_T.attempts + 1, error=None)
+
+
 @dataclass(frozen=True)
 class Claimed:
     id: int
@@ -101,6 +130,13 @@ class Outbox:
             "attempts": 0, "available_at": max(now, not_before or now), "created_at": now, "person_id": person_id})
         return result.scalar() is not None
 
+    def enqueue_many(self, rows: Sequence[Queued], *, now: datetime) -> None:
+        """Enqueue a batch (a fan-out) in one executemany; keys already in the outbox are skipped, as by enqueue."""
+        if rows:
+            self.session.connection().execute(_INSERT_MANY[self.session.get_bind().dialect.name == "postgresql"], [
+                {"key": r.key, "method": r.method, "payload": r.payload, "edits_key": r.edits_key, "status": "pending",
+                 "attempts": 0, "available_at": now, "created_at": now, "person_id": r.person_id} for r in rows])
+
     def existing(self, keys: list[str]) -> set[str]:
         """Which of these keys are in the outbox already (sent or not)."""
         if not keys:
@@ -111,24 +147,14 @@ class Outbox:
               due_by: datetime | None = None) -> list[Claimed]:
         """Take rows due by `due_by` (default `now`) under row locks (SKIP LOCKED on PostgreSQL) and lease them to
         this worker until `now` + `lease`; `now` must be the time of this claim, or the lease has run out already."""
-        original = _TABLE.alias("original")  # an edit waits until the message it edits has been posted
-        posted = exists().where(original.c.key == _T.edits_key, original.c.status == "sent")
-        stmt = (
-            select(_T.id, _T.key, _T.method, _T.payload, _T.edits_key, _T.attempts, _T.error)
-            .where(_T.status == "pending", _T.available_at <= (due_by or now),
-                   or_(_T.claimed_until.is_(None), _T.claimed_until <= now), or_(_T.edits_key.is_(None), posted))
-            .order_by(_T.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
+        params: dict[str, Any] = {"now": now, "due_by": due_by or now, "limit": limit}
         if keys is not None:
-            stmt = stmt.where(_T.key.in_(keys))
+            params["keys"] = keys
         connection = self.session.connection()
-        rows = connection.execute(stmt).all()
+        rows = connection.execute(_CLAIM_KEYS if keys is not None else _CLAIM, params).all()
         if rows:
             # error=NULL: a crash during this attempt is then seen as "may have landed"
-            connection.execute(update(_TABLE).where(_T.id.in_([r.id for r in rows])).values(
-                claimed_until=now + lease, attempts=_T.attempts + 1, error=None))
+            connection.execute(_TAKE, {"ids": [r.id for r in rows], "until": now + lease})
         return [Claimed(r.id, r.key, r.method, dict(r.payload), r.edits_key, r.attempts + 1, r.error, now + lease)
                 for r in rows]
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import cast
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, Update, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from coaching.access import OrgEntry, teams_in_view
@@ -18,10 +18,11 @@ from surveys.questions import STARTER, Question, QuestionBank
 
 _RECIPIENT = cast(Table, Recipient.__table__)
 _RECIPIENTS = _RECIPIENT.c
-# Built once: a fan-out marks thousands of invitations, and compiling the statement each time costs more than the row.
-_MARK_INVITED = (update(_RECIPIENT)
-                 .where(_RECIPIENTS.round_id == bindparam("round"), _RECIPIENTS.person_id == bindparam("person"))
-                 .values(invited=True, invited_at=bindparam("at")))
+# Built once, one statement for a whole batch of a round's people: a fan-out marks thousands at a time.
+_BATCH = 500  # ids a statement: within every SQLite's limit on bound parameters
+_OF_ROUND = (_RECIPIENTS.round_id == bindparam("round"), _RECIPIENTS.person_id.in_(bindparam("people", expanding=True)))
+_MARK_INVITED = update(_RECIPIENT).where(*_OF_ROUND).values(invited=True, invited_at=bindparam("at"))
+_MARK_REMINDED = update(_RECIPIENT).where(*_OF_ROUND).values(reminders_sent=bindparam("count"))
 
 
 def member_of(person: Person) -> Member:
@@ -177,8 +178,8 @@ class SurveyRepository:
         ).all()
         return [(self._info(r), member_of(p)) for r, p in rows]
 
-    def mark_invited(self, round_id: int, person_id: int, now: datetime) -> None:
-        self.session.connection().execute(_MARK_INVITED, {"round": round_id, "person": person_id, "at": now})
+    def mark_invited(self, round_id: int, person_ids: Sequence[int], now: datetime) -> None:
+        self._mark(_MARK_INVITED, round_id, person_ids, at=now)
 
     def holidays_of(self, team_id: int) -> frozenset[date]:
         return frozenset(self.session.scalars(select(Holiday.day).where(
@@ -195,9 +196,14 @@ class SurveyRepository:
             .order_by(Recipient.id)).all()
         return [(self._info(r), member_of(p), at, sent) for r, p, at, sent in rows if at is not None]
 
-    def mark_reminded(self, round_id: int, person_id: int, count: int) -> None:
-        self.session.execute(update(Recipient).where(Recipient.round_id == round_id, Recipient.person_id == person_id)
-                             .values(reminders_sent=count))
+    def mark_reminded(self, round_id: int, person_ids: Sequence[int], count: int) -> None:
+        self._mark(_MARK_REMINDED, round_id, person_ids, count=count)
+
+    def _mark(self, stmt: Update, round_id: int, person_ids: Sequence[int], **values: object) -> None:
+        """One UPDATE for each batch of a round's people (not one a person)."""
+        connection = self.session.connection()
+        for start in range(0, len(person_ids), _BATCH):
+            connection.execute(stmt, {"round": round_id, "people": list(person_ids[start:start + _BATCH]), **values})
 
     def was_invited(self, round_id: int, person_id: int) -> bool:
         return self.session.scalar(select(Recipient.invited).where(

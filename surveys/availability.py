@@ -26,11 +26,26 @@ class AwayRule:
     def is_away(self, *, text: str | None, emoji: str | None, until: datetime | None, now: datetime) -> bool:
         if until is not None and until <= now:
             return False  # the status has expired
-        if emoji and emoji in self.emoji:
+        if emoji and emoji in self._emoji:
             return True
         if not text:
             return False  # most people have no status text
-        return self._words_pattern.search(f" {text.lower()} ") is not None
+        verdicts = self._verdicts
+        verdict = verdicts.get(text)
+        if verdict is None:
+            if len(verdicts) >= 4096:  # statuses repeat ("In a meeting"); a sweep reads each one once
+                verdicts.clear()
+            verdict = verdicts[text] = self._words_pattern.search(f" {text.lower()} ") is not None
+        return verdict
+
+    @cached_property
+    def _emoji(self) -> frozenset[str]:
+        return frozenset(self.emoji)
+
+    @cached_property
+    def _verdicts(self) -> dict[str, bool]:
+        """Status texts already read, and whether they say "out"."""
+        return {}
 
     @cached_property
     def _words_pattern(self) -> re.Pattern[str]:

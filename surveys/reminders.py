@@ -29,19 +29,32 @@ class ReminderPolicy:
         None when they answered, had every reminder, the round has closed, the next offset has not passed,
         they are out of office, or it is outside their local working hours or on a holiday.
         """
-        offsets = self._offsets
-        if responded or sent >= len(offsets) or now > closes_at - LAST_CALL:
+        if responded:
             return None
-        latest = self._latest(closes_at - LAST_CALL, member.tz, holidays)
-        if latest is None or now > latest:  # their last working moment a day before the close has passed
-            return None
-        due = min(self.due_at(offsets, sent, invited_at, closes_at), latest - LAST_WORKING_HOUR)
-        if now < due or (sent and due < invited_at + offsets[sent - 1] + timedelta(hours=12)):
+        number = self.number_due(invited_at=invited_at, sent=sent, closes_at=closes_at, now=now, tz=member.tz,
+                                 holidays=holidays)
+        if number is None:
             return None
         if self.away.is_away(text=member.status_text, emoji=member.status_emoji, until=member.status_until,
                              now=now):
             return None
         if not self.working.is_working_moment(now, member.tz, holidays):
+            return None
+        return number
+
+    def number_due(self, *, invited_at: datetime, sent: int, closes_at: datetime, now: datetime, tz: str,
+                   holidays: frozenset) -> int | None:
+        """The number of the reminder whose time has come in zone `tz` (1 or 2), whoever it is for; None if none
+        has. None comes later than LAST_CALL before the close; the last is pulled in to the last working hour
+        before then."""
+        offsets = self._offsets
+        if sent >= len(offsets) or now > closes_at - LAST_CALL:
+            return None
+        latest = self._latest(closes_at - LAST_CALL, tz, holidays)
+        if latest is None or now > latest:  # their last working moment a day before the close has passed
+            return None
+        due = min(self.due_at(offsets, sent, invited_at, closes_at), latest - LAST_WORKING_HOUR)
+        if now < due or (sent and due < invited_at + offsets[sent - 1] + timedelta(hours=12)):
             return None
         return sent + 1
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from surveys.availability import DEFAULT_AWAY, DEFAULT_WORKING_TIME, AwayRule, WorkingTime
 from surveys.cadence import CADENCES, WEEKDAYS, local_send_times, parse_send_time, recent_cycle_dates
-from surveys.ports import Answers, Invitation, Messenger, Plan, RoundInfo, SurveyStore
+from surveys.ports import Answers, Invitation, Member, Messenger, Plan, RoundInfo, SurveyStore
 from surveys.questions import MAX_QUESTIONS_PER_ROUND, Question, new_custom_question
 from surveys.reminders import DEFAULT_POLICY, ReminderPolicy
 from surveys.results import DEFAULT_THRESHOLD, RoundSummary, summarize_round
@@ -142,41 +142,75 @@ def _open(store: SurveyStore, survey_id: int, day: object, questions: Sequence[s
 
 def send_due_invitations(store: SurveyStore, messenger: Messenger, *, now: datetime,
                          away: AwayRule = DEFAULT_AWAY) -> int:
-    """Invite everyone whose local send time has come; people who are out get it when they are back."""
-    count = 0
+    """Invite everyone whose local send time has come; people who are out get it when they are back.
+    Each round's invitations go out, and are marked, as one batch (in the caller's transaction)."""
+    due: dict[int, tuple[RoundInfo, list[Member]]] = {}
     for round_, member in store.due_invitations(now):
         has_status = member.status_text or member.status_emoji  # most people have none: nothing to read
         if has_status and away.is_away(text=member.status_text, emoji=member.status_emoji,
                                        until=member.status_until, now=now):
             continue
-        messenger.send_survey(round_, member)
-        store.mark_invited(round_.id, member.person_id, now)
-        count += 1
-    return count
+        due.setdefault(round_.id, (round_, []))[1].append(member)
+    for round_, members in due.values():
+        messenger.send_surveys(round_, members)
+        store.mark_invited(round_.id, [m.person_id for m in members], now)
+    return sum(len(members) for _, members in due.values())
 
 
 def send_due_reminders(store: SurveyStore, messenger: Messenger, *, now: datetime,
                        policy: ReminderPolicy = DEFAULT_POLICY) -> int:
-    """Remind people who have not answered, by the policy; each reminder is sent once."""
-    count = 0
+    """Remind people who have not answered, by the policy; each reminder is sent once.
+
+    People are grouped by time zone first; then each of the policy's tests is asked once for everyone it is the
+    same for: working hours by zone and team, the reminder's due time by round, invitation time and count, away
+    by status. Each round's reminders go out, and are marked, as one batch per reminder number."""
+    due: dict[tuple[int, int], tuple[RoundInfo, list[Member]]] = {}  # by round and reminder number
+    by_zone: dict[str, list[tuple[RoundInfo, Member, datetime, int]]] = {}
+    for candidate in store.reminder_candidates(now):
+        group = by_zone.get(candidate[1].tz)
+        if group is None:
+            by_zone[candidate[1].tz] = [candidate]
+        else:
+            group.append(candidate)
     holidays: dict[int, frozenset] = {}
-    working_now: dict[tuple[str, int], bool] = {}  # by time zone and team: the same answer for everyone there
-    for round_, member, invited_at, sent in store.reminder_candidates(now):
-        if member.team_id not in holidays:
-            holidays[member.team_id] = store.holidays_of(member.team_id)
-        place = (member.tz, member.team_id)
-        if place not in working_now:
-            working_now[place] = policy.working.is_working_moment(now, member.tz, holidays[member.team_id])
-        if not working_now[place]:
-            continue  # outside their working hours no reminder is due, whatever else holds
-        number = policy.next_reminder(member=member, invited_at=invited_at, sent=sent, responded=False,
-                                      closes_at=round_.closes_at, now=now, holidays=holidays[member.team_id])
-        if number is None:
-            continue
-        messenger.send_reminder(round_, member, number)
-        store.mark_reminded(round_.id, member.person_id, number)
-        count += 1
-    return count
+    due_now: dict[tuple[int, datetime, int, int], int | None] = {}
+    away_now: dict[tuple[str | None, str | None], bool] = {}
+    for tz, group in by_zone.items():
+        due_now.clear()  # its keys hold for one zone
+        if not policy.working.is_working_moment(now, tz, frozenset()):
+            continue  # outside working hours there: nobody in this zone, whatever their team's holidays
+        working_now: dict[int, bool] = {}  # by team, in this zone
+        for round_, member, invited_at, sent in group:
+            working = working_now.get(member.team_id)
+            if working is None:
+                if member.team_id not in holidays:
+                    holidays[member.team_id] = store.holidays_of(member.team_id)
+                working = working_now[member.team_id] = policy.working.is_working_moment(
+                    now, tz, holidays[member.team_id])
+            if not working:
+                continue  # outside their working hours no reminder is due, whatever else holds
+            when = (round_.id, invited_at, sent, member.team_id)  # within this zone
+            number = due_now.get(when, 0)
+            if number == 0:
+                number = due_now[when] = policy.number_due(invited_at=invited_at, sent=sent,
+                                                           closes_at=round_.closes_at, now=now, tz=tz,
+                                                           holidays=holidays[member.team_id])
+            if number is None:
+                continue
+            expired = member.status_until is not None and member.status_until <= now
+            if (member.status_text or member.status_emoji) and not expired:
+                status = (member.status_text, member.status_emoji)
+                away = away_now.get(status)
+                if away is None:
+                    away = away_now[status] = policy.away.is_away(text=status[0], emoji=status[1], until=None,
+                                                                  now=now)
+                if away:
+                    continue
+            due.setdefault((round_.id, number), (round_, []))[1].append(member)
+    for (_, number), (round_, members) in due.items():
+        messenger.send_reminders(round_, members, number)
+        store.mark_reminded(round_.id, [m.person_id for m in members], number)
+    return sum(len(members) for _, members in due.values())
 
 
 def add_question(store: SurveyStore, *, text: str, kind: str, now: datetime, theme: str = "custom",

@@ -36,6 +36,7 @@ PERMANENT = {"channel_not_found", "invalid_blocks", "user_not_found", "not_in_ch
              "cant_update_message", "message_not_found", "invalid_auth", "not_authed", "missing_scope",
              "expired_url", "used_url", "invalid_payload"}
 MAX_ATTEMPTS = 8
+SETTLE = timedelta(seconds=2)  # the least wait after a lost answer before its post is looked for
 
 
 def make_client(*, token: str, base_url: str, timeout: float = 15, paces: Mapping[str, float] | None = None,
@@ -186,6 +187,7 @@ class Delivery:
 
     def _deliver(self, row: Claimed, now: datetime) -> Outcome:
         client = (self.client_for(row.payload) if self.client_for else None) or self.client
+        started = self.clock()
         try:
             with self._pacer(client).deadline(self._time_left(row)):  # slack_sdk's retries wait no longer either
                 channel, ts = self._send(row, client)
@@ -196,10 +198,11 @@ class Delivery:
         except SlackApiError as exc:
             return self._after_error(row, exc, now, client)
         except Exception as exc:  # no answer: the outbox reconciles a post before trying it again
-            # Wait as long again as we waited for the answer, so that a slow post has landed before we look.
-            settle = timedelta(seconds=float(client.timeout))
-            return Outcome(row.id, "retry", at=now + max(settle, _uncertain_backoff(row.attempts)),
-                           error=f"uncertain: {exc!r}")
+            # Wait as long again as this attempt waited (a timeout: the whole timeout), and at least SETTLE, so
+            # that a slow post has landed before we look; a connection dropped early is looked at soon.
+            ended = self.clock()
+            settle = max(SETTLE, ended - started, _uncertain_backoff(row.attempts))
+            return Outcome(row.id, "retry", at=max(now, ended) + settle, error=f"uncertain: {exc!r}")
         return Outcome(row.id, "sent", at=now, channel=channel, ts=ts)
 
     def _after_error(self, row: Claimed, exc: SlackApiError, now: datetime, client: WebClient) -> Outcome:

@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
-from coaching.timing import DEFAULT_MORNING, Holidays, Person, iso_week, local_date, morning_due
+from coaching.timing import DEFAULT_MORNING, Holidays, Person, iso_week, local_date, morning_due, mornings_due
 from surveys.availability import DEFAULT_AWAY, DEFAULT_WORKING_TIME, AwayRule, WorkingTime
 
 RULES = ("next_step_overdue", "close_date_passed", "no_activity", "stalled")  # most pressing first
@@ -216,10 +216,10 @@ def plan_rep_nudges(*, reps: Sequence[Person], deals: Iterable[DealState], snooz
     owned = _by_owner(deals)
     snoozes, mutes = list(snoozes), list(mutes)
     nudges = []
+    mornings = mornings_due((rep for rep in reps if rep.person_id in owned), now=now, holidays=holidays,
+                            morning=morning, working=working, away=away)
     for rep in sorted(reps, key=lambda p: p.person_id):
-        if rep.person_id not in owned:
-            continue
-        day = morning_due(rep, now=now, holidays=holidays, morning=morning, working=working, away=away)
+        day = mornings.get(rep.person_id)
         key = f"nudge:{rep.person_id}:{day}"
         if day is None or key in sent_today:
             continue

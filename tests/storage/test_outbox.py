@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 from storage.db import make_engine, make_sessions
-from storage.outbox import Outbox, Outcome
+from storage.outbox import Outbox, Outcome, Queued
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=2)
@@ -20,6 +20,21 @@ def test_the_same_key_is_enqueued_once(migrated_database_url):
         assert Outbox(s).enqueue("survey:1:1", "chat.postMessage", {"channel": "U1"}, now=NOW, person_id=None)
         assert not Outbox(s).enqueue("survey:1:1", "chat.postMessage", {"channel": "U1"}, now=NOW, person_id=None)
         assert Outbox(s).counts() == {"pending": 1}
+    engine.dispose()
+
+
+def test_a_batch_enqueues_each_new_key_once_and_skips_keys_already_there(migrated_database_url):
+    engine, sessions = _outbox(migrated_database_url)
+    batch = [Queued(f"survey:1:{i}", "chat.postMessage", {"channel": f"U{i}"}, None) for i in range(3)]
+    with sessions.begin() as s:
+        Outbox(s).enqueue("survey:1:1", "chat.postMessage", {"channel": "U1"}, now=NOW, person_id=None)
+        Outbox(s).enqueue_many(batch, now=NOW)
+        Outbox(s).enqueue_many(batch, now=NOW)  # a re-run job (or a second replica) adds nothing
+    with sessions.begin() as s:
+        assert Outbox(s).existing([q.key for q in batch]) == {"survey:1:0", "survey:1:1", "survey:1:2"}
+        assert Outbox(s).counts() == {"pending": 3}
+        assert [r.payload for r in Outbox(s).claim(now=NOW, limit=10, lease=LEASE)] == [
+            {"channel": "U1"}, {"channel": "U0"}, {"channel": "U2"}]
     engine.dispose()
 
 

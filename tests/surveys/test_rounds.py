@@ -18,8 +18,8 @@ class FakeMessenger:
     def __init__(self):
         self.sent, self.refreshed, self.results = [], [], []
 
-    def send_survey(self, round, member):
-        self.sent.append((round.id, member.slack_id))
+    def send_surveys(self, round, members):
+        self.sent.extend((round.id, member.slack_id) for member in members)
 
     def refresh_survey(self, round, member, answers, *, closed=False):
         self.refreshed.append((member.slack_id, dict(answers), closed))
@@ -29,8 +29,8 @@ class FakeMessenger:
         self.results_at = at
         self.history = list(history)
 
-    def send_reminder(self, round, member, number):
-        self.sent.append((round.id, f"reminder {number} to {member.slack_id}"))
+    def send_reminders(self, round, members, number):
+        self.sent.extend((round.id, f"reminder {number} to {member.slack_id}") for member in members)
 
 
 @pytest.fixture
