@@ -135,3 +135,13 @@ class Settings:
                 "SLACK_SIGNING_SECRET", "the app's signing secret (Slack app > Basic Information)"
             )
         return self.slack_signing_secret
+
+
+def debug_requested() -> bool:
+    """LOG_LEVEL=DEBUG, read before (or without) the rest of the settings: tracebacks are shown only then."""
+    return os.environ.get("LOG_LEVEL", "").strip().upper() == "DEBUG"
+
+
+def slack_api_url_given() -> str:
+    """Where Slack is, for a one-line error raised before the settings could be read."""
+    return os.environ.get("SLACK_API_URL") or DEFAULT_API_URL

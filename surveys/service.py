@@ -30,10 +30,11 @@ class AnswerOutcome:
 def create_survey(store: SurveyStore, *, team: str, question_ids: Sequence[str], cadence: str, weekday: str,
                   send_time: str, now: datetime, created_by: int | None = None, window_hours: int = 72,
                   origin: str | None = None, rotate: bool = False, share_with_team: bool = False,
-                  also: bool = False) -> int:
+                  only_one: bool = False) -> int:
     """Validate everything first; then add the survey and return its id.
 
-    `origin` names the request (a Slack view id); the same origin again returns the same survey.
+    `origin` names the request (a Slack view id); the same origin again returns the same survey. `only_one`
+    refuses a team that has an active survey already (the command line, unless --also).
     """
     if origin is not None:
         existing = store.survey_from(origin)
@@ -64,7 +65,7 @@ def create_survey(store: SurveyStore, *, team: str, question_ids: Sequence[str],
     if not 1 <= window_hours <= 24 * 28:
         raise SurveyError("a round stays open from 1 hour to 28 days")
     first = next((p for p in store.plans(active_only=True) if p.team_id == team_id), None)
-    if first is not None and not also:
+    if first is not None and only_one:
         raise SurveyError(f"team {first.team_name} already has active survey {first.id} ({first.cadence}, "
                           f"{WEEKDAYS[first.weekday]} {first.send_time}), so each rep would get both; pause it "
                           "first, or add another on purpose with --also")
@@ -296,7 +297,7 @@ def close_due_rounds(store: SurveyStore, messenger: Messenger, *, now: datetime,
                      threshold: int = DEFAULT_THRESHOLD) -> list[RoundInfo]:
     closed = []
     for round_ in store.rounds_to_close(now):
-        closed.append(_close(store, messenger, round_, now, threshold))
+        closed.append(_close(store, messenger, round_, now, threshold, in_working_hours=True))
     return closed
 
 
@@ -305,11 +306,11 @@ def close_round_now(store: SurveyStore, messenger: Messenger, *, survey_id: int,
     round_ = store.open_round_of(survey_id)
     if round_ is None:
         raise SurveyError(f"survey {survey_id} has no open round")
-    return _close(store, messenger, round_, now, threshold)
+    return _close(store, messenger, round_, now, threshold, in_working_hours=False)  # asked for now: answered now
 
 
 def _close(store: SurveyStore, messenger: Messenger, round_: RoundInfo, now: datetime,
-           threshold: int) -> RoundInfo:
+           threshold: int, *, in_working_hours: bool) -> RoundInfo:
     """Close, forget who answered what, then send each audience only what surveys.visibility lets it see."""
     store.close_round(round_.id, now)
     plan = store.plan(round_.survey_id)
@@ -319,7 +320,8 @@ def _close(store: SurveyStore, messenger: Messenger, round_: RoundInfo, now: dat
         summary = team.of_round(round_.id)
         if summary is not None:
             for manager in store.managers_of(plan.team_id):  # in each manager's working hours
-                at = DEFAULT_WORKING_TIME.next_moment(now, manager.tz, store.holidays_of(manager.team_id))
+                at = (DEFAULT_WORKING_TIME.next_moment(now, manager.tz, store.holidays_of(manager.team_id))
+                      if in_working_hours else None)
                 messenger.send_results(round_, manager, summary, history, at=at)
             channel = store.team_channel(plan.team_id) if plan.share_with_team else None
             if channel is not None and not summary.withheld:

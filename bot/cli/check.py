@@ -7,6 +7,7 @@ people not matched to Slack, teams without a channel, a CJK font for charts, and
 from __future__ import annotations
 
 import logging
+import math
 import sys
 import urllib.error
 from collections.abc import Iterator
@@ -14,11 +15,11 @@ from dataclasses import dataclass
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import Engine
 
 from bot.cli.problems import slack_refusal, unreachable
 from bot.settings import Settings
 from bot.settings_values import DEFAULT_SCOPES
+from storage.db import make_engine
 from storage.schema_state import DatabaseProblem, read_state, sqlite_file, where
 
 OFFLINE_ERRORS = (urllib.error.URLError, ConnectionError, TimeoutError, OSError)
@@ -58,18 +59,20 @@ def settings_findings(settings: Settings, *, serving: str | None = None) -> Iter
                       "key(s) seal the installed tokens")
 
 
-def database_findings(engine: Engine, *, will_migrate: bool = False) -> Iterator[Finding]:
-    url = engine.url.render_as_string(hide_password=False)
+def database_findings(url: str, *, will_migrate: bool = False) -> Iterator[Finding]:
     file = sqlite_file(url)
     if file is not None and file.parent.is_dir() and not file.exists() and not will_migrate:
         yield Finding("fail", "database", f"{file} does not exist; run `salescoach db upgrade` to create it")
         return
+    engine = make_engine(url)
     try:
         state = read_state(engine)
     except DatabaseProblem as problem:
         thing, _, text = str(problem).partition(": ")
         yield Finding("fail", thing, text)
         return
+    finally:
+        engine.dispose()
     if state.current:
         yield Finding("ok", "database", f"{where(url)} is at the latest migration ({state.head})")
     elif will_migrate:
@@ -90,7 +93,8 @@ def slack_findings(settings: Settings) -> Iterator[Finding]:
     """auth.test with the bot token (its scopes against app_manifest.yml's), apps.connections.open with the app's."""
     quiet = logging.getLogger("salescoach.check.slack")  # the finding says it; slack_sdk's own lines would repeat it
     quiet.setLevel(logging.CRITICAL)
-    client = WebClient(base_url=settings.slack_api_url, timeout=int(min(settings.slack_timeout, 10.0)), logger=quiet,
+    client = WebClient(base_url=settings.slack_api_url, timeout=max(1, math.ceil(min(settings.slack_timeout, 10.0))),
+                       logger=quiet,
                        retry_handlers=[])
     if settings.slack_bot_token and settings.oauth is None:
         try:
@@ -121,12 +125,16 @@ def slack_findings(settings: Settings) -> Iterator[Finding]:
         yield Finding("ok", "SLACK_APP_TOKEN", "Slack accepts it for Socket Mode (connections:write)")
 
 
-def roster_findings(engine: Engine) -> Iterator[Finding]:
+def roster_findings(url: str) -> Iterator[Finding]:
     from storage.db import make_sessions
     from storage.health import setup_health
 
-    with make_sessions(engine)() as session:
-        health = setup_health(session)
+    engine = make_engine(url)
+    try:
+        with make_sessions(engine)() as session:
+            health = setup_health(session)
+    finally:
+        engine.dispose()
     if health.people == 0:
         yield Finding("warn", "roster", "nobody yet; run `salescoach import roster people.xlsx`")
     elif health.unmatched:
@@ -150,27 +158,22 @@ def font_findings() -> Iterator[Finding]:
         yield Finding("ok", "fonts", f"charts draw Chinese, Persian and Lithuanian with {family}")
 
 
-def findings(settings: Settings, engine: Engine, *, offline: bool = False, serving: str | None = None,
+def findings(settings: Settings, *, offline: bool = False, serving: str | None = None,
              will_migrate: bool = False, fonts: bool = True) -> list[Finding]:
     """Every finding in order; `serve` leaves out fonts (matplotlib would stay in its memory)."""
-    found = [*settings_findings(settings, serving=serving), *database_findings(engine, will_migrate=will_migrate)]
+    url = settings.database_url
+    found = [*settings_findings(settings, serving=serving), *database_findings(url, will_migrate=will_migrate)]
     if not offline:
         found += slack_findings(settings)
     if not any(f.level == "fail" and f.thing in ("database", "DATABASE_URL") for f in found) and not will_migrate:
-        found += roster_findings(engine)
+        found += roster_findings(url)
     if fonts:
         found += font_findings()
     return found
 
 
 def run_check(settings: Settings, *, offline: bool = False) -> int:
-    from storage.db import make_engine
-
-    engine = make_engine(settings.database_url)
-    try:
-        found = findings(settings, engine, offline=offline)
-    finally:
-        engine.dispose()
+    found = findings(settings, offline=offline)
     for finding in found:
         print(finding.line)
     failed = sum(f.level == "fail" for f in found)

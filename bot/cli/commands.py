@@ -143,7 +143,7 @@ def survey(args: argparse.Namespace, services: Services) -> int:
             survey_id = service.create_survey(u.surveys, team=args.team, question_ids=args.questions.split(","),
                                               cadence=args.cadence, weekday=args.day, send_time=args.time,
                                               now=now, window_hours=args.window_hours, rotate=args.rotate,
-                                              share_with_team=args.share, also=args.also)
+                                              share_with_team=args.share, only_one=not args.also)
             print(survey_id)
         elif cmd == "list":
             for plan in u.surveys.plans(active_only=False):
@@ -269,13 +269,8 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
 def start_up_checks(settings: Settings, *, serving: str) -> bool:
     """`salescoach check` before serving: warnings are logged, the first fatal finding is one line on stderr."""
     from bot.cli.check import findings
-    from storage.db import make_engine
 
-    engine = make_engine(settings.database_url)
-    try:
-        found = findings(settings, engine, serving=serving, will_migrate=True, fonts=False)
-    finally:
-        engine.dispose()
+    found = findings(settings, serving=serving, will_migrate=True, fonts=False)
     for finding in found:
         if finding.level == "warn":
             log.warning("%s", finding.line)

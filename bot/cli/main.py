@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 
 from bot.cli.problems import NoTracebacks, WithoutClientTokenWarning, check_arguments, one_line, unexpected
-from bot.settings import Settings, SettingsError
+from bot.settings import Settings, SettingsError, debug_requested, slack_api_url_given
 from storage.schema_state import DatabaseProblem
 
 
@@ -160,16 +159,14 @@ def _log_to_stderr(level: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
-    if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions (README: shell completion)
-        import argcomplete
+    import argcomplete  # the shell asking for completions (README) sets _ARGCOMPLETE; otherwise this returns
 
-        argcomplete.autocomplete(parser)
+    argcomplete.autocomplete(parser)
     args = parser.parse_args(argv)
     from bot.runtime.log_privacy import install as redact_token_patterns
 
     redact_token_patterns()  # before settings load; main's second install adds the configured secrets
-    debug = os.environ.get("LOG_LEVEL", "").strip().upper() == "DEBUG"
-    api_url = os.environ.get("SLACK_API_URL") or "https://slack.com/api/"
+    debug, api_url = debug_requested(), slack_api_url_given()
     try:
         check_arguments(args)
         if args.command == "demo":

@@ -129,8 +129,9 @@ class _Demo:
             self.tick("open_rounds")
 
     def run_the_week(self, monday: datetime) -> None:
-        """Hourly ticks from Monday night to Friday: reminders in each person's working hours, then the close."""
-        for hour in range(20, 24 * 4 + 1):
+        """Hourly ticks from Monday night to Friday morning: reminders in each person's working hours, the close,
+        then the results at the start of the manager's Friday (results wait for working hours)."""
+        for hour in range(20, 24 * 4 + 2):
             self.clock.now = monday + timedelta(hours=hour)
             self.tick("remind", "close_rounds")
 

@@ -7,7 +7,6 @@ own stdout and stderr.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
@@ -31,7 +30,9 @@ def main() -> int:
     try:
         upgrade(engine)
     except Exception as exc:
-        if os.environ.get("LOG_LEVEL", "").strip().upper() == "DEBUG":
+        from bot.settings import debug_requested
+
+        if debug_requested():
             raise
         first = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
         print(f"salescoach: the database migration at start-up failed ({type(exc).__name__}: {first}); "

@@ -226,7 +226,7 @@ def test_a_manager_listed_in_a_team_she_does_not_lead_cannot_see_create_or_close
     _listed_manager(bot)
     with bot.services.unit() as u:  # a Hunters round open now, for her to try to close
         open_id = service.create_survey(u.surveys, team="Hunters", question_ids=["manager"], cadence="weekly",
-                                        weekday="tue", send_time="09:00", now=NOW, also=True)
+                                        weekday="tue", send_time="09:00", now=NOW)
         service.open_round_now(u.surveys, u.messenger, survey_id=open_id, now=NOW)
     wrong = []
     for text, shown, hidden in (("list", [], ["Hunters"]), ("results Hunters", ["not one of them"], ["eNPS"]),

@@ -57,6 +57,7 @@ def maven(tmp_path_factory) -> Maven:
         mp.chdir(tmp)
         mp.setenv("DATABASE_URL", url)
         mp.setenv("SLACK_API_URL", "http://127.0.0.1:9/api/")
+        assert main(["db", "upgrade"]) == 0  # only db upgrade and serve migrate
         assert main(["import", "roster", str(EXAMPLES / "maven-roster.csv"), "--offline"]) == 0
         assert main(["import", "accounts", str(DATASET / "accounts.csv"), "--mapping",
                      str(EXAMPLES / "maven-accounts-mapping.yml")]) == 0

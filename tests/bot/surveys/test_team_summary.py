@@ -11,8 +11,7 @@ NOW = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)
 def _round(bot, *, share, answers, comment=None):
     with bot.services.unit(NOW) as u:
         survey_id = service.create_survey(u.surveys, team="Hunters", question_ids=["enps"], cadence="weekly",
-                                          weekday="mon", send_time="09:00", now=NOW, share_with_team=share,
-                                          also=True)
+                                          weekday="mon", send_time="09:00", now=NOW, share_with_team=share)
         round_ = service.open_round_now(u.surveys, u.messenger, survey_id=survey_id, now=NOW)
         members = u.surveys.recipients_for(u.surveys.plan(survey_id).team_id)
         for member, value in zip(members, answers, strict=False):
