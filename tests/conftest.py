@@ -204,6 +204,9 @@ TEAM_TZS = ["Asia/Kuala_Lumpur", "Asia/Shanghai", "Europe/Vilnius", "Asia/Tehran
 TEAM_LOCALES = ["ms-MY", "zh-CN", "lt-LT", "fa-IR", "en-US", "en-US", "en-GB", "en-US"]
 
 
+RESULTS_WAIT = timedelta(days=3)  # results of a scheduled close wait for the manager's working hours, over a weekend
+
+
 def seed_team(session, *, team: str = "Hunters", reps: int = 6, slack_ids: bool = True) -> dict[str, int]:
     """A manager (UMGR) and `reps` reps (UREP0..) across time zones; returns person ids by slack id."""
     from storage.models import Person, Team
@@ -277,8 +280,9 @@ class RunningBot:
 
         return run_job(self.services, name, at)
 
-    def deliver(self):
-        return self.services.delivery.drain()
+    def deliver(self, within: timedelta | None = None):
+        """Send what is due now; with `within`, also what waits until then (results wait for working hours)."""
+        return self.services.delivery.drain(self.clock.now + within if within else None)
 
 
 @pytest.fixture

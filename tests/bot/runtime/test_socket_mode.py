@@ -78,7 +78,9 @@ def test_a_redelivered_envelope_records_nothing_twice(slack, socket_bot, monkeyp
         try:
             return drain(*args, **kwargs)
         finally:
-            finished.append(kwargs.get("keys"))
+            keys = kwargs.get("keys")
+            if not (keys and all(k.startswith("home:") for k in keys)):  # App Home refreshes are coalesced apart
+                finished.append(keys)
 
     monkeypatch.setattr(services.delivery, "drain", counting)
     actor = SlackActor(slack)
@@ -86,10 +88,12 @@ def test_a_redelivered_envelope_records_nothing_twice(slack, socket_bot, monkeyp
     actor.click(None, "UREP1", dm, "survey_answer:manager:4", via_socket=True)
     assert eventually(lambda: len(finished) == 1 and len(slack.calls_to("chat.update")) == 1)
     assert actor.click(None, "UREP1", dm, "survey_answer:manager:4", via_socket=True, retry_num=1).status == 200
-    assert eventually(lambda: len(finished) == 2)
-    assert finished[1] == []
-    assert _answers(services) == [("manager", 4)]
-    assert len(slack.calls_to("chat.update")) == 1
+    (other,) = slack.messages("UREP2")  # a later click: once its edit is out and nothing is in flight, the retry is done
+    actor.click(None, "UREP2", other, "survey_answer:manager:3", via_socket=True)
+    assert eventually(lambda: len(slack.calls_to("chat.update")) == 2 and services.answering.count == 0)
+    assert len(finished) == 2  # the first click's edit and the later click's: the retry sent nothing
+    assert sorted(_answers(services)) == [("manager", 3), ("manager", 4)]
+    assert len(slack.calls_to("chat.update")) == 2  # the retry edited nothing
 
 
 def test_a_reps_pulse_over_socket_mode_is_refused_in_the_ack(slack, socket_bot):

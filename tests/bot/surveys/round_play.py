@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from conftest import bot_on, eventually  # noqa: F401  (bot_on: for the tests that start their own bot)
+from conftest import RESULTS_WAIT, bot_on, eventually  # noqa: F401  (bot_on: for the tests that start their own bot)
 from sqlalchemy import MetaData, create_engine, func, select, text
 
 from storage.models import Answer, Recipient
@@ -110,7 +110,7 @@ def close(bot, survey_id: int) -> None:
     assert eventually(lambda: _pending(bot) == 0)
     bot.clock.now = MONDAY + timedelta(days=5)
     assert bot.job("close_rounds").startswith("closed 1 round(s)")
-    bot.deliver()
+    bot.deliver(within=RESULTS_WAIT)
 
 
 def dump(url: str) -> dict[str, list[tuple[Any, ...]]]:

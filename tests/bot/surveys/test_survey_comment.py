@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from conftest import eventually
+from conftest import RESULTS_WAIT, eventually
 from sqlalchemy import select
 
 from storage.models import Answer
@@ -38,7 +38,7 @@ def test_a_comment_is_stored_without_a_name_and_reaches_the_manager_when_enough_
     assert eventually(lambda: _stored_comments(bot) == 1)
     bot.clock.advance(days=4)
     bot.job("close_rounds")
-    bot.deliver()
+    bot.deliver(within=RESULTS_WAIT)
     text = str(bot.slack.messages("UMGR")[0]["blocks"])
     assert "More help with &lt;big&gt; deals &amp; pricing" in text
     assert "Rep 2" not in text and "UREP2" not in text
@@ -53,7 +53,7 @@ def test_comments_are_withheld_when_fewer_than_five_answered(running_bot):
     assert eventually(lambda: _stored_comments(bot) == 1)
     bot.clock.advance(days=4)
     bot.job("close_rounds")
-    bot.deliver()
+    bot.deliver(within=RESULTS_WAIT)
     assert "only one saying" not in str(bot.slack.messages("UMGR")[0]["blocks"])
 
 
@@ -89,7 +89,7 @@ def test_after_close_no_outbox_row_still_holds_a_persons_answers_or_comment(runn
     bot.deliver()  # the DM's edit that shows UREP1's answer, and the pre-filled modal, have gone out
     bot.clock.advance(days=4)
     bot.job("close_rounds")
-    bot.deliver()
+    bot.deliver(within=RESULTS_WAIT)
     with bot.services.sessions.begin() as session:
         rows = session.scalars(select(OutboxMessage)).all()
     assert bot.slack.calls_to("chat.update")  # the DM's edit went out, and was forgotten at close

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from conftest import block_texts, eventually, reader
+from conftest import RESULTS_WAIT, block_texts, eventually, reader
 from sqlalchemy import func, select
 
 from storage.models import Answer, OutboxMessage
@@ -105,7 +105,7 @@ def test_the_manager_gets_results_when_five_answer_and_nothing_when_fewer(runnin
     assert eventually(lambda: _answers(bot) == 10)
     bot.clock.now = MONDAY + timedelta(days=4)
     assert bot.job("close_rounds").startswith("closed 1 round(s)")
-    bot.deliver()
+    bot.deliver(within=RESULTS_WAIT)
     results, chart = bot.slack.messages("UMGR")
     assert [f["title"] for f in chart["files"]] == ["Pulse trend for Hunters"]
     assert bot.slack.files[chart["files"][0]["id"]]["content"].startswith(b"\x89PNG")
@@ -124,7 +124,7 @@ def test_results_are_withheld_with_an_explanation_below_five(running_bot):
     assert eventually(lambda: _answers(bot) == 3)
     bot.clock.now = MONDAY + timedelta(days=4)
     bot.job("close_rounds")
-    bot.deliver()
+    bot.deliver(within=RESULTS_WAIT)
     (results,) = bot.slack.messages("UMGR")
     text = str(results["blocks"])
     assert "Results are withheld" in text and "eNPS" not in text and "Average" not in text

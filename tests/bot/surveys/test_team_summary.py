@@ -2,6 +2,8 @@
 
 from datetime import UTC, datetime, timedelta
 
+from conftest import RESULTS_WAIT
+
 from bot.cli.main import main
 from surveys import service
 
@@ -22,7 +24,7 @@ def _round(bot, *, share, answers, comment=None):
                                    now=NOW)
     bot.clock.now = NOW + timedelta(days=4)
     bot.job("close_rounds")
-    bot.deliver()
+    bot.deliver(within=RESULTS_WAIT)
 
 
 def _set_channel(bot, monkeypatch, channel):
@@ -36,7 +38,7 @@ def test_a_shared_round_posts_a_summary_without_comments_to_the_team_channel_onc
     _set_channel(bot, monkeypatch, channel)
     _round(bot, share=True, answers=[10, 9, 9, 7, 3, 0], comment="My manager never listens")
     bot.job("close_rounds")
-    bot.deliver()
+    bot.deliver(within=RESULTS_WAIT)
     (summary,) = bot.slack.messages(channel)
     text = str(summary["blocks"])
     assert "6 of 6 people answered" in text and "Shared with the team" in text
