@@ -88,7 +88,7 @@ def test_a_redelivered_envelope_records_nothing_twice(slack, socket_bot, monkeyp
     actor.click(None, "UREP1", dm, "survey_answer:manager:4", via_socket=True)
     assert eventually(lambda: len(finished) == 1 and len(slack.calls_to("chat.update")) == 1)
     assert actor.click(None, "UREP1", dm, "survey_answer:manager:4", via_socket=True, retry_num=1).status == 200
-    (other,) = slack.messages("UREP2")  # a later click: once its edit is out and nothing is in flight, the retry is done
+    (other,) = slack.messages("UREP2")  # a later click: once its edit is out and nothing is in flight, the retry ended
     actor.click(None, "UREP2", other, "survey_answer:manager:3", via_socket=True)
     assert eventually(lambda: len(slack.calls_to("chat.update")) == 2 and services.answering.count == 0)
     assert len(finished) == 2  # the first click's edit and the later click's: the retry sent nothing
