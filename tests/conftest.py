@@ -18,6 +18,10 @@ from sqlalchemy.exc import DBAPIError
 CI_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
+# Test schemas are scratch: their commits need not wait for the disk (the product leaves PostgreSQL's default).
+FAST_COMMITS = "%20-csynchronous_commit%3Doff"
+
+
 def _postgres_url() -> str | None:
     url = os.environ.get("TEST_DATABASE_URL") or (CI_POSTGRES if os.environ.get("CI") == "true" else None)
     if url and url.startswith("postgresql://"):
@@ -44,7 +48,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
             pytest.fail(f"PostgreSQL at {base} is unreachable under CI: {exc}")
         pytest.skip(f"PostgreSQL unreachable: {exc}")
     sep = "&" if "?" in base else "?"
-    yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    yield f"{base}{sep}options=-csearch_path%3D{schema}{FAST_COMMITS}"
     with admin.connect() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
@@ -63,7 +67,7 @@ def _postgres_or_skip(base: str | None, admin) -> None:
 
 def _schema_url(base: str, schema: str) -> str:
     sep = "&" if "?" in base else "?"
-    return f"{base}{sep}options=-csearch_path%3D{schema}"
+    return f"{base}{sep}options=-csearch_path%3D{schema}{FAST_COMMITS}"
 
 
 class MigratedSchema:
