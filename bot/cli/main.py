@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 
-from bot.cli.problems import NoTracebacks, WithoutClientTokenWarning, check_arguments, one_line, unexpected
+from bot.cli.problems import NoTracebacks, OperatorNoise, check_arguments, one_line, unexpected
 from bot.settings import Settings, SettingsError, debug_requested, slack_api_url_given
 from storage.schema_state import DatabaseProblem
 
@@ -153,7 +153,7 @@ def _log_to_stderr(level: str) -> None:
     """One line per record; tracebacks only at DEBUG (bot.cli.problems.NoTracebacks)."""
     handler = logging.StreamHandler()
     handler.setFormatter(NoTracebacks("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(WithoutClientTokenWarning())
+    handler.addFilter(OperatorNoise())
     logging.basicConfig(level=level, handlers=[handler])
 
 
@@ -182,8 +182,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         redact_logs(secrets_of(settings))  # tokens, secrets, answers and comments never reach a log line
         for noisy in ("alembic", "apscheduler.executors", "apscheduler.scheduler", "waitress.queue"):
             logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
-        if not debug:  # a failed call is reported once, by our own line; slack_sdk's would add a second
-            logging.getLogger("slack_sdk.web.base_client").setLevel(logging.CRITICAL)
         from bot.cli import commands
 
         return commands.dispatch(args, settings)

@@ -91,9 +91,12 @@ class NoTracebacks(logging.Formatter):
         return super().format(record)
 
 
-class WithoutClientTokenWarning(logging.Filter):
+class OperatorNoise(logging.Filter):
     """bolt warns that the token is unused when it finds SLACK_BOT_TOKEN beside the client we give it (which
-    carries that same token); the warning says nothing to an operator."""
+    carries that same token); the warning says nothing to an operator. Below DEBUG, slack_sdk's own line for a
+    failed call is dropped too: our one line reports it."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "slack_sdk.web.base_client" and logging.getLogger().level > logging.DEBUG:
+            return False
         return "will be unused" not in record.getMessage()
