@@ -58,6 +58,19 @@ def click_request(slack: SlackDouble, user_id: str, message: dict[str, Any], act
     return LoadRequest(body, headers)
 
 
+def bench_services(folder: str, slack: SlackDouble) -> Services:
+    """The bot's services on a new SQLite file in `folder`, against the double, with the product's defaults;
+    waitress's queue warnings are off (200 requests at once pass its connection limit, and it queues them)."""
+    import logging
+
+    from bot.bootstrap import bootstrap
+    from bot.settings import Settings
+
+    logging.getLogger("waitress").setLevel(logging.ERROR)
+    return bootstrap(Settings(database_url=f"sqlite:///{folder}/bench.db", slack_api_url=slack.api_url,
+                              slack_bot_token=slack.bot_token, slack_signing_secret=slack.signing_secret))
+
+
 def fire(url: str, requests: Sequence[LoadRequest], *, timeout: float = 60.0) -> list[Reply]:
     """Send every request at once from a child process; (status, ms, at) for each, in order."""
     job = json.dumps([r._asdict() for r in requests])

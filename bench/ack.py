@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import logging
 import statistics
 import tempfile
 import threading
@@ -19,12 +18,11 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from sqlalchemy import func, select
 
-from bench._load import Reply, add_reps, click_request, fire, open_round, percentile
+from bench._load import Reply, add_reps, bench_services, click_request, fire, open_round, percentile
 from bot import ids
 from bot.app import build_app
-from bot.bootstrap import Services, bootstrap
+from bot.bootstrap import Services
 from bot.runtime.server import events_url, serving
-from bot.settings import Settings
 from bot.slack_double import SlackDouble
 from storage.models import OutboxMessage
 
@@ -62,11 +60,8 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=200)
     parser.add_argument("--bursts", type=int, default=3, help="measured bursts per app, after one warm-up each")
     args = parser.parse_args()
-    logging.getLogger("waitress").setLevel(logging.ERROR)  # 200 at once passes its connection limit; it queues them
     with tempfile.TemporaryDirectory() as tmp, SlackDouble() as slack, ExitStack() as running:
-        settings = Settings(database_url=f"sqlite:///{tmp}/bench.db", slack_api_url=slack.api_url,
-                            slack_bot_token=slack.bot_token, slack_signing_secret=slack.signing_secret)
-        services = bootstrap(settings)
+        services = bench_services(tmp, slack)
         users = add_reps(services, slack, team=TEAM, count=args.people)
         round_id = open_round(services, team=TEAM)
         dms = {u: slack.messages(u)[0] for u in users}

@@ -9,7 +9,6 @@ same limits. Prints the figures, the ratio last.
 from __future__ import annotations
 
 import argparse
-import logging
 import random
 import tempfile
 import threading
@@ -21,10 +20,10 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from bench._load import click_request, fire, open_round, percentile
+from bench._load import bench_services, click_request, fire, open_round, percentile
 from bot import ids
 from bot.app import build_app
-from bot.bootstrap import Services, bootstrap
+from bot.bootstrap import Services
 from bot.runtime.delivery import make_client
 from bot.runtime.server import events_url, serving
 from bot.settings import Settings
@@ -117,11 +116,9 @@ def main() -> None:
                         "views.publish, calls a second (bursts up to one second's worth)")
     parser.add_argument("--activities", type=int, default=200_000)
     args = parser.parse_args()
-    logging.getLogger("waitress").setLevel(logging.ERROR)  # 200 at once passes its connection limit; it queues them
     with tempfile.TemporaryDirectory() as tmp, SlackDouble() as slack, ExitStack() as running:
-        settings = Settings(database_url=f"sqlite:///{tmp}/bench.db", slack_api_url=slack.api_url,
-                            slack_bot_token=slack.bot_token, slack_signing_secret=slack.signing_secret)
-        services = bootstrap(settings)
+        services = bench_services(tmp, slack)
+        settings = services.settings
         users = seed(services, slack, people=args.people, activities=args.activities, today=date.today())
         round_id = open_round(services, team=TEAM)
         dms = [slack.messages(u)[0] for u in users]

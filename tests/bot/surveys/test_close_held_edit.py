@@ -1,24 +1,15 @@
 """A survey DM's edit that a delivery worker holds while its round closes is forgotten too, once the worker is done."""
 
-from datetime import UTC, datetime
-
 from conftest import eventually
+from round_play import open_round
 from sqlalchemy import select
 
 from storage.models import OutboxMessage
-from surveys import service
-
-MONDAY_EVENING = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)
 
 
 def test_an_edit_in_flight_at_the_close_leaves_no_row_linked_to_its_person(running_bot):
     bot = running_bot
-    bot.clock.now = MONDAY_EVENING
-    with bot.services.unit() as u:
-        survey_id = service.create_survey(u.surveys, team="Hunters", question_ids=["manager"], cadence="weekly",
-                                          weekday="mon", send_time="09:00", now=u.now)
-        service.open_round_now(u.surveys, u.messenger, survey_id=survey_id, now=u.now)
-    bot.deliver()
+    open_round(bot)
     held = bot.slack.hold("chat.update")
 
     bot.actor.click(None, "UREP1", bot.slack.messages("UREP1")[0], "survey_answer:manager:2")
