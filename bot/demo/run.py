@@ -137,7 +137,7 @@ class _Demo:
 
     def tick(self, *jobs: str) -> None:
         """Run scheduler jobs as if the clock read now, deliver, and note what each person received."""
-        seen = {p.slack_id: len(self.slack.messages(p.slack_id)) for p in PEOPLE}
+        seen = {p.slack_id: self.slack.message_count(p.slack_id) for p in PEOPLE}
         for job in jobs:
             summary = run_job(self.services, job)
             if job == "close_rounds" and not summary.startswith("closed 0"):
@@ -145,7 +145,7 @@ class _Demo:
         self.services.delivery.drain()
         received: dict[str, list[str]] = {}
         for p in PEOPLE:
-            for message in self.slack.messages(p.slack_id)[seen[p.slack_id]:]:
+            for message in self.slack.messages(p.slack_id, since=seen[p.slack_id]):
                 local = self.clock.now.astimezone(ZoneInfo(p.tz)).strftime("%a %H:%M")
                 what = _kind(message)
                 self.note(f"{p.name} ({p.tz}, {p.locale}) gets {what} at {local} local time", quiet=True)

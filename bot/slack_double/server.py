@@ -248,9 +248,13 @@ class SlackDouble:
         with self.workspace.lock:
             return self.workspace.dm_channel(user_id).id
 
-    def messages(self, channel_or_user: str) -> list[dict[str, Any]]:
-        """Current messages, oldest first, with "channel" and "edit_history" (earlier text/blocks/metadata)."""
-        return self.workspace.messages(channel_or_user)
+    def messages(self, channel_or_user: str, since: int = 0) -> list[dict[str, Any]]:
+        """Current messages, oldest first, with "channel" and "edit_history" (earlier text/blocks/metadata); from the
+        `since`-th on when given."""
+        return self.workspace.messages(channel_or_user, since)
+
+    def message_count(self, channel_or_user: str) -> int:
+        return self.workspace.message_count(channel_or_user)
 
     def ephemeral_messages(self, channel_or_user: str) -> list[dict[str, Any]]:
         return self.workspace.ephemeral_messages(channel_or_user)

@@ -199,13 +199,21 @@ class Workspace:
             out.pop("metadata", None)
         return out
 
-    def messages(self, channel_or_user: str) -> list[dict[str, Any]]:
+    def messages(self, channel_or_user: str, since: int = 0) -> list[dict[str, Any]]:
+        """Copies of the channel's messages from the `since`-th on (a caller that counted them copies only the new)."""
         with self.lock:
             try:
                 channel = self.resolve(channel_or_user)
             except ApiError:
                 return []
-            return copy.deepcopy(channel.messages)
+            return copy.deepcopy(channel.messages[since:])
+
+    def message_count(self, channel_or_user: str) -> int:
+        with self.lock:
+            try:
+                return len(self.resolve(channel_or_user).messages)
+            except ApiError:
+                return 0
 
     def ephemeral_messages(self, channel_or_user: str) -> list[dict[str, Any]]:
         with self.lock:

@@ -74,6 +74,17 @@ def test_dm_to_user_id_lands_in_dm_channel(double: SlackDouble, client: WebClien
     assert double.messages(posted["channel"])[0]["channel"] == posted["channel"]
 
 
+def test_messages_since_a_count_gives_only_the_newer_ones_as_copies(double: SlackDouble, client: WebClient):
+    ana = double.add_user("ana")
+    for text in ("one", "two", "three"):
+        client.chat_postMessage(channel=ana["id"], text=text)
+    assert double.message_count(ana["id"]) == 3 and double.message_count("UNOBODY") == 0
+    newer = double.messages(ana["id"], since=1)
+    assert [m["text"] for m in newer] == ["two", "three"]
+    newer[0]["text"] = "changed"  # a copy: the workspace keeps what Slack holds
+    assert [m["text"] for m in double.messages(ana["id"])] == ["one", "two", "three"]
+
+
 def test_chat_update_edits_the_dm_and_keeps_history(double: SlackDouble, client: WebClient):
     ana = double.add_user("ana")
     blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "Rate your week"}}]
