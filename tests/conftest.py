@@ -29,6 +29,36 @@ def _postgres_url() -> str | None:
     return url
 
 
+DATABASE_FIXTURES = ("database_url", "migrated_database_url", "module_database_url")
+BOT_TESTS = "tests/bot/"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "both_databases: a tests/bot test whose behaviour depends on the database "
+                                       "engine, so it runs on PostgreSQL too")
+
+
+def on_postgresql_too(item: pytest.Item) -> bool:
+    """Storage and domain tests run on both databases. Tests of the bot over HTTP run on SQLite, and on PostgreSQL
+    too where the engine changes the behaviour (`both_databases`: delivery and leadership across processes,
+    concurrent clicks, what a database dump or the logs hold, hostile text, replays, who sees what), or when
+    TEST_ALL_DATABASES=1 asks for everything on both."""
+    return (not item.nodeid.startswith(BOT_TESTS) or item.get_closest_marker("both_databases") is not None
+            or os.environ.get("TEST_ALL_DATABASES") == "1")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    def postgresql_variant(item: pytest.Item) -> bool:
+        params = getattr(item, "callspec", None)
+        return params is not None and any(params.params.get(name) == "postgresql" for name in DATABASE_FIXTURES)
+
+    left_out = [item for item in items if postgresql_variant(item) and not on_postgresql_too(item)]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        dropped = set(left_out)
+        items[:] = [item for item in items if item not in dropped]
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
     """A fresh, empty database: a SQLite file, or a private schema in PostgreSQL."""

@@ -5,6 +5,7 @@ import io
 import json
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from conftest import eventually
 from openpyxl import load_workbook
 
@@ -13,6 +14,8 @@ from storage.crm.models import CrmDeal
 from storage.models import Person, Team
 from storage.recognition.models import Kudos, KudosReceiver
 from surveys import service
+
+pytestmark = pytest.mark.both_databases  # who sees what, with each engine's queries
 
 NOW = datetime(2026, 11, 23, 6, 30, tzinfo=UTC)  # a Monday; /coach defaults to 2026-11
 REP, MGR, ADMIN, STRANGER = "UREP4", "UMGR", "UADMIN", "USTRANGER"  # all read English

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
+import pytest
 import yaml
 from conftest import eventually
 from sqlalchemy import func, select
@@ -17,6 +18,8 @@ from sqlalchemy import func, select
 from bot import ids
 from bot.slack_double import payloads
 from storage.recognition.models import Kudos
+
+pytestmark = pytest.mark.both_databases  # hostile text (NUL, long, control characters) stored by each engine
 
 MANIFEST = Path(__file__).parents[2] / "app_manifest.yml"
 LONG_MENTIONS = " ".join(f"<@UREP{i % 6}|rep{i % 6}>" for i in range(400))

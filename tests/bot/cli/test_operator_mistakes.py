@@ -16,6 +16,8 @@ from sqlalchemy import create_engine, inspect, make_url, text
 
 from storage.schema_state import migrations
 
+pytestmark = pytest.mark.both_databases  # each engine's own mistakes (missing, foreign, behind)
+
 ROOT = Path(__file__).resolve().parents[3]
 
 

@@ -11,6 +11,8 @@ from sqlalchemy import select
 
 from storage.models import Person
 
+pytestmark = pytest.mark.both_databases  # a hostile second workspace against each engine
+
 __all__ = ["oauth_bot"]  # a fixture
 STRANGER = "You are not in the roster yet. Ask your admin to add you."
 ORG, TEAM_GRID = "E0ORGORGOR", "T0CCCCCCCC"  # an Enterprise Grid org, and another of its workspaces

@@ -6,6 +6,7 @@ channel nor their open-round answer token."""
 import json
 from datetime import UTC, datetime
 
+import pytest
 from conftest import eventually, with_recognition_channel
 from cryptography.fernet import Fernet
 from nudge_fixtures import add_deal, dms, person_ids, reply, set_weekly
@@ -16,6 +17,8 @@ from bot.cli.main import main
 from storage.installations import SealedInstallationStore
 from storage.models import OutboxMessage, Recipient
 from surveys import service
+
+pytestmark = pytest.mark.both_databases  # what a dump of either database holds after a delete
 
 SLACK_ID, EMAIL = "UREP5", "rep5@example.com"  # Rep 5, in Auckland
 MONDAY_AUCKLAND = datetime(2026, 11, 22, 20, 30, tzinfo=UTC)  # 09:30 on Monday there: the nudge is due

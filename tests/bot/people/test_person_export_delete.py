@@ -18,6 +18,8 @@ from storage.recognition.models import Kudos, KudosReceiver, Win
 from surveys import service
 from surveys.visibility import Audience, what_may_see
 
+pytestmark = pytest.mark.both_databases  # what a dump of either database holds after a delete
+
 NOW = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)
 SCORES = [10, 9, 9, 6, 8, 3]  # UREP0 .. UREP5
 MINE, THEIRS = "Pipeline reviews feel like an ambush (rep0)", "Quota is fair this quarter (rep1)"

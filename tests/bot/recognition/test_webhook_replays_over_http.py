@@ -17,6 +17,8 @@ from test_webhook_deals_over_http import CHANNEL, DEAL, SECRET, deal, post, reco
 from bot.runtime.jobs import run_job
 from storage.models import Person
 
+pytestmark = pytest.mark.both_databases  # replays refused by each engine's unique keys
+
 README = Path(__file__).resolve().parents[3] / "README.md"
 
 

@@ -13,7 +13,7 @@ from storage.outbox import Outbox
 
 __all__ = ["replicas"]  # a fixture
 
-pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+pytestmark = [pytest.mark.parametrize("database_url", ["postgresql"], indirect=True), pytest.mark.both_databases]
 REFUSAL = "Only managers and admins in the roster can create pulse surveys."
 LOCK_HOLDER = text("SELECT l.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
                    "WHERE l.locktype = 'advisory' AND l.granted AND a.application_name = :name")

@@ -22,6 +22,8 @@ from bot.settings import Settings
 from bot.slack_double import SlackDouble
 from storage.models import OutboxMessage
 
+pytestmark = pytest.mark.both_databases  # the outbox's leases as each engine claims them
+
 START = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 BACKLOG, RATE, LEASE = 600, 5.0, 20.0  # two minutes of posts at 5 a second: six leases long
 DEAD_CLAIMS, DEAD_POSTS = 40, 10  # what the crashed process held, and had posted before it died

@@ -18,11 +18,13 @@ from bot.slack_double import SlackDouble
 from bot.slack_double.faults import FAULT_KINDS, FAULT_MIX
 from storage.models import OutboxMessage
 
+pytestmark = pytest.mark.both_databases  # delivery threads sharing the outbox on each engine
+
 MONDAY = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # 10:00 in Kuala Lumpur, an hour after the survey's time
 # Not 5,000: the bot and the double share one process here, and each Slack call costs about 3 ms of CPU between
 # them on the shared 2-core box (slack_sdk, http.server, SQLite), so 5,000 people with 10% faults (~6,100
 # calls) take ~20 s. `python -m bench.fanout` runs the 5,000 under rate limits and 5% faults.
-PEOPLE = int(os.environ.get("FANOUT_TEST_PEOPLE", "2000"))  # FANOUT_TEST_PEOPLE=5000 for the full size
+PEOPLE = int(os.environ.get("FANOUT_TEST_PEOPLE", "1000"))  # FANOUT_TEST_PEOPLE=5000 for the full size
 
 
 def _fan_out(url: str, slack: SlackDouble, clock, people: int, *, workers: int) -> tuple[Counter[str], list[tuple]]:

@@ -19,6 +19,8 @@ from storage.db import make_engine, make_sessions, upgrade
 from storage.models import Answer
 from surveys import service
 
+pytestmark = pytest.mark.both_databases  # what the logs hold, with each engine's statements
+
 NOW = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)
 
 WRITTEN, COMMENT, KUDOS = "Legal review took nine weeks", "My manager never listens to me", "Saved the Acme renewal"

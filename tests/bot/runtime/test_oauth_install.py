@@ -16,6 +16,8 @@ from sqlalchemy import text
 from bot.settings import Settings, SettingsError
 from tests.conftest import eventually
 
+pytestmark = pytest.mark.both_databases  # sealed tokens as each engine stores them
+
 __all__ = ["oauth_bot"]  # a fixture
 
 

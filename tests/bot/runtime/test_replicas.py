@@ -16,6 +16,8 @@ from bot.runtime.jobs import JOBS, make_scheduler
 from bot.runtime.leader import Leadership
 from bot.settings import Settings, SettingsError
 
+pytestmark = pytest.mark.both_databases  # leadership through PostgreSQL advisory locks and SQLite's lock file
+
 __all__ = ["replicas"]  # a fixture
 
 POSTGRES_ONLY = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)

@@ -4,12 +4,15 @@ kudos, no outbox row, no Slack call; for a button click, a slash command, a view
 import time
 from datetime import UTC, datetime
 
+import pytest
 from conftest import eventually
 from sqlalchemy import func, select
 
 from storage.models import Answer, OutboxMessage, Person
 from storage.recognition.models import Kudos
 from surveys import service
+
+pytestmark = pytest.mark.both_databases  # refused requests leave nothing in either database
 
 MONDAY_EVENING = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)
 COMMENT = "signed by nobody"

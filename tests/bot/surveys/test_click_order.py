@@ -3,11 +3,14 @@ sent again) never overrides a newer answer."""
 
 from datetime import timedelta
 
+import pytest
 from conftest import eventually
 from round_play import OPENED, captured_logs, click, open_round
 from sqlalchemy import select
 
 from storage.models import Answer
+
+pytestmark = pytest.mark.both_databases  # concurrent answers as each engine orders them
 
 
 def _enps(bot):

@@ -1,10 +1,13 @@
 """A survey DM's edit that a delivery worker holds while its round closes is forgotten too, once the worker is done."""
 
+import pytest
 from conftest import eventually
 from round_play import open_round
 from sqlalchemy import select
 
 from storage.models import OutboxMessage
+
+pytestmark = pytest.mark.both_databases  # a close racing a held edit on each engine
 
 
 def test_an_edit_in_flight_at_the_close_leaves_no_row_linked_to_its_person(running_bot):

@@ -1,6 +1,9 @@
 """Exactly once for /pulse: a replayed command opens one modal, a replayed submission creates one survey."""
 
+import pytest
 from conftest import eventually
+
+pytestmark = pytest.mark.both_databases  # replays refused by each engine's unique keys
 
 
 def test_replayed_pulse_command_and_submission_create_one_modal_and_one_survey(running_bot):

@@ -13,6 +13,8 @@ from round_play import OPENED, bot_on, captured_logs, click, close, dump, open_r
 
 from storage.models import Answer
 
+pytestmark = pytest.mark.both_databases  # what a dump of either database holds after close
+
 ANSWERS = {"UREP0": (9, 2), "UREP1": (3, 5), "UREP2": (10, 4), "UREP3": (0, 1), "UREP4": (7, 3), "UREP5": (5, 5)}
 ORDER = ["UREP4", "UREP1", "UREP5", "UREP0", "UREP3", "UREP2"]  # clicks in an order unlike the values'
 
