@@ -10,6 +10,8 @@ import pytest
 from bot.demo.run import PEOPLE, TEAM
 from bot.i18n import Translator
 
+pytestmark = pytest.mark.xdist_group("wheel")  # the deployment test shares this worker's built wheel
+
 FIRST_REMINDER = ("A reminder: the pulse survey for {team} is waiting for you above. It takes about a minute, and "
                   "it closes {closes}.")
 LAST_REMINDER = ("Last reminder: the pulse survey for {team} closes {closes}. Your voice counts, and it stays "
