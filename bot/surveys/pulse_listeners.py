@@ -37,11 +37,14 @@ class PulseListeners:
             self._open_create(ack, body)
             return
         t = self._translator(body["user_id"])
+        keys: list[str] = []
         try:
-            text, blocks = self._admin(t, verb.lower(), rest.strip(), body["user_id"])
+            text, blocks, keys = self._admin(t, verb.lower(), rest.strip(), body["user_id"])
         except (NotAllowed, SurveyError) as refusal:
             text, blocks = literal(t.gettext(str(refusal))), None  # it may quote what they typed
         ack(text=text, blocks=blocks)
+        if keys:  # a close's results go out after the ack: Slack waits 3 s for it, not for the uploads
+            self.services.delivery.drain(keys=keys)
 
     def on_enps(self, ack: Ack, body: dict[str, Any]) -> None:
         """`/enps [team]`: the eNPS trend, round by round, for the teams you may see."""
@@ -53,24 +56,25 @@ class PulseListeners:
             text, blocks = literal(t.gettext(str(refusal))), None  # it may quote what they typed
         ack(text=text, blocks=blocks)
 
-    def _admin(self, t: Translator, verb: str, rest: str, user: str) -> tuple[str, list[dict[str, Any]] | None]:
+    def _admin(self, t: Translator, verb: str, rest: str,
+               user: str) -> tuple[str, list[dict[str, Any]] | None, list[str]]:
+        """The reply to `/pulse verb rest`, and the outbox keys to send once it is acked."""
         if verb == "list":
-            return survey_list(t, pulse_admin.list_surveys(self.services, slack_user=user))
+            return (*survey_list(t, pulse_admin.list_surveys(self.services, slack_user=user)), [])
         if verb == "results":
             histories, _ = pulse_admin.enps_overview(self.services, slack_user=user, team=rest or None)
-            return latest_results(t, histories[0])
+            return (*latest_results(t, histories[0]), [])
         if verb in ("pause", "resume", "close"):
             if not rest.isdecimal() or len(rest) > 9:  # isdigit() lets '²' through; ids fit an INTEGER
-                return t.gettext("Say which survey: /pulse {verb} ID (see /pulse list).", verb=verb), None
+                return t.gettext("Say which survey: /pulse {verb} ID (see /pulse list).", verb=verb), None, []
             if verb == "close":
                 keys = pulse_admin.close_now(self.services, slack_user=user, survey_id=int(rest))
-                self.services.delivery.drain(keys=keys)
-                return t.gettext("Closed. The results are on their way to the team's managers."), None
+                return t.gettext("Closed. The results are on their way to the team's managers."), None, keys
             plan = pulse_admin.set_active(self.services, slack_user=user, survey_id=int(rest),
                                           active=verb == "resume")
             return (t.gettext("Survey #{id} is paused.", id=plan.id) if verb == "pause"
-                    else t.gettext("Survey #{id} is running again.", id=plan.id)), None
-        return help_text(t), None
+                    else t.gettext("Survey #{id} is running again.", id=plan.id)), None, []
+        return help_text(t), None, []
 
     def _translator(self, slack_user: str) -> Translator:
         with self.services.unit() as u:

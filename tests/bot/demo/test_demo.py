@@ -30,9 +30,9 @@ def _up_to(t: Translator, message: str, placeholder: str, **values: str) -> str:
     return t.gettext(message, **values, **{placeholder: "\0"}).split("\0")[0]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # once per worker, however the wheel group's tests are ordered
 def demo(installed, tmp_path_factory):
-    """One run of the demo for the whole module, by the `salescoach` command of the built wheel (the README's first
+    """One run of the demo for all its tests, by the `salescoach` command of the built wheel (the README's first
     command, from outside the source tree): its output directory and what it printed."""
     out = tmp_path_factory.mktemp("demo")
     done = subprocess.run([str(installed), "demo", "--out", str(out)], cwd=out, capture_output=True, text=True,

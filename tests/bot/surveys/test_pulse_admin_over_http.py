@@ -67,6 +67,19 @@ def test_closing_now_sends_results_and_results_and_enps_show_the_round(running_b
     assert "eNPS" in enps
 
 
+def test_pulse_close_is_answered_while_slack_still_holds_the_results(running_bot):
+    bot = running_bot
+    survey_id = _survey_with_a_closed_round(bot, [10, 9, 8, 3, 10])
+    held = bot.slack.hold("chat.postMessage")  # the results DM cannot be posted until the reply came
+    try:
+        reply = bot.actor.slash_command(None, "/pulse", f"close {survey_id}", user_id="UMGR")
+        assert reply.status == 200 and "Closed" in reply.text
+        assert held.arrived.wait(10)  # the results were on their way, and the reply did not wait for them
+    finally:
+        held.release()
+    assert eventually(lambda: any("people answered" in str(m.get("blocks")) for m in bot.slack.messages("UMGR")))
+
+
 def test_enps_trend_shows_each_rounds_own_score_and_withheld_rounds(running_bot):
     bot = running_bot
     survey_id = _survey_with_a_closed_round(bot, [10, 9, 8, 3, 10])
