@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import math
+import threading
 from collections.abc import Callable, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -23,13 +24,12 @@ if TYPE_CHECKING:  # matplotlib is imported by the function that draws
     from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties
 
+CHART = "coaching"  # the kind of chart request, see bot.chart_requests
 REVENUE_COLOR, WIN_RATE_COLOR = "#1f6feb", "#8250df"
 PAD = 3 / 72 * DPI  # the space around every block (constrained layout's default pad), in pixels
 TICK = (3.5 + 3.5) / 72 * DPI  # a tick and the gap to its label (matplotlib's defaults), in pixels
 LABEL_SIZE, NOTE_SIZE, NOTE_OFFSET = 9, 8, 7  # tick and legend labels, the win-rate notes and their lift (points)
-
-
-CHART = "coaching"  # the kind of chart request, see bot.chart_requests
+_drawing = threading.local()  # each thread's figure for draw_request
 
 
 def chart_request(t: Translator, trend: Sequence[tuple[Period, Kpis]], *, currency: str,
@@ -42,9 +42,15 @@ def chart_request(t: Translator, trend: Sequence[tuple[Period, Kpis]], *, curren
 
 
 def draw_request(request: dict[str, Any]) -> bytes:
-    """The PNG of a `chart_request`, exactly as `coaching_chart` draws the same trend."""
-    return _png(_figure(Translator(request["language"]), request["periods"], request["revenue_won"],
-                        request["win_rate"], currency=request["currency"], title=request["title"]))
+    """The PNG of a `chart_request`, exactly as `coaching_chart` draws the same trend. Each thread keeps one figure
+    between charts and clears it for the next: its canvas keeps the sizes of the labels matplotlib measured."""
+    figure = getattr(_drawing, "figure", None)
+    if figure is None:
+        figure = _drawing.figure = _new_figure()
+    else:
+        figure.clear()
+    return _png(_lay_out(figure, Translator(request["language"]), request["periods"], request["revenue_won"],
+                         request["win_rate"], currency=request["currency"], title=request["title"]))
 
 
 def coaching_chart(t: Translator, trend: Sequence[tuple[Period, Kpis]], *, currency: str, title: str) -> bytes:
@@ -61,21 +67,27 @@ def _png(figure: Figure) -> bytes:
 def coaching_figure(t: Translator, trend: Sequence[tuple[Period, Kpis]], *, currency: str, title: str) -> Figure:
     """The chart on its own Agg canvas; periods without closed deals show no win-rate point (never a made-up
     zero). Every label is in the reader's language."""
-    return _figure(t, [p.key for p, _ in trend], [k.revenue_won or 0.0 for _, k in trend],
-                   [k.win_rate for _, k in trend], currency=currency, title=title)
+    return _lay_out(_new_figure(), t, [p.key for p, _ in trend], [k.revenue_won or 0.0 for _, k in trend],
+                    [k.win_rate for _, k in trend], currency=currency, title=title)
 
 
-def _figure(t: Translator, labels: Sequence[str], revenue: Sequence[float], win_rates: Sequence[float | None], *,
-            currency: str, title: str) -> Figure:
+def _new_figure() -> Figure:
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # matplotlib only when a chart is drawn
     from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def _lay_out(fig: Figure, t: Translator, labels: Sequence[str], revenue: Sequence[float],
+             win_rates: Sequence[float | None], *, currency: str, title: str) -> Figure:
+    """The chart on an empty figure with an Agg canvas."""
     from matplotlib.font_manager import FontProperties
     from matplotlib.ticker import FixedLocator, FuncFormatter
 
     t = t.for_files()
     family = list(font_families())
-    fig = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
-    canvas = FigureCanvasAgg(fig)
     revenue_axis = fig.subplots()
     rate_axis = revenue_axis.twinx()
     xs = list(range(len(labels)))
@@ -101,7 +113,7 @@ def _figure(t: Translator, labels: Sequence[str], revenue: Sequence[float], win_
         axis.spines["top"].set_visible(False)
         axis.tick_params(labelfontfamily=family, labelsize=LABEL_SIZE)
     revenue_axis.grid(True, axis="y", color="#eaeef2", linewidth=0.8)
-    renderer = canvas.get_renderer()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     label = FontProperties(family=family, size=LABEL_SIZE)
     note = _height(renderer, "0%", FontProperties(family=family, size=NOTE_SIZE)) + NOTE_OFFSET / 72 * DPI
     bottom = legend.get_window_extent(renderer).y1 + PAD + _height(renderer, "2026-Q4", label) + TICK
