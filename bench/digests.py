@@ -2,6 +2,10 @@
 the period-bounded GROUP BYs its digests and trends need (activities, deals closed), once per period, plus a bare chart
 per manager.
 
+The job queues each digest and what its chart shows; the delivery worker draws the chart when it uploads it. The bench
+times the job, then the delivery (and, inside it, the drawing), and prints last the whole work (the job and the charts
+drawn at delivery) against the floor (its reads and its charts).
+
 Run: `python -m bench.digests [--rows 1000000 | --rows 5000000]`. Prints the figures, then the ratio last.
 """
 
@@ -14,6 +18,7 @@ import sqlite3
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -123,8 +128,8 @@ def bare_chart() -> bytes:
     return buffer.getvalue()
 
 
-def floor(path: Path, reps: list[int], periods: list[Period], charts: int) -> float:
-    """Seconds for an activity and a deal GROUP BY per period, bounded by the period and the reps, and `charts`
+def floor(path: Path, reps: list[int], periods: list[Period], charts: int) -> tuple[float, float]:
+    """Seconds for an activity and a deal GROUP BY per period, bounded by the period and the reps, then for `charts`
     bare charts."""
     db = sqlite3.connect(path)
     marks = ",".join("?" * len(reps))
@@ -133,20 +138,38 @@ def floor(path: Path, reps: list[int], periods: list[Period], charts: int) -> fl
         column = "week_start" if period.kind == "week" else "month"
         db.execute(FLOOR.format(marks, column), (*reps, period.start.isoformat())).fetchall()
         db.execute(FLOOR_DEALS.format(marks), (*reps, period.start.isoformat(), period.end.isoformat())).fetchall()
+    read = time.perf_counter() - started
     for _ in range(charts):
         bare_chart()
     elapsed = time.perf_counter() - started
     db.close()
-    return elapsed
+    return read, elapsed - read
 
 
-def job(services: Services, slack: SlackDouble, now: datetime) -> tuple[float, float, int]:
-    """Seconds for the scheduled job, then for delivering what it queued; how many rows it queued."""
+class TimedDrawing:
+    """Wraps the delivery worker's chart drawer: how many charts it drew and the seconds it took."""
+
+    def __init__(self, draw: Callable[[dict[str, Any]], bytes]) -> None:
+        self.draw, self.count, self.seconds = draw, 0, 0.0
+
+    def __call__(self, request: dict[str, Any]) -> bytes:
+        started = time.perf_counter()
+        try:
+            return self.draw(request)
+        finally:
+            self.seconds += time.perf_counter() - started
+            self.count += 1
+
+
+def job(services: Services, drawing: TimedDrawing, now: datetime) -> tuple[float, float, float, int, int]:
+    """Seconds for the scheduled job, then for delivering what it queued, and of that the seconds spent drawing
+    charts; how many rows the job queued and how many charts delivery drew."""
     started = time.perf_counter()
     queued = send_weekly_digests(services, now)
     ran = time.perf_counter() - started
+    drawn, drew = drawing.seconds, drawing.count
     services.delivery.drain(now)
-    return ran, time.perf_counter() - started - ran, queued
+    return ran, time.perf_counter() - started - ran, drawing.seconds - drawn, queued, drawing.count - drew
 
 
 def main() -> None:
@@ -174,27 +197,38 @@ def main() -> None:
         # a week apart, all inside the same month: the same work, under new idempotency keys each time
         mondays = [NOW - timedelta(weeks=n) for n in range(args.runs, -1, -1)]
         periods = periods_needed(period_of(s.digest_period, (NOW - timedelta(days=1)).date()))
-        best_floor = best_job = best_total = float("inf")
+        assert services.delivery.draw is not None, "bootstrap gives delivery its chart drawer"
+        drawing = services.delivery.draw = TimedDrawing(services.delivery.draw)
+        best: dict[str, float] = {}
         for n, now in enumerate(mondays):  # the first of each is a warm-up (imports, caches, page cache)
-            ran, delivered, queued = job(services, slack, now)
-            bare = floor(path, reps, periods, len(managers))
+            ran, delivered, drew, queued, charts = job(services, drawing, now)
+            read, bare = floor(path, reps, periods, len(managers))
+            print(f"  run {n or 'warm-up'}: job {ran * 1000:.0f} ms ({queued} rows queued); delivery "
+                  f"{delivered * 1000:.0f} ms, of which drawing {charts} charts {drew * 1000:.0f} ms; floor "
+                  f"{(read + bare) * 1000:.0f} ms (reads {read * 1000:.0f}, bare charts {bare * 1000:.0f})")
             if n:
-                best_job, best_total = min(best_job, ran), min(best_total, ran + delivered)
-                best_floor = min(best_floor, bare)
-            print(f"  run {n or 'warm-up'}: job {ran * 1000:.0f} ms ({queued} rows queued), delivery "
-                  f"{delivered * 1000:.0f} ms, floor {bare * 1000:.0f} ms")
+                for name, value in (("job", ran), ("drawing", drew), ("whole", ran + drew),
+                                    ("delivered", ran + delivered), ("floor", read + bare), ("reads", read),
+                                    ("bare", bare)):
+                    best[name] = min(best.get(name, value), value)
         posts = Counter(m["metadata"]["event_payload"]["key"] for _, slack_id in managers
                         for m in slack.messages(slack_id) if (m.get("metadata") or {}).get("event_type"))
-        files = len(slack.files)
+        files = sum(1 for f in slack.files.values() if f["completed"])
         services.close()
     digests = sum(1 for k in posts if k.startswith("digest:"))
     print(f"posted: {digests} digests, {files} charts over {len(mondays)} runs, "
           f"{sum(n - 1 for n in posts.values() if n > 1)} duplicates")
     print(f"floor: {len(periods)} period-bounded activity and deal GROUP BYs ({periods[0]}..{periods[-1]}) and "
-          f"{len(managers)} bare charts in {best_floor * 1000:.0f} ms (best of {args.runs})")
-    print(f"salescoach: send_weekly_digests for {len(managers)} managers in {best_job * 1000:.0f} ms "
-          f"(best of {args.runs}; with delivery to the Slack double {best_total * 1000:.0f} ms)")
-    print(f"ratio: {best_job / best_floor:.2f}x")
+          f"{len(managers)} bare charts in {best['floor'] * 1000:.0f} ms (best of {args.runs}; reads "
+          f"{best['reads'] * 1000:.0f} ms, charts {best['bare'] * 1000:.0f} ms at their best)")
+    print(f"salescoach: send_weekly_digests for {len(managers)} managers in {best['job'] * 1000:.0f} ms (the reads "
+          f"and the digests' text; goal under 1 s); its {len(managers)} charts drawn at delivery in "
+          f"{best['drawing'] * 1000:.0f} ms; the job and the whole delivery to the Slack double "
+          f"{best['delivered'] * 1000:.0f} ms (best of {args.runs} each)")
+    print(f"job alone: {best['job'] / best['floor']:.2f}x the floor; job and delivery: "
+          f"{best['delivered'] / best['floor']:.2f}x")
+    print(f"ratio (the job and its charts drawn at delivery, {best['whole'] * 1000:.0f} ms, against the floor): "
+          f"{best['whole'] / best['floor']:.2f}x")
 
 
 if __name__ == "__main__":

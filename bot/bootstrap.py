@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.chart_requests import draw
 from bot.home.numbers import RepNumbers
 from bot.messenger import OutboxMessenger
 from bot.runtime.coalesce import Coalescer
@@ -127,6 +128,6 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now, mi
                             paces=dict(settings.slack_pace)), roster=settings.roster_workspaces)
     delivery = Delivery(OutboxStore(sessions), client, clock, workers=settings.delivery_workers,
                         lease=timedelta(seconds=settings.delivery_lease),
-                        client_for=workspaces.client_for if workspaces else None)
+                        client_for=workspaces.client_for if workspaces else None, draw=draw)
     return Services(settings, engine, sessions, client, delivery, clock,
                     workspaces=workspaces)

@@ -69,6 +69,13 @@ class OutboxMessenger:
                                               "content_base64": base64.b64encode(content).decode()},
                       person_id=person_id, not_before=not_before)
 
+    def upload_chart(self, key: str, user_id: str, *, filename: str, title: str, chart: dict[str, Any],
+                     person_id: int | None, not_before: datetime | None = None) -> None:
+        """A chart into a person's DM, queued as what it shows (bot.chart_requests): the delivery worker draws the
+        PNG when it uploads it, so the job that queues it draws nothing."""
+        self._enqueue(key, "files.uploadV2", {"user": user_id, "filename": filename, "title": title, "chart": chart},
+                      person_id=person_id, not_before=not_before)
+
     def open_view(self, trigger_id: str, view: dict[str, Any], *, person_id: int | None,
                   for_user: str | None = None) -> None:
         """A modal, keyed by the trigger so a replayed request opens nothing twice; `for_user` (who clicked) picks

@@ -305,11 +305,14 @@ class PerformanceRepository:
         each read from the ends of the (person, ...) indexes; the earliest of all is when the data begins."""
         first_week = select(func.min(A.week_start)).where(A.rep_id == Person.id).scalar_subquery()
         first_close = select(func.min(D.close_month)).where(D.owner_id == Person.id).scalar_subquery()
-        first_deal = (select(func.min(func.coalesce(D.created_on, D.engaged_on)))
-                      .where(D.owner_id == Person.id).scalar_subquery())
+        # a deal starts when it was created, or engaged when it has no creation date: two ends of one index
+        first_created = select(func.min(D.created_on)).where(D.owner_id == Person.id).scalar_subquery()
+        first_engaged = (select(func.min(D.engaged_on)).where(D.owner_id == Person.id, D.created_on.is_(None))
+                         .scalar_subquery())
         first_lead = select(func.min(L.created_on)).where(L.owner_id == Person.id).scalar_subquery()
         seen = {}
-        for rep, *firsts in self._rows(select(Person.id, first_week, first_close, first_deal, first_lead)):
+        for rep, *firsts in self._rows(select(Person.id, first_week, first_close, first_created, first_engaged,
+                                              first_lead)):
             days = [d for d in firsts if d is not None]
             if days:
                 seen[rep] = min(days)

@@ -9,7 +9,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from bot.bootstrap import Services, Unit
-from bot.coaching.chart import coaching_chart
+from bot.coaching.chart import chart_request
 from bot.coaching.pack import build_pack, thresholds_of
 from bot.coaching.views import digest_message, glossary_message, rep_message
 from bot.i18n import N_, Translator
@@ -102,7 +102,8 @@ def _reply(services: Services, u: Unit, viewer: Member, t: Translator,
 
 
 def send_weekly_digests(services: Services, now: datetime) -> int:
-    """Each manager's digest (and its chart) by DM once a local week, from the configured day and time on."""
+    """Each manager's digest (and its chart) by DM once a local week, from the configured day and time on. The
+    chart is queued as what it shows; the delivery worker draws it when it uploads it."""
     s = services.settings
     with services.unit(now) as u:
         org = u.performance.org_chart()
@@ -129,12 +130,12 @@ def send_weekly_digests(services: Services, now: datetime) -> int:
             text, blocks = digest_message(t, digest, names, currency=s.currency,
                                           team=u.people.team_name(manager.team_id), min_deals=rules.min_closed_deals)
             u.messenger.post(keys[item.manager_id], manager.slack_id, text, blocks, person_id=manager.person_id)
-            png = coaching_chart(t, found.trend, currency=s.currency,
-                                 title=t.gettext("Revenue won and win rate, {team}",
-                                                 team=u.people.team_name(manager.team_id)))
-            u.messenger.upload(keys[item.manager_id] + ":chart", manager.slack_id, title=text,
-                               filename=f"coaching-{digest.period.key}.png", content=png,
-                               person_id=manager.person_id)
+            chart = chart_request(t, found.trend, currency=s.currency,
+                                  title=t.gettext("Revenue won and win rate, {team}",
+                                                  team=u.people.team_name(manager.team_id)))
+            u.messenger.upload_chart(keys[item.manager_id] + ":chart", manager.slack_id, title=text,
+                                     filename=f"coaching-{digest.period.key}.png", chart=chart,
+                                     person_id=manager.person_id)  # drawn by the delivery worker
         count = len(u.messenger.enqueued)
     services.delivery.wake()
     return count

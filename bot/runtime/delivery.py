@@ -100,9 +100,12 @@ class Delivery:
 
     def __init__(self, store: OutboxStore, client: WebClient, clock: Callable[[], datetime], *,
                  batch: int = 20, lease: timedelta = timedelta(minutes=2), workers: int = 4,
-                 client_for: Callable[[dict[str, Any]], WebClient | None] | None = None) -> None:
+                 client_for: Callable[[dict[str, Any]], WebClient | None] | None = None,
+                 draw: Callable[[dict[str, Any]], bytes] | None = None) -> None:
+        """`draw(request)`: the PNG of an upload queued as a chart request (bot.chart_requests.draw)."""
         self.store, self.client, self.clock = store, client, clock
         self.batch, self.lease, self.workers, self.client_for = batch, lease, max(1, workers), client_for
+        self.draw = draw
         self._wake = threading.Event()
         self._stop = threading.Event()  # run_forever's stop: workers give back what they hold
         self._fallback = Pacer()
@@ -195,6 +198,11 @@ class Delivery:
             return Outcome(row.id, "released", error=row.last_error)
         except _Later as later:
             return Outcome(row.id, "retry", at=now + later.delay, error=later.reason)
+        except _NotDrawn as failed:  # nothing was sent: try again later, a few times, never "uncertain"
+            if row.attempts >= MAX_ATTEMPTS:
+                return Outcome(row.id, "failed", error=failed.reason)
+            return Outcome(row.id, "retry", at=now + max(_backoff(row.attempts), timedelta(seconds=1)),
+                           error=failed.reason)
         except SlackApiError as exc:
             return self._after_error(row, exc, now, client)
         except Exception as exc:  # no answer: the outbox reconciles a post before trying it again
@@ -258,13 +266,24 @@ class Delivery:
         return None, None
 
     def _upload(self, row: Claimed, payload: dict[str, Any], client: WebClient) -> tuple[str | None, str | None]:
-        """A file (a chart) into a person's DM, with slack_sdk's files_upload_v2."""
+        """A file (a chart, a pack) into a person's DM, with slack_sdk's files_upload_v2; a chart queued as what it
+        shows is drawn first, on every attempt (a retry draws it again)."""
+        content = self._content(payload)
         self._ready(row, client, "conversations.open")
         channel = client.conversations_open(users=payload["user"])["channel"]["id"]
         self._ready(row, client, "files.uploadV2")
-        client.files_upload_v2(channel=channel, content=base64.b64decode(payload["content_base64"]),
-                               filename=payload["filename"], title=payload["title"])
+        client.files_upload_v2(channel=channel, content=content, filename=payload["filename"], title=payload["title"])
         return channel, None
+
+    def _content(self, payload: dict[str, Any]) -> bytes:
+        if "chart" not in payload:
+            return base64.b64decode(payload["content_base64"])
+        if self.draw is None:
+            raise _NotDrawn("chart: no drawer configured")
+        try:
+            return self.draw(payload["chart"])
+        except Exception as exc:  # the name of the error only: the request may carry a team's figures
+            raise _NotDrawn(f"chart: {type(exc).__name__}") from exc
 
     def _already_posted(self, row: Claimed, channel: str, client: WebClient) -> tuple[str, str] | None:
         """After a crash or a lost answer, look for the post by its outbox key before posting again."""
@@ -309,6 +328,14 @@ class Delivery:
 
 class _Released(Exception):
     """The row's lease ran short before its call: it goes back to the outbox untried."""
+
+
+class _NotDrawn(Exception):
+    """A chart could not be drawn: nothing was sent."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class _Later(Exception):

@@ -10,6 +10,7 @@ import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
+from functools import cached_property, lru_cache
 from operator import attrgetter
 from typing import Any
 
@@ -175,9 +176,15 @@ def kpis_of(figures: RepFigures, *, previous: RepFigures | None = None) -> Kpis:
         low_potential_activity_share=ratio(f.activities_by_tier.get("low", 0), tiered),
         high_potential_deal_share=ratio(f.deals_by_tier.get("high", 0), sum(f.deals_by_tier.get(t, 0) for t in TIERS)),
     )
-    known = f.known
-    return Kpis(**{name: value if known is None or KPI_BY_NAME[name].source in known else None
-                   for name, value in values.items()})
+    for name in _lacking(f.known):
+        values[name] = None
+    return Kpis(**values)
+
+
+@lru_cache(maxsize=64)
+def _lacking(known: frozenset[str] | None) -> tuple[str, ...]:
+    """The KPIs whose source the data lacks (none when the sources were not checked); worked out once per set."""
+    return () if known is None else tuple(k.name for k in KPI_BY_NAME.values() if k.source not in known)
 
 
 def _before_data(f: RepFigures) -> bool:
@@ -239,6 +246,11 @@ class QuotaTarget:
     kind: str  # "month" or "quarter"
     amount: float
 
+    @cached_property
+    def span(self) -> Period:
+        """The month or quarter the target covers (worked out once, however many periods ask)."""
+        return period_of(self.kind, self.start)
+
 
 def quota_for(period: Period, targets: Iterable[QuotaTarget]) -> float | None:
     """The quota of `period`, prorated by days from monthly targets, else from quarterly ones.
@@ -251,7 +263,7 @@ def quota_for(period: Period, targets: Iterable[QuotaTarget]) -> float | None:
     for kind in ("month", "quarter"):
         amount, covered = 0.0, 0
         for target in by_kind.get(kind, []):
-            span = period_of(kind, target.start)
+            span = target.span
             overlap = (min(span.end, period.end) - max(span.start, period.start)).days
             if overlap > 0:
                 amount += target.amount * overlap / span.days

@@ -143,16 +143,18 @@ def weekly_digests(store: PerformanceStore, *, wanted: Collection[tuple[int, Per
     everyone = sorted({r for reps in (*teams.values(), *in_view.values()) for r in reps})
     figures = store.rep_figures(rep_ids=everyone, periods=periods, now=now)
     roles = store.sales_roles(everyone)
+    # each rep's KPIs once per period, however many digests they are in (a head of sales' and their manager's)
+    in_digests = {p: {r for m, q in wanted if q == p for r in teams[m]} for p in plans}
+    kpis_by_period = {p: rep_kpis(*([f for f in figures[q] if f.person_id in in_digests[p]] for q in plans[p][0]),
+                                  roles=roles) for p in plans}
     out = {}
     for manager, period in wanted:
-        own, shown = plans[period]
-        team, seen = set(teams[manager]), set(in_view[manager])
-        kpis = rep_kpis(*([f for f in figures[q] if f.person_id in team] for q in own), roles=roles)
+        shown, seen, kpis = plans[period][1], set(in_view[manager]), kpis_by_period[period]
         shown_with_previous = _with_previous(shown)
         # a period's spend depends only on the reps asked about, so one read serves both when they are the same
         seen_spend = store.spend(rep_ids=in_view[manager], periods=[*shown_with_previous, period, period.previous()])
-        spend = seen_spend if seen == team else store.spend(rep_ids=teams[manager],
-                                                            periods=[period, period.previous()])
+        spend = seen_spend if seen == set(teams[manager]) else store.spend(
+            rep_ids=teams[manager], periods=[period, period.previous()])
         digest = build_digest(manager_id=manager, period=period, reps=[kpis[r] for r in teams[manager]],
                               today=now.date(), thresholds=thresholds,
                               spend=(spend.get(period), spend.get(period.previous())))

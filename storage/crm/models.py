@@ -56,6 +56,7 @@ class CrmDeal(Base):
         Index("ix_crm_deal_owner_outcome_closed", "owner_id", "outcome", "closed_on"),
         Index("ix_crm_deal_owner_close_month", "owner_id", "close_month"),
         Index("ix_crm_deal_account_won", "account_id", "outcome", "closed_on"),  # first_won_date, account lookups
+        Index("ix_crm_deal_owner_created", "owner_id", "created_on", "engaged_on"),  # each owner's first deal
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -141,10 +142,11 @@ class CrmLead(Base):
     """A lead and, once converted, when and into which deal (by the deal's external id)."""
 
     __tablename__ = "crm_lead"
+    __table_args__ = (Index("ix_crm_lead_owner_created", "owner_id", "created_on"),)  # a period's leads, the first
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     external_id: Mapped[str] = mapped_column(String(64), unique=True)
-    owner_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     created_on: Mapped[date | None] = mapped_column(Date)
     converted_on: Mapped[date | None] = mapped_column(Date)
     deal_external_id: Mapped[str | None] = mapped_column(String(64))

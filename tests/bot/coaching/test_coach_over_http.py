@@ -4,7 +4,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from conftest import eventually, reader
 
+from bot.coaching.chart import coaching_chart
+from bot.i18n import Translator
+from coaching.performance.service import trend
+from coaching.periods import last_periods, parse_period
 from storage.crm.models import CrmActivity, CrmDeal
+from storage.kpis import PerformanceRepository
 from storage.models import OutboxMessage, Person
 
 NOW = datetime(2026, 11, 23, 6, 30, tzinfo=UTC)  # Monday 08:30 in Vilnius, where the manager is
@@ -96,6 +101,64 @@ def test_the_weekly_digest_is_sent_once_at_the_managers_local_monday_morning(run
         manager = s.query(Person).filter(Person.slack_id == "UMGR").one().id
         keys = sorted(k for (k,) in s.query(OutboxMessage.key).filter(OutboxMessage.key.like("digest:%")))
     assert keys == [f"digest:{manager}:2026-W48", f"digest:{manager}:2026-W48:chart"]  # one each, exactly once
+
+
+def test_the_weekly_chart_is_drawn_when_delivered_and_posted_once_though_its_first_upload_failed(running_bot,
+                                                                                                  monkeypatch):
+    bot = running_bot
+    _seed_performance(bot)
+    drawn = []
+    draw = bot.services.delivery.draw
+    monkeypatch.setattr(bot.services.delivery, "draw", lambda request: drawn.append(request) or draw(request))
+    assert bot.job("digests", NOW) == "queued 2 digest message(s)"
+    assert drawn == []  # the job queued what the chart shows, not a picture
+    with bot.services.sessions.begin() as s:
+        manager = s.query(Person).filter(Person.slack_id == "UMGR").one().id
+        (queued,) = s.query(OutboxMessage.payload).filter(OutboxMessage.key == f"digest:{manager}:2026-W48:chart").one()
+    assert "content_base64" not in queued and queued["chart"]["periods"][-1] == "2026-11"
+
+    bot.slack.fail_next("files.completeUploadExternal", status=200, error="internal_error")  # uploaded, not shared
+    bot.clock.now = NOW + timedelta(hours=5)
+    first = bot.deliver()
+    assert (first.sent, first.retried, first.failed) == (1, 1, 0)  # the digest went; the chart waits for a retry
+    assert len(drawn) == 1 and not [f for f in bot.slack.files.values() if f["completed"]]
+    bot.clock.now += timedelta(minutes=1)
+    second = bot.deliver()
+    assert (second.sent, second.failed) == (1, 0)
+    assert len(drawn) == 2 and drawn[1] == drawn[0]  # drawn again for the retry, from the same request
+    assert bot.deliver().sent == 0  # nothing left: a later pass draws and posts nothing
+    shared = [f for f in bot.slack.files.values() if f["completed"]]
+    assert [f["name"] for f in shared] == ["coaching-2026-11.png"]
+    assert len([m for m in bot.slack.messages("UMGR") if m.get("files")]) == 1  # posted exactly once
+    t = Translator.for_person("en-US", "Europe/Vilnius")  # what the job drew before: the same bytes
+    period = parse_period("2026-11", today=NOW.date())
+    with bot.services.sessions.begin() as s:
+        points = trend(PerformanceRepository(s), viewer_id=manager, periods=last_periods(period, count=6), now=NOW)
+    assert shared[0]["content"] == coaching_chart(t, points, currency="USD", title="Revenue won and win rate, Hunters")
+
+
+def test_a_chart_that_could_not_be_drawn_uploads_nothing_and_is_drawn_again_later(running_bot, monkeypatch):
+    bot = running_bot
+    _seed_performance(bot)
+    draw, failures = bot.services.delivery.draw, [ValueError("no font")]
+
+    def flaky(request):
+        if failures:
+            raise failures.pop()
+        return draw(request)
+
+    monkeypatch.setattr(bot.services.delivery, "draw", flaky)
+    assert bot.job("digests", NOW) == "queued 2 digest message(s)"
+    bot.clock.now = NOW + timedelta(hours=5)
+    first = bot.deliver()
+    assert (first.sent, first.retried, first.failed) == (1, 1, 0)
+    with bot.services.sessions.begin() as s:
+        (error,) = s.query(OutboxMessage.error).filter(OutboxMessage.key.like("digest:%:chart")).one()
+    assert error == "chart: ValueError"  # nothing was sent, so nothing is "uncertain"; no figure in the error
+    assert not bot.slack.calls_to("files.getUploadURLExternal")
+    bot.clock.now += timedelta(minutes=1)
+    assert bot.deliver().sent == 1
+    assert [f["name"] for f in bot.slack.files.values() if f["completed"]] == ["coaching-2026-11.png"]
 
 
 def test_coach_help_explains_every_figure_in_one_line_each_in_the_readers_language(running_bot):

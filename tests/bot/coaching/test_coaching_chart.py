@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
 
-from bot.coaching.chart import coaching_chart, coaching_figure
+from bot.coaching.chart import chart_request, coaching_chart, coaching_figure, draw_request
 from bot.i18n import Translator
 from coaching.performance.kpis import Kpis
 from coaching.periods import last_periods, period_of
@@ -60,3 +62,29 @@ def test_persian_draws_every_glyph_from_the_bundled_font():
 
 def test_an_empty_trend_still_renders():
     assert _size(coaching_chart(Translator("en"), [], currency="USD", title="Nothing yet")) == (800, 450)
+
+
+def _requests():
+    """Charts of different languages, scales, gaps and lengths, as the weekly job queues them."""
+    out = []
+    for n, (language, currency) in enumerate([("en", "USD"), ("fa", "IRR"), ("lt", "EUR"), ("zh", "CNY")]):
+        t = Translator(language)
+        trend = [(p, Kpis(revenue_won=k.revenue_won * 10 ** n, win_rate=k.win_rate)) for p, k in TREND[n:]]
+        title = t.gettext("Revenue won and win rate, {team}", team=f"Team {n}")
+        out.append((t, trend, currency, title))
+    return [*out, (Translator("en"), [], "USD", "Nothing yet")]
+
+
+def test_a_queued_chart_request_is_plain_json_and_draws_the_same_bytes_as_the_chart_drawn_at_once():
+    for t, trend, currency, title in _requests():
+        request = json.loads(json.dumps(chart_request(t, trend, currency=currency, title=title)))  # as the outbox
+        assert draw_request(request) == coaching_chart(t, trend, currency=currency, title=title)
+
+
+def test_charts_drawn_one_after_another_on_each_threads_figure_equal_charts_drawn_afresh():
+    cases = _requests() * 2
+    expected = [coaching_chart(t, trend, currency=c, title=title) for t, trend, c, title in cases]
+    requests = [chart_request(t, trend, currency=c, title=title) for t, trend, c, title in cases]
+    assert [draw_request(r) for r in requests] == expected  # one thread, one figure cleared between charts
+    with ThreadPoolExecutor(max_workers=3) as pool:  # the delivery worker's threads, each with a figure of its own
+        assert list(pool.map(draw_request, requests)) == expected
