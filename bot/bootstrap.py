@@ -53,9 +53,14 @@ class Unit:
 
     @cached_property
     def messenger(self) -> OutboxMessenger:
-        surveys = self.surveys
-        return OutboxMessenger(self.outbox, now=self.now, bank=surveys.bank,
-                               templates=lambda name, language: announcement_template(self.session, name, language))
+        surveys, templates = self.surveys, dict[tuple[str, str], str | None]()
+
+        def template(name: str, language: str) -> str | None:  # read once a unit: a burst renders hundreds
+            if (name, language) not in templates:
+                templates[name, language] = announcement_template(self.session, name, language)
+            return templates[name, language]
+
+        return OutboxMessenger(self.outbox, now=self.now, bank=surveys.bank, templates=template)
 
     @property
     def people(self) -> PeopleRepository:

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage.members import MEMBER_BY_SLACK_ID, member_of, member_row
 from storage.models import Person, Team
-from storage.surveys import member_of
 from surveys.ports import Member
 
 
@@ -17,8 +17,7 @@ class PeopleRepository:
         self.session = session
 
     def by_slack_id(self, slack_id: str) -> Member | None:
-        person = self.session.scalar(select(Person).where(Person.slack_id == slack_id, Person.active.is_(True)))
-        return member_of(person) if person else None
+        return member_row(self.session, MEMBER_BY_SLACK_ID, {"slack_id": slack_id})
 
     def by_email(self, email: str) -> Member | None:
         person = self.session.scalar(select(Person).where(Person.email == email.strip().lower()))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.bootstrap import Services
+from bot.bootstrap import Services, Unit
 from bot.surveys.access import may_survey
 from surveys import service
 from surveys.ports import Answers, Member, RoundInfo
@@ -22,20 +23,60 @@ class Result:
     detail: str = ""
     answers: Answers = field(default_factory=dict)
     bank: QuestionBank = STARTER
+    error: Exception | None = None  # why an answer of a batch was not recorded ("failed")
+
+
+@dataclass(frozen=True)
+class Click:
+    """One answer button clicked, as plain values: who, which round and question, the value, Slack's time."""
+
+    slack_user: str
+    round_id: int
+    question_id: str
+    value: int
+    action_ts: str | None = None
 
 
 def answer(services: Services, *, slack_user: str, round_id: int, question_id: str, value: int,
            now: datetime | None = None, action_ts: str | None = None) -> Result:
     with services.unit(now) as u:
-        member = u.people.by_slack_id(slack_user)
-        if member is None:
-            return Result("unknown_person")
-        outcome = service.record_answer(u.surveys, u.messenger, round_id=round_id, person_id=member.person_id,
-                                        question_id=question_id, value=value, now=u.now, action_ts=action_ts)
-        result = Result(outcome.status, u.messenger.enqueued, member, outcome.round)
+        result = _answer(u, Click(slack_user, round_id, question_id, value, action_ts))
     if result.status == "recorded":
         services.refresh_home_later(slack_user)  # once committed; a burst of answers publishes App Home once
     return result
+
+
+def answer_many(services: Services, clicks: Sequence[Click], *, now: datetime | None = None) -> list[Result]:
+    """A burst of clicks in one transaction (group commit), in the order given, each under its own savepoint: one
+    that fails ("failed", with its error) leaves no trace and takes none of the others with it. Each recorded
+    answer has its own DM edit (its own outbox key); a copy of a click already in the batch changes nothing."""
+    results: list[Result] = []
+    with services.unit(now) as u:
+        for click in clicks:
+            enqueued = len(u.messenger.enqueued)
+            try:
+                with u.session.begin_nested():
+                    result = _answer(u, click)
+            except Exception as exc:  # this click only; a broken transaction fails the commit below, for all
+                del u.messenger.enqueued[enqueued:]
+                result = Result("failed", error=exc)
+            results.append(result)
+    for click, result in zip(clicks, results, strict=True):
+        if result.status == "recorded":
+            services.refresh_home_later(click.slack_user)
+    return results
+
+
+def _answer(u: Unit, click: Click) -> Result:
+    """One click inside a unit: its result carries only the outbox keys this click enqueued."""
+    member = u.people.by_slack_id(click.slack_user)
+    if member is None:
+        return Result("unknown_person")
+    enqueued = len(u.messenger.enqueued)
+    outcome = service.record_answer(u.surveys, u.messenger, round_id=click.round_id, person_id=member.person_id,
+                                    question_id=click.question_id, value=click.value, now=u.now,
+                                    action_ts=click.action_ts)
+    return Result(outcome.status, u.messenger.enqueued[enqueued:], member, outcome.round)
 
 
 def answers_form(services: Services, *, slack_user: str, round_id: int) -> Result:
