@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
-from sqlalchemy import ColumnElement, Engine, select, update
+from sqlalchemy import ColumnElement, Engine, Table, bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.models import Person
@@ -73,13 +73,17 @@ def bind(session: Session, person: Person, origin: Origin) -> bool:
     return True
 
 
+_PEOPLE = cast(Table, Person.__table__).c
+_LINKED = select(_PEOPLE.slack_team_id, _PEOPLE.slack_enterprise_id).where(
+    _PEOPLE.slack_id == bindparam("slack_id"))  # built once: it runs before every ack
+
+
 def admission(engine: Engine, slack_id: str, origin: Origin) -> tuple[Admission, bool]:
     """Whom a request's user is to us: "unknown" (no person has this id), "member" (the person linked here), or
     "stranger" (another workspace's person has it); and whether a member is still to be bound to this workspace.
     Read without a write lock: it runs before every ack."""
     with engine.connect() as connection:
-        row = connection.execution_options(read_only=True).execute(
-            select(Person.slack_team_id, Person.slack_enterprise_id).where(Person.slack_id == slack_id)).first()
+        row = connection.execution_options(read_only=True).execute(_LINKED, {"slack_id": slack_id}).first()
     if row is None:
         return "unknown", False
     linked: Linked = (row[0], row[1])

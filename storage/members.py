@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Row, Select, Table, bindparam, select
+from sqlalchemy import Select, Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from storage.models import Person
@@ -24,6 +25,8 @@ MEMBER = select(_PEOPLE.id, _PEOPLE.name, _PEOPLE.email, _PEOPLE.role, _PEOPLE.t
                 _PEOPLE.slack_id, _PEOPLE.team_id, _PEOPLE.status_text, _PEOPLE.status_emoji, _PEOPLE.status_until)
 MEMBER_BY_ID = MEMBER.where(_PEOPLE.id == bindparam("person"))
 MEMBER_BY_SLACK_ID = MEMBER.where(_PEOPLE.slack_id == bindparam("slack_id"), _PEOPLE.active.is_(True))
+MEMBERS_BY_SLACK_ID = MEMBER.where(_PEOPLE.slack_id.in_(bindparam("slack_ids", expanding=True)),
+                                   _PEOPLE.active.is_(True))
 
 
 def member_row(session: Session, statement: Select[Any], params: dict[str, Any]) -> Member | None:
@@ -32,8 +35,8 @@ def member_row(session: Session, statement: Select[Any], params: dict[str, Any])
     return member_from(row) if row else None
 
 
-def member_from(row: Row[Any]) -> Member:
+def member_from(row: Sequence[Any]) -> Member:
     (person_id, name, email, role, tz, language, locale, slack_id, team_id, status_text, status_emoji,
-     status_until) = tuple(row)
+     status_until) = row
     return Member(person_id, name, email, role, tz, language or locale, slack_id, team_id, status_text, status_emoji,
                   status_until)

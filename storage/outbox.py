@@ -222,6 +222,28 @@ class Outbox:
         return {status: count for status, count in rows}
 
 
+class HeldOutbox(Outbox):
+    """An Outbox that holds what is enqueued for now (a burst of answers' DM edits) until write(), which inserts it
+    all in one executemany; a key already in the outbox is skipped then, as by enqueue_many. A row held back until
+    later (`not_before`) is inserted at once."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        self.held: list[Queued] = []
+
+    def enqueue(self, key: str, method: str, payload: dict[str, Any], *, now: datetime, person_id: int | None,
+                edits_key: str | None = None, not_before: datetime | None = None) -> bool:
+        if not_before is not None and not_before > now:
+            return super().enqueue(key, method, payload, now=now, person_id=person_id, edits_key=edits_key,
+                                   not_before=not_before)
+        self.held.append(Queued(key, method, payload, person_id, edits_key))
+        return True
+
+    def write(self, *, now: datetime) -> None:
+        self.enqueue_many(self.held, now=now)
+        self.held = []
+
+
 class OutboxStore:
     """Opens one short transaction per delivery step, for the delivery service (which knows no SQL)."""
 

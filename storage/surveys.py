@@ -34,8 +34,8 @@ _ANSWERS = _ANSWER.c
 _OF_RESPONDENT = (_ANSWERS.round_id == bindparam("round"), _ANSWERS.respondent == bindparam("token"))
 _ANSWER_OF = select(_ANSWERS.id, _ANSWERS.value, _ANSWERS.comment, _ANSWERS.action_ts).where(
     *_OF_RESPONDENT, _ANSWERS.question_id == bindparam("question")).with_for_update()
-_ADD_ANSWER = insert(_ANSWER)
-_CHANGE_ANSWER = update(_ANSWER).where(_ANSWERS.id == bindparam("row")).values(
+ADD_ANSWER = insert(_ANSWER)
+CHANGE_ANSWER = update(_ANSWER).where(_ANSWERS.id == bindparam("row")).values(
     value=bindparam("new_value"), comment=bindparam("new_comment"), action_ts=bindparam("new_action_ts"))
 _ANSWERS_OF = select(_ANSWERS.question_id, _ANSWERS.value, _ANSWERS.comment).where(*_OF_RESPONDENT)
 
@@ -233,15 +233,13 @@ class SurveyRepository:
         connection = self.session.connection()
         answer = connection.execute(_ANSWER_OF, {"round": round_id, "token": token, "question": question_id}).first()
         if answer is None:
-            connection.execute(_ADD_ANSWER, {"round_id": round_id, "respondent": token, "question_id": question_id,
+            connection.execute(ADD_ANSWER, {"round_id": round_id, "respondent": token, "question_id": question_id,
                                              "value": value, "comment": comment, "action_ts": action_ts})
             return True
-        if not _later(action_ts, answer.action_ts):
-            return False
-        changed, stamp = (answer.value, answer.comment) != (value, comment), action_ts or answer.action_ts
-        if changed or stamp != answer.action_ts:
-            connection.execute(_CHANGE_ANSWER, {"row": answer.id, "new_value": value, "new_comment": comment,
-                                                "new_action_ts": stamp})
+        write, changed, stamp = answer_change(answer.value, answer.comment, answer.action_ts, value, comment, action_ts)
+        if write:
+            connection.execute(CHANGE_ANSWER, {"row": answer.id, "new_value": value, "new_comment": comment,
+                                               "new_action_ts": stamp})
         return changed
 
     def answers_of(self, round_id: int, token: str) -> Answers:
@@ -278,6 +276,16 @@ class SurveyRepository:
             self._team_names[row.survey_id] = team
         return RoundInfo(row.id, row.survey_id, team, row.cycle_date, tuple(row.questions), row.opened_at,
                          row.closes_at, row.closed_at)
+
+
+def answer_change(old_value: int | None, old_comment: str | None, old_stamp: str | None, value: int | None,
+                  comment: str | None, stamp: str | None) -> tuple[bool, bool, str | None]:
+    """What a click does to a stored answer: (write the row, the answer changed, the stamp it keeps). A click not
+    later than the one that set the answer changes nothing; a repeat of the same answer only moves its stamp."""
+    if not _later(stamp, old_stamp):
+        return False, False, old_stamp
+    changed, kept = (old_value, old_comment) != (value, comment), stamp or old_stamp
+    return changed or kept != old_stamp, changed, kept
 
 
 def _later(new: str | None, old: str | None) -> bool:

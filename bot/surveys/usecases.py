@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.bootstrap import Services, Unit
+from bot.bootstrap import Services
 from bot.surveys.access import may_survey
 from surveys import service
 from surveys.ports import Answers, Member, RoundInfo
@@ -39,44 +39,46 @@ class Click:
 
 def answer(services: Services, *, slack_user: str, round_id: int, question_id: str, value: int,
            now: datetime | None = None, action_ts: str | None = None) -> Result:
-    with services.unit(now) as u:
-        result = _answer(u, Click(slack_user, round_id, question_id, value, action_ts))
-    if result.status == "recorded":
-        services.refresh_home_later(slack_user)  # once committed; a burst of answers publishes App Home once
+    """One click, as a burst of one; a click the domain refuses raises its error."""
+    result = answer_many(services, [Click(slack_user, round_id, question_id, value, action_ts)], now=now)[0]
+    if result.error is not None:
+        raise result.error
     return result
 
 
 def answer_many(services: Services, clicks: Sequence[Click], *, now: datetime | None = None) -> list[Result]:
-    """A burst of clicks in one transaction (group commit), in the order given, each under its own savepoint: one
-    that fails ("failed", with its error) leaves no trace and takes none of the others with it. Each recorded
-    answer has its own DM edit (its own outbox key); a copy of a click already in the batch changes nothing."""
+    """A burst of clicks recorded in one transaction (group commit), in the order given, each decided by the domain
+    as if alone: what they need is read up front and their answers, DM edits and marks written together at the end
+    (storage.answer_batch). Each recorded answer has its own DM edit under its own outbox key; a copy of a click
+    already in the batch changes nothing; a click that fails ("failed", with its error) leaves nothing behind."""
     results: list[Result] = []
     with services.unit(now) as u:
+        members = u.people.by_slack_ids(click.slack_user for click in clicks)
+        store, messenger, outbox = u.answer_batch(
+            people=[(c.round_id, members[c.slack_user].person_id) for c in clicks if c.slack_user in members],
+            members={member.person_id: member for member in members.values()})
         for click in clicks:
-            enqueued = len(u.messenger.enqueued)
+            member = members.get(click.slack_user)
+            if member is None:
+                results.append(Result("unknown_person"))
+                continue
+            checkpoint, held, enqueued = store.checkpoint(), len(outbox.held), len(messenger.enqueued)
             try:
-                with u.session.begin_nested():
-                    result = _answer(u, click)
-            except Exception as exc:  # this click only; a broken transaction fails the commit below, for all
-                del u.messenger.enqueued[enqueued:]
-                result = Result("failed", error=exc)
-            results.append(result)
+                outcome = service.record_answer(store, messenger, round_id=click.round_id, person_id=member.person_id,
+                                                question_id=click.question_id, value=click.value, now=u.now,
+                                                action_ts=click.action_ts)
+            except Exception as exc:  # this click only; a broken transaction fails the write below, for all
+                store.undo(checkpoint)
+                del outbox.held[held:], messenger.enqueued[enqueued:]
+                results.append(Result("failed", member=member, error=exc))
+                continue
+            results.append(Result(outcome.status, messenger.enqueued[enqueued:], member, outcome.round))
+        store.write()
+        outbox.write(now=u.now)
     for click, result in zip(clicks, results, strict=True):
         if result.status == "recorded":
-            services.refresh_home_later(click.slack_user)
+            services.refresh_home_later(click.slack_user)  # once committed; a burst publishes App Home once
     return results
-
-
-def _answer(u: Unit, click: Click) -> Result:
-    """One click inside a unit: its result carries only the outbox keys this click enqueued."""
-    member = u.people.by_slack_id(click.slack_user)
-    if member is None:
-        return Result("unknown_person")
-    enqueued = len(u.messenger.enqueued)
-    outcome = service.record_answer(u.surveys, u.messenger, round_id=click.round_id, person_id=member.person_id,
-                                    question_id=click.question_id, value=click.value, now=u.now,
-                                    action_ts=click.action_ts)
-    return Result(outcome.status, u.messenger.enqueued[enqueued:], member, outcome.round)
 
 
 def answers_form(services: Services, *, slack_user: str, round_id: int) -> Result:
