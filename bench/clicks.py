@@ -96,15 +96,18 @@ def bare_updates(slack: SlackDouble, settings: Settings, dms: list[dict[str, Any
 
 
 def settled(services: Services, slack: SlackDouble, *, edits: int, homes: int, timeout: float = 60.0) -> None:
-    """Wait (polling, with a deadline) until every DM edit and App Home refresh has gone out."""
+    """Wait (polling, with a deadline) until every DM edit and App Home refresh has gone out. The outbox is read
+    only once the double has them all, and without a write lock: the poll takes no turn from the product's writers."""
     pause = threading.Event()
     for _ in range(int(timeout / 0.05)):
-        with services.sessions.begin() as s:
-            waiting = s.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None)))
         done = sum(c.ok for c in slack.calls_to("chat.update")) >= edits and \
             sum(c.ok for c in slack.calls_to("views.publish")) >= homes
-        if done and not waiting:
-            return
+        if done:
+            with services.engine.connect() as connection:
+                waiting = connection.execution_options(read_only=True).scalar(
+                    select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None)))
+            if not waiting:
+                return
         pause.wait(0.05)
     raise TimeoutError("the product did not finish its work")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -20,17 +20,19 @@ from bot.runtime.delivery import Delivery, make_client
 from bot.runtime.in_flight import InFlight
 from bot.runtime.workspaces import Workspaces
 from bot.settings import Settings
+from storage.answer_batch import AnswerBatch
 from storage.db import make_engine, make_sessions, upgrade
 from storage.followups.one_on_ones import OneOnOneRepository
 from storage.followups.repository import NudgeRepository
 from storage.identity import PersonWorkspaces
 from storage.installations import SealedInstallationStore
 from storage.kpis import PerformanceRepository
-from storage.outbox import Outbox, OutboxStore
+from storage.outbox import HeldOutbox, Outbox, OutboxStore
 from storage.people import PeopleRepository
 from storage.recognition.repository import RecognitionRepository
 from storage.surveys import SurveyRepository
 from storage.templates import announcement_template
+from surveys.ports import Member
 
 
 def utc_now() -> datetime:
@@ -54,9 +56,21 @@ class Unit:
 
     @cached_property
     def messenger(self) -> OutboxMessenger:
-        surveys = self.surveys
-        return OutboxMessenger(self.outbox, now=self.now, bank=surveys.bank,
-                               templates=lambda name, language: announcement_template(self.session, name, language))
+        surveys, templates = self.surveys, dict[tuple[str, str], str | None]()
+
+        def template(name: str, language: str) -> str | None:  # read once a unit: a burst renders hundreds
+            if (name, language) not in templates:
+                templates[name, language] = announcement_template(self.session, name, language)
+            return templates[name, language]
+
+        return OutboxMessenger(self.outbox, now=self.now, bank=surveys.bank, templates=template)
+
+    def answer_batch(self, *, people: Sequence[tuple[int, int]],
+                     members: Mapping[int, Member]) -> tuple[AnswerBatch, OutboxMessenger, HeldOutbox]:
+        """A burst of answers (round, person pairs) recorded in this unit: the store and messenger the domain gets,
+        and the outbox holding their DM edits (storage.answer_batch); write both before the unit ends."""
+        store, outbox = AnswerBatch(self.session, people=people, members=members), HeldOutbox(self.session)
+        return store, OutboxMessenger(outbox, now=self.now, bank=store.bank, templates=self.messenger.template), outbox
 
     @property
     def people(self) -> PeopleRepository:

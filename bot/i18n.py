@@ -7,7 +7,7 @@ import io
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -35,8 +35,12 @@ def language_of(slack_locale: str | None) -> str:
     if not slack_locale:
         return DEFAULT
     code = slack_locale.replace("_", "-").split("-")[0].lower()
-    has_catalog = (LOCALES_DIR / code / "LC_MESSAGES" / "messages.po").is_file()
-    return code if code in SUPPORTED and has_catalog else DEFAULT
+    return code if code in SUPPORTED and _has_catalog(code) else DEFAULT
+
+
+@cache
+def _has_catalog(code: str) -> bool:  # looked up once, like the catalog itself
+    return (LOCALES_DIR / code / "LC_MESSAGES" / "messages.po").is_file()
 
 
 @cache
@@ -62,6 +66,11 @@ def without_bidi_marks(text: str) -> str:
 @cache
 def _babel_locale(language: str) -> Locale:
     return Locale.parse({"zh": "zh_Hans_CN", "ms": "ms_MY", "fa": "fa_IR", "lt": "lt_LT"}.get(language, "en_US"))
+
+
+@lru_cache(maxsize=4096)
+def _whole_number(language: str, value: int) -> str:
+    return Translator(language).number(float(value))
 
 
 @dataclass(frozen=True)
@@ -112,6 +121,8 @@ class Translator:
         return "arabext" if self.language == "fa" else "latn"
 
     def number(self, value: float, digits: int = 0) -> str:
+        if type(value) is int and not digits:  # scale points and counts: the survey DM shows 17 at every click
+            return _whole_number(self.language, value)
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
         return self._digits(format_decimal(value, format=pattern, locale=self.babel_locale,
                                            numbering_system=self._numbering))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.data_version import watch
@@ -14,6 +15,8 @@ if TYPE_CHECKING:  # alembic (with Mako) is imported where migrations run, not b
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+BUSY_TIMEOUT = 30  # seconds a SQLite writer waits for another
+_TURN = "salescoach_writer_turn"  # in a connection's info while it holds this process's write turn
 APPLICATION_NAME = "salescoach"  # a DATABASE_URL with ?application_name=... names its process's backends itself
 
 
@@ -21,18 +24,53 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for DATABASE_URL; SQLite gets WAL, synchronous=NORMAL, foreign keys, a busy timeout, secure_delete.
     Writes to KPI inputs bump storage.data_version."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT, "check_same_thread": False}, **kwargs)
         watch(engine)
         event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite's own transaction handling defers BEGIN; emit it ourselves so locks behave. A connection
         # marked read_only=True only reads: a deferred BEGIN, which under WAL waits for no writer.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(
-            "BEGIN" if conn.get_execution_options().get("read_only") else "BEGIN IMMEDIATE"))
+        writers = WriterTurns()
+        event.listen(engine, "begin", writers.begin)
+        event.listen(engine, "commit", writers.end)
+        event.listen(engine, "rollback", writers.end)
+        event.listen(engine.pool, "reset", lambda _dbapi, record, _state: writers.release(record.info))
         return engine
     # pre-ping replaces a pooled connection the server dropped (restart, pg_terminate_backend) before use
     engine = create_engine(url, pool_pre_ping=True, connect_args=_postgres_connect_args(url), **kwargs)
     watch(engine)  # every write to a KPI input bumps storage.data_version in its transaction
     return engine
+
+
+class WriterTurns:
+    """SQLite has one writer: this process's write transactions take turns on a lock, handed to the next the moment
+    one ends. SQLite's own busy wait sleeps between tries (up to 100 ms each), so under a burst of writers from
+    several threads most of the wait was sleep; writers in other processes still meet the busy timeout."""
+
+    def __init__(self, timeout: float = BUSY_TIMEOUT) -> None:
+        self._lock, self._timeout = threading.Lock(), timeout
+
+    def begin(self, conn: Connection) -> None:
+        if conn.get_execution_options().get("read_only"):
+            conn.exec_driver_sql("BEGIN")
+            return
+        # After the timeout (a transaction left open that long) BEGIN IMMEDIATE meets SQLite's busy timeout as before.
+        turn = self._lock.acquire(timeout=self._timeout)
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            if turn:
+                self._lock.release()
+            raise
+        if turn:
+            conn.info[_TURN] = True
+
+    def end(self, conn: Connection) -> None:
+        self.release(conn.info)
+
+    def release(self, info: dict[Any, Any]) -> None:
+        """The turn ends with the transaction (commit, rollback, or the pool resetting a connection given back)."""
+        if info.pop(_TURN, False):
+            self._lock.release()
 
 
 def _postgres_connect_args(url: str) -> dict[str, Any]:
@@ -48,7 +86,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT * 1000}")
     cursor.execute("PRAGMA secure_delete=ON")  # deleted rows (a closed round's tokens) are zeroed, not left in pages
     cursor.close()
 

@@ -80,9 +80,12 @@ _PARAMS = {"sent": ("row", "at_", "channel_", "ts_"), "retry": ("row", "at_", "e
 
 
 _ORIGINAL = _TABLE.alias("original")  # an edit waits until the message it edits has been posted
+_TARGET = _TABLE.alias("target")  # and is claimed with that message's (channel, ts), which no longer change
+_TARGET_OF = {column: select(getattr(_TARGET.c, column)).where(_TARGET.c.key == _T.edits_key)
+              .scalar_subquery().label(f"target_{column}") for column in ("channel", "ts")}
 # Built once, like _SETTLE: a fan-out claims hundreds of batches, and building the statement cost more than running it.
 _CLAIM = (
-    select(_T.id, _T.key, _T.method, _T.payload, _T.edits_key, _T.attempts, _T.error)
+    select(_T.id, _T.key, _T.method, _T.payload, _T.edits_key, _T.attempts, _T.error, *_TARGET_OF.values())
     .where(_T.status == "pending", _T.available_at <= bindparam("due_by"),
            or_(_T.claimed_until.is_(None), _T.claimed_until <= bindparam("now")),
            or_(_T.edits_key.is_(None), exists().where(_ORIGINAL.c.key == _T.edits_key, _ORIGINAL.c.status == "sent")))
@@ -105,6 +108,7 @@ class Claimed:
     attempts: int
     last_error: str | None = None  # what the previous attempt recorded; None after a crash mid-send
     leased_until: datetime | None = None  # when the claim runs out and another worker may take the row
+    target: tuple[str, str] | None = None  # an edit's (channel, ts): the message it edits, posted already
 
     @property
     def may_have_landed(self) -> bool:
@@ -155,7 +159,8 @@ class Outbox:
         if rows:
             # error=NULL: a crash during this attempt is then seen as "may have landed"
             connection.execute(_TAKE, {"ids": [r.id for r in rows], "until": now + lease})
-        return [Claimed(r.id, r.key, r.method, dict(r.payload), r.edits_key, r.attempts + 1, r.error, now + lease)
+        return [Claimed(r.id, r.key, r.method, dict(r.payload), r.edits_key, r.attempts + 1, r.error, now + lease,
+                        (r.target_channel, r.target_ts) if r.target_channel and r.target_ts else None)
                 for r in rows]
 
     def settle(self, outcomes: Sequence[Outcome]) -> None:
@@ -215,6 +220,28 @@ class Outbox:
         rows = self.session.execute(
             select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all()
         return {status: count for status, count in rows}
+
+
+class HeldOutbox(Outbox):
+    """An Outbox that holds what is enqueued for now (a burst of answers' DM edits) until write(), which inserts it
+    all in one executemany; a key already in the outbox is skipped then, as by enqueue_many. A row held back until
+    later (`not_before`) is inserted at once."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        self.held: list[Queued] = []
+
+    def enqueue(self, key: str, method: str, payload: dict[str, Any], *, now: datetime, person_id: int | None,
+                edits_key: str | None = None, not_before: datetime | None = None) -> bool:
+        if not_before is not None and not_before > now:
+            return super().enqueue(key, method, payload, now=now, person_id=person_id, edits_key=edits_key,
+                                   not_before=not_before)
+        self.held.append(Queued(key, method, payload, person_id, edits_key))
+        return True
+
+    def write(self, *, now: datetime) -> None:
+        self.enqueue_many(self.held, now=now)
+        self.held = []
 
 
 class OutboxStore:

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage.members import MEMBER_BY_SLACK_ID, MEMBERS_BY_SLACK_ID, member_from, member_of, member_row
 from storage.models import Person, Team
-from storage.surveys import member_of
 from surveys.ports import Member
 
 
@@ -17,8 +17,16 @@ class PeopleRepository:
         self.session = session
 
     def by_slack_id(self, slack_id: str) -> Member | None:
-        person = self.session.scalar(select(Person).where(Person.slack_id == slack_id, Person.active.is_(True)))
-        return member_of(person) if person else None
+        return member_row(self.session, MEMBER_BY_SLACK_ID, {"slack_id": slack_id})
+
+    def by_slack_ids(self, slack_ids: Iterable[str]) -> dict[str, Member]:
+        """Active people by Slack id, in one statement for each 500 (a burst of clicks)."""
+        ids = sorted(set(slack_ids))
+        self.session.flush()
+        connection = self.session.connection()
+        rows = [row for start in range(0, len(ids), 500)
+                for row in connection.execute(MEMBERS_BY_SLACK_ID, {"slack_ids": ids[start:start + 500]})]
+        return {member.slack_id: member for member in map(member_from, rows) if member.slack_id}
 
     def by_email(self, email: str) -> Member | None:
         person = self.session.scalar(select(Person).where(Person.email == email.strip().lower()))

@@ -11,6 +11,7 @@ from sqlalchemy import Table, Update, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from coaching.access import OrgEntry, teams_in_view
+from storage.members import MEMBER_BY_ID, member_of, member_row
 from storage.models import Answer, CustomQuestion, Holiday, Person, Recipient, Round, Survey, Team
 from storage.round_close import forget_who_answered
 from surveys.ports import Answers, Invitation, Member, Plan, RoundInfo
@@ -23,12 +24,20 @@ _BATCH = 500  # ids a statement: within every SQLite's limit on bound parameters
 _OF_ROUND = (_RECIPIENTS.round_id == bindparam("round"), _RECIPIENTS.person_id.in_(bindparam("people", expanding=True)))
 _MARK_INVITED = update(_RECIPIENT).where(*_OF_ROUND).values(invited=True, invited_at=bindparam("at"))
 _MARK_REMINDED = update(_RECIPIENT).where(*_OF_ROUND).values(reminders_sent=bindparam("count"))
-
-
-def member_of(person: Person) -> Member:
-    return Member(person.id, person.name, person.email, person.role, person.tz, person.language or person.locale,
-                  person.slack_id,
-                  person.team_id, person.status_text, person.status_emoji, person.status_until)
+# A morning's burst of answers runs these hundreds of times in one transaction: built once, run on the connection.
+_ONE = (_RECIPIENTS.round_id == bindparam("round"), _RECIPIENTS.person_id == bindparam("person"))
+_TOKEN = select(_RECIPIENTS.respondent_token).where(*_ONE).with_for_update()
+_INVITED = select(_RECIPIENTS.invited).where(*_ONE)
+_RESPONDED = update(_RECIPIENT).where(*_ONE, _RECIPIENTS.responded.is_(False)).values(responded=True)
+_ANSWER = cast(Table, Answer.__table__)
+_ANSWERS = _ANSWER.c
+_OF_RESPONDENT = (_ANSWERS.round_id == bindparam("round"), _ANSWERS.respondent == bindparam("token"))
+_ANSWER_OF = select(_ANSWERS.id, _ANSWERS.value, _ANSWERS.comment, _ANSWERS.action_ts).where(
+    *_OF_RESPONDENT, _ANSWERS.question_id == bindparam("question")).with_for_update()
+ADD_ANSWER = insert(_ANSWER)
+CHANGE_ANSWER = update(_ANSWER).where(_ANSWERS.id == bindparam("row")).values(
+    value=bindparam("new_value"), comment=bindparam("new_comment"), action_ts=bindparam("new_action_ts"))
+_ANSWERS_OF = select(_ANSWERS.question_id, _ANSWERS.value, _ANSWERS.comment).where(*_OF_RESPONDENT)
 
 
 class SurveyRepository:
@@ -38,6 +47,7 @@ class SurveyRepository:
         self.session = session
         self._team_names: dict[int, str] = {}
         self._bank: QuestionBank | None = None
+        self._rounds: dict[int, RoundInfo] = {}  # read once a unit (a burst of answers to one round)
 
     # Question bank -------------------------------------------------------------------------------------------
     def bank(self) -> QuestionBank:
@@ -103,8 +113,12 @@ class SurveyRepository:
         return self._info(row) if row else None
 
     def round(self, round_id: int) -> RoundInfo | None:
-        row = self.session.get(Round, round_id)
-        return self._info(row) if row else None
+        if round_id not in self._rounds:
+            row = self.session.get(Round, round_id)
+            if row is None:
+                return None
+            self._rounds[round_id] = self._info(row)
+        return self._rounds[round_id]
 
     def create_round(self, *, survey_id: int, cycle_date: date, questions: Sequence[str], opened_at: datetime,
                      closes_at: datetime, invitations: Sequence[Invitation]) -> RoundInfo:
@@ -126,6 +140,7 @@ class SurveyRepository:
     def close_round(self, round_id: int, now: datetime) -> None:
         """Close the round and leave nothing that tells who gave which answer (storage.round_close)."""
         self.session.execute(update(Round).where(Round.id == round_id).values(closed_at=now))
+        self._rounds.pop(round_id, None)
         forget_who_answered(self.session, round_id=round_id, now=now)
 
     # People --------------------------------------------------------------------------------------------------
@@ -164,8 +179,7 @@ class SurveyRepository:
         return [member_of(p) for p in people]
 
     def member(self, person_id: int) -> Member | None:
-        person = self.session.get(Person, person_id)
-        return member_of(person) if person else None
+        return member_row(self.session, MEMBER_BY_ID, {"person": person_id})
 
     # Invitations and answers ---------------------------------------------------------------------------------
     def due_invitations(self, now: datetime) -> list[tuple[RoundInfo, Member]]:
@@ -206,42 +220,35 @@ class SurveyRepository:
             connection.execute(stmt, {"round": round_id, "people": list(person_ids[start:start + _BATCH]), **values})
 
     def was_invited(self, round_id: int, person_id: int) -> bool:
-        return self.session.scalar(select(Recipient.invited).where(
-            Recipient.round_id == round_id, Recipient.person_id == person_id)) is True
+        return self.session.connection().execute(_INVITED, {"round": round_id, "person": person_id}).scalar() is True
 
     def token_of(self, round_id: int, person_id: int) -> str | None:
         """The person's respondent token while the round is open (row-locked: a close waits for this answer)."""
-        return self.session.scalar(select(Recipient.respondent_token).where(
-            Recipient.round_id == round_id, Recipient.person_id == person_id).with_for_update())
+        return self.session.connection().execute(_TOKEN, {"round": round_id, "person": person_id}).scalar()
 
     def save_answer(self, *, round_id: int, token: str, question_id: str, value: int | None,
                     comment: str | None = None, action_ts: str | None = None) -> bool:
         """Insert or change one answer; False when it already had this value, or when `action_ts` (Slack's time
         of the click) is not later than the click that set it: a late copy of an older click changes nothing."""
-        answer = self.session.scalar(select(Answer).where(Answer.round_id == round_id, Answer.respondent == token,
-                                                          Answer.question_id == question_id).with_for_update())
+        connection = self.session.connection()
+        answer = connection.execute(_ANSWER_OF, {"round": round_id, "token": token, "question": question_id}).first()
         if answer is None:
-            self.session.add(Answer(round_id=round_id, respondent=token, question_id=question_id, value=value,
-                                    comment=comment, action_ts=action_ts))
-            self.session.flush()
+            connection.execute(ADD_ANSWER, {"round_id": round_id, "respondent": token, "question_id": question_id,
+                                             "value": value, "comment": comment, "action_ts": action_ts})
             return True
-        if not _later(action_ts, answer.action_ts):
-            return False
-        if answer.value == value and answer.comment == comment:
-            answer.action_ts = action_ts or answer.action_ts
-            return False
-        answer.value, answer.comment, answer.action_ts = value, comment, action_ts or answer.action_ts
-        return True
+        write, changed, stamp = answer_change(answer.value, answer.comment, answer.action_ts, value, comment, action_ts)
+        if write:
+            connection.execute(CHANGE_ANSWER, {"row": answer.id, "new_value": value, "new_comment": comment,
+                                               "new_action_ts": stamp})
+        return changed
 
     def answers_of(self, round_id: int, token: str) -> Answers:
         """One respondent's answers: the value, or the text of a free-text answer (never the side comment)."""
-        rows = self.session.execute(select(Answer.question_id, Answer.value, Answer.comment).where(
-            Answer.round_id == round_id, Answer.respondent == token)).all()
+        rows = self.session.connection().execute(_ANSWERS_OF, {"round": round_id, "token": token}).all()
         return {qid: value if value is not None or qid == "_comment" else comment for qid, value, comment in rows}
 
     def mark_responded(self, round_id: int, person_id: int) -> None:
-        self.session.execute(update(Recipient).where(Recipient.round_id == round_id,
-                                                     Recipient.person_id == person_id).values(responded=True))
+        self.session.connection().execute(_RESPONDED, {"round": round_id, "person": person_id})
 
     def round_answers(self, round_id: int) -> list[tuple[str, str, int | None, str | None]]:
         rows = self.session.execute(select(Answer.respondent, Answer.question_id, Answer.value, Answer.comment)
@@ -269,6 +276,16 @@ class SurveyRepository:
             self._team_names[row.survey_id] = team
         return RoundInfo(row.id, row.survey_id, team, row.cycle_date, tuple(row.questions), row.opened_at,
                          row.closes_at, row.closed_at)
+
+
+def answer_change(old_value: int | None, old_comment: str | None, old_stamp: str | None, value: int | None,
+                  comment: str | None, stamp: str | None) -> tuple[bool, bool, str | None]:
+    """What a click does to a stored answer: (write the row, the answer changed, the stamp it keeps). A click not
+    later than the one that set the answer changes nothing; a repeat of the same answer only moves its stamp."""
+    if not _later(stamp, old_stamp):
+        return False, False, old_stamp
+    changed, kept = (old_value, old_comment) != (value, comment), stamp or old_stamp
+    return changed or kept != old_stamp, changed, kept
 
 
 def _later(new: str | None, old: str | None) -> bool:

@@ -8,12 +8,12 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltContext, BoltResponse
 
 from bot.i18n import N_, Translator
+from bot.runtime.batches import Batches
 from storage.identity import Origin, PersonWorkspaces, admission
 
 if TYPE_CHECKING:
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 STRANGER = N_("You are not in the roster yet. Ask your admin to add you.")  # what every command says
 ACKS_FIRST = 1.0  # seconds a first contact's binding may wait for a burst of acks before it is written anyway
+TIE_AT_MOST = 2000  # first contacts tied in one transaction
 
 
 def roster_workspaces(services: Services, context: BoltContext) -> frozenset[str]:
@@ -49,7 +50,10 @@ class IdentityGate:
     def __init__(self, services: Services) -> None:
         self.services = services
         self.people = PersonWorkspaces(services.sessions)
-        self._binder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="first-contacts")
+        # a burst of first clicks is tied in one transaction, after the acks (SQLite has one writer)
+        self._binder: Batches[tuple[str, Origin]] = Batches(self._first_contacts, lanes=1, limit=TIE_AT_MOST,
+                                                            yield_to=services.in_flight.wait_quiet,
+                                                            name="first-contacts")
 
     def admit(self, context: BoltContext, body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse:
         """bolt middleware: the request goes on unless its user id is another workspace's person's."""
@@ -62,8 +66,7 @@ class IdentityGate:
         if unbound and workspaces is not None and not workspaces.sends_to(origin):
             self.people.first_contact(user, origin)  # now: what this request sends them must go through here
         elif unbound:  # what we send them goes to this workspace already: tie them after the ack
-            tied = self._binder.submit(self._first_contact, user, origin, time.monotonic() + ACKS_FIRST)
-            tied.add_done_callback(_log_failure)
+            self._binder.submit((user, origin), lane=user, yield_until=time.monotonic() + ACKS_FIRST)
         if verdict != "stranger":
             return next()
         log.info("a request from workspace %s by a user linked in another workspace was answered as a stranger's",
@@ -76,13 +79,8 @@ class IdentityGate:
                                 headers={"content-type": ["application/json;charset=utf-8"]})
         return BoltResponse(status=200, body="")
 
-    def _first_contact(self, user: str, origin: Origin, acks_first_until: float) -> None:
-        self.services.in_flight.wait_quiet(acks_first_until)  # a burst of first clicks: acks first
-        if self.people.first_contact(user, origin):
-            log.info("a person was tied to workspace %s on their first request from it", origin.team_id)
-
-
-def _log_failure(done: Future[None]) -> None:
-    error = done.exception()
-    if error is not None:
-        log.error("tying a person to their workspace failed: %s", type(error).__name__, exc_info=error)
+    def _first_contacts(self, contacts: list[tuple[str, Origin]]) -> None:
+        for origin, tied in self.people.first_contacts(contacts).items():
+            if tied:
+                log.info("%d %s tied to workspace %s on their first request from it", tied,
+                         "person was" if tied == 1 else "people were", origin.team_id)

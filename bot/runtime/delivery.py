@@ -126,8 +126,11 @@ class Delivery:
             for helper in helpers:
                 helper.start()
         try:
-            self._send_batch(first, now, report)
-            self._work(now, keys, report)
+            done = self._send_batch(first, now, report)
+            if keys is not None:  # what is left of them (none: the drain is done without claiming again)
+                keys = sorted(set(keys) - done)
+            if keys is None or keys:
+                self._work(now, keys, report)
         finally:
             for helper in helpers:
                 helper.join()
@@ -146,7 +149,11 @@ class Delivery:
             claimed = self._claim(now, keys)
             if not claimed:
                 return
-            self._send_batch(claimed, now, report)
+            done = self._send_batch(claimed, now, report)
+            if keys is not None:
+                keys = sorted(set(keys) - done)
+                if not keys:
+                    return
 
     def _as_of(self, now: datetime | None, at: datetime | None = None) -> datetime:
         """The drain's idea of now for what is due and when to retry: the clock, or a job's later time."""
@@ -171,9 +178,9 @@ class Delivery:
         if not self._leased(row) or self._stop.is_set():
             raise _Released
 
-    def _send_batch(self, rows: list[Claimed], now: datetime | None, report: DeliveryReport) -> None:
+    def _send_batch(self, rows: list[Claimed], now: datetime | None, report: DeliveryReport) -> set[str]:
         """Send a claimed batch, then record every outcome in one transaction; rows whose lease ran short
-        (or that a stopping worker still holds) go back untried."""
+        (or that a stopping worker still holds) go back untried. The keys of the rows tried."""
         outcomes: list[Outcome] = []
         for row in rows:
             if self._stop.is_set() or not self._leased(row):
@@ -187,6 +194,7 @@ class Delivery:
             report.add(row, outcome)
             if outcome.status == "failed":
                 log.warning("outbox %s failed: %s", loggable(row.key), outcome.error)
+        return {row.key for row, outcome in zip(rows, outcomes, strict=True) if outcome.status != "released"}
 
     def _deliver(self, row: Claimed, now: datetime) -> Outcome:
         client = (self.client_for(row.payload) if self.client_for else None) or self.client
@@ -231,8 +239,10 @@ class Delivery:
     def _send(self, row: Claimed, client: WebClient) -> tuple[str | None, str | None]:
         payload: dict[str, Any] = {k: v for k, v in row.payload.items() if not k.startswith("_")}  # hints stay here
         if row.method == "chat.update":
-            with self.store.transaction() as outbox:
-                target = outbox.target_of(row.edits_key or "")
+            target = row.target
+            if target is None:
+                with self.store.transaction() as outbox:
+                    target = outbox.target_of(row.edits_key or "")
             if target is None:
                 raise _Later(timedelta(seconds=2), "waiting for the original message")
             payload["channel"], payload["ts"] = target

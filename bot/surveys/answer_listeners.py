@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from logging import Logger
@@ -15,10 +14,14 @@ from slack_bolt import Ack, App
 from bot import ids
 from bot.bootstrap import Services
 from bot.i18n import Translator
+from bot.runtime.batches import Batches
 from bot.surveys import usecases
 from bot.surveys.messages import answers_view, comment_view, parse_answers
+from bot.surveys.usecases import Click
 
 ACKS_FIRST = 1.0  # seconds an answer may wait for a burst of acks to go out before it is recorded anyway
+RECORD_AT_MOST = 500  # answers recorded in one transaction
+log = logging.getLogger(__name__)
 
 
 class SurveyListeners:
@@ -26,13 +29,15 @@ class SurveyListeners:
 
     def __init__(self, services: Services) -> None:
         self.services = services
-        # A whole team answers at 09:00: every click is acked at once and recorded here, after its ack. In bolt's
+        # A whole team answers at 09:00: every click is acked at once and handed over here, after its ack. In bolt's
         # 5-thread listener executor the work would hold later acks back; bolt's lazy= copies and parses each
-        # request again; more threads take the GIL from the acks (python -m bench.ack). SQLite has one writer.
-        recorders = 1 if services.engine.dialect.name == "sqlite" else 2
-        self.recorder = ThreadPoolExecutor(max_workers=recorders, thread_name_prefix="survey-answers")
-        # Each answer's DM edit goes out from here, as many at once as the delivery has workers, so the next answer
-        # is recorded meanwhile; App Home refreshes (coalesced per person) wait for these (Services.answering).
+        # request again; more threads take the GIL from the acks (python -m bench.ack). Answers waiting are recorded
+        # together, in one transaction (SQLite has one writer); one lane on SQLite, two on PostgreSQL.
+        lanes = 1 if services.engine.dialect.name == "sqlite" else 2
+        self.recorder: Batches[Click] = Batches(self.record_answers, lanes=lanes, limit=RECORD_AT_MOST,
+                                                yield_to=services.in_flight.wait_quiet, name="survey-answers")
+        # Each answer's DM edit goes out from here, as many at once as the delivery has workers, so the next answers
+        # are recorded meanwhile; App Home refreshes (coalesced per person) wait for these (Services.answering).
         self.edits = EditSender(services)
 
     def register(self, app: App) -> None:
@@ -68,26 +73,34 @@ class SurveyListeners:
         ack()
         self.services.delivery.drain(keys=result.keys)
 
-    def on_answer(self, ack: Ack, body: dict[str, Any], logger: Logger) -> None:
+    def on_answer(self, ack: Ack, body: dict[str, Any]) -> None:
         ack()
         action = body["actions"][0]
         round_id, question_id, value = action["value"].split(":")
         self.services.answering.begin()  # ended once its DM edit went out (or there was none)
-        recorded = self.recorder.submit(self.record_answer, body["user"]["id"], int(round_id), question_id,
-                                        int(value), logger, time.monotonic() + ACKS_FIRST, action.get("action_ts"))
-        recorded.add_done_callback(lambda done: _log_failure(done, logger))
+        click = Click(body["user"]["id"], int(round_id), question_id, int(value), action.get("action_ts"))
+        self.recorder.submit(click, lane=click.slack_user, yield_until=time.monotonic() + ACKS_FIRST)
 
-    def record_answer(self, slack_user: str, round_id: int, question_id: str, value: int, logger: Logger,
-                      acks_first_until: float = 0.0, action_ts: str | None = None) -> None:
-        keys: list[str] = []
+    def record_answers(self, clicks: list[Click]) -> None:
+        """Every click waiting, recorded in one transaction; if that transaction fails, each click alone."""
         try:
-            self.services.in_flight.wait_quiet(acks_first_until)  # a burst of clicks: acks first, then the answers
-            result = usecases.answer(self.services, slack_user=slack_user, round_id=round_id,
-                                     question_id=question_id, value=value, action_ts=action_ts)
-            logger.info("survey answer on round %s: %s", round_id, result.status)
-            keys = result.keys
-        finally:
-            self.edits.send(keys)  # ends this answer's share of Services.answering, with or without keys
+            results = usecases.answer_many(self.services, clicks)
+        except Exception as exc:
+            log.warning("recording %d survey answers together failed (%s); recording each alone", len(clicks),
+                        type(exc).__name__)
+            results = [self._alone(click) for click in clicks]
+        for click, result in zip(clicks, results, strict=True):
+            if result.error is not None:
+                log.error("listener failed on block_actions: %s", type(result.error).__name__, exc_info=result.error)
+            else:
+                log.info("survey answer on round %s: %s", click.round_id, result.status)
+        self.edits.send([result.keys for result in results])  # ends each answer's share of Services.answering
+
+    def _alone(self, click: Click) -> usecases.Result:
+        try:
+            return usecases.answer_many(self.services, [click])[0]
+        except Exception as exc:
+            return usecases.Result("failed", error=exc)
 
     def on_comment_button(self, ack: Ack, body: dict[str, Any]) -> None:
         ack()
@@ -115,32 +128,26 @@ class SurveyListeners:
 
 
 class EditSender:
-    """Sends answers' DM edits from a few threads, each taking every edit waiting (up to a delivery batch) in one
-    drain; each answer's share of Services.answering ends once its edit has been tried."""
+    """Sends answers' DM edits from a few threads, a recorded batch shared out between them (each share claimed,
+    sent and settled together); each answer's share of Services.answering ends once its edit has been tried."""
 
     def __init__(self, services: Services) -> None:
         self.services = services
-        self._waiting: deque[list[str]] = deque()
-        self._pool = ThreadPoolExecutor(max_workers=services.settings.delivery_workers,
-                                        thread_name_prefix="survey-edits")
+        self._workers = services.settings.delivery_workers
+        self._pool = ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix="survey-edits")
 
-    def send(self, keys: list[str]) -> None:
-        if not keys:
+    def send(self, answers: list[list[str]]) -> None:
+        """Each answer's outbox keys (an answer that changed nothing has none and is done at once)."""
+        edited = [keys for keys in answers if keys]
+        for _ in range(len(answers) - len(edited)):
             self.services.answering.end()
-            return
-        self._waiting.append(keys)
-        self._pool.submit(self._drain).add_done_callback(_log_failure_to(logging.getLogger(__name__)))
+        share = max(1, min(self.services.delivery.batch, -(-len(edited) // self._workers)))
+        for start in range(0, len(edited), share):
+            self._pool.submit(self._drain, edited[start:start + share]).add_done_callback(_log_failure_to(log))
 
-    def _drain(self) -> None:
-        taken: list[list[str]] = []
-        while self._waiting and len(taken) < self.services.delivery.batch:
-            try:
-                taken.append(self._waiting.popleft())
-            except IndexError:  # another sender took the last one
-                break
+    def _drain(self, taken: list[list[str]]) -> None:
         try:
-            if taken:
-                self.services.delivery.drain(keys=[k for keys in taken for k in keys])
+            self.services.delivery.drain(keys=[k for keys in taken for k in keys])
         finally:
             for _ in taken:
                 self.services.answering.end()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,20 +23,62 @@ class Result:
     detail: str = ""
     answers: Answers = field(default_factory=dict)
     bank: QuestionBank = STARTER
+    error: Exception | None = None  # why an answer of a batch was not recorded ("failed")
+
+
+@dataclass(frozen=True)
+class Click:
+    """One answer button clicked, as plain values: who, which round and question, the value, Slack's time."""
+
+    slack_user: str
+    round_id: int
+    question_id: str
+    value: int
+    action_ts: str | None = None
 
 
 def answer(services: Services, *, slack_user: str, round_id: int, question_id: str, value: int,
            now: datetime | None = None, action_ts: str | None = None) -> Result:
-    with services.unit(now) as u:
-        member = u.people.by_slack_id(slack_user)
-        if member is None:
-            return Result("unknown_person")
-        outcome = service.record_answer(u.surveys, u.messenger, round_id=round_id, person_id=member.person_id,
-                                        question_id=question_id, value=value, now=u.now, action_ts=action_ts)
-        result = Result(outcome.status, u.messenger.enqueued, member, outcome.round)
-    if result.status == "recorded":
-        services.refresh_home_later(slack_user)  # once committed; a burst of answers publishes App Home once
+    """One click, as a burst of one; a click the domain refuses raises its error."""
+    result = answer_many(services, [Click(slack_user, round_id, question_id, value, action_ts)], now=now)[0]
+    if result.error is not None:
+        raise result.error
     return result
+
+
+def answer_many(services: Services, clicks: Sequence[Click], *, now: datetime | None = None) -> list[Result]:
+    """A burst of clicks recorded in one transaction (group commit), in the order given, each decided by the domain
+    as if alone: what they need is read up front and their answers, DM edits and marks written together at the end
+    (storage.answer_batch). Each recorded answer has its own DM edit under its own outbox key; a copy of a click
+    already in the batch changes nothing; a click that fails ("failed", with its error) leaves nothing behind."""
+    results: list[Result] = []
+    with services.unit(now) as u:
+        members = u.people.by_slack_ids(click.slack_user for click in clicks)
+        store, messenger, outbox = u.answer_batch(
+            people=[(c.round_id, members[c.slack_user].person_id) for c in clicks if c.slack_user in members],
+            members={member.person_id: member for member in members.values()})
+        for click in clicks:
+            member = members.get(click.slack_user)
+            if member is None:
+                results.append(Result("unknown_person"))
+                continue
+            checkpoint, held, enqueued = store.checkpoint(), len(outbox.held), len(messenger.enqueued)
+            try:
+                outcome = service.record_answer(store, messenger, round_id=click.round_id, person_id=member.person_id,
+                                                question_id=click.question_id, value=click.value, now=u.now,
+                                                action_ts=click.action_ts)
+            except Exception as exc:  # this click only; a broken transaction fails the write below, for all
+                store.undo(checkpoint)
+                del outbox.held[held:], messenger.enqueued[enqueued:]
+                results.append(Result("failed", member=member, error=exc))
+                continue
+            results.append(Result(outcome.status, messenger.enqueued[enqueued:], member, outcome.round))
+        store.write()
+        outbox.write(now=u.now)
+    for click, result in zip(clicks, results, strict=True):
+        if result.status == "recorded":
+            services.refresh_home_later(click.slack_user)  # once committed; a burst publishes App Home once
+    return results
 
 
 def answers_form(services: Services, *, slack_user: str, round_id: int) -> Result:
