@@ -8,11 +8,11 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, cast
 from zoneinfo import available_timezones
@@ -89,9 +89,19 @@ def read_table(path: str | Path, *, sheet: str | None = None, limits: Limits = D
     return _table(file, raw)
 
 
-def read_raw(path: str | Path, *, sheet: str | None = None, limits: Limits = DEFAULT_LIMITS) -> tuple[str, Any]:
-    """The file's name and its rows as read (csv or the xlsx sheet); TableError with a one-line message, or
-    ShapeError (storage.table_limits) before anything large is allocated for a file beyond the limits."""
+@dataclass(frozen=True)
+class SheetColumns:
+    """A sheet read column by column from A1 (`columns[c][r]` is the cell at row r + 1): no list per row."""
+
+    columns: list[list[Value]]
+    height: int
+
+
+def read_raw(path: str | Path, *, sheet: str | None = None, limits: Limits = DEFAULT_LIMITS,
+             by_column: bool = False) -> tuple[str, Any]:
+    """The file's name and its rows as read (csv or the xlsx sheet; `by_column`: an xlsx sheet as SheetColumns);
+    TableError with a one-line message, or ShapeError (storage.table_limits) before anything large is allocated
+    for a file beyond the limits."""
     path = Path(path)
     file = str(path)
     suffix = path.suffix.lower()
@@ -101,7 +111,7 @@ def read_raw(path: str | Path, *, sheet: str | None = None, limits: Limits = DEF
     try:
         if suffix == ".csv":
             return file, _read_csv(path, file, limits)
-        return file, _read_xlsx(path, file, sheet, limits)
+        return file, _read_xlsx(path, file, sheet, limits, by_column)
     except FileNotFoundError:
         raise TableError(f"{file}: no such file; expected a {suffix} file to import") from None
     except OSError as exc:
@@ -169,7 +179,8 @@ def _not_utf8(path: Path, file: str) -> TableError:
                       "As > CSV UTF-8)")
 
 
-def _read_xlsx(path: Path, file: str, sheet: str | None, limits: Limits) -> Sequence[Sequence[Value]]:
+def _read_xlsx(path: Path, file: str, sheet: str | None, limits: Limits,
+               by_column: bool = False) -> Sequence[Sequence[Value]] | SheetColumns:
     from python_calamine import CalamineError, CalamineWorkbook  # imported when a workbook is read, not at start
 
     check_xlsx(path, file, sheet=sheet, limits=limits)
@@ -182,6 +193,8 @@ def _read_xlsx(path: Path, file: str, sheet: str | None, limits: Limits) -> Sequ
                 found = workbook.get_sheet_by_name(sheet)
             else:
                 raise TableError(f"{file}: no sheet {sheet!r}; expected one of {', '.join(workbook.sheet_names)}")
+            if by_column and found.start == (0, 0):  # iter_rows starts where the data does: here at A1
+                return _sheet_columns(cast(Iterator[list[Value]], found.iter_rows()), found.width, file, limits)
             rows: Sequence[Sequence[Value]] = found.to_python(skip_empty_area=False)
         finally:
             workbook.close()
@@ -194,6 +207,28 @@ def _read_xlsx(path: Path, file: str, sheet: str | None, limits: Limits) -> Sequ
                               if isinstance(v, str) and len(v) == longest)
         raise limits.cell_too_long(f"{file}:{number + 1}:{column_letter(column + 1)}", longest)
     return rows
+
+
+def _sheet_columns(rows: Iterator[list[Value]], width: int, file: str, limits: Limits) -> SheetColumns:
+    """The rows, a few thousand at a time, turned into columns (each row's list goes at once: at 100k rows x 12
+    columns those lists alone weigh about 15 MiB), and the longest text cell checked on the way. A column of few
+    distinct cells (owners, stages, products) keeps one object per distinct cell, not one per row (calamine makes
+    a new one for every cell)."""
+    columns: list[list[Value]] = [[] for _ in range(width)]
+    shared: list[dict[Value, Value] | None] = []
+    height = 0
+    while chunk := list(islice(rows, 4096)):
+        for position, (column, cells) in enumerate(zip(columns, zip(*chunk, strict=True), strict=True)):
+            if not height:
+                shared.append({} if len(set(cells)) * 20 <= len(cells) else None)
+            seen = shared[position]
+            column.extend(cells if seen is None else map(seen.setdefault, cells, cells))
+            longest = max(map(len, cast(Iterable[str], filter(str.__instancecheck__, cells))), default=0)
+            if longest > MAX_CELL_CHARS:
+                number = height + next(i for i, v in enumerate(cells) if isinstance(v, str) and len(v) == longest)
+                raise limits.cell_too_long(f"{file}:{number + 1}:{column_letter(position + 1)}", longest)
+        height += len(chunk)
+    return SheetColumns(columns, height)
 
 
 def _cell(value: Value) -> Value:
