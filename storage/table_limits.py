@@ -191,16 +191,17 @@ def _reach(archive: zipfile.ZipFile, part: zipfile.ZipInfo, limits: Limits) -> t
     tail = b""
     for chunk in _chunks(archive, part):
         data = tail + chunk
-        cut = data.rfind(b"<")
-        data, tail = (data[:cut], data[cut:]) if cut >= 0 else (data, b"")
+        cut = data.rfind(b"<")  # the tag cut by the chunk's end waits for the next chunk (searched up to cut)
+        cut, tail = (cut, data[cut:]) if cut >= 0 else (len(data), b"")
         if beyond is None:
-            columns = max((column_number(c.decode()) for c in {c for c, _ in REF.findall(data)}), default=0)
+            found = {c for c, _ in REF.findall(data, 0, cut)}
+            columns = max((column_number(c.decode()) for c in found), default=0)
             if not 0 < columns <= MAX_COLUMNS:
                 return _exact_reach(archive, part)
             rows = min(limits.rows + 1, limits.cells // columns)
             beyond = re.compile(rb'<c(?=[\s/>])(?!\sr="(?:' + _up_to_letters(columns) + rb')(?:'
                                 + _up_to_number(rows) + rb')")')
-        if beyond.search(data):
+        if beyond.search(data, 0, cut):
             return _exact_reach(archive, part)
     if beyond is None or beyond.search(tail + b" "):
         return _exact_reach(archive, part)

@@ -10,18 +10,18 @@ import difflib
 import io
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, time
 from functools import cache
-from itertools import chain, islice
+from itertools import chain
 from pathlib import Path
 from typing import Any, cast
 from zoneinfo import available_timezones
 
 from babel import Locale, UnknownLocaleError
 
+from storage.sheet_columns import SheetColumns, Value, sheet_columns
 from storage.table_limits import DEFAULT_LIMITS, MAX_CELL_CHARS, MAX_COLUMNS, Limits, check_xlsx, column_letter
 
-Value = str | int | float | bool | date | datetime | time | timedelta | None
 EXTENSIONS = (".csv", ".xlsx")
 SLACK_ONLY_LOCALES = {"es-la": "es-LA"}  # Slack's Latin American Spanish; Babel calls it es-419
 
@@ -87,14 +87,6 @@ def read_table(path: str | Path, *, sheet: str | None = None, limits: Limits = D
     ShapeError when it is beyond the limits."""
     file, raw = read_raw(path, sheet=sheet, limits=limits)
     return _table(file, raw)
-
-
-@dataclass(frozen=True)
-class SheetColumns:
-    """A sheet read column by column from A1 (`columns[c][r]` is the cell at row r + 1): no list per row."""
-
-    columns: list[list[Value]]
-    height: int
 
 
 def read_raw(path: str | Path, *, sheet: str | None = None, limits: Limits = DEFAULT_LIMITS,
@@ -194,7 +186,7 @@ def _read_xlsx(path: Path, file: str, sheet: str | None, limits: Limits,
             else:
                 raise TableError(f"{file}: no sheet {sheet!r}; expected one of {', '.join(workbook.sheet_names)}")
             if by_column and found.start == (0, 0):  # iter_rows starts where the data does: here at A1
-                return _sheet_columns(cast(Iterator[list[Value]], found.iter_rows()), found.width, file, limits)
+                return sheet_columns(cast(Iterator[list[Value]], found.iter_rows()), found.width, file, limits)
             rows: Sequence[Sequence[Value]] = found.to_python(skip_empty_area=False)
         finally:
             workbook.close()
@@ -207,28 +199,6 @@ def _read_xlsx(path: Path, file: str, sheet: str | None, limits: Limits,
                               if isinstance(v, str) and len(v) == longest)
         raise limits.cell_too_long(f"{file}:{number + 1}:{column_letter(column + 1)}", longest)
     return rows
-
-
-def _sheet_columns(rows: Iterator[list[Value]], width: int, file: str, limits: Limits) -> SheetColumns:
-    """The rows, a few thousand at a time, turned into columns (each row's list goes at once: at 100k rows x 12
-    columns those lists alone weigh about 15 MiB), and the longest text cell checked on the way. A column of few
-    distinct cells (owners, stages, products) keeps one object per distinct cell, not one per row (calamine makes
-    a new one for every cell)."""
-    columns: list[list[Value]] = [[] for _ in range(width)]
-    shared: list[dict[Value, Value] | None] = []
-    height = 0
-    while chunk := list(islice(rows, 4096)):
-        for position, (column, cells) in enumerate(zip(columns, zip(*chunk, strict=True), strict=True)):
-            if not height:
-                shared.append({} if len(set(cells)) * 20 <= len(cells) else None)
-            seen = shared[position]
-            column.extend(cells if seen is None else map(seen.setdefault, cells, cells))
-            longest = max(map(len, cast(Iterable[str], filter(str.__instancecheck__, cells))), default=0)
-            if longest > MAX_CELL_CHARS:
-                number = height + next(i for i, v in enumerate(cells) if isinstance(v, str) and len(v) == longest)
-                raise limits.cell_too_long(f"{file}:{number + 1}:{column_letter(position + 1)}", longest)
-        height += len(chunk)
-    return SheetColumns(columns, height)
 
 
 def _cell(value: Value) -> Value:

@@ -10,8 +10,9 @@ from operator import itemgetter
 from pathlib import Path
 from typing import cast
 
+from storage.sheet_columns import SheetColumns
 from storage.table_limits import DEFAULT_LIMITS, Limits, column_letter
-from storage.tables import SheetColumns, TableError, Value, column_name, read_raw
+from storage.tables import TableError, Value, column_name, read_raw
 
 BLANK = ("", None)
 
