@@ -192,7 +192,8 @@ class OutboxMessage(Base):
     """One Slack side effect under a unique idempotency key; delivered at most once, recorded with its ts."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "available_at"),)
+    # The claim's index: never-tried rows in due order, and the few due retries apart from them (storage.outbox).
+    __table_args__ = (Index("ix_outbox_due", "status", "attempts", "available_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(255), unique=True)

@@ -6,10 +6,12 @@ show the person's answers, which must not stay linked to them after the round cl
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from json.encoder import encode_basestring_ascii
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, delete, exists, func, or_, select, update
@@ -17,6 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.db import JsonText
 from storage.models import OutboxMessage, Round
 
 _TABLE = cast(Table, OutboxMessage.__table__)
@@ -84,18 +87,37 @@ _TARGET = _TABLE.alias("target")  # and is claimed with that message's (channel,
 _TARGET_OF = {column: select(getattr(_TARGET.c, column)).where(_TARGET.c.key == _T.edits_key)
               .scalar_subquery().label(f"target_{column}") for column in ("channel", "ts")}
 # Built once, like _SETTLE: a fan-out claims hundreds of batches, and building the statement cost more than running it.
-_CLAIM = (
-    select(_T.id, _T.key, _T.method, _T.payload, _T.edits_key, _T.attempts, _T.error, *_TARGET_OF.values())
-    .where(_T.status == "pending", _T.available_at <= bindparam("due_by"),
-           or_(_T.claimed_until.is_(None), _T.claimed_until <= bindparam("now")),
-           or_(_T.edits_key.is_(None), exists().where(_ORIGINAL.c.key == _T.edits_key, _ORIGINAL.c.status == "sent")))
-    .order_by(_T.available_at, _T.id)  # the due index's own order (SQLite): no sort of every pending row
-    .limit(bindparam("limit"))
-    .with_for_update(skip_locked=True)
-)
-_CLAIM_KEYS = _CLAIM.where(_T.key.in_(bindparam("keys", expanding=True)))
+# Due retries come first (few: sorted), then never-tried rows in the due index's own order (no sort of every pending
+# row): a retry waits for its own time, not for the rest of a fan-out queued before it, so a lost answer is looked
+# for while the fan-out is still sending (on conversations.* lanes of their own), not in a tail after it.
+_DUE = (_T.status == "pending", _T.available_at <= bindparam("due_by"),
+        or_(_T.claimed_until.is_(None), _T.claimed_until <= bindparam("now")),
+        or_(_T.edits_key.is_(None), exists().where(_ORIGINAL.c.key == _T.edits_key, _ORIGINAL.c.status == "sent")))
+_CLAIMED = (_T.id, _T.key, _T.method, _T.payload, _T.edits_key, _T.attempts, _T.error, *_TARGET_OF.values())
+_CLAIM_RETRIES = (select(*_CLAIMED).where(*_DUE, _T.attempts > 0).order_by(_T.available_at, _T.id)
+                  .limit(bindparam("limit")).with_for_update(skip_locked=True))
+_CLAIM_FRESH = (select(*_CLAIMED).where(*_DUE, _T.attempts == 0)
+                .order_by(_T.available_at, _T.id)  # ix_outbox_due: (status, attempts, available_at)
+                .limit(bindparam("limit")).with_for_update(skip_locked=True))
+_KEYS = _T.key.in_(bindparam("keys", expanding=True))
+_CLAIMS = {False: (_CLAIM_RETRIES, _CLAIM_FRESH), True: (_CLAIM_RETRIES.where(_KEYS), _CLAIM_FRESH.where(_KEYS))}
 _TAKE = update(_TABLE).where(_T.id.in_(bindparam("ids", expanding=True))).values(
     claimed_until=bindparam("until"), attempts=_T.attempts + 1, error=None)
+
+
+def _payload_json(payload: dict[str, Any], shared: dict[tuple[Any, ...], str]) -> JsonText:
+    """The payload as JSON, its values after the channel serialized once for every payload holding the very same
+    objects (the rows of one batch, alive meanwhile): the same text json.dumps gives."""
+    names = tuple(payload)
+    channel = payload.get("channel")
+    if names[0] != "channel" or len(names) == 1 or not isinstance(channel, str):
+        return JsonText(json.dumps(payload))
+    values = list(payload.values())
+    same = (names, *map(id, values[1:]))
+    tail = shared.get(same)
+    if tail is None:
+        tail = shared[same] = json.dumps(dict(zip(names[1:], values[1:], strict=True)))
+    return JsonText(f'{{"channel": {encode_basestring_ascii(channel)}, {tail[1:]}')
 
 
 @dataclass(frozen=True)
@@ -135,11 +157,14 @@ class Outbox:
         return result.scalar() is not None
 
     def enqueue_many(self, rows: Sequence[Queued], *, now: datetime) -> None:
-        """Enqueue a batch (a fan-out) in one executemany; keys already in the outbox are skipped, as by enqueue."""
+        """Enqueue a batch (a fan-out) in one executemany; keys already in the outbox are skipped, as by enqueue.
+        What the payloads share (a survey's text and blocks, the same objects in every row) is serialized once."""
         if rows:
+            shared: dict[tuple[Any, ...], str] = {}
             self.session.connection().execute(_INSERT_MANY[self.session.get_bind().dialect.name == "postgresql"], [
-                {"key": r.key, "method": r.method, "payload": r.payload, "edits_key": r.edits_key, "status": "pending",
-                 "attempts": 0, "available_at": now, "created_at": now, "person_id": r.person_id} for r in rows])
+                {"key": r.key, "method": r.method, "payload": _payload_json(r.payload, shared),
+                 "edits_key": r.edits_key, "status": "pending", "attempts": 0, "available_at": now, "created_at": now,
+                 "person_id": r.person_id} for r in rows])
 
     def existing(self, keys: list[str]) -> set[str]:
         """Which of these keys are in the outbox already (sent or not)."""
@@ -150,12 +175,16 @@ class Outbox:
     def claim(self, *, now: datetime, limit: int, lease: timedelta, keys: list[str] | None = None,
               due_by: datetime | None = None) -> list[Claimed]:
         """Take rows due by `due_by` (default `now`) under row locks (SKIP LOCKED on PostgreSQL) and lease them to
-        this worker until `now` + `lease`; `now` must be the time of this claim, or the lease has run out already."""
+        this worker until `now` + `lease`; `now` must be the time of this claim, or the lease has run out already.
+        Due retries come before rows never tried, each in due order."""
         params: dict[str, Any] = {"now": now, "due_by": due_by or now, "limit": limit}
         if keys is not None:
             params["keys"] = keys
         connection = self.session.connection()
-        rows = connection.execute(_CLAIM_KEYS if keys is not None else _CLAIM, params).all()
+        retries, fresh = _CLAIMS[keys is not None]
+        rows = list(connection.execute(retries, params))
+        if len(rows) < limit:
+            rows += connection.execute(fresh, {**params, "limit": limit - len(rows)}).all()
         if rows:
             # error=NULL: a crash during this attempt is then seen as "may have landed"
             connection.execute(_TAKE, {"ids": [r.id for r in rows], "until": now + lease})

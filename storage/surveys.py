@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, Update, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -38,6 +38,18 @@ ADD_ANSWER = insert(_ANSWER)
 CHANGE_ANSWER = update(_ANSWER).where(_ANSWERS.id == bindparam("row")).values(
     value=bindparam("new_value"), comment=bindparam("new_comment"), action_ts=bindparam("new_action_ts"))
 _ANSWERS_OF = select(_ANSWERS.question_id, _ANSWERS.value, _ANSWERS.comment).where(*_OF_RESPONDENT)
+
+
+# A Member's columns, read as plain rows: a fan-out reads thousands of people, and loading each as a Person (ORM
+# identity map, instance state) cost more than the rest of the job.
+_MEMBER = (Person.id, Person.name, Person.email, Person.role, Person.tz, Person.language, Person.locale,
+           Person.slack_id, Person.team_id, Person.status_text, Person.status_emoji, Person.status_until)
+
+
+def _member(row: Sequence[Any]) -> Member:
+    """A Member from the _MEMBER columns of a row (more columns may follow)."""
+    pid, name, email, role, tz, language, locale, slack_id, team_id, text, emoji, until = row[:12]
+    return Member(pid, name, email, role, tz, language or locale, slack_id, team_id, text, emoji, until)
 
 
 class SurveyRepository:
@@ -126,8 +138,8 @@ class SurveyRepository:
                        closes_at=closes_at)
         self.session.add(round_)
         self.session.flush()
-        if invitations:  # one executemany: a round of thousands of people opens in one statement
-            self.session.execute(insert(Recipient), [
+        if invitations:  # one Core executemany: a round of thousands of people opens in one statement
+            self.session.connection().execute(insert(_RECIPIENT), [
                 {"round_id": round_.id, "person_id": i.person_id, "due_at": i.due_at, "invited": False,
                  "responded": False, "respondent_token": i.token} for i in invitations])
         return self._info(round_)
@@ -145,10 +157,10 @@ class SurveyRepository:
 
     # People --------------------------------------------------------------------------------------------------
     def recipients_for(self, team_id: int) -> list[Member]:
-        people = self.session.scalars(select(Person).where(Person.team_id == team_id, Person.role == "rep",
-                                                           Person.active.is_(True), Person.slack_id.is_not(None))
+        people = self.session.execute(select(*_MEMBER).where(Person.team_id == team_id, Person.role == "rep",
+                                                             Person.active.is_(True), Person.slack_id.is_not(None))
                                       .order_by(Person.id))
-        return [member_of(p) for p in people]
+        return list(map(_member, people))
 
     def unmatched_reps(self, team_id: int) -> int:
         return self.session.scalar(select(func.count()).select_from(Person).where(
@@ -183,14 +195,15 @@ class SurveyRepository:
 
     # Invitations and answers ---------------------------------------------------------------------------------
     def due_invitations(self, now: datetime) -> list[tuple[RoundInfo, Member]]:
-        rows = self.session.execute(
-            select(Round, Person).join(Recipient, Recipient.round_id == Round.id)
-            .join(Person, Person.id == Recipient.person_id)
+        rows: Sequence[Any] = self.session.execute(
+            select(*_MEMBER, Recipient.round_id).join(Recipient, Recipient.person_id == Person.id)
+            .join(Round, Round.id == Recipient.round_id)
             .where(Recipient.invited.is_(False), Recipient.due_at <= now, Round.closed_at.is_(None),
                    Round.closes_at > now, Person.active.is_(True))
             .order_by(Recipient.due_at, Recipient.id)
         ).all()
-        return [(self._info(r), member_of(p)) for r, p in rows]
+        rounds = self._infos({row[-1] for row in rows})
+        return [(rounds[row[-1]], _member(row)) for row in rows]
 
     def mark_invited(self, round_id: int, person_ids: Sequence[int], now: datetime) -> None:
         self._mark(_MARK_INVITED, round_id, person_ids, at=now)
@@ -201,14 +214,15 @@ class SurveyRepository:
 
     def reminder_candidates(self, now: datetime) -> list[tuple[RoundInfo, Member, datetime, int]]:
         """Invited people who have not answered, in open rounds, with when they were invited and reminded."""
-        rows = self.session.execute(
-            select(Round, Person, Recipient.invited_at, Recipient.reminders_sent)
-            .join(Recipient, Recipient.round_id == Round.id).join(Person, Person.id == Recipient.person_id)
+        rows: Sequence[Any] = self.session.execute(
+            select(*_MEMBER, Recipient.round_id, Recipient.invited_at, Recipient.reminders_sent)
+            .join(Recipient, Recipient.person_id == Person.id).join(Round, Round.id == Recipient.round_id)
             .where(Recipient.invited.is_(True), Recipient.responded.is_(False), Recipient.reminders_sent < 2,
                    Recipient.invited_at.is_not(None), Round.closed_at.is_(None), Round.closes_at > now,
                    Person.active.is_(True))
             .order_by(Recipient.id)).all()
-        return [(self._info(r), member_of(p), at, sent) for r, p, at, sent in rows if at is not None]
+        rounds = self._infos({row[-3] for row in rows})
+        return [(rounds[row[-3]], _member(row), row[-2], row[-1]) for row in rows if row[-2] is not None]
 
     def mark_reminded(self, round_id: int, person_ids: Sequence[int], count: int) -> None:
         self._mark(_MARK_REMINDED, round_id, person_ids, count=count)
@@ -267,6 +281,12 @@ class SurveyRepository:
 
     def set_active(self, survey_id: int, active: bool) -> None:
         self.session.execute(update(Survey).where(Survey.id == survey_id).values(active=active))
+
+    def _infos(self, round_ids: set[int]) -> dict[int, RoundInfo]:
+        """RoundInfo of each of these rounds, by id (one read for all of a fan-out's rows)."""
+        if not round_ids:
+            return {}
+        return {r.id: self._info(r) for r in self.session.scalars(select(Round).where(Round.id.in_(round_ids)))}
 
     def _info(self, row: Round) -> RoundInfo:
         team = self._team_names.get(row.survey_id)

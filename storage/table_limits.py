@@ -4,8 +4,11 @@ sheet's whole span, so one cell at XFD1048576 would ask for 512 GiB and abort th
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
+import queue
 import re
+import threading
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,6 +25,7 @@ MAX_RATIO = 100  # a part may unpack to at most this many times its packed size 
 RATIO_FROM = 1024 * 1024  # ...once it unpacks to more than this
 MAX_PARTS = 10_000
 CHUNK = 1024 * 1024
+AHEAD = 4  # chunks a helper thread inflates ahead of the scan
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -140,10 +144,38 @@ def _sheet_part(archive: zipfile.ZipFile, sheet: str | None) -> str | None:
 
 
 def _chunks(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> Iterator[bytes]:
-    """The part inflated a MiB at a time; zipfile stops at its declared size and checks its CRC."""
-    with archive.open(part) as stream:
-        while chunk := stream.read(CHUNK):
-            yield chunk
+    """The part inflated a MiB at a time; zipfile stops at its declared size and checks its CRC. A large part is
+    inflated by a helper thread a few MiB ahead of the scan that reads it (zlib lets go of the GIL meanwhile)."""
+    if part.file_size <= AHEAD * CHUNK:
+        with archive.open(part) as stream:
+            while chunk := stream.read(CHUNK):
+                yield chunk
+        return
+    ahead: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=AHEAD)
+    stop = threading.Event()
+
+    def inflate() -> None:
+        try:
+            with archive.open(part) as stream:
+                while not stop.is_set() and (chunk := stream.read(CHUNK)):
+                    ahead.put(chunk)
+            ahead.put(None)
+        except BaseException as exc:  # handed to the scan, which raises it
+            ahead.put(exc)
+
+    helper = threading.Thread(target=inflate, name="xlsx-inflate", daemon=True)
+    helper.start()
+    try:
+        while (item := ahead.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:  # the scan may stop early: let the helper finish its chunk in hand and go
+        stop.set()
+        while helper.is_alive():
+            with contextlib.suppress(queue.Empty):
+                ahead.get(timeout=0.05)
+        helper.join()
 
 
 def _inflate(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> None:
@@ -159,16 +191,17 @@ def _reach(archive: zipfile.ZipFile, part: zipfile.ZipInfo, limits: Limits) -> t
     tail = b""
     for chunk in _chunks(archive, part):
         data = tail + chunk
-        cut = data.rfind(b"<")
-        data, tail = (data[:cut], data[cut:]) if cut >= 0 else (data, b"")
+        cut = data.rfind(b"<")  # the tag cut by the chunk's end waits for the next chunk (searched up to cut)
+        cut, tail = (cut, data[cut:]) if cut >= 0 else (len(data), b"")
         if beyond is None:
-            columns = max((column_number(c.decode()) for c in {c for c, _ in REF.findall(data)}), default=0)
+            found = {c for c, _ in REF.findall(data, 0, cut)}
+            columns = max((column_number(c.decode()) for c in found), default=0)
             if not 0 < columns <= MAX_COLUMNS:
                 return _exact_reach(archive, part)
             rows = min(limits.rows + 1, limits.cells // columns)
             beyond = re.compile(rb'<c(?=[\s/>])(?!\sr="(?:' + _up_to_letters(columns) + rb')(?:'
                                 + _up_to_number(rows) + rb')")')
-        if beyond.search(data):
+        if beyond.search(data, 0, cut):
             return _exact_reach(archive, part)
     if beyond is None or beyond.search(tail + b" "):
         return _exact_reach(archive, part)

@@ -8,9 +8,9 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, time
 from functools import cache
 from itertools import chain
 from pathlib import Path
@@ -19,9 +19,9 @@ from zoneinfo import available_timezones
 
 from babel import Locale, UnknownLocaleError
 
+from storage.sheet_columns import SheetColumns, Value, sheet_columns
 from storage.table_limits import DEFAULT_LIMITS, MAX_CELL_CHARS, MAX_COLUMNS, Limits, check_xlsx, column_letter
 
-Value = str | int | float | bool | date | datetime | time | timedelta | None
 EXTENSIONS = (".csv", ".xlsx")
 SLACK_ONLY_LOCALES = {"es-la": "es-LA"}  # Slack's Latin American Spanish; Babel calls it es-419
 
@@ -89,9 +89,11 @@ def read_table(path: str | Path, *, sheet: str | None = None, limits: Limits = D
     return _table(file, raw)
 
 
-def read_raw(path: str | Path, *, sheet: str | None = None, limits: Limits = DEFAULT_LIMITS) -> tuple[str, Any]:
-    """The file's name and its rows as read (csv or the xlsx sheet); TableError with a one-line message, or
-    ShapeError (storage.table_limits) before anything large is allocated for a file beyond the limits."""
+def read_raw(path: str | Path, *, sheet: str | None = None, limits: Limits = DEFAULT_LIMITS,
+             by_column: bool = False) -> tuple[str, Any]:
+    """The file's name and its rows as read (csv or the xlsx sheet; `by_column`: an xlsx sheet as SheetColumns);
+    TableError with a one-line message, or ShapeError (storage.table_limits) before anything large is allocated
+    for a file beyond the limits."""
     path = Path(path)
     file = str(path)
     suffix = path.suffix.lower()
@@ -101,7 +103,7 @@ def read_raw(path: str | Path, *, sheet: str | None = None, limits: Limits = DEF
     try:
         if suffix == ".csv":
             return file, _read_csv(path, file, limits)
-        return file, _read_xlsx(path, file, sheet, limits)
+        return file, _read_xlsx(path, file, sheet, limits, by_column)
     except FileNotFoundError:
         raise TableError(f"{file}: no such file; expected a {suffix} file to import") from None
     except OSError as exc:
@@ -169,7 +171,8 @@ def _not_utf8(path: Path, file: str) -> TableError:
                       "As > CSV UTF-8)")
 
 
-def _read_xlsx(path: Path, file: str, sheet: str | None, limits: Limits) -> Sequence[Sequence[Value]]:
+def _read_xlsx(path: Path, file: str, sheet: str | None, limits: Limits,
+               by_column: bool = False) -> Sequence[Sequence[Value]] | SheetColumns:
     from python_calamine import CalamineError, CalamineWorkbook  # imported when a workbook is read, not at start
 
     check_xlsx(path, file, sheet=sheet, limits=limits)
@@ -182,6 +185,8 @@ def _read_xlsx(path: Path, file: str, sheet: str | None, limits: Limits) -> Sequ
                 found = workbook.get_sheet_by_name(sheet)
             else:
                 raise TableError(f"{file}: no sheet {sheet!r}; expected one of {', '.join(workbook.sheet_names)}")
+            if by_column and found.start == (0, 0):  # iter_rows starts where the data does: here at A1
+                return sheet_columns(cast(Iterator[list[Value]], found.iter_rows()), found.width, file, limits)
             rows: Sequence[Sequence[Value]] = found.to_python(skip_empty_area=False)
         finally:
             workbook.close()

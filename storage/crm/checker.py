@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any, cast
 
@@ -31,6 +31,7 @@ from storage.tables import Value
 
 SHOWN_PER_COLUMN = 20
 NONE = type(None)
+EMPTY: dict[Value, Value] = {"": None}
 
 
 class Checker:
@@ -55,6 +56,8 @@ class Checker:
                     failed[raw] = problem
                     return None
             values = list(map(Memo(value_of, {None: None, "": None}).__getitem__, raws))
+        elif ours in DATES and _plain_dates(raws):  # date cells (empty ones read as ""): no parsing to do
+            return list(map(EMPTY.get, raws, raws))
         elif self._as_read(ours, raws):  # ids, amounts: mostly distinct and already what they should be
             return list(raws)
         else:
@@ -235,6 +238,13 @@ def _plain_amounts(cells: list[Value]) -> bool:
         return False
     numbers = cast(list[float], cells if NONE not in types else [v for v in cells if v is not None])
     return not numbers or (math.isfinite(sum(numbers)) and min(numbers) >= 0.0)
+
+
+def _plain_dates(cells: list[Value]) -> bool:
+    """Every cell a date (not a date and time), None or empty text."""
+    types = set(map(type, cells))
+    texts = cast(Iterable[str], filter(str.__instancecheck__, cells))
+    return types <= {date, str, NONE} and (str not in types or not "".join(texts))
 
 
 def _plain_texts(cells: list[Value], limit: int) -> bool:

@@ -5,11 +5,12 @@ Cells read as read_table reads them: text trimmed ('' is empty), whole numbers a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from pathlib import Path
 from typing import cast
 
+from storage.sheet_columns import SheetColumns
 from storage.table_limits import DEFAULT_LIMITS, Limits, column_letter
 from storage.tables import TableError, Value, column_name, read_raw
 
@@ -28,20 +29,26 @@ def clean(value: Value) -> Value:
 class ColumnTable:
     """The header (name -> letter), the 1-based row number of every non-empty data row, and raw columns."""
 
-    def __init__(self, file: str, raw: Sequence[Sequence[Value]]) -> None:
+    def __init__(self, file: str, raw: Sequence[Sequence[Value]] | SheetColumns) -> None:
         self.file = file
-        # A sheet as calamine reads it is rectangular (so are most csv files): then its columns are taken in one
-        # pass (zip), and the rows can go; a ragged csv keeps its records and pads short lines with None.
-        width = len(raw[0]) if raw else 0
-        self._columns = list(zip(*raw, strict=True)) if width and set(map(len, raw)) == {width} else None
-        filled = _filled(raw, self._columns)
+        # A sheet comes column by column (SheetColumns); a csv file's records, rectangular like most (their columns
+        # are then taken in one pass, zip, and the rows can go), or ragged (records kept, short lines padded with
+        # None).
+        columns: Sequence[Sequence[Value]] | None
+        if isinstance(raw, SheetColumns):
+            columns, height = raw.columns, raw.height
+        else:
+            width, height = (len(raw[0]) if raw else 0), len(raw)
+            columns = list(zip(*raw, strict=True)) if width and set(map(len, raw)) == {width} else None
+        self._columns = columns
+        filled = _filled(height, raw, columns)
         if not filled:
             raise TableError(f"{file}:1: the file is empty; expected a header row naming the columns")
         header = filled[0]
         self.header_row = header + 1
         self.columns: dict[str, str] = {}
         self._positions: dict[str, int] = {}
-        for position, cell in enumerate(raw[header]):
+        for position, cell in enumerate(_row(raw, columns, header)):
             name = column_name(clean(cell))
             if not name:
                 continue
@@ -54,8 +61,9 @@ class ColumnTable:
         self._span = (header + 1, filled[-1] + 1) if contiguous else None
         self._rows = filled[1:]
         self._records: Sequence[Sequence[Value]] = []
-        if self._columns is None:
-            self._records = list(raw[header + 1:filled[-1] + 1]) if contiguous else [raw[i] for i in filled[1:]]
+        if columns is None:
+            rows = cast(Sequence[Sequence[Value]], raw)
+            self._records = list(rows[header + 1:filled[-1] + 1]) if contiguous else [rows[i] for i in filled[1:]]
         self.numbers = [i + 1 for i in filled[1:]]
         self.size = len(self._rows)
         self._shortest = min(map(len, self._records), default=0)
@@ -67,7 +75,12 @@ class ColumnTable:
             position = self._positions[name]
             if self._columns is not None:
                 column = self._columns[position]
-                self._cache[name] = list(column[slice(*self._span)]) if self._span else [column[i] for i in self._rows]
+                if isinstance(column, list) and self._span == (1, len(column)):  # a sheet's own list: no copy
+                    del column[0]  # the header, read already
+                    self._cache[name] = column
+                else:
+                    self._cache[name] = list(column[slice(*self._span)]) if self._span else [
+                        column[i] for i in self._rows]
                 return self._cache[name]
             records = self._records
             if self._shortest > position:
@@ -89,13 +102,21 @@ class ColumnTable:
         return f"{self.file}:{row}:{self.columns[name]}" if name in self.columns else f"{self.file}:{row}"
 
 
-def _filled(raw: Sequence[Sequence[Value]], columns: list[tuple[Value, ...]] | None) -> list[int]:
+def _row(raw: Sequence[Sequence[Value]] | SheetColumns, columns: Sequence[Sequence[Value]] | None,
+         index: int) -> Sequence[Value]:
+    return [column[index] for column in columns] if isinstance(raw, SheetColumns) and columns else \
+        cast(Sequence[Sequence[Value]], raw)[index]
+
+
+def _filled(height: int, raw: Sequence[Sequence[Value]] | SheetColumns,
+            columns: Sequence[Sequence[Value]] | None) -> list[int]:
     """The indexes of the rows with something in them: a first cell with something in it settles most rows at
     once, and a first column of plain text, none of it blank, settles them all."""
-    first = cast(tuple[str, ...], columns[0] if columns else ())
+    first = cast(Sequence[str], columns[0] if columns else ())
     if first and set(map(type, first)) == {str} and "" not in first and not any(map(str.isspace, first)):
-        return list(range(len(raw)))
-    return [i for i, r in enumerate(raw)
+        return list(range(height))
+    rows = zip(*columns, strict=True) if isinstance(raw, SheetColumns) and columns else raw
+    return [i for i, r in enumerate(cast(Iterable[Sequence[Value]], rows))
             if (r and r[0] not in BLANK and not (isinstance(r[0], str) and r[0].isspace())) or not _blank(r)]
 
 
@@ -106,5 +127,5 @@ def _blank(record: Sequence[Value]) -> bool:
 def read_columns(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> ColumnTable:
     """Read a .csv (UTF-8) or the first sheet of an .xlsx; raises TableError with a one-line message, ShapeError
     when it is beyond the limits."""
-    file, raw = read_raw(path, limits=limits)
+    file, raw = read_raw(path, limits=limits, by_column=True)
     return ColumnTable(file, raw)

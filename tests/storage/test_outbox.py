@@ -79,3 +79,22 @@ def test_a_late_release_retry_or_failure_leaves_the_row_to_the_worker_that_took_
                                   lease=row.leased_until) for row in other])
         assert Outbox(s).counts() == {"sent": 3}
     engine.dispose()
+
+
+def test_a_due_retry_is_claimed_before_rows_never_tried_even_those_queued_before_it(migrated_database_url):
+    engine, sessions = _outbox(migrated_database_url)
+    with sessions.begin() as s:
+        Outbox(s).enqueue_many([Queued(f"survey:1:{i}", "chat.postMessage", {"channel": f"U{i}"}, None)
+                                for i in range(6)], now=NOW)
+    with sessions.begin() as s:
+        first, second = Outbox(s).claim(now=NOW, limit=2, lease=LEASE)
+        Outbox(s).settle([Outcome(first.id, "retry", at=NOW + timedelta(seconds=2), error="uncertain: timeout",
+                                  lease=first.leased_until),
+                          Outcome(second.id, "sent", at=NOW, channel="D1", ts="1.0")])
+    with sessions.begin() as s:  # not due yet: the fan-out goes on in order
+        assert [r.key for r in Outbox(s).claim(now=NOW + timedelta(seconds=1), limit=2, lease=LEASE)] == [
+            "survey:1:2", "survey:1:3"]
+    with sessions.begin() as s:  # due: ahead of the rows never tried, though they were queued before its retry time
+        retried, *rest = Outbox(s).claim(now=NOW + timedelta(seconds=2), limit=2, lease=LEASE)
+        assert (retried.key, retried.may_have_landed, [r.key for r in rest]) == ("survey:1:0", True, ["survey:1:4"])
+    engine.dispose()
