@@ -8,7 +8,6 @@ import sys
 import tomllib
 from pathlib import Path
 
-import pytest
 import yaml
 from dotenv import dotenv_values
 
@@ -66,7 +65,6 @@ def test_compose_runs_salescoach_on_postgresql_once_it_is_healthy():
     assert app["environment"]["DATABASE_URL"].startswith("postgresql://salescoach:")
 
 
-@pytest.mark.xdist_group("wheel")  # the demo's tests share this worker's built wheel
 def test_the_built_wheel_installs_migrates_and_checks_outside_the_source_tree(installed, tmp_path):
     env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite:///{tmp_path}/s.db", "HOME": str(tmp_path)}
     where = subprocess.run([str(installed.parent / "python"), "-c", "import bot; print(bot.__file__)"], cwd=tmp_path,

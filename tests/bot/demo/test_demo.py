@@ -10,8 +10,6 @@ import pytest
 from bot.demo.run import PEOPLE, TEAM
 from bot.i18n import Translator
 
-pytestmark = pytest.mark.xdist_group("wheel")  # the deployment test shares this worker's built wheel
-
 FIRST_REMINDER = ("A reminder: the pulse survey for {team} is waiting for you above. It takes about a minute, and "
                   "it closes {closes}.")
 LAST_REMINDER = ("Last reminder: the pulse survey for {team} closes {closes}. Your voice counts, and it stays "
@@ -30,9 +28,9 @@ def _up_to(t: Translator, message: str, placeholder: str, **values: str) -> str:
     return t.gettext(message, **values, **{placeholder: "\0"}).split("\0")[0]
 
 
-@pytest.fixture(scope="session")  # once per worker, however the wheel group's tests are ordered
+@pytest.fixture(scope="module")
 def demo(installed, tmp_path_factory):
-    """One run of the demo for all its tests, by the `salescoach` command of the built wheel (the README's first
+    """One run of the demo for the whole module, by the `salescoach` command of the built wheel (the README's first
     command, from outside the source tree): its output directory and what it printed."""
     out = tmp_path_factory.mktemp("demo")
     done = subprocess.run([str(installed), "demo", "--out", str(out)], cwd=out, capture_output=True, text=True,
