@@ -37,14 +37,31 @@ class PulseListeners:
             self._open_create(ack, body)
             return
         t = self._translator(body["user_id"])
-        keys: list[str] = []
+        if verb.lower() == "close" and rest.strip().isdecimal() and len(rest.strip()) <= 9:
+            ack()  # closing works out the results and draws their chart: Slack waits 3 s for the ack, not for that
+            self._close(t, int(rest.strip()), body)
+            return
         try:
-            text, blocks, keys = self._admin(t, verb.lower(), rest.strip(), body["user_id"])
+            text, blocks = self._admin(t, verb.lower(), rest.strip(), body["user_id"])
         except (NotAllowed, SurveyError) as refusal:
             text, blocks = literal(t.gettext(str(refusal))), None  # it may quote what they typed
         ack(text=text, blocks=blocks)
-        if keys:  # a close's results go out after the ack: Slack waits 3 s for it, not for the uploads
-            self.services.delivery.drain(keys=keys)
+
+    def _close(self, t: Translator, survey_id: int, body: dict[str, Any]) -> None:
+        """`/pulse close ID` after its ack: the round closed, the reply through the response_url, then the results."""
+        keys: list[str] = []
+        try:
+            keys = pulse_admin.close_now(self.services, slack_user=body["user_id"], survey_id=survey_id)
+            text = t.gettext("Closed. The results are on their way to the team's managers.")
+        except (NotAllowed, SurveyError) as refusal:
+            text = literal(t.gettext(str(refusal)))  # it may quote what they typed
+        with self.services.unit() as u:
+            member = u.people.by_slack_id(body["user_id"])
+            u.messenger.respond(f"pulse-close:{body['trigger_id']}", body["response_url"], text, [],
+                                person_id=member.person_id if member else None)
+            reply = u.messenger.enqueued
+        self.services.delivery.drain(keys=reply)  # the reply first, then the results
+        self.services.delivery.drain(keys=keys)
 
     def on_enps(self, ack: Ack, body: dict[str, Any]) -> None:
         """`/enps [team]`: the eNPS trend, round by round, for the teams you may see."""
@@ -56,25 +73,20 @@ class PulseListeners:
             text, blocks = literal(t.gettext(str(refusal))), None  # it may quote what they typed
         ack(text=text, blocks=blocks)
 
-    def _admin(self, t: Translator, verb: str, rest: str,
-               user: str) -> tuple[str, list[dict[str, Any]] | None, list[str]]:
-        """The reply to `/pulse verb rest`, and the outbox keys to send once it is acked."""
+    def _admin(self, t: Translator, verb: str, rest: str, user: str) -> tuple[str, list[dict[str, Any]] | None]:
         if verb == "list":
-            return (*survey_list(t, pulse_admin.list_surveys(self.services, slack_user=user)), [])
+            return survey_list(t, pulse_admin.list_surveys(self.services, slack_user=user))
         if verb == "results":
             histories, _ = pulse_admin.enps_overview(self.services, slack_user=user, team=rest or None)
-            return (*latest_results(t, histories[0]), [])
-        if verb in ("pause", "resume", "close"):
+            return latest_results(t, histories[0])
+        if verb in ("pause", "resume", "close"):  # a well-formed close is answered after its ack (_close)
             if not rest.isdecimal() or len(rest) > 9:  # isdigit() lets '²' through; ids fit an INTEGER
-                return t.gettext("Say which survey: /pulse {verb} ID (see /pulse list).", verb=verb), None, []
-            if verb == "close":
-                keys = pulse_admin.close_now(self.services, slack_user=user, survey_id=int(rest))
-                return t.gettext("Closed. The results are on their way to the team's managers."), None, keys
+                return t.gettext("Say which survey: /pulse {verb} ID (see /pulse list).", verb=verb), None
             plan = pulse_admin.set_active(self.services, slack_user=user, survey_id=int(rest),
                                           active=verb == "resume")
             return (t.gettext("Survey #{id} is paused.", id=plan.id) if verb == "pause"
-                    else t.gettext("Survey #{id} is running again.", id=plan.id)), None, []
-        return help_text(t), None, []
+                    else t.gettext("Survey #{id} is running again.", id=plan.id)), None
+        return help_text(t), None
 
     def _translator(self, slack_user: str) -> Translator:
         with self.services.unit() as u:

@@ -58,8 +58,8 @@ def test_a_rep_can_neither_manage_surveys_nor_see_team_results(running_bot):
 def test_closing_now_sends_results_and_results_and_enps_show_the_round(running_bot):
     bot = running_bot
     survey_id = _survey_with_a_closed_round(bot, [10, 9, 8, 3, 10])
-    reply = bot.actor.slash_command(None, "/pulse", f"close {survey_id}", user_id="UMGR")
-    assert "Closed" in reply.text
+    assert bot.actor.slash_command(None, "/pulse", f"close {survey_id}", user_id="UMGR").status == 200
+    assert eventually(lambda: any("Closed" in p["body"]["text"] for p in bot.slack.response_posts))
     assert eventually(lambda: bot.slack.messages("UMGR"))
     results = bot.actor.slash_command(None, "/pulse", "results", user_id="UMGR").text
     assert "5 of 6 people answered" in results
@@ -72,9 +72,9 @@ def test_pulse_close_is_answered_while_slack_still_holds_the_results(running_bot
     survey_id = _survey_with_a_closed_round(bot, [10, 9, 8, 3, 10])
     held = bot.slack.hold("chat.postMessage")  # the results DM cannot be posted until the reply came
     try:
-        reply = bot.actor.slash_command(None, "/pulse", f"close {survey_id}", user_id="UMGR")
-        assert reply.status == 200 and "Closed" in reply.text
-        assert held.arrived.wait(10)  # the results were on their way, and the reply did not wait for them
+        assert bot.actor.slash_command(None, "/pulse", f"close {survey_id}", user_id="UMGR").status == 200
+        assert held.arrived.wait(10)  # the results are on their way, and the ack did not wait for them
+        assert eventually(lambda: any("Closed" in p["body"]["text"] for p in bot.slack.response_posts))
     finally:
         held.release()
     assert eventually(lambda: any("people answered" in str(m.get("blocks")) for m in bot.slack.messages("UMGR")))
