@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import Engine, event, select
+from sqlalchemy import Connection, Engine, event, select
 from sqlalchemy.orm import Session
 
 from storage.models import DataVersion
@@ -41,6 +41,17 @@ def _after_execute(conn: Any, cursor: Any, statement: str, parameters: Any, cont
     written = _WRITE.match(statement)
     if written is None or written.group(1).lower() not in KPI_TABLES or not _touches_kpis(statement):
         return
+    _bump(conn)
+
+
+def wrote(conn: Connection, table: str) -> None:
+    """What the hook does, for a write it cannot see: rows sent straight to the driver's cursor (storage.crm.bulk)."""
+    if table.lower() in KPI_TABLES and not conn.info.get(_BUMPED) and not conn.info.get(MIGRATING):
+        _bump(conn)
+
+
+def _bump(conn: Any) -> None:
+    """Bump the version once in this connection's transaction."""
     if not conn.info.get(_READY) and not conn.dialect.has_table(conn, "data_version"):
         return  # a database not yet migrated to 0019 (the version starts with the table)
     conn.info[_BUMPED] = conn.info[_READY] = True

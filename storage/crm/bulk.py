@@ -11,6 +11,8 @@ from sqlalchemy import Insert, Update
 from sqlalchemy.engine import processors
 from sqlalchemy.orm import Session
 
+from storage.data_version import wrote
+
 
 def executemany(session: Session, statement: Insert | Update, columns: Mapping[str, Sequence[Any]], *,
                 batch: int = 10_000, done: Callable[[int], None] | None = None) -> None:
@@ -20,6 +22,7 @@ def executemany(session: Session, statement: Insert | Update, columns: Mapping[s
     if not size:
         return
     connection = session.connection()
+    wrote(connection, getattr(statement.table, "name", ""))  # the cursor below is past the engine's hook
     dialect = connection.dialect
     compiled = statement.compile(dialect=dialect, column_keys=list(columns))
     values = dict(columns)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from storage.crm.importer import CrmImportSummary, import_crm_file
 from storage.crm.mapping import CrmImportErrors
 from storage.crm.models import CrmAccount, CrmDeal, CrmDealEvent
+from storage.data_version import kpis_version
 from storage.db import make_engine, make_sessions
 from storage.models import ImportRun
 
@@ -334,3 +335,16 @@ def test_a_small_file_against_many_stored_deals_updates_only_its_own(sessions, t
     stored = deals(sessions)
     assert (stored["M-7"].outcome, stored["M-7"].closed_on, stored["M-8"].outcome) == ("won", date(2026, 11, 20),
                                                                                       "open")
+
+
+def test_an_import_moves_the_kpi_data_version_on_and_an_unchanged_reimport_does_not(sessions, tmp_path):
+    path = write_table(tmp_path / "deals.xlsx", DEALS)
+    with sessions.begin() as session:
+        before = kpis_version(session)
+    load(sessions, path)  # rows go straight to the driver's cursor (storage.crm.bulk), past the engine's hook
+    with sessions.begin() as session:
+        after = kpis_version(session)
+    assert after > before  # App Home's cached KPIs are worked out again, never shown stale
+    load(sessions, path, now=datetime(2026, 11, 30, tzinfo=UTC))
+    with sessions.begin() as session:
+        assert kpis_version(session) == after
