@@ -119,6 +119,17 @@ class Services:
         with self.sessions.begin() as session:
             yield Unit(session, now or self.clock())
 
+    @contextmanager
+    def reading(self, now: datetime | None = None) -> Iterator[Unit]:
+        """`with services.reading(now) as u:` a transaction that only reads: on SQLite a deferred BEGIN, which waits
+        for no writer and holds no writer back. Write nothing in it (a HeldOutbox keeps messages for a unit)."""
+        with self._reading.begin() as session:
+            yield Unit(session, now or self.clock())
+
+    @cached_property
+    def _reading(self) -> sessionmaker[Session]:
+        return make_sessions(self.engine.execution_options(read_only=True))
+
     def close(self) -> None:
         if self.home_refresher is not None:
             self.home_refresher.stop()

@@ -23,9 +23,12 @@ _READY = "salescoach_data_version_ready"  # this connection's database has the t
 MIGRATING = "salescoach_migrating"  # set on the migrations' connection: the schema itself is changing
 
 
-def kpis_version(session: Session) -> int:
+_KPIS = select(DataVersion.version).where(DataVersion.name == "kpis")
+
+
+def kpis_version(session: Session | Connection) -> int:
     """The current version of the KPI inputs, as this transaction sees them."""
-    return session.scalar(select(DataVersion.version).where(DataVersion.name == "kpis")) or 0
+    return session.execute(_KPIS).scalar() or 0
 
 
 def watch(engine: Engine) -> None:

@@ -13,11 +13,13 @@ from bot.coaching.chart import chart_request
 from bot.coaching.pack import build_pack, thresholds_of
 from bot.coaching.views import digest_message, glossary_message, rep_message
 from bot.i18n import N_, Translator
+from bot.messenger import OutboxMessenger
 from coaching.access import NotAllowed
 from coaching.performance import service as coaching
 from coaching.performance.diagnosis import Thresholds
 from coaching.performance.schedule import digests_due
 from coaching.periods import Period, PeriodError, parse_period, period_of
+from storage.outbox import HeldOutbox
 from surveys.ports import Member
 
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -103,9 +105,10 @@ def _reply(services: Services, u: Unit, viewer: Member, t: Translator,
 
 def send_weekly_digests(services: Services, now: datetime) -> int:
     """Each manager's digest (and its chart) by DM once a local week, from the configured day and time on. The
-    chart is queued as what it shows; the delivery worker draws it when it uploads it."""
+    figures are read in a transaction that only reads (it holds no writer back); the messages are then queued in a
+    short one. The chart is queued as what it shows; the delivery worker draws it when it uploads it."""
     s = services.settings
-    with services.unit(now) as u:
+    with services.reading(now) as u:
         org = u.performance.org_chart()
         managers = u.people.members(p for p, e in org.items() if e.role == "manager")
         hour, minute = (int(x) for x in s.digest_time.split(":"))
@@ -121,24 +124,26 @@ def send_weekly_digests(services: Services, now: datetime) -> int:
         weekly = coaching.weekly_digests(u.performance, wanted=[(d.manager_id, d.period) for d in due], now=now,
                                          trend_periods=TREND_PERIODS, thresholds=rules)
         names = {p: m.name for p, m in u.people.members(org).items()}
+        held = HeldOutbox(u.session)  # kept in memory, written below
+        messenger = OutboxMessenger(held, now=now)
         for item in due:
             manager, found = managers[item.manager_id], weekly.get((item.manager_id, item.period))
             if found is None or manager.slack_id is None:
                 continue
-            digest = found.digest
+            digest, team = found.digest, u.people.team_name(manager.team_id)
             t = translator(manager)
-            text, blocks = digest_message(t, digest, names, currency=s.currency,
-                                          team=u.people.team_name(manager.team_id), min_deals=rules.min_closed_deals)
-            u.messenger.post(keys[item.manager_id], manager.slack_id, text, blocks, person_id=manager.person_id)
+            text, blocks = digest_message(t, digest, names, currency=s.currency, team=team,
+                                          min_deals=rules.min_closed_deals)
+            messenger.post(keys[item.manager_id], manager.slack_id, text, blocks, person_id=manager.person_id)
             chart = chart_request(t, found.trend, currency=s.currency,
-                                  title=t.gettext("Revenue won and win rate, {team}",
-                                                  team=u.people.team_name(manager.team_id)))
-            u.messenger.upload_chart(keys[item.manager_id] + ":chart", manager.slack_id, title=text,
-                                     filename=f"coaching-{digest.period.key}.png", chart=chart,
-                                     person_id=manager.person_id)  # drawn by the delivery worker
-        count = len(u.messenger.enqueued)
+                                  title=t.gettext("Revenue won and win rate, {team}", team=team))
+            messenger.upload_chart(keys[item.manager_id] + ":chart", manager.slack_id, title=text,
+                                   filename=f"coaching-{digest.period.key}.png", chart=chart,
+                                   person_id=manager.person_id)  # drawn by the delivery worker
+    with services.unit(now) as w:  # a key queued meanwhile (a second run) is skipped, as enqueue always does
+        w.outbox.enqueue_many(held.held, now=now)
     services.delivery.wake()
-    return count
+    return len(messenger.enqueued)
 
 
 def send_pack(services: Services, *, slack_user: str, manager_id: int, period_key: str) -> list[str]:
