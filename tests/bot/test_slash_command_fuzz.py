@@ -76,7 +76,11 @@ def test_every_slash_command_answers_hostile_text_with_a_200_and_no_traceback(ru
     commands = _commands()
     assert len(commands) == 7
     assert bot.actor.slash_command(None, "/oneonone", "<@UREP1|rep1> weekly tue 10:00", user_id="UMGR").status == 200
-    jobs = [(c, USERS[i % len(USERS)], text) for c in commands for i, text in enumerate(HOSTILE)]
+    # every engine stores what parsing lets through (SHAPED, BROKEN_TEXTS, control characters); the rest of the hostile
+    # text is refused before any storage, alike on both, so PostgreSQL's run leaves it to SQLite's
+    everything = bot.services.engine.dialect.name == "sqlite"
+    hostile = [t for t in HOSTILE if everything or any(ord(ch) < 32 for ch in t)]
+    jobs = [(c, USERS[i % len(USERS)], text) for c in commands for i, text in enumerate(hostile)]
     jobs += [(c, "UMGR", text) for c in commands for text in SHAPED]
     raw_jobs = [(c, USERS[i % len(USERS)], text) for c in commands for i, text in enumerate(BROKEN_TEXTS)]
     assert len(HOSTILE) + len(BROKEN_TEXTS) >= 40
@@ -90,7 +94,7 @@ def test_every_slash_command_answers_hostile_text_with_a_200_and_no_traceback(ru
         said = {(j[0], j[1], j[2]): a.text for j, a in zip(jobs, answers[:len(jobs)], strict=True)}
         assert json.loads(said[("/kudos", "UMGR", "<@UREP2|rep2> thanks a\x00b")]) == {
             "text": "Remove the control characters (such as NUL) from your text and try again."}
-        assert said[("/pulse", "UNOBODY", "close 99999999999999999999999")] == (
+        assert not everything or said[("/pulse", "UNOBODY", "close 99999999999999999999999")] == (
             "Say which survey: /pulse close ID (see /pulse list).")  # bolt answers a text-only ack as plain text
         # the process keeps serving: a normal command still gets its answer
         before = len(bot.slack.response_posts)
