@@ -21,6 +21,16 @@ class SurveyError(Exception):
     """A request the survey rules refuse; the message says what is allowed."""
 
 
+class TeamHasSurvey(SurveyError):
+    """A second active survey for a team, refused unless asked for on purpose: each rep would get both."""
+
+    def __init__(self, plan: Plan) -> None:
+        super().__init__(f"team {plan.team_name} already has active survey {plan.id} ({plan.cadence}, "
+                         f"{WEEKDAYS[plan.weekday]} {plan.send_time}), so each rep would get both; pause it first, "
+                         "or add another on purpose with --also")
+        self.plan = plan
+
+
 @dataclass(frozen=True)
 class AnswerOutcome:
     status: str  # "recorded" | "unchanged" | "closed" | "not_invited"
@@ -66,9 +76,7 @@ def create_survey(store: SurveyStore, *, team: str, question_ids: Sequence[str],
         raise SurveyError("a round stays open from 1 hour to 28 days")
     first = next((p for p in store.plans(active_only=True) if p.team_id == team_id), None)
     if first is not None and only_one:
-        raise SurveyError(f"team {first.team_name} already has active survey {first.id} ({first.cadence}, "
-                          f"{WEEKDAYS[first.weekday]} {first.send_time}), so each rep would get both; pause it "
-                          "first, or add another on purpose with --also")
+        raise TeamHasSurvey(first)
     return store.add_survey(
         team_id=team_id, questions=ids, cadence=cadence, weekday=WEEKDAYS.index(weekday.lower()[:3]),
         send_time=at.strftime("%H:%M"), window_hours=window_hours, anchor=now.date() - timedelta(days=1),

@@ -15,8 +15,8 @@ from bot.surveys import usecases
 from bot.surveys.access import survey_teams
 from bot.surveys.admin import NotAllowed
 from bot.surveys.admin_views import enps_trends, help_text, latest_results, survey_list
-from bot.surveys.pulse_views import create_view, created_text, parse_create
-from surveys.service import SurveyError
+from bot.surveys.pulse_views import create_view, created_text, parse_create, second_survey_error
+from surveys.service import SurveyError, TeamHasSurvey
 
 
 class PulseListeners:
@@ -113,6 +113,9 @@ class PulseListeners:
                                         **values)
         t = Translator.for_person(result.member.locale if result.member else None,
                                   result.member.tz if result.member else None)
+        if isinstance(result.error, TeamHasSurvey):
+            ack(response_action="errors", errors={"team": second_survey_error(t, result.error.plan)})
+            return
         if result.status != "created":
             message = result.detail or t.gettext("You can create surveys only for teams you manage.")
             ack(response_action="errors", errors={"questions" if "question" in message else "team": message})

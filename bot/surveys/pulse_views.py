@@ -8,6 +8,7 @@ from bot import ids
 from bot.i18n import N_, Translator
 from bot.slack_text import literal
 from surveys.cadence import CADENCES, WEEKDAYS
+from surveys.ports import Plan
 from surveys.questions import STARTER, QuestionBank
 
 WEEKDAY_NAMES = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"),
@@ -53,7 +54,8 @@ def create_view(t: Translator, teams: list[str], bank: QuestionBank = STARTER) -
              "element": {"type": "checkboxes", "action_id": "value", "options": [
                  _option(t.gettext("Ask a few each round, so each question comes back about every three months"),
                          "rotate"),
-                 _option(t.gettext("Also post a team summary to the team's channel (never comments)"), "share")]}},
+                 _option(t.gettext("Also post a team summary to the team's channel (never comments)"), "share"),
+                 _option(t.gettext("Keep the team's other active survey too (each rep gets both)"), "also")]}},
             _input("cadence", t.gettext("How often"), {"type": "static_select", "action_id": "value",
                                                        "options": cadences, "initial_option": cadences[0]}),
             _input("weekday", t.gettext("Send on"), {"type": "static_select", "action_id": "value",
@@ -79,7 +81,16 @@ def parse_create(values: dict[str, Any]) -> dict[str, Any]:
         "send_time": values["time"]["value"].get("selected_time") or "",
         "rotate": "rotate" in chosen,
         "share_with_team": "share" in chosen,
+        "also": "also" in chosen,
     }
+
+
+def second_survey_error(t: Translator, plan: Plan) -> str:
+    """Why the modal refuses a team's second active survey, and the two ways on."""
+    return t.gettext("{team} already has survey #{id} ({cadence}, {day} at {time}), so each rep would get both. "
+                     "Pause it first with /pulse pause {id}, or tick \"Keep the team's other active survey too\".",
+                     team=literal(plan.team_name), id=plan.id, cadence=t.gettext(CADENCE_NAMES[plan.cadence]).lower(),
+                     day=t.gettext(WEEKDAY_NAMES[plan.weekday]), time=plan.send_time)
 
 
 def created_text(t: Translator, *, survey_id: str, team: str, cadence: str, weekday: str, send_time: str) -> str:

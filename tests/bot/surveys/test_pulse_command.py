@@ -1,6 +1,7 @@
 """/pulse over real HTTP with signed requests: a manager creates a survey from the modal, a rep is refused."""
 
 import json
+import re
 from urllib.parse import urlencode
 
 import pytest
@@ -138,6 +139,39 @@ def test_a_submission_for_a_team_the_manager_does_not_manage_is_refused(running_
     assert _plans(bot) == []
 
 
+def test_a_second_active_survey_for_a_team_is_refused_on_the_team_field_unless_kept_on_purpose(running_bot):
+    bot = running_bot
+    _, view = _open_modal(bot)
+    assert bot.actor.submit_view(bot.url, view["id"], _form({})).status == 200
+    (first,) = _plans(bot)
+    assert bot.actor.slash_command(bot.url, "/pulse", user_id="UMGR").status == 200
+    assert eventually(lambda: sum(c.ok for c in bot.slack.calls_to("views.open")) == 2)
+    (view,) = bot.slack.open_views.values()
+    body = bot.actor.submit_view(bot.url, view["id"], _form({"cadence": "monthly"})).json()
+    assert body == {"response_action": "errors", "errors": {"team": (
+        f"Hunters already has survey #{first.id} (every two weeks, Wednesday at 10:30), so each rep would get "
+        f"both. Pause it first with /pulse pause {first.id}, or tick \"Keep the team's other active survey too\".")}}
+    assert len(_plans(bot)) == 1  # nothing created; the modal stays open with the error
+    answer = bot.actor.submit_view(bot.url, view["id"], _form({"cadence": "monthly", "options": ["also"]}))
+    assert answer.status == 200 and not answer.body.strip()
+    assert sorted(p.cadence for p in _plans(bot)) == ["biweekly", "monthly"]
+
+
+@pytest.mark.parametrize("language", SUPPORTED)
+def test_the_second_survey_refusal_names_the_survey_and_both_ways_on_in_each_language(language):
+    from bot.surveys.pulse_views import second_survey_error
+    from surveys.ports import Plan
+
+    t = Translator(language)
+    plan = Plan(id=7, team_id=1, team_name="Hunters", questions=("enps",), cadence="weekly", weekday=1,
+                send_time="09:00", window_hours=72, anchor=None, active=True)  # type: ignore[arg-type]
+    text = re.sub("[\u2066-\u2069\u200e\u200f]", "", second_survey_error(t, plan))  # without bidi isolation
+    assert "#7" in text and "/pulse pause 7" in text and "09:00" in text and "Hunters" in text
+    label = re.sub("[\u2066-\u2069\u200e\u200f]", "", t.gettext("Keep the team's other active survey too (each "
+                                                               "rep gets both)"))
+    assert re.split(r"\s*[(（]", label)[0] in text  # the checkbox is named as the modal names it
+
+
 @pytest.mark.parametrize("language", SUPPORTED)
 def test_the_create_modal_fits_slacks_limits_without_cutting_a_translation(language):
     """Option labels have at most 75 characters: every question and option fits whole in each language, except the
@@ -153,4 +187,5 @@ def test_the_create_modal_fits_slacks_limits_without_cutting_a_translation(langu
     assert options["questions"] == [text if len(text) <= 75 else text[:74] + "…" for text in questions]
     assert options["options"] == [
         t.gettext("Ask a few each round, so each question comes back about every three months"),
-        t.gettext("Also post a team summary to the team's channel (never comments)")]
+        t.gettext("Also post a team summary to the team's channel (never comments)"),
+        t.gettext("Keep the team's other active survey too (each rep gets both)")]
