@@ -21,6 +21,15 @@ class SurveyError(Exception):
     """A request the survey rules refuse; the message says what is allowed."""
 
 
+class QuestionCount(SurveyError):
+    """A survey with too few or too many questions for a round (`most`: the largest number allowed)."""
+
+    def __init__(self, got: int, most: int, rotate: bool) -> None:
+        hint = "" if rotate else "; a rotating survey (--rotate) may draw from up to 40"
+        super().__init__(f"a survey has 1 to {most} questions, got {got}{hint}")
+        self.got, self.most = got, most
+
+
 class TeamHasSurvey(SurveyError):
     """A second active survey for a team, refused unless asked for on purpose: each rep would get both."""
 
@@ -56,8 +65,7 @@ def create_survey(store: SurveyStore, *, team: str, question_ids: Sequence[str],
     ids = [q.strip() for q in question_ids if q.strip()]
     most = MAX_POOL if rotate else MAX_QUESTIONS_PER_ROUND
     if not 1 <= len(ids) <= most:
-        hint = "" if rotate else "; a rotating survey (--rotate) may draw from up to 40"
-        raise SurveyError(f"a survey has 1 to {most} questions, got {len(ids)}{hint}")
+        raise QuestionCount(len(ids), most, rotate)
     bank = store.bank()
     unknown = [q for q in ids if q not in bank]
     if unknown:

@@ -11,7 +11,7 @@ from bot.surveys.access import may_survey
 from surveys import service
 from surveys.ports import Answers, Member, RoundInfo
 from surveys.questions import STARTER, QuestionBank
-from surveys.service import SurveyError, TeamHasSurvey
+from surveys.service import QuestionCount, SurveyError, TeamHasSurvey
 
 
 @dataclass
@@ -126,7 +126,7 @@ def create_survey(services: Services, *, created_by: str | None, team: str, ques
                   weekday: str, send_time: str, now: datetime | None = None, origin: str | None = None,
                   rotate: bool = False, share_with_team: bool = False, also: bool = False) -> Result:
     """Create a survey; a Slack user must manage the team (admins manage all). A team with an active survey gets
-    a second only with `also` ("team_has_survey", its error in `error`)."""
+    a second only with `also`."""
     with services.unit(now) as u:
         member = u.people.by_slack_id(created_by) if created_by else None
         if created_by is not None:
@@ -139,8 +139,8 @@ def create_survey(services: Services, *, created_by: str | None, team: str, ques
                 u.surveys, team=team, question_ids=question_ids, cadence=cadence, weekday=weekday,
                 send_time=send_time, now=u.now, created_by=member.person_id if member else None, origin=origin,
                 rotate=rotate, share_with_team=share_with_team, only_one=not also)
-        except TeamHasSurvey as exc:
-            return Result("team_has_survey", member=member, error=exc)
+        except (TeamHasSurvey, QuestionCount) as exc:  # the two a modal can meet: said in the asker's language
+            return Result("invalid", member=member, detail=str(exc), error=exc)
         except SurveyError as exc:
             return Result("invalid", member=member, detail=str(exc))
         return Result("created", member=member, detail=str(survey_id))

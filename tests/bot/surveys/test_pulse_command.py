@@ -112,7 +112,19 @@ def _assert_refused_submission(bot, values, *, field, says):
 
 
 def test_a_submission_without_questions_shows_an_error_and_creates_nothing(running_bot):
-    _assert_refused_submission(running_bot, {"questions": []}, field="questions", says="got 0")
+    _assert_refused_submission(running_bot, {"questions": []}, field="questions",
+                              says="Choose 1 to 10 questions; 0 are chosen.")
+
+
+def test_a_chinese_speaking_manager_reads_the_question_count_error_in_chinese(running_bot):
+    from sqlalchemy import update
+
+    from storage.models import Person
+
+    with running_bot.services.sessions.begin() as s:
+        s.execute(update(Person).where(Person.slack_id == "UMGR").values(locale="zh-CN"))
+    _assert_refused_submission(running_bot, {"questions": []}, field="questions",
+                              says="请选择 1 到 10 个问题；目前选了 0 个。")
 
 
 def test_a_submission_with_eleven_questions_shows_an_error_and_creates_nothing(running_bot):
@@ -120,7 +132,8 @@ def test_a_submission_with_eleven_questions_shows_an_error_and_creates_nothing(r
 
     eleven = [q.id for q in STARTER_BANK][:11]
     assert len(eleven) == 11
-    _assert_refused_submission(running_bot, {"questions": eleven}, field="questions", says="got 11")
+    _assert_refused_submission(running_bot, {"questions": eleven}, field="questions",
+                              says="Choose 1 to 10 questions; 11 are chosen.")
 
 
 def test_a_submission_for_a_team_the_manager_does_not_manage_is_refused(running_bot):
