@@ -172,6 +172,13 @@ class Outbox:
             return set()
         return set(self.session.scalars(select(OutboxMessage.key).where(OutboxMessage.key.in_(keys))))
 
+    def latest(self, prefix: str) -> str | None:
+        """The key queued last among those that start with `prefix` (a key range, which the unique index serves)."""
+        after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        return self.session.scalar(select(OutboxMessage.key)
+                                   .where(OutboxMessage.key >= prefix, OutboxMessage.key < after)
+                                   .order_by(OutboxMessage.id.desc()).limit(1))
+
     def claim(self, *, now: datetime, limit: int, lease: timedelta, keys: list[str] | None = None,
               due_by: datetime | None = None) -> list[Claimed]:
         """Take rows due by `due_by` (default `now`) under row locks (SKIP LOCKED on PostgreSQL) and lease them to

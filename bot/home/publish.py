@@ -85,7 +85,8 @@ def _latest_results(services: Services, u: Unit, member: Member) -> list[tuple[s
 
 
 def publish(services: Services, *, slack_user: str, u: Unit | None = None) -> list[str]:
-    """Render and publish a person's App Home; the same view twice is published once (keyed by its content)."""
+    """Render and publish a person's App Home, unless the view last queued for them is this one (a view that was
+    shown before, such as the first language again, is published again: each publish is numbered)."""
     if u is None:
         with services.unit() as unit:
             return publish(services, slack_user=slack_user, u=unit)
@@ -93,7 +94,13 @@ def publish(services: Services, *, slack_user: str, u: Unit | None = None) -> li
     t = Translator.for_person(member.locale if member else None, member.tz if member else None)
     view = home_view(t, gather(services, u, member), currency=services.settings.currency)
     version = hashlib.sha256(json.dumps(view, sort_keys=True).encode()).hexdigest()[:16]
-    u.messenger.publish_home(slack_user, view, version=version, person_id=member.person_id if member else None)
+    last = u.outbox.latest(f"home:{slack_user}:")
+    latest = (last or "").split(":")  # home:{user}:{version}[:{number}]
+    if last is not None and len(latest) > 2 and latest[2] == version:
+        return [*u.messenger.enqueued, last]  # shown already (or on its way): nothing new to deliver
+    number = int(latest[3]) + 1 if len(latest) > 3 and latest[3].isdigit() else 1
+    u.messenger.publish_home(slack_user, view, version=f"{version}:{number}",
+                             person_id=member.person_id if member else None)
     return u.messenger.enqueued
 
 

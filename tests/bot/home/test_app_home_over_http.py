@@ -82,6 +82,25 @@ def test_choosing_a_language_in_app_home_republishes_it_in_that_language(running
     assert eventually(lambda: lithuanian in json.dumps(bot.slack.home_view("UREP4")["blocks"], ensure_ascii=False))
 
 
+def test_switching_to_a_language_again_shows_it_again(running_bot):
+    bot = running_bot
+    lithuanian = Translator("lt").gettext("My open surveys")
+
+    def choose(language):
+        assert bot.actor.select(None, "UREP4", bot.slack.home_view("UREP4"), "home_language", language).status == 200
+
+    def shown():
+        return json.dumps(bot.slack.home_view("UREP4")["blocks"], ensure_ascii=False)
+
+    _home(bot, "UREP4")
+    choose("lt")
+    assert eventually(lambda: lithuanian in shown())
+    choose("en")
+    assert eventually(lambda: "My open surveys" in shown())
+    choose("lt")  # the very view shown before: published again, not skipped as a duplicate
+    assert eventually(lambda: lithuanian in shown())
+
+
 def test_snoozing_a_follow_up_from_app_home_takes_it_off_the_home(running_bot):
     bot = running_bot
     bot.clock.now = NOW
