@@ -4,6 +4,7 @@ records once (a Slack retry changes nothing) and edits the DMs concerned in plac
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -81,8 +82,11 @@ def record_outcome(services: Services, *, slack_user: str, value: str, outcome: 
         text, blocks = outcome_message(t, rep=rep, pair_id=pair_id, meeting_on=day, key=key,
                                        recorded=Meeting(pair_id, day, outcome, moved_to))
         before = f"{recorded.outcome}:{recorded.moved_to or '-'}" if recorded else "none"
-        SlackNudges(u, currency=services.settings.currency).edit(  # a replay finds the same change: one edit
-            f"{key}:edit:{before}>{outcome}:{moved_to or '-'}", edits_key=key, text=text, blocks=blocks,
+        # a replay finds the outcome recorded and returned above; a click is its action_ts (the same change made
+        # again later, such as back to an earlier outcome, is another click and another edit)
+        click = action_ts or secrets.token_hex(8)
+        SlackNudges(u, currency=services.settings.currency).edit(
+            f"{key}:edit:{before}>{outcome}:{moved_to or '-'}:{click}", edits_key=key, text=text, blocks=blocks,
             for_user=slack_user, person_id=member.person_id)
         return u.messenger.enqueued
 

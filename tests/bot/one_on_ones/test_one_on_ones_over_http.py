@@ -129,6 +129,18 @@ def test_held_after_the_slot_is_recorded_once_under_retries_and_carries_the_talk
     assert "Moved to Nov 26, 2026" in str(dms(bot, "UMGR", "How did your one-on-one")[0]["blocks"])
 
 
+def test_an_outcome_changed_back_and_forth_edits_the_prompt_every_time(running_bot):
+    bot = running_bot
+    set_weekly(bot)
+    run_hourly(bot, "one_on_ones", MEETING, 2)
+    for n, outcome in enumerate(("held", "skipped", "held", "skipped"), start=1):  # the third change is the first's
+        with listeners_done(bot):
+            bot.actor.click(None, "UMGR", dms(bot, "UMGR", "How did your one-on-one")[0], f"oneonone_outcome:{outcome}")
+        assert wait_updates(bot, n)
+    assert updates(bot) == 4
+    assert "Skipped. The agenda waits for the next one." in str(dms(bot, "UMGR", "How did your one-on-one")[0])
+
+
 def test_a_late_copy_of_an_older_outcome_click_leaves_the_newer_outcome(running_bot):
     bot = running_bot
     set_weekly(bot)
