@@ -43,7 +43,8 @@ def read_all(session: Session, statements: Sequence[Executable]) -> list[Sequenc
     side = _SIDE.submit(_on_second_connection, connection, version, read)
     read(connection)
     try:
-        side.result()
+        if not side.cancel():  # not begun (another transaction's reads hold the thread): nothing to wait for
+            side.result()
     except Exception:  # the rows it had taken are read here instead; the figures are the same
         log.warning("a second connection's reads failed; this connection reads them", exc_info=True)
     return [rows if rows is not None else connection.execute(statements[n]).all()
