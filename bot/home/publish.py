@@ -10,6 +10,7 @@ import hashlib
 import json
 import time
 from datetime import date
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.bootstrap import Services, Unit
@@ -86,13 +87,23 @@ def _latest_results(services: Services, u: Unit, member: Member) -> list[tuple[s
 
 def publish(services: Services, *, slack_user: str, u: Unit | None = None) -> list[str]:
     """Render and publish a person's App Home, unless the view last queued for them is this one (a view that was
-    shown before, such as the first language again, is published again: each publish is numbered)."""
-    if u is None:
-        with services.unit() as unit:
-            return publish(services, slack_user=slack_user, u=unit)
+    shown before, such as the first language again, is published again: each publish is numbered). Without a unit,
+    the figures are read in a transaction that only reads and the publish is queued in a short one."""
+    if u is not None:
+        return _queue(u, slack_user, *_render(services, u, slack_user))
+    with services.reading() as reading:
+        rendered = _render(services, reading, slack_user)
+    with services.unit() as unit:
+        return _queue(unit, slack_user, *rendered)
+
+
+def _render(services: Services, u: Unit, slack_user: str) -> tuple[dict[str, Any], Member | None]:
     member = u.people.by_slack_id(slack_user)
     t = Translator.for_person(member.locale if member else None, member.tz if member else None)
-    view = home_view(t, gather(services, u, member), currency=services.settings.currency)
+    return home_view(t, gather(services, u, member), currency=services.settings.currency), member
+
+
+def _queue(u: Unit, slack_user: str, view: dict[str, Any], member: Member | None) -> list[str]:
     version = hashlib.sha256(json.dumps(view, sort_keys=True).encode()).hexdigest()[:16]
     last = u.outbox.latest(f"home:{slack_user}:")
     latest = (last or "").split(":")  # home:{user}:{version}[:{number}]
