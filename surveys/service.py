@@ -25,9 +25,9 @@ class QuestionCount(SurveyError):
     """A survey with too few or too many questions for a round (`most`: the largest number allowed)."""
 
     def __init__(self, got: int, most: int, rotate: bool) -> None:
-        hint = "" if rotate else "; a rotating survey (--rotate) may draw from up to 40"
+        hint = "" if rotate else f"; a rotating survey (--rotate) may draw from up to {MAX_POOL}"
         super().__init__(f"a survey has 1 to {most} questions, got {got}{hint}")
-        self.got, self.most = got, most
+        self.got, self.most, self.rotate = got, most, rotate
 
 
 class TeamHasSurvey(SurveyError):

@@ -15,7 +15,13 @@ from bot.surveys import usecases
 from bot.surveys.access import survey_teams
 from bot.surveys.admin import NotAllowed
 from bot.surveys.admin_views import enps_trends, help_text, latest_results, survey_list
-from bot.surveys.pulse_views import create_view, created_text, parse_create, second_survey_error
+from bot.surveys.pulse_views import (
+    create_view,
+    created_text,
+    parse_create,
+    question_count_error,
+    second_survey_error,
+)
 from surveys.service import QuestionCount, SurveyError, TeamHasSurvey
 
 
@@ -117,9 +123,7 @@ class PulseListeners:
             ack(response_action="errors", errors={"team": second_survey_error(t, result.error.plan)})
             return
         if isinstance(result.error, QuestionCount):
-            ack(response_action="errors", errors={"questions": t.ngettext(
-                "Choose 1 to {most} questions; {n} is chosen.", "Choose 1 to {most} questions; {n} are chosen.",
-                result.error.got, most=t.number(result.error.most))})
+            ack(response_action="errors", errors={"questions": question_count_error(t, result.error)})
             return
         if result.status != "created":
             message = result.detail or t.gettext("You can create surveys only for teams you manage.")

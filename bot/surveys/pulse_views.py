@@ -10,6 +10,8 @@ from bot.slack_text import literal
 from surveys.cadence import CADENCES, WEEKDAYS
 from surveys.ports import Plan
 from surveys.questions import STARTER, QuestionBank
+from surveys.rotation import MAX_POOL
+from surveys.service import QuestionCount
 
 WEEKDAY_NAMES = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"),
                  N_("Sunday"))
@@ -83,6 +85,16 @@ def parse_create(values: dict[str, Any]) -> dict[str, Any]:
         "share_with_team": "share" in chosen,
         "also": "also" in chosen,
     }
+
+
+def question_count_error(t: Translator, error: QuestionCount) -> str:
+    """Too few or too many questions; too many for a round also names the rotating option and its pool."""
+    text = t.ngettext("Choose 1 to {most} questions; {n} is chosen.", "Choose 1 to {most} questions; {n} are chosen.",
+                      error.got, most=t.number(error.most))
+    if error.rotate or error.got <= error.most:
+        return text
+    return text + " " + t.gettext("Or tick \"Ask a few each round\" to draw from up to {pool}.",
+                                  pool=t.number(MAX_POOL))
 
 
 def second_survey_error(t: Translator, plan: Plan) -> str:

@@ -133,7 +133,7 @@ def test_a_submission_with_eleven_questions_shows_an_error_and_creates_nothing(r
     eleven = [q.id for q in STARTER_BANK][:11]
     assert len(eleven) == 11
     _assert_refused_submission(running_bot, {"questions": eleven}, field="questions",
-                              says="Choose 1 to 10 questions; 11 are chosen.")
+                              says="Choose 1 to 10 questions; 11 are chosen. Or tick \"Ask a few each round\"")
 
 
 def test_a_submission_for_a_team_the_manager_does_not_manage_is_refused(running_bot):
