@@ -20,7 +20,7 @@ from storage.calendar import HolidayError
 from storage.recognition.repository import RecognitionError as RecognitionSettingError
 from storage.schema_state import read_state, require_current
 from storage.teams import TeamError
-from surveys import service
+from surveys import closing, service
 from surveys.cadence import WEEKDAYS
 from surveys.service import SurveyError
 from surveys.visibility import Audience, what_may_see
@@ -154,7 +154,7 @@ def survey(args: argparse.Namespace, services: Services) -> int:
             round_ = service.open_round_now(u.surveys, u.messenger, survey_id=args.id, now=now)
             print(f"opened round {round_.id}; {len(u.messenger.enqueued)} survey message(s) queued")
         elif cmd == "close":
-            round_ = service.close_round_now(u.surveys, u.messenger, survey_id=args.id, now=now,
+            round_ = closing.close_round_now(u.surveys, u.messenger, survey_id=args.id, now=now,
                                              threshold=services.settings.anonymity_threshold)
             print(f"closed round {round_.id}; {len(u.messenger.enqueued)} results message(s) queued")
     if cmd in ("open", "close"):

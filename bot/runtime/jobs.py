@@ -13,7 +13,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.availability import policy
 from bot.bootstrap import Services
-from surveys import service
+from surveys import closing, service
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ def open_rounds(services: Services, now: datetime) -> str:
 
 def close_rounds(services: Services, now: datetime) -> str:
     with services.unit(now) as u:
-        closed = service.close_due_rounds(u.surveys, u.messenger, now=now,
+        closed = closing.close_due_rounds(u.surveys, u.messenger, now=now,
                                           threshold=services.settings.anonymity_threshold)
         queued = len(u.messenger.enqueued)
     services.delivery.wake()

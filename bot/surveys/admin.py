@@ -8,7 +8,7 @@ from datetime import date
 from bot.bootstrap import Services, Unit
 from bot.i18n import N_
 from bot.surveys.access import audience_of, survey_teams
-from surveys import service
+from surveys import closing, service
 from surveys.ports import Member, Plan
 from surveys.questions import STARTER, QuestionBank
 from surveys.results import RoundSummary
@@ -59,7 +59,7 @@ def close_now(services: Services, *, slack_user: str, survey_id: int) -> list[st
     """Close the open round now; returns the outbox keys of the results to send."""
     with services.unit() as u:
         _check_survey(u, slack_user, survey_id)
-        service.close_round_now(u.surveys, u.messenger, survey_id=survey_id, now=u.now,
+        closing.close_round_now(u.surveys, u.messenger, survey_id=survey_id, now=u.now,
                                 threshold=services.settings.anonymity_threshold)
         return u.messenger.enqueued
 

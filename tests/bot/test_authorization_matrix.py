@@ -13,7 +13,7 @@ from bot.cli.main import main
 from storage.crm.models import CrmDeal
 from storage.models import Person, Team
 from storage.recognition.models import Kudos, KudosReceiver
-from surveys import service
+from surveys import closing, service
 
 pytestmark = pytest.mark.both_databases  # who sees what, with each engine's queries
 
@@ -70,7 +70,7 @@ def _org(bot):
         round_id = u.surveys.open_round_of(ids["Hunters"]).id
     assert eventually(lambda: _answers(bot, round_id) == 5)
     with bot.services.unit() as u:
-        service.close_round_now(u.surveys, u.messenger, survey_id=ids["Hunters"], now=NOW, threshold=5)
+        closing.close_round_now(u.surveys, u.messenger, survey_id=ids["Hunters"], now=NOW, threshold=5)
     return ids, people
 
 

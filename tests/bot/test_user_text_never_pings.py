@@ -16,7 +16,7 @@ from nudge_fixtures import add_deal, dms, reply, run_hourly, set_weekly
 from bot import ids
 from storage.crm.importer import import_crm_file
 from storage.models import Person, Team
-from surveys import service
+from surveys import closing, service
 
 CHANNEL = "CHOSTILE1"
 # As a person types it in a slash command, after Slack's escaping (what /kudos and /oneonone receive)
@@ -153,7 +153,7 @@ def test_survey_questions_written_answers_and_comments_shown_to_managers_ping_no
                                                      "comment": f"{i} {PLAIN}"}, user_id=user).status == 200
     eventually(lambda: len(bot.slack.calls_to("chat.update")) >= 5)
     with bot.services.unit(now) as u:
-        service.close_round_now(u.surveys, u.messenger, survey_id=survey_id, now=now)
+        closing.close_round_now(u.surveys, u.messenger, survey_id=survey_id, now=now)
     bot.deliver()
     _home(bot, "UMGR")
     sent = assert_nothing_pings(bot.slack)

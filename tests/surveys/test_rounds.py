@@ -7,7 +7,7 @@ from conftest import seed_team
 
 from storage.db import make_engine, make_sessions
 from storage.surveys import SurveyRepository
-from surveys import service
+from surveys import closing, service
 from surveys.questions import STARTER_BANK
 from surveys.service import SurveyError
 
@@ -117,7 +117,7 @@ def test_closing_sends_results_to_the_manager_and_destroys_the_link_to_people(db
             service.record_answer(SurveyRepository(s), m, round_id=round_.id, person_id=people[f"UREP{i}"],
                                   question_id="enps", value=value, now=now)
     with sessions.begin() as s:
-        closed = service.close_due_rounds(SurveyRepository(s), m, now=now + timedelta(hours=73))
+        closed = closing.close_due_rounds(SurveyRepository(s), m, now=now + timedelta(hours=73))
     assert [r.id for r in closed] == [round_.id]
     (manager, summary), = m.results
     assert manager == "UMGR"
@@ -138,7 +138,7 @@ def test_fewer_than_five_respondents_withholds_everything(db):
             service.record_answer(SurveyRepository(s), m, round_id=round_.id, person_id=people[f"UREP{i}"],
                                   question_id="manager", value=5, now=MONDAY_UTC_0030)
     with sessions.begin() as s:
-        service.close_round_now(SurveyRepository(s), m, survey_id=survey_id, now=MONDAY_UTC_0030)
+        closing.close_round_now(SurveyRepository(s), m, survey_id=survey_id, now=MONDAY_UTC_0030)
     (_, summary), = m.results
     assert summary.withheld and summary.questions == ()
 
@@ -171,7 +171,7 @@ def test_a_rotating_survey_asks_enps_every_round_and_moves_through_its_pool(db):
         now = MONDAY_UTC_0030 + timedelta(days=7 * week)
         with sessions.begin() as s:
             round_ = service.open_round_now(SurveyRepository(s), m, survey_id=survey_id, now=now)
-            service.close_round_now(SurveyRepository(s), m, survey_id=survey_id, now=now)
+            closing.close_round_now(SurveyRepository(s), m, survey_id=survey_id, now=now)
         asked.append(round_.questions)
     assert all(r[0] == "enps" and len(r) == 2 for r in asked)
     assert len({r[1] for r in asked}) == 3

@@ -93,7 +93,7 @@ def test_export_survey_writes_a_workbook_that_withholds_small_rounds(env, tmp_pa
     from bot.bootstrap import bootstrap
     from bot.settings import Settings
     from storage.models import Person
-    from surveys import service
+    from surveys import closing, service
 
     services = bootstrap(Settings.from_env())
     now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
@@ -106,7 +106,7 @@ def test_export_survey_writes_a_workbook_that_withholds_small_rounds(env, tmp_pa
         for pid in [m.person_id for m in u.surveys.recipients_for(u.surveys.plan(survey_id).team_id)][:3]:
             service.record_answer(u.surveys, u.messenger, round_id=round_.id, person_id=pid, question_id="enps",
                                   value=10, now=now)
-        service.close_round_now(u.surveys, u.messenger, survey_id=survey_id, now=now)
+        closing.close_round_now(u.surveys, u.messenger, survey_id=survey_id, now=now)
     services.close()
     out = tmp_path / "pulse.xlsx"
     assert main(["export", "survey", "--team", "hunters", "--out", str(out)]) == 0

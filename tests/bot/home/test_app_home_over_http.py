@@ -8,7 +8,7 @@ from conftest import eventually
 from bot.i18n import Translator
 from storage.crm.models import CrmDeal
 from storage.models import Person
-from surveys import service
+from surveys import closing, service
 
 NOW = datetime(2026, 11, 23, 6, 30, tzinfo=UTC)
 
@@ -54,7 +54,7 @@ def test_a_managers_home_has_the_team_snapshot_and_survey_results_under_the_thre
     bot = running_bot
     _open_round(bot)
     with bot.services.unit(NOW + timedelta(days=4)) as u:
-        service.close_due_rounds(u.surveys, u.messenger, now=u.now)
+        closing.close_due_rounds(u.surveys, u.messenger, now=u.now)
     home = _home(bot, "UMGR")
     text = json.dumps(home["blocks"], ensure_ascii=False)
     assert "My team this month" in text and "Survey results" in text

@@ -15,7 +15,7 @@ from storage.crm.models import CrmAccount, CrmActivity, CrmDeal
 from storage.followups.models import AgendaItem, FollowupHold, NudgeLog, OneOnOne
 from storage.models import Answer, OutboxMessage, Person, Recipient
 from storage.recognition.models import Kudos, KudosReceiver, Win
-from surveys import service
+from surveys import closing, service
 from surveys.visibility import Audience, what_may_see
 
 pytestmark = pytest.mark.both_databases  # what a dump of either database holds after a delete
@@ -30,14 +30,14 @@ def _summary_numbers(services, survey_id):
     with services.unit() as u:
         history = what_may_see(u.surveys, Audience.admin(), threshold=5).history(survey_id=survey_id, limit=10)
         open_round = u.surveys.open_round_of(survey_id)
-        summaries = [s for _, s in history] + ([service.summarize(u.surveys, open_round, 5)] if open_round else [])
+        summaries = [s for _, s in history] + ([closing.summarize(u.surveys, open_round, 5)] if open_round else [])
     return [(s.invited, s.respondents, s.response_rate, [(q.question_id, q.enps, q.average) for q in s.questions])
             for s in summaries]
 
 
 def _comments(services, survey_id):
     with services.unit() as u:
-        return service.summarize(u.surveys, u.surveys.open_round_of(survey_id), 5).comments
+        return closing.summarize(u.surveys, u.surveys.open_round_of(survey_id), 5).comments
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def org(migrated_database_url, monkeypatch, tmp_path):
         usecases.comment(services, slack_user="UREP1", round_id=round_.id, text=THEIRS)
         if closed:
             with services.unit() as u:
-                service.close_round_now(u.surveys, u.messenger, survey_id=survey_id, now=NOW, threshold=5)
+                closing.close_round_now(u.surveys, u.messenger, survey_id=survey_id, now=NOW, threshold=5)
         surveys.append(survey_id)
     rep0, rep1, rep2, rep3, mgr = ids["UREP0"], ids["UREP1"], ids["UREP2"], ids["UREP3"], ids["UMGR"]
     with services.unit() as u:

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from conftest import block_texts, eventually, reader
 
-from surveys import service
+from surveys import closing, service
 
 NOW = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)
 
@@ -57,7 +57,7 @@ def test_choice_and_written_answers_go_through_the_modal_and_reach_the_manager_w
                               user_id=f"UREP{i}")
         assert eventually(lambda i=i: _answered_all(bot, i))
     with bot.services.unit(NOW) as u:
-        service.close_round_now(u.surveys, u.messenger, survey_id=survey_id, now=NOW)
+        closing.close_round_now(u.surveys, u.messenger, survey_id=survey_id, now=NOW)
     bot.deliver()
     results = str(bot.slack.messages("UMGR")[-2]["blocks"]) + str(bot.slack.messages("UMGR")[-1])
     assert "Referrals: 3 (60%)" in results and "Events: 1 (20%)" in results

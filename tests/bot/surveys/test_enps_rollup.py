@@ -8,7 +8,7 @@ from conftest import eventually
 
 from bot.cli.main import main
 from storage.models import Person, Team
-from surveys import service
+from surveys import closing, service
 
 NOW = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)
 
@@ -39,7 +39,7 @@ def _round(bot, team, answers, day=0):
         for member, value in zip(members, answers, strict=False):
             service.record_answer(u.surveys, u.messenger, round_id=round_.id, person_id=member.person_id,
                                   question_id="enps", value=value, now=now)
-        service.close_round_now(u.surveys, u.messenger, survey_id=survey_id, now=now)
+        closing.close_round_now(u.surveys, u.messenger, survey_id=survey_id, now=now)
     bot.services.delivery.drain(now)
 
 

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from conftest import eventually, reader
 
-from surveys import service
+from surveys import closing, service
 
 MONDAY_EVENING = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)
 MANAGERS_ONLY = ("Survey results and controls are for managers and admins; your manager shares results with the "
@@ -84,11 +84,11 @@ def test_enps_trend_shows_each_rounds_own_score_and_withheld_rounds(running_bot)
     bot = running_bot
     survey_id = _survey_with_a_closed_round(bot, [10, 9, 8, 3, 10])
     with bot.services.unit() as u:
-        service.close_round_now(u.surveys, u.messenger, survey_id=survey_id, now=u.now)
+        closing.close_round_now(u.surveys, u.messenger, survey_id=survey_id, now=u.now)
     bot.clock.advance(days=1)
     with bot.services.unit() as u:
         service.open_round_now(u.surveys, u.messenger, survey_id=survey_id, now=u.now)
-        service.close_round_now(u.surveys, u.messenger, survey_id=survey_id, now=u.now + timedelta(hours=1))
+        closing.close_round_now(u.surveys, u.messenger, survey_id=survey_id, now=u.now + timedelta(hours=1))
     reply = bot.actor.slash_command(None, "/enps", "Hunters", user_id="UMGR")
     body = str(reply.json() if reply.text.startswith("{") else reply.text)
     assert "+40 (promoters 3 · passives 1 · detractors 1)" in body
