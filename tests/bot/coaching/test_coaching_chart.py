@@ -82,9 +82,9 @@ def test_a_queued_chart_request_is_plain_json_and_draws_the_same_bytes_as_the_ch
 
 
 def test_charts_drawn_one_after_another_on_each_threads_figure_equal_charts_drawn_afresh():
-    cases = _requests() * 2
-    expected = [coaching_chart(t, trend, currency=c, title=title) for t, trend, c, title in cases]
-    requests = [chart_request(t, trend, currency=c, title=title) for t, trend, c, title in cases]
+    cases = _requests()
+    expected = [coaching_chart(t, trend, currency=c, title=title) for t, trend, c, title in cases] * 2
+    requests = [chart_request(t, trend, currency=c, title=title) for t, trend, c, title in cases] * 2
     assert [draw_request(r) for r in requests] == expected  # one thread, one figure cleared between charts
     with ThreadPoolExecutor(max_workers=3) as pool:  # the delivery worker's threads, each with a figure of its own
         assert list(pool.map(draw_request, requests)) == expected
