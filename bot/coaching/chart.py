@@ -29,15 +29,16 @@ REVENUE_COLOR, WIN_RATE_COLOR = "#1f6feb", "#8250df"
 PAD = 3 / 72 * DPI  # the space around every block (constrained layout's default pad), in pixels
 TICK = (3.5 + 3.5) / 72 * DPI  # a tick and the gap to its label (matplotlib's defaults), in pixels
 LABEL_SIZE, NOTE_SIZE, NOTE_OFFSET = 9, 8, 7  # tick and legend labels, the win-rate notes and their lift (points)
+MISSING = "–"  # where a period has no figure, as every surface shows it (never a zero)
 _drawing = threading.local()  # each thread's figure for draw_request
 
 
 def chart_request(t: Translator, trend: Sequence[tuple[Period, Kpis]], *, currency: str,
                   title: str) -> dict[str, Any]:
     """What the chart shows, as plain JSON for the outbox: the reader's language, the currency, the title and each
-    period's label, revenue won and win rate (None: no closed deals)."""
+    period's label, revenue won (None: no figure for the period) and win rate (None: no closed deals)."""
     return {"chart": CHART, "language": t.language, "currency": currency, "title": title,
-            "periods": [p.key for p, _ in trend], "revenue_won": [k.revenue_won or 0.0 for _, k in trend],
+            "periods": [p.key for p, _ in trend], "revenue_won": [k.revenue_won for _, k in trend],
             "win_rate": [k.win_rate for _, k in trend]}
 
 
@@ -65,9 +66,10 @@ def _png(figure: Figure) -> bytes:
 
 
 def coaching_figure(t: Translator, trend: Sequence[tuple[Period, Kpis]], *, currency: str, title: str) -> Figure:
-    """The chart on its own Agg canvas; periods without closed deals show no win-rate point (never a made-up
-    zero). Every label is in the reader's language."""
-    return _lay_out(_new_figure(), t, [p.key for p, _ in trend], [k.revenue_won or 0.0 for _, k in trend],
+    """The chart on its own Agg canvas; periods without closed deals show no win-rate point, and a period with no
+    revenue figure (no data yet) a "–" where its bar would stand (never a made-up zero). Every label is in the
+    reader's language."""
+    return _lay_out(_new_figure(), t, [p.key for p, _ in trend], [k.revenue_won for _, k in trend],
                     [k.win_rate for _, k in trend], currency=currency, title=title)
 
 
@@ -80,7 +82,7 @@ def _new_figure() -> Figure:
     return figure
 
 
-def _lay_out(fig: Figure, t: Translator, labels: Sequence[str], revenue: Sequence[float],
+def _lay_out(fig: Figure, t: Translator, labels: Sequence[str], revenue: Sequence[float | None],
              win_rates: Sequence[float | None], *, currency: str, title: str) -> Figure:
     """The chart on an empty figure with an Agg canvas."""
     from matplotlib.font_manager import FontProperties
@@ -92,7 +94,11 @@ def _lay_out(fig: Figure, t: Translator, labels: Sequence[str], revenue: Sequenc
     rate_axis = revenue_axis.twinx()
     xs = list(range(len(labels)))
     rates = [math.nan if rate is None else rate for rate in win_rates]
-    bars = revenue_axis.bar(xs, revenue, width=0.6, color=REVENUE_COLOR, alpha=0.8, label=t.gettext("Revenue won"))
+    bars = revenue_axis.bar(xs, [0.0 if r is None else r for r in revenue], width=0.6, color=REVENUE_COLOR, alpha=0.8,
+                            label=t.gettext("Revenue won"))
+    for x in (x for x, r in zip(xs, revenue, strict=True) if r is None):  # no figure: a dash, not a zero
+        revenue_axis.annotate(MISSING, (x, 0), textcoords="offset points", xytext=(0, NOTE_OFFSET), ha="center",
+                              fontsize=NOTE_SIZE, family=family, parse_math=False)
     (line,) = rate_axis.plot(xs, rates, marker="o", color=WIN_RATE_COLOR, linewidth=2, label=t.gettext("Win rate"))
     rate_axis.set_ylim(0, 1.05)
     rate_axis.yaxis.set_major_locator(FixedLocator([0, 0.25, 0.5, 0.75, 1]))

@@ -60,6 +60,18 @@ def test_persian_draws_every_glyph_from_the_bundled_font():
     assert _size(png) == (800, 450)
 
 
+def test_a_period_without_a_revenue_figure_shows_a_dash_where_a_zero_bar_would_be():
+    t = Translator("en")
+    trend = [(p, Kpis(revenue_won=None if n < 2 else 1000.0 * n, win_rate=None if n < 2 else 0.5))
+             for n, p in enumerate(last_periods(period_of("month", date(2026, 11, 1)), count=6))]
+    request = json.loads(json.dumps(chart_request(t, trend, currency="USD", title="t")))
+    assert request["revenue_won"] == [None, None, 2000.0, 3000.0, 4000.0, 5000.0]  # not 0.0: no data is not zero
+    revenue, _ = coaching_figure(t, trend, currency="USD", title="t").axes
+    dashes = [a.xy for a in revenue.texts if a.get_text() == "–"]
+    assert dashes == [(0, 0), (1, 0)]
+    assert draw_request(request) == coaching_chart(t, trend, currency="USD", title="t")
+
+
 def test_an_empty_trend_still_renders():
     assert _size(coaching_chart(Translator("en"), [], currency="USD", title="Nothing yet")) == (800, 450)
 
