@@ -21,7 +21,7 @@ from bot.runtime.in_flight import InFlight
 from bot.runtime.workspaces import Workspaces
 from bot.settings import Settings
 from storage.answer_batch import AnswerBatch
-from storage.db import make_engine, make_sessions, upgrade
+from storage.db import make_engine, make_sessions, reading_engine, upgrade
 from storage.followups.one_on_ones import OneOnOneRepository
 from storage.followups.repository import NudgeRepository
 from storage.identity import PersonWorkspaces
@@ -121,14 +121,15 @@ class Services:
 
     @contextmanager
     def reading(self, now: datetime | None = None) -> Iterator[Unit]:
-        """`with services.reading(now) as u:` a transaction that only reads: on SQLite a deferred BEGIN, which waits
-        for no writer and holds no writer back. Write nothing in it (a HeldOutbox keeps messages for a unit)."""
+        """`with services.reading(now) as u:` a transaction that only reads, from one snapshot
+        (storage.db.reading_engine); on SQLite it waits for no writer and holds no writer back. Write nothing in it
+        (a HeldOutbox keeps messages for a unit)."""
         with self._reading.begin() as session:
             yield Unit(session, now or self.clock())
 
     @cached_property
     def _reading(self) -> sessionmaker[Session]:
-        return make_sessions(self.engine.execution_options(read_only=True))
+        return make_sessions(reading_engine(self.engine))
 
     def close(self) -> None:
         if self.home_refresher is not None:

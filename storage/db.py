@@ -52,6 +52,23 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
+def reading_engine(engine: Engine) -> Engine:
+    """`engine` for transactions that only read, each from one snapshot: on SQLite a deferred BEGIN (under WAL it
+    waits for no writer); on PostgreSQL REPEATABLE READ, READ ONLY (every statement sees the transaction's first
+    snapshot, where READ COMMITTED would give each its own)."""
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(read_only=True, isolation_level="REPEATABLE READ", postgresql_readonly=True)
+    return engine.execution_options(read_only=True)
+
+
+def one_snapshot(connection: Connection) -> bool:
+    """Whether every statement of this connection's transaction reads the same snapshot (its own writes aside):
+    always on SQLite; on PostgreSQL at REPEATABLE READ or SERIALIZABLE."""
+    if connection.dialect.name == "sqlite":
+        return True
+    return connection.get_execution_options().get("isolation_level") in ("REPEATABLE READ", "SERIALIZABLE")
+
+
 class WriterTurns:
     """SQLite has one writer: this process's write transactions take turns on a lock, handed to the next the moment
     one ends. SQLite's own busy wait sleeps between tries (up to 100 ms each), so under a burst of writers from

@@ -172,11 +172,11 @@ class Outbox:
             return set()
         return set(self.session.scalars(select(OutboxMessage.key).where(OutboxMessage.key.in_(keys))))
 
-    def latest(self, prefix: str) -> str | None:
-        """The key queued last among those that start with `prefix` (a key range, which the unique index serves)."""
-        after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    def last_key(self, person_id: int, method: str) -> str | None:
+        """The key of the row queued last for this person with this Slack method (by the person index: a range of
+        keys would follow the database's collation, which on PostgreSQL need not sort ':' before ';')."""
         return self.session.scalar(select(OutboxMessage.key)
-                                   .where(OutboxMessage.key >= prefix, OutboxMessage.key < after)
+                                   .where(OutboxMessage.person_id == person_id, OutboxMessage.method == method)
                                    .order_by(OutboxMessage.id.desc()).limit(1))
 
     def claim(self, *, now: datetime, limit: int, lease: timedelta, keys: list[str] | None = None,

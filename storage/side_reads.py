@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Executable, Row
 from sqlalchemy.orm import Session
 
 from storage.data_version import kpis_version
+from storage.db import one_snapshot, reading_engine
 
 log = logging.getLogger(__name__)
 _SIDE = ThreadPoolExecutor(max_workers=1, thread_name_prefix="side-reads")
@@ -22,10 +23,11 @@ _SIDE = ThreadPoolExecutor(max_workers=1, thread_name_prefix="side-reads")
 def read_all(session: Session, statements: Sequence[Executable]) -> list[Sequence[Row[Any]]]:
     """Each statement's rows, in order. The statements are taken in the order given (the costliest first) by this
     transaction's connection and a second connection at once. The second reads only if its snapshot has this
-    transaction's KPI data version (storage.data_version): otherwise, as for a database only one connection can
-    see (SQLite in memory), this connection reads them all."""
+    transaction's KPI data version (storage.data_version), and only when this transaction reads one snapshot
+    (storage.db.one_snapshot: on PostgreSQL a READ COMMITTED transaction does not); otherwise, as for a database
+    only one connection can see (SQLite in memory), this connection reads them all."""
     connection = session.connection()
-    if len(statements) < 2 or not _shareable(connection):
+    if len(statements) < 2 or not _shareable(connection) or not one_snapshot(connection):
         return [connection.execute(statement).all() for statement in statements]
     version = kpis_version(session)
     waiting, lock = deque(enumerate(statements)), threading.Lock()
@@ -52,7 +54,7 @@ def read_all(session: Session, statements: Sequence[Executable]) -> list[Sequenc
 
 
 def _on_second_connection(main: Connection, version: int, read: Callable[[Connection], None]) -> None:
-    with main.engine.execution_options(read_only=True).connect() as second, second.begin():
+    with reading_engine(main.engine).connect() as second, second.begin():
         if kpis_version(second) == version:
             read(second)
 

@@ -149,6 +149,10 @@ class SurveyRepository:
                                     .order_by(Round.id).with_for_update(skip_locked=True))
         return [self._info(r) for r in rows]
 
+    def closes_so_far(self) -> int:
+        """How many rounds have closed: a change tells that a close happened (and forgot answering traces)."""
+        return self.session.scalar(select(func.count()).select_from(Round).where(Round.closed_at.is_not(None))) or 0
+
     def close_round(self, round_id: int, now: datetime) -> None:
         """Close the round and leave nothing that tells who gave which answer (storage.round_close)."""
         self.session.execute(update(Round).where(Round.id == round_id).values(closed_at=now))

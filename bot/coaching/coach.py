@@ -19,7 +19,8 @@ from coaching.performance import service as coaching
 from coaching.performance.diagnosis import Thresholds
 from coaching.performance.schedule import digests_due
 from coaching.periods import Period, PeriodError, parse_period, period_of
-from storage.outbox import HeldOutbox
+from storage.data_version import kpis_version
+from storage.outbox import HeldOutbox, Queued
 from surveys.ports import Member
 
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -106,44 +107,53 @@ def _reply(services: Services, u: Unit, viewer: Member, t: Translator,
 def send_weekly_digests(services: Services, now: datetime) -> int:
     """Each manager's digest (and its chart) by DM once a local week, from the configured day and time on. The
     figures are read in a transaction that only reads (it holds no writer back); the messages are then queued in a
-    short one. The chart is queued as what it shows; the delivery worker draws it when it uploads it."""
-    s = services.settings
+    short one, worked out again there if the KPI inputs (CRM rows, people, teams) changed meanwhile. The chart is
+    queued as what it shows; the delivery worker draws it when it uploads it."""
     with services.reading(now) as u:
-        org = u.performance.org_chart()
-        managers = u.people.members(p for p, e in org.items() if e.role == "manager")
-        hour, minute = (int(x) for x in s.digest_time.split(":"))
-        due = [d for d in digests_due(((m.person_id, m.tz) for m in managers.values() if m.slack_id), now=now,
-                                      weekday=s.digest_day, at=time(hour, minute), period_kind=s.digest_period)]
-        keys = {d.manager_id: f"digest:{d.manager_id}:{d.week}" for d in due}
-        already = u.outbox.existing(list(keys.values()))
-        due = [d for d in due if keys[d.manager_id] not in already]
-        if not due:
-            return 0
-        rules = thresholds(services)
-        # every (manager, period) at once: each period's figures are read once for all managers' digests and trends
-        weekly = coaching.weekly_digests(u.performance, wanted=[(d.manager_id, d.period) for d in due], now=now,
-                                         trend_periods=TREND_PERIODS, thresholds=rules)
-        names = {p: m.name for p, m in u.people.members(org).items()}
-        held = HeldOutbox(u.session)  # kept in memory, written below
-        messenger = OutboxMessenger(held, now=now)
-        for item in due:
-            manager, found = managers[item.manager_id], weekly.get((item.manager_id, item.period))
-            if found is None or manager.slack_id is None:
-                continue
-            digest, team = found.digest, u.people.team_name(manager.team_id)
-            t = translator(manager)
-            text, blocks = digest_message(t, digest, names, currency=s.currency, team=team,
-                                          min_deals=rules.min_closed_deals)
-            messenger.post(keys[item.manager_id], manager.slack_id, text, blocks, person_id=manager.person_id)
-            chart = chart_request(t, found.trend, currency=s.currency,
-                                  title=t.gettext("Revenue won and win rate, {team}", team=team))
-            messenger.upload_chart(keys[item.manager_id] + ":chart", manager.slack_id, title=text,
-                                   filename=f"coaching-{digest.period.key}.png", chart=chart,
-                                   person_id=manager.person_id)  # drawn by the delivery worker
+        version, held = kpis_version(u.session), _digests(services, u, now)
     with services.unit(now) as w:  # a key queued meanwhile (a second run) is skipped, as enqueue always does
-        w.outbox.enqueue_many(held.held, now=now)
+        if kpis_version(w.session) != version:
+            held = _digests(services, w, now)
+        w.outbox.enqueue_many(held, now=now)
     services.delivery.wake()
-    return len(messenger.enqueued)
+    return len(held)
+
+
+def _digests(services: Services, u: Unit, now: datetime) -> list[Queued]:
+    """The digests and charts due now, as outbox rows not yet written."""
+    s = services.settings
+    org = u.performance.org_chart()
+    managers = u.people.members(p for p, e in org.items() if e.role == "manager")
+    hour, minute = (int(x) for x in s.digest_time.split(":"))
+    due = [d for d in digests_due(((m.person_id, m.tz) for m in managers.values() if m.slack_id), now=now,
+                                  weekday=s.digest_day, at=time(hour, minute), period_kind=s.digest_period)]
+    keys = {d.manager_id: f"digest:{d.manager_id}:{d.week}" for d in due}
+    already = u.outbox.existing(list(keys.values()))
+    due = [d for d in due if keys[d.manager_id] not in already]
+    if not due:
+        return []
+    rules = thresholds(services)
+    # every (manager, period) at once: each period's figures are read once for all managers' digests and trends
+    weekly = coaching.weekly_digests(u.performance, wanted=[(d.manager_id, d.period) for d in due], now=now,
+                                     trend_periods=TREND_PERIODS, thresholds=rules)
+    names = {p: m.name for p, m in u.people.members(org).items()}
+    held = HeldOutbox(u.session)  # kept in memory: the caller writes the rows
+    messenger = OutboxMessenger(held, now=now)
+    for item in due:
+        manager, found = managers[item.manager_id], weekly.get((item.manager_id, item.period))
+        if found is None or manager.slack_id is None:
+            continue
+        digest, team = found.digest, u.people.team_name(manager.team_id)
+        t = translator(manager)
+        text, blocks = digest_message(t, digest, names, currency=s.currency, team=team,
+                                      min_deals=rules.min_closed_deals)
+        messenger.post(keys[item.manager_id], manager.slack_id, text, blocks, person_id=manager.person_id)
+        chart = chart_request(t, found.trend, currency=s.currency,
+                              title=t.gettext("Revenue won and win rate, {team}", team=team))
+        messenger.upload_chart(keys[item.manager_id] + ":chart", manager.slack_id, title=text,
+                               filename=f"coaching-{digest.period.key}.png", chart=chart,
+                               person_id=manager.person_id)  # drawn by the delivery worker
+    return held.held
 
 
 def send_pack(services: Services, *, slack_user: str, manager_id: int, period_key: str) -> list[str]:

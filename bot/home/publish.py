@@ -92,9 +92,17 @@ def publish(services: Services, *, slack_user: str, u: Unit | None = None) -> li
     if u is not None:
         return _queue(u, slack_user, *_render(services, u, slack_user))
     with services.reading() as reading:
-        rendered = _render(services, reading, slack_user)
+        seen, rendered = _moment(reading), _render(services, reading, slack_user)
     with services.unit() as unit:
+        if _moment(unit) != seen:  # the org chart, CRM rows or a round's close changed meanwhile: as they are now
+            rendered = _render(services, unit, slack_user)
         return _queue(unit, slack_user, *rendered)
+
+
+def _moment(u: Unit) -> tuple[int, int]:
+    """What a view read in one transaction and queued in another must not have missed: the KPI inputs' version and
+    how many rounds have closed (a close forgets the App Home views of people who answered)."""
+    return kpis_version(u.session), u.surveys.closes_so_far()
 
 
 def _render(services: Services, u: Unit, slack_user: str) -> tuple[dict[str, Any], Member | None]:
@@ -105,7 +113,9 @@ def _render(services: Services, u: Unit, slack_user: str) -> tuple[dict[str, Any
 
 def _queue(u: Unit, slack_user: str, view: dict[str, Any], member: Member | None) -> list[str]:
     version = hashlib.sha256(json.dumps(view, sort_keys=True).encode()).hexdigest()[:16]
-    last = u.outbox.latest(f"home:{slack_user}:")
+    last = u.outbox.last_key(member.person_id, "views.publish") if member else None
+    if last is not None and not last.startswith(f"home:{slack_user}:"):
+        last = None  # another Slack id's (the person was linked again)
     latest = (last or "").split(":")  # home:{user}:{version}[:{number}]
     if last is not None and len(latest) > 2 and latest[2] == version:
         return [*u.messenger.enqueued, last]  # shown already (or on its way): nothing new to deliver

@@ -98,3 +98,22 @@ def test_a_due_retry_is_claimed_before_rows_never_tried_even_those_queued_before
         retried, *rest = Outbox(s).claim(now=NOW + timedelta(seconds=2), limit=2, lease=LEASE)
         assert (retried.key, retried.may_have_landed, [r.key for r in rest]) == ("survey:1:0", True, ["survey:1:4"])
     engine.dispose()
+
+
+def test_the_key_queued_last_for_a_person_and_a_method_is_found_whatever_the_collation(migrated_database_url):
+    from conftest import seed_team
+
+    engine, sessions = _outbox(migrated_database_url)
+    with sessions.begin() as s:
+        ids = seed_team(s, reps=2)
+        rep, other = ids["UREP0"], ids["UREP1"]
+        box = Outbox(s)
+        assert box.last_key(rep, "views.publish") is None
+        box.enqueue("home:UREP0:bbb:1", "views.publish", {}, now=NOW, person_id=rep)
+        box.enqueue("home:UREP0:aaa:2", "views.publish", {}, now=NOW, person_id=rep)  # sorts first, queued last
+        box.enqueue("survey:1:1", "chat.postMessage", {}, now=NOW, person_id=rep)
+        box.enqueue("home:UREP1:ccc:7", "views.publish", {}, now=NOW, person_id=other)
+    with sessions.begin() as s:
+        assert Outbox(s).last_key(rep, "views.publish") == "home:UREP0:aaa:2"
+        assert Outbox(s).last_key(other, "views.publish") == "home:UREP1:ccc:7"
+    engine.dispose()

@@ -9,7 +9,7 @@ from conftest import seed_team
 from sqlalchemy import event, func, insert, literal, select
 
 from storage.crm.models import CrmActivity
-from storage.db import make_engine, make_sessions
+from storage.db import make_engine, make_sessions, reading_engine
 from storage.side_reads import read_all
 
 A = CrmActivity
@@ -60,7 +60,7 @@ def test_statements_read_on_two_connections_give_each_its_own_rows_in_order(sess
     with sessions.begin() as session:
         session.execute(insert(A), [_activity(n, n * 10) for n in reps])
     threads.clear()
-    with sessions.begin() as session:
+    with make_sessions(reading_engine(sessions.kw["bind"])).begin() as session:
         rows = read_all(session, _statements(reps))
     assert [[tuple(r) for r in found] for found in rows] == [[(n, n * 10, 20_000)] for n in reps]
     assert any(name.startswith("side-reads") for name in threads)  # the second connection took its share
@@ -81,11 +81,22 @@ def test_a_transaction_that_changed_kpi_data_reads_its_own_changes_in_every_stat
 def test_a_change_committed_by_another_connection_meanwhile_is_not_mixed_in(sessions, reps):
     with sessions.begin() as session:
         session.execute(insert(A), [_activity(n, 1) for n in reps])
-    reading = make_sessions(sessions.kw["bind"].execution_options(read_only=True))
-    with reading.begin() as session:
-        before = read_all(session, _statements(reps)[:1])  # on SQLite, this transaction's snapshot starts here
+    with make_sessions(reading_engine(sessions.kw["bind"])).begin() as session:
+        before = read_all(session, _statements(reps)[:1])  # this transaction's snapshot starts here
         with sessions.begin() as other:
             other.execute(insert(A), [_activity(n, 5) for n in reps])
         rows = read_all(session, _statements(reps))
     assert before[0][0][1] == 1
-    assert len({found[0][1] for found in rows}) == 1  # all before the change, or (read committed) all after
+    assert [found[0][1] for found in rows] == [1] * 40  # every statement, on either connection, from before it
+
+
+def test_a_transaction_that_may_see_a_new_snapshot_at_each_statement_reads_on_its_own_connection(sessions, reps,
+                                                                                                  threads):
+    with sessions.begin() as session:
+        session.execute(insert(A), [_activity(n, 1) for n in reps])
+    threads.clear()
+    with sessions.begin() as session:  # PostgreSQL's default, READ COMMITTED: a second snapshot proves nothing
+        rows = read_all(session, _statements(reps))
+    assert [found[0][1] for found in rows] == [1] * 40
+    if session.get_bind().dialect.name == "postgresql":
+        assert not any(name.startswith("side-reads") for name in threads)

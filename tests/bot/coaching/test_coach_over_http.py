@@ -84,6 +84,32 @@ def test_a_manager_asks_about_one_rep_for_a_given_period(running_bot):
     assert "Say a period like 2017-Q3" in _reply(bot, "UMGR", "<@UREP5|rep5> someday")
 
 
+def test_a_rep_who_leaves_while_the_digests_are_worked_out_is_not_in_them(running_bot, monkeypatch):
+    from sqlalchemy import update
+
+    from coaching.performance import service
+
+    bot = running_bot
+    _seed_performance(bot)
+    calls = []
+
+    def meanwhile(*args, **kwargs):  # the digests' figures are read; a roster import commits at that moment
+        if not calls:
+            with bot.services.sessions.begin() as s:
+                s.execute(update(Person).where(Person.slack_id == "UREP0").values(active=False))
+        calls.append(kwargs["wanted"])
+        return weekly_digests(*args, **kwargs)
+
+    weekly_digests = service.weekly_digests
+    monkeypatch.setattr(service, "weekly_digests", meanwhile)
+    assert bot.job("digests", NOW) == "queued 2 digest message(s)"
+    assert len(calls) == 2  # worked out again, as the people and their managers are now
+    bot.clock.now = NOW
+    bot.deliver()
+    (post,) = [m for m in bot.slack.messages("UMGR") if "Coaching digest" in str(m.get("blocks"))]
+    assert "Rep 0" not in str(post["blocks"])
+
+
 def test_the_weekly_digest_is_sent_once_at_the_managers_local_monday_morning(running_bot):
     bot = running_bot
     _seed_performance(bot)

@@ -111,3 +111,39 @@ def test_snoozing_a_follow_up_from_app_home_takes_it_off_the_home(running_bot):
                   if e["action_id"].startswith("nudge:snooze:"))
     assert bot.actor.select(None, "UREP4", home, snooze["action_id"], snooze["options"][1]["value"]).status == 200
     assert eventually(lambda: "nudge:snooze:" not in json.dumps(bot.slack.home_view("UREP4")["blocks"]))
+
+
+def test_a_round_closed_while_app_home_is_worked_out_is_not_shown_open(running_bot, monkeypatch):
+    """A close forgets the App Home views of people who answered; a view read before it is not queued after it."""
+    import threading
+
+    from bot.home import publish
+
+    bot = running_bot
+    _open_round(bot)
+    rendered = []
+
+    def close() -> None:
+        with bot.services.unit(NOW + timedelta(days=4)) as u:
+            closing.close_due_rounds(u.surveys, u.messenger, now=u.now)
+
+    def closed() -> bool:  # read without a writer's turn: the close holds it until its log is emptied
+        with bot.services.reading() as u:
+            return u.surveys.closes_so_far() == 1
+
+    def meanwhile(*args, **kwargs):
+        if not rendered:  # the view is being worked out when the round's close commits (on its own thread: once
+            closer.start()  # committed, it empties SQLite's log, waiting for readers such as this one to finish)
+            assert eventually(closed)
+        rendered.append(home_view(*args, **kwargs))
+        return rendered[-1]
+
+    closer = threading.Thread(target=close)
+
+    home_view = publish.home_view
+    monkeypatch.setattr(publish, "home_view", meanwhile)
+    bot.services.delivery.drain(keys=publish.publish(bot.services, slack_user="UREP4"))
+    assert len(rendered) == 2  # worked out again after the close
+    assert "survey_open" in json.dumps(rendered[0]) and "survey_open" not in json.dumps(rendered[1])
+    assert "survey_open" not in json.dumps(bot.slack.home_view("UREP4")["blocks"])
+    closer.join()
