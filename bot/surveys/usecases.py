@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bot.bootstrap import Services
 from bot.surveys.access import may_survey
-from surveys import service
+from surveys import answering, service
 from surveys.ports import Answers, Member, RoundInfo
 from surveys.questions import STARTER, QuestionBank
 from surveys.service import QuestionCount, SurveyError, TeamHasSurvey
@@ -64,7 +64,7 @@ def answer_many(services: Services, clicks: Sequence[Click], *, now: datetime | 
                 continue
             checkpoint, held, enqueued = store.checkpoint(), len(outbox.held), len(messenger.enqueued)
             try:
-                outcome = service.record_answer(store, messenger, round_id=click.round_id, person_id=member.person_id,
+                outcome = answering.record_answer(store, messenger, round_id=click.round_id, person_id=member.person_id,
                                                 question_id=click.question_id, value=click.value, now=u.now,
                                                 action_ts=click.action_ts)
             except Exception as exc:  # this click only; a broken transaction fails the write below, for all
@@ -90,7 +90,7 @@ def answers_form(services: Services, *, slack_user: str, round_id: int) -> Resul
             return Result("unknown_person")
         if not round_.is_open(u.now):
             return Result("closed", member=member, round=round_)
-        return Result("open", member=member, round=round_, answers=service.current_answers(
+        return Result("open", member=member, round=round_, answers=answering.current_answers(
             u.surveys, round_id=round_id, person_id=member.person_id), bank=u.surveys.bank())
 
 
@@ -101,10 +101,10 @@ def submit_answers(services: Services, *, slack_user: str, round_id: int, answer
         member = u.people.by_slack_id(slack_user)
         if member is None:
             return Result("unknown_person")
-        outcome = service.record_answers(u.surveys, u.messenger, round_id=round_id, person_id=member.person_id,
+        outcome = answering.record_answers(u.surveys, u.messenger, round_id=round_id, person_id=member.person_id,
                                          answers=answers, now=u.now)
         if outcome.status != "closed" and comment_text.strip():
-            service.record_comment(u.surveys, round_id=round_id, person_id=member.person_id, comment=comment_text,
+            answering.record_comment(u.surveys, round_id=round_id, person_id=member.person_id, comment=comment_text,
                                    now=u.now)
         result = Result(outcome.status, u.messenger.enqueued, member, outcome.round)
     if result.status == "recorded":
@@ -117,7 +117,7 @@ def comment(services: Services, *, slack_user: str, round_id: int, text: str) ->
         member = u.people.by_slack_id(slack_user)
         if member is None:
             return Result("unknown_person")
-        status = service.record_comment(u.surveys, round_id=round_id, person_id=member.person_id, comment=text,
+        status = answering.record_comment(u.surveys, round_id=round_id, person_id=member.person_id, comment=text,
                                         now=u.now)
         return Result(status, member=member)
 

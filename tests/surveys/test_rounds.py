@@ -7,7 +7,7 @@ from conftest import seed_team
 
 from storage.db import make_engine, make_sessions
 from storage.surveys import SurveyRepository
-from surveys import closing, service
+from surveys import answering, closing, service
 from surveys.questions import STARTER_BANK
 from surveys.service import SurveyError
 
@@ -95,7 +95,7 @@ def test_answers_can_change_until_close_and_a_repeat_changes_nothing(db):
 
     def answer(value, at=now):
         with sessions.begin() as s:
-            return service.record_answer(SurveyRepository(s), m, round_id=round_.id, person_id=rep,
+            return answering.record_answer(SurveyRepository(s), m, round_id=round_.id, person_id=rep,
                                          question_id="enps", value=value, now=at).status
 
     assert answer(9) == "recorded"
@@ -114,7 +114,7 @@ def test_closing_sends_results_to_the_manager_and_destroys_the_link_to_people(db
     _, round_ = _open_now(sessions, m)
     for i, value in enumerate([10, 9, 8, 5, 10]):
         with sessions.begin() as s:
-            service.record_answer(SurveyRepository(s), m, round_id=round_.id, person_id=people[f"UREP{i}"],
+            answering.record_answer(SurveyRepository(s), m, round_id=round_.id, person_id=people[f"UREP{i}"],
                                   question_id="enps", value=value, now=now)
     with sessions.begin() as s:
         closed = closing.close_due_rounds(SurveyRepository(s), m, now=now + timedelta(hours=73))
@@ -135,7 +135,7 @@ def test_fewer_than_five_respondents_withholds_everything(db):
     with sessions.begin() as s:
         round_ = service.open_round_now(SurveyRepository(s), m, survey_id=survey_id, now=MONDAY_UTC_0030)
         for i in range(4):
-            service.record_answer(SurveyRepository(s), m, round_id=round_.id, person_id=people[f"UREP{i}"],
+            answering.record_answer(SurveyRepository(s), m, round_id=round_.id, person_id=people[f"UREP{i}"],
                                   question_id="manager", value=5, now=MONDAY_UTC_0030)
     with sessions.begin() as s:
         closing.close_round_now(SurveyRepository(s), m, survey_id=survey_id, now=MONDAY_UTC_0030)

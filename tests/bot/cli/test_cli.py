@@ -93,7 +93,7 @@ def test_export_survey_writes_a_workbook_that_withholds_small_rounds(env, tmp_pa
     from bot.bootstrap import bootstrap
     from bot.settings import Settings
     from storage.models import Person
-    from surveys import closing, service
+    from surveys import answering, closing, service
 
     services = bootstrap(Settings.from_env())
     now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
@@ -104,7 +104,7 @@ def test_export_survey_writes_a_workbook_that_withholds_small_rounds(env, tmp_pa
             person.slack_id = f"U{person.id}"  # the CLI fixture's roster is not matched to Slack
         round_ = service.open_round_now(u.surveys, u.messenger, survey_id=survey_id, now=now)
         for pid in [m.person_id for m in u.surveys.recipients_for(u.surveys.plan(survey_id).team_id)][:3]:
-            service.record_answer(u.surveys, u.messenger, round_id=round_.id, person_id=pid, question_id="enps",
+            answering.record_answer(u.surveys, u.messenger, round_id=round_.id, person_id=pid, question_id="enps",
                                   value=10, now=now)
         closing.close_round_now(u.surveys, u.messenger, survey_id=survey_id, now=now)
     services.close()

@@ -10,7 +10,7 @@ from storage.crm.models import CrmActivity, CrmDeal
 from storage.followups.models import OneOnOneMeeting
 from storage.recognition.models import Win
 from storage.recognition.repository import RecognitionRepository
-from surveys import closing
+from surveys import answering, closing
 from surveys import service as surveys
 
 MONDAY = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)
@@ -61,7 +61,7 @@ def _seed_prep(bot, *, answers: list[int]) -> None:
                                        weekday="mon", send_time="09:00", now=THURSDAY)
         round_ = surveys.open_round_now(u.surveys, u.messenger, survey_id=survey, now=THURSDAY)
         for slack_id, value in zip(("UREP0", "UREP1", "UREP2", "UREP3", "UREP4"), answers, strict=False):
-            surveys.record_answer(u.surveys, u.messenger, round_id=round_.id, person_id=ids[slack_id],
+            answering.record_answer(u.surveys, u.messenger, round_id=round_.id, person_id=ids[slack_id],
                                   question_id="enps", value=value, now=THURSDAY)
         closing.close_round_now(u.surveys, u.messenger, survey_id=survey, now=THURSDAY)
     add_deal(bot, "D-STALE", "UREP5", 9000.0)

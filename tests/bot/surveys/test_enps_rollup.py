@@ -8,7 +8,7 @@ from conftest import eventually
 
 from bot.cli.main import main
 from storage.models import Person, Team
-from surveys import closing, service
+from surveys import answering, closing, service
 
 NOW = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)
 
@@ -37,7 +37,7 @@ def _round(bot, team, answers, day=0):
         round_ = service.open_round_now(u.surveys, u.messenger, survey_id=survey_id, now=now)
         members = u.surveys.recipients_for(u.surveys.plan(survey_id).team_id)
         for member, value in zip(members, answers, strict=False):
-            service.record_answer(u.surveys, u.messenger, round_id=round_.id, person_id=member.person_id,
+            answering.record_answer(u.surveys, u.messenger, round_id=round_.id, person_id=member.person_id,
                                   question_id="enps", value=value, now=now)
         closing.close_round_now(u.surveys, u.messenger, survey_id=survey_id, now=now)
     bot.services.delivery.drain(now)

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from conftest import RESULTS_WAIT
 
 from bot.cli.main import main
-from surveys import service
+from surveys import answering, service
 
 NOW = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)
 
@@ -17,10 +17,10 @@ def _round(bot, *, share, answers, comment=None):
         round_ = service.open_round_now(u.surveys, u.messenger, survey_id=survey_id, now=NOW)
         members = u.surveys.recipients_for(u.surveys.plan(survey_id).team_id)
         for member, value in zip(members, answers, strict=False):
-            service.record_answer(u.surveys, u.messenger, round_id=round_.id, person_id=member.person_id,
+            answering.record_answer(u.surveys, u.messenger, round_id=round_.id, person_id=member.person_id,
                                   question_id="enps", value=value, now=NOW)
         if comment:
-            service.record_comment(u.surveys, round_id=round_.id, person_id=members[0].person_id, comment=comment,
+            answering.record_comment(u.surveys, round_id=round_.id, person_id=members[0].person_id, comment=comment,
                                    now=NOW)
     bot.clock.now = NOW + timedelta(days=4)
     bot.job("close_rounds")
