@@ -24,7 +24,7 @@ from bench._load import bench_services, click_request, fire, open_round, percent
 from bot import ids
 from bot.app import build_app
 from bot.bootstrap import Services
-from bot.runtime.delivery import make_client
+from bot.runtime.pacing import make_client
 from bot.runtime.server import events_url, serving
 from bot.settings import Settings
 from bot.slack_double import SlackDouble

@@ -16,8 +16,9 @@ from bot.chart_requests import draw
 from bot.home.numbers import RepNumbers
 from bot.messenger import OutboxMessenger
 from bot.runtime.coalesce import Coalescer
-from bot.runtime.delivery import Delivery, make_client
+from bot.runtime.delivery import Delivery
 from bot.runtime.in_flight import InFlight
+from bot.runtime.pacing import make_client
 from bot.runtime.workspaces import Workspaces
 from bot.settings import Settings
 from storage.answer_batch import AnswerBatch

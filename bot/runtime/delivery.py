@@ -18,14 +18,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.slack_response import SlackResponse
 from slack_sdk.webhook import WebhookClient
 
-from bot.runtime.pacing import (
-    PacedConnectionErrorRetryHandler,
-    PacedRateLimitRetryHandler,
-    PacedServerErrorRetryHandler,
-    Pacer,
-    PastDeadline,
-    backoff_intervals,
-)
+from bot.runtime.pacing import Pacer, PastDeadline, pacer_of
 from storage.outbox import Claimed, OutboxStore, Outcome
 
 log = logging.getLogger(__name__)
@@ -37,27 +30,6 @@ PERMANENT = {"channel_not_found", "invalid_blocks", "user_not_found", "not_in_ch
              "expired_url", "used_url", "invalid_payload"}
 MAX_ATTEMPTS = 8
 SETTLE = timedelta(seconds=2)  # the least wait after a lost answer before its post is looked for
-
-
-def make_client(*, token: str, base_url: str, timeout: float = 15, paces: Mapping[str, float] | None = None,
-                backoff: float = 0.25, pacer: Pacer | None = None) -> WebClient:
-    """A WebClient with slack_sdk's connection, rate-limit and server-error retries, all through one Pacer:
-    `paces` (calls a second by method) and every Retry-After hold for all threads using this client.
-    A `pacer` given (with its own clock) replaces the one made from `paces`."""
-    pacer = pacer or Pacer(paces)
-    interval = backoff_intervals(backoff)
-    client = WebClient(token=token, base_url=base_url, timeout=timeout)  # type: ignore[arg-type]
-    client.retry_handlers = [
-        PacedConnectionErrorRetryHandler(pacer, max_retry_count=3, interval_calculator=interval),
-        PacedRateLimitRetryHandler(pacer, max_retry_count=4),
-        PacedServerErrorRetryHandler(pacer, max_retry_count=3, interval_calculator=interval),
-    ]
-    return client
-
-
-def pacer_of(client: WebClient) -> Pacer | None:
-    """The Pacer a client made by make_client shares with its retry handlers."""
-    return next((h.pacer for h in client.retry_handlers if isinstance(h, PacedRateLimitRetryHandler)), None)
 
 
 def loggable(key: str) -> str:

@@ -1,5 +1,6 @@
 """Client-side pace per Web API method, shared by every thread using one WebClient, and slack_sdk retry
-handlers that go through it: a 429's Retry-After pauses the whole method, not only the thread that saw it."""
+handlers that go through it: a 429's Retry-After pauses the whole method, not only the thread that saw it; and
+make_client, the WebClient every sender uses with them."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -184,3 +186,24 @@ class PacedConnectionErrorRetryHandler(_NoBlindRepost, _Paced, ConnectionErrorRe
         super().__init__(max_retry_count=max_retry_count, **kwargs)  # type: ignore[arg-type]
         self.error_types_to_do_retries = [*self.error_types_to_do_retries, TimeoutError, ConnectionError]
         self.pacer = pacer
+
+
+def make_client(*, token: str, base_url: str, timeout: float = 15, paces: Mapping[str, float] | None = None,
+                backoff: float = 0.25, pacer: Pacer | None = None) -> WebClient:
+    """A WebClient with slack_sdk's connection, rate-limit and server-error retries, all through one Pacer:
+    `paces` (calls a second by method) and every Retry-After hold for all threads using this client.
+    A `pacer` given (with its own clock) replaces the one made from `paces`."""
+    pacer = pacer or Pacer(paces)
+    interval = backoff_intervals(backoff)
+    client = WebClient(token=token, base_url=base_url, timeout=timeout)  # type: ignore[arg-type]
+    client.retry_handlers = [
+        PacedConnectionErrorRetryHandler(pacer, max_retry_count=3, interval_calculator=interval),
+        PacedRateLimitRetryHandler(pacer, max_retry_count=4),
+        PacedServerErrorRetryHandler(pacer, max_retry_count=3, interval_calculator=interval),
+    ]
+    return client
+
+
+def pacer_of(client: WebClient) -> Pacer | None:
+    """The Pacer a client made by make_client shares with its retry handlers."""
+    return next((h.pacer for h in client.retry_handlers if isinstance(h, PacedRateLimitRetryHandler)), None)

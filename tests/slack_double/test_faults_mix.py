@@ -10,8 +10,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.runtime.delivery import make_client, pacer_of
-from bot.runtime.pacing import Pacer, PastDeadline
+from bot.runtime.pacing import Pacer, PastDeadline, make_client, pacer_of
 from bot.settings import Settings, SettingsError
 from bot.slack_double import SlackDouble
 from bot.slack_double.faults import FAULT_KINDS, FAULT_MIX, FaultPlan

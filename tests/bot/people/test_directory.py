@@ -16,7 +16,7 @@ from sqlalchemy import select
 from bot.bootstrap import Services, bootstrap
 from bot.people.directory import DirectoryError, import_roster, match_people, sync_profile
 from bot.people.listeners import PeopleListeners
-from bot.runtime.delivery import make_client
+from bot.runtime.pacing import make_client
 from bot.settings import Settings
 from bot.slack_double import SlackDouble, sign
 from bot.slack_double.payloads import event_callback

@@ -15,9 +15,9 @@ from slack_sdk import WebClient
 from sqlalchemy import select
 
 from bot.bootstrap import bootstrap
-from bot.runtime.delivery import OUTBOX_EVENT, make_client
+from bot.runtime.delivery import OUTBOX_EVENT
 from bot.runtime.jobs import run_job
-from bot.runtime.pacing import Pacer
+from bot.runtime.pacing import Pacer, make_client
 from bot.settings import Settings
 from bot.slack_double import SlackDouble
 from storage.models import OutboxMessage

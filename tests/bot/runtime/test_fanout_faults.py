@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from bench.fanout import seed, survey_posts
 from bot.bootstrap import bootstrap
-from bot.runtime.delivery import Delivery, make_client
+from bot.runtime.delivery import Delivery
 from bot.runtime.jobs import run_job
+from bot.runtime.pacing import make_client
 from bot.settings import Settings
 from bot.slack_double import SlackDouble
 from bot.slack_double.faults import FAULT_KINDS, FAULT_MIX

@@ -6,7 +6,8 @@ import pytest
 
 from bench.fanout import survey_posts
 from bot.bootstrap import bootstrap
-from bot.runtime.delivery import SETTLE, make_client
+from bot.runtime.delivery import SETTLE
+from bot.runtime.pacing import make_client
 from bot.settings import Settings
 from storage.outbox import Outbox
 
