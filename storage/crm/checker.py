@@ -248,7 +248,16 @@ def _plain_dates(cells: list[Value]) -> bool:
 
 
 def _plain_texts(cells: list[Value], limit: int) -> bool:
-    """Every cell None or trimmed, non-empty text of at most `limit` characters."""
+    """Every cell None or trimmed, non-empty text of at most `limit` characters. A column of text only (ids) is
+    read twice, not four times: of the cells read, only text has a length (each pass over a large column is a
+    cache miss per cell)."""
+    try:
+        lengths = set(map(len, cast(list[str], cells)))
+    except TypeError:  # None, numbers or dates: one pass for the types, then the texts
+        pass
+    else:
+        return 0 not in lengths and max(lengths, default=0) <= limit and \
+            list(map(str.strip, cast(list[str], cells))) == cells
     types = set(map(type, cells))
     if not types <= {str, NONE}:
         return False

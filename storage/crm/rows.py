@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import difflib
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 from storage.crm.checker import Checker
@@ -114,6 +116,9 @@ def _deals(c: Checker, columns: dict[str, list[Any]], present: dict[str, str]) -
                             "deal closed")
         return
     closed, source = columns["closed_on"], present["closed_on"]
+    undated = set(zip(map(operator.is_, closed, repeat(None)), outcomes, strict=True))  # (no date, outcome) pairs
+    if not {(True, "won"), (True, "lost")} & undated:  # found with builtins; the rows only when there are some
+        return
     for index in [i for i, (day, outcome) in enumerate(zip(closed, outcomes, strict=True))
                   if day is None and outcome in ("won", "lost")]:
         if c.table.blank(index, source):
