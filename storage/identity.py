@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import SingletonThreadPool
 
 from storage.models import Person
+from storage.schema_state import sqlite_file
 
 Admission = Literal["unknown", "member", "stranger"]
 Linked = tuple[str | None, str | None]  # (workspace, Grid org) a person's Slack id is linked in; (None, None): not yet
@@ -87,7 +88,7 @@ def _reader(engine: Engine) -> Engine:
     """What admission reads with. On SQLite, a connection of its own kept by each server thread (SQLAlchemy's
     SingletonThreadPool), without the engine's transaction hooks: a burst of 200 clicks no longer waits for the
     pool's connections, which the recording and delivery threads hold, nor takes a BEGIN and a ROLLBACK each."""
-    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+    if sqlite_file(engine.url) is None:
         return engine
     reader = _READERS.get(engine)
     if reader is None:

@@ -199,12 +199,7 @@ def leads(ids: list[int], periods: list[Period], now: datetime, parts: list[Part
                    L.created_on < max(p.end for p in periods))
             .group_by(L.owner_id))
 
-    def add(rows: Sequence[Any]) -> None:
-        for owner, *values in rows:
-            for n, period_parts in enumerate(parts):
-                period_parts[owner]["leads"] = int(values[2 * n] or 0)
-                period_parts[owner]["leads_won"] = int(values[2 * n + 1] or 0)
-    return stmt, add
+    return stmt, _pairs(parts, "leads", "leads_won")
 
 
 def customers(ids: list[int], periods: list[Period], now: datetime, parts: list[Parts]) -> Sum:
@@ -217,12 +212,17 @@ def customers(ids: list[int], periods: list[Period], now: datetime, parts: list[
         columns += [_count(customer), _count(lost)]
     stmt = select(ACC.owner_id, *columns).where(ACC.owner_id.in_(ids)).group_by(ACC.owner_id)
 
+    return stmt, _pairs(parts, "customers_at_start", "customers_lost")
+
+
+def _pairs(parts: list[Parts], first: str, second: str) -> Callable[[Sequence[Any]], None]:
+    """Rows of (owner, then two counts per period, side by side) into each period's `first` and `second`."""
     def add(rows: Sequence[Any]) -> None:
         for owner, *values in rows:
             for n, period_parts in enumerate(parts):
-                period_parts[owner]["customers_at_start"] = int(values[2 * n] or 0)
-                period_parts[owner]["customers_lost"] = int(values[2 * n + 1] or 0)
-    return stmt, add
+                period_parts[owner][first] = int(values[2 * n] or 0)
+                period_parts[owner][second] = int(values[2 * n + 1] or 0)
+    return add
 
 
 def quotas(ids: list[int], periods: list[Period], parts: list[Parts]) -> Sum:

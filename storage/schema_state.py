@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, inspect, make_url, text
+from sqlalchemy import URL, Engine, inspect, make_url, text
 from sqlalchemy.exc import DBAPIError
 
 from storage.db import MIGRATIONS
@@ -43,7 +43,8 @@ def where(url: str) -> str:
     return parsed.render_as_string(hide_password=True)
 
 
-def sqlite_file(url: str) -> Path | None:
+def sqlite_file(url: str | URL) -> Path | None:
+    """The SQLite database's file; None for another database or SQLite in memory (one connection's alone)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from storage.data_version import kpis_version
 from storage.db import one_snapshot, reading_engine
+from storage.schema_state import sqlite_file
 
 log = logging.getLogger(__name__)
 _SIDE = ThreadPoolExecutor(max_workers=1, thread_name_prefix="side-reads")
@@ -27,7 +28,8 @@ def read_all(session: Session, statements: Sequence[Executable]) -> list[Sequenc
     (storage.db.one_snapshot: on PostgreSQL a READ COMMITTED transaction does not); otherwise, as for a database
     only one connection can see (SQLite in memory), this connection reads them all."""
     connection = session.connection()
-    if len(statements) < 2 or not _shareable(connection) or not one_snapshot(connection):
+    shareable = connection.dialect.name != "sqlite" or sqlite_file(connection.engine.url) is not None
+    if len(statements) < 2 or not shareable or not one_snapshot(connection):
         return [connection.execute(statement).all() for statement in statements]
     version = kpis_version(session)
     waiting, lock = deque(enumerate(statements)), threading.Lock()
@@ -58,8 +60,3 @@ def _on_second_connection(main: Connection, version: int, read: Callable[[Connec
         if kpis_version(second) == version:
             read(second)
 
-
-def _shareable(connection: Connection) -> bool:
-    """False where a second connection would see another database: SQLite in memory."""
-    url = connection.engine.url
-    return not (url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"))
