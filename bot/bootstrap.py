@@ -25,7 +25,7 @@ from storage.answer_batch import AnswerBatch
 from storage.db import make_engine, make_sessions, reading_engine, upgrade
 from storage.followups.one_on_ones import OneOnOneRepository
 from storage.followups.repository import NudgeRepository
-from storage.identity import PersonWorkspaces
+from storage.identity import Admission, Origin, PersonWorkspaces, admit_many
 from storage.installations import SealedInstallationStore
 from storage.kpis import PerformanceRepository
 from storage.outbox import HeldOutbox, Outbox, OutboxStore
@@ -76,6 +76,10 @@ class Unit:
     @property
     def people(self) -> PeopleRepository:
         return PeopleRepository(self.session)
+
+    def admissions(self, requests: Sequence[tuple[str, Origin]]) -> list[Admission]:
+        """Whom each (Slack id, origin) is to us, inside this unit; members not yet bound are tied to their origin."""
+        return admit_many(self.session, requests)
 
     @property
     def performance(self) -> PerformanceRepository:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Literal, cast
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import ColumnElement, Engine, Table, bindparam, create_engine, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, Table, bindparam, create_engine, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import SingletonThreadPool
 
@@ -81,6 +81,10 @@ _LINKED = select(_PEOPLE.slack_team_id, _PEOPLE.slack_enterprise_id).where(
     _PEOPLE.slack_id == bindparam("slack_id"))  # built once: it runs before every ack
 
 
+_LINKED_MANY = select(_PEOPLE.slack_id, _PEOPLE.slack_team_id, _PEOPLE.slack_enterprise_id).where(
+    _PEOPLE.slack_id.in_(bindparam("slack_ids", expanding=True)))
+
+
 _READERS: WeakKeyDictionary[Engine, Engine] = WeakKeyDictionary()
 
 
@@ -109,6 +113,41 @@ def admission(engine: Engine, slack_id: str, origin: Origin) -> tuple[Admission,
     if not origin.may_act_for(linked):
         return "stranger", False
     return "member", linked == (None, None)
+
+
+def admit_many(session: Session, requests: Sequence[tuple[str, Origin]]) -> list[Admission]:
+    """admission() for a burst of requests (survey clicks recorded together), inside the transaction that acts on
+    them: one read per 500 ids, and each member not yet bound to a workspace tied to its request's (the first
+    request wins, as in bind())."""
+    connection = session.connection()
+    linked = _linked(connection, sorted({slack_id for slack_id, _ in requests}))
+    verdicts: list[Admission] = []
+    first: dict[Origin, list[str]] = {}
+    for slack_id, origin in requests:
+        where = linked.get(slack_id)
+        if where is None:
+            verdicts.append("unknown")
+        elif not origin.may_act_for(where):
+            verdicts.append("stranger")
+        else:
+            verdicts.append("member")
+            if where == (None, None) and (origin.team_id or origin.enterprise_id):
+                linked[slack_id] = (origin.team_id, origin.enterprise_id)  # later requests from elsewhere: strangers
+                first.setdefault(origin, []).append(slack_id)
+    if not first:
+        return verdicts
+    for origin, slack_ids in first.items():
+        for start in range(0, len(slack_ids), 500):
+            _ties(session, Person.slack_id.in_(slack_ids[start:start + 500]), origin)
+    tied = sorted({slack_id for slack_ids in first.values() for slack_id in slack_ids})
+    now_linked = _linked(connection, tied)  # a racing transaction may have tied one of them elsewhere first
+    return [verdict if verdict != "member" or slack_id not in now_linked or origin.may_act_for(now_linked[slack_id])
+            else "stranger" for verdict, (slack_id, origin) in zip(verdicts, requests, strict=True)]
+
+
+def _linked(connection: Connection, slack_ids: Sequence[str]) -> dict[str, Linked]:
+    return {row[0]: (row[1], row[2]) for start in range(0, len(slack_ids), 500)
+            for row in connection.execute(_LINKED_MANY, {"slack_ids": list(slack_ids[start:start + 500])})}
 
 
 class PersonWorkspaces:

@@ -9,11 +9,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from logging import Logger
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 
 from bot import ids
 from bot.bootstrap import Services
 from bot.i18n import Translator
+from bot.people.identity import log_stranger
 from bot.runtime.batches import Batches
 from bot.surveys import usecases
 from bot.surveys.messages import answers_view, comment_view, parse_answers
@@ -73,12 +74,13 @@ class SurveyListeners:
         ack()
         self.services.delivery.drain(keys=result.keys)
 
-    def on_answer(self, ack: Ack, body: dict[str, Any]) -> None:
+    def on_answer(self, ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         ack()
         action = body["actions"][0]
         round_id, question_id, value = action["value"].split(":")
         self.services.answering.begin()  # ended once its DM edit went out (or there was none)
-        click = Click(body["user"]["id"], int(round_id), question_id, int(value), action.get("action_ts"))
+        click = Click(body["user"]["id"], int(round_id), question_id, int(value), action.get("action_ts"),
+                      origin=context["origin"])  # admitted when recorded (bot.people.identity)
         self.recorder.submit(click, lane=click.slack_user, yield_until=time.monotonic() + ACKS_FIRST)
 
     def record_answers(self, clicks: list[Click]) -> None:
@@ -92,6 +94,8 @@ class SurveyListeners:
         for click, result in zip(clicks, results, strict=True):
             if result.error is not None:
                 log.error("listener failed on block_actions: %s", type(result.error).__name__, exc_info=result.error)
+            elif result.status == "stranger":
+                log_stranger(click.origin.team_id if click.origin else None)
             else:
                 log.info("survey answer on round %s: %s", click.round_id, result.status)
         self.edits.send([result.keys for result in results])  # ends each answer's share of Services.answering

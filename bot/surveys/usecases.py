@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.bootstrap import Services
+from bot.bootstrap import Services, Unit
 from bot.surveys.access import may_survey
+from storage.identity import Origin
 from surveys import answering, service
 from surveys.ports import Answers, Member, RoundInfo
 from surveys.questions import STARTER, QuestionBank
@@ -35,6 +36,7 @@ class Click:
     question_id: str
     value: int
     action_ts: str | None = None
+    origin: Origin | None = None  # the workspace the click came from; None: not from Slack (the demo, tests)
 
 
 def answer(services: Services, *, slack_user: str, round_id: int, question_id: str, value: int,
@@ -53,12 +55,16 @@ def answer_many(services: Services, clicks: Sequence[Click], *, now: datetime | 
     already in the batch changes nothing; a click that fails ("failed", with its error) leaves nothing behind."""
     results: list[Result] = []
     with services.unit(now) as u:
-        members = u.people.by_slack_ids(click.slack_user for click in clicks)
+        refused = _strangers(u, clicks)
+        members = u.people.by_slack_ids(click.slack_user for i, click in enumerate(clicks) if i not in refused)
         store, messenger, outbox = u.answer_batch(
             people=[(c.round_id, members[c.slack_user].person_id) for c in clicks if c.slack_user in members],
             members={member.person_id: member for member in members.values()})
-        for click in clicks:
+        for i, click in enumerate(clicks):
             member = members.get(click.slack_user)
+            if i in refused:
+                results.append(Result("stranger"))  # another workspace's person's id: read and changed nothing
+                continue
             if member is None:
                 results.append(Result("unknown_person"))
                 continue
@@ -79,6 +85,14 @@ def answer_many(services: Services, clicks: Sequence[Click], *, now: datetime | 
         if result.status == "recorded":
             services.refresh_home_later(click.slack_user)  # once committed; a burst publishes App Home once
     return results
+
+
+def _strangers(u: Unit, clicks: Sequence[Click]) -> set[int]:
+    """Which clicks came from a workspace that may not act for the person their user id is linked to; the others'
+    people are tied to their click's workspace if not bound to one yet (the identity gate's rule, for a burst)."""
+    from_slack = [(i, click.slack_user, click.origin) for i, click in enumerate(clicks) if click.origin is not None]
+    verdicts = u.admissions([(slack_user, origin) for _, slack_user, origin in from_slack])
+    return {i for (i, _, _), verdict in zip(from_slack, verdicts, strict=True) if verdict == "stranger"}
 
 
 def answers_form(services: Services, *, slack_user: str, round_id: int) -> Result:

@@ -4,17 +4,21 @@ the same in every workspace of one org, still work across it."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from conftest import block_texts, eventually
 from oauth_fixtures import TEAM_A, TEAM_B, oauth_bot
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from storage.models import Person
+from storage.models import Answer, Person
 
 pytestmark = pytest.mark.both_databases  # a hostile second workspace against each engine
 
 __all__ = ["oauth_bot"]  # a fixture
 STRANGER = "You are not in the roster yet. Ask your admin to add you."
+MONDAY = datetime(2026, 11, 30, tzinfo=UTC)
+OPENED = MONDAY + timedelta(hours=18)  # every rep's 09:00 has passed: the round opens for all
 ORG, TEAM_GRID = "E0ORGORGOR", "T0CCCCCCCC"  # an Enterprise Grid org, and another of its workspaces
 
 
@@ -154,3 +158,49 @@ def test_with_one_bot_token_only_its_own_workspace_links_or_acts_for_people(runn
     assert eventually(lambda: len(outcomes) == 2) and outcomes[1] == "updated"
     with bot.services.sessions.begin() as s:
         assert s.scalar(select(Person.slack_id).where(Person.email == "rep5@example.com")) == "UREP5"
+
+
+def _answers_of(bot) -> int:
+    with bot.services.sessions.begin() as s:
+        return len(s.scalars(select(Answer)).all())
+
+
+def _rep0(bot) -> tuple:
+    with bot.services.sessions.begin() as s:
+        p = s.scalar(select(Person).where(Person.slack_id == "UREP0"))
+        return p.slack_team_id, p.slack_enterprise_id
+
+
+def test_a_survey_answer_clicked_from_another_workspace_records_edits_and_ties_nothing(oauth_bot):
+    """Survey clicks are admitted where they are recorded, a burst at once, not before their ack: the rule is the
+    gate's all the same."""
+    from bot.runtime.jobs import run_job
+    from surveys import service
+
+    bot = oauth_bot
+    _, _, a, b = _installed(bot)  # A links people (installed first); B may not
+    bot.clock.now = MONDAY
+    with bot.services.unit() as u:
+        service.create_survey(u.surveys, team="Hunters", question_ids=["enps"], cadence="weekly", weekday="mon",
+                              send_time="09:00", now=MONDAY)
+    bot.clock.now = OPENED
+    run_job(bot.services, "open_rounds", OPENED)
+    bot.services.delivery.drain()
+    dm = bot.slack.messages("UREP0")[0]
+
+    def clicked(actor, score: int) -> int:
+        edits = len(bot.slack.calls_to("chat.update"))
+        assert actor.click(None, "UREP0", dm, f"survey_answer:enps:{score}").status == 200
+        assert eventually(lambda: bot.services.answering.count == 0)
+        bot.services.delivery.drain()
+        return len(bot.slack.calls_to("chat.update")) - edits
+
+    assert clicked(b, 0) == 0  # unbound, from a workspace that may not link people: a stranger
+    assert (_answers_of(bot), _rep0(bot)) == (0, (None, None))
+    assert clicked(a, 9) == 1  # from A: recorded, edited, and tied to A in the same transaction
+    assert (_answers_of(bot), _rep0(bot)) == (1, (TEAM_A, None))
+    with bot.services.sessions.begin() as s:
+        s.execute(update(Person).where(Person.slack_id == "UREP0").values(slack_team_id=TEAM_B))
+    assert clicked(a, 3) == 0  # now linked in B: A's click is a stranger's, and the answer stays 9
+    with bot.services.sessions.begin() as s:
+        assert s.scalars(select(Answer.value)).all() == [9]
