@@ -20,6 +20,7 @@ log = logging.getLogger("salescoach")
 
 
 def feature_classes() -> list[type]:
+    from bot.asks.listeners import AskListeners
     from bot.coaching.listeners import CoachListeners
     from bot.followups.listeners import NudgeListeners
     from bot.one_on_ones.listeners import OneOnOneListeners
@@ -27,7 +28,7 @@ def feature_classes() -> list[type]:
     from bot.recognition.listeners import RecognitionListeners
 
     return [PulseListeners, SurveyListeners, HomeListeners, PeopleListeners, CoachListeners,
-            RecognitionListeners, NudgeListeners, OneOnOneListeners]
+            RecognitionListeners, NudgeListeners, OneOnOneListeners, AskListeners]
 
 
 def build_app(services: Services, *, token_verification: bool = False) -> App:

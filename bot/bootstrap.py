@@ -23,6 +23,7 @@ from bot.runtime.workspaces import Workspaces
 from bot.settings import Settings
 from storage.answer_batch import AnswerBatch
 from storage.db import make_engine, make_sessions, reading_engine, upgrade
+from storage.followups.asks import AskRepository
 from storage.followups.one_on_ones import OneOnOneRepository
 from storage.followups.repository import NudgeRepository
 from storage.identity import Admission, Origin, PersonWorkspaces, admit_many
@@ -96,6 +97,10 @@ class Unit:
     @property
     def one_on_ones(self) -> OneOnOneRepository:
         return OneOnOneRepository(self.session)
+
+    @property
+    def asks(self) -> AskRepository:
+        return AskRepository(self.session)
 
 
 @dataclass

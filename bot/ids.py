@@ -36,6 +36,10 @@ ACTION_ONEONONE_OUTCOME_RE = re.compile(r"^oneonone_outcome:")
 ACTION_ONEONONE_ITEM_DONE = "oneonone_item_done"  # oneonone_item_done:{item id}
 ACTION_ONEONONE_ITEM_DONE_RE = re.compile(r"^oneonone_item_done:")
 ACTION_ONEONONE_ADD = "oneonone_add"
+ACTION_ASK_HELP = "ask_help"  # ask_help:{deal id}: "Need help" on a deal of the nudge DM or App Home
+ACTION_ASK_HELP_RE = re.compile(r"^ask_help:")
+ACTION_ASK_ANSWER = "ask_answer"  # ask_answer:reply|agenda|join, in the manager's DM about an ask
+ACTION_ASK_ANSWER_RE = re.compile(r"^ask_answer:(reply|agenda|join)$")
 
 # View callbacks
 VIEW_PULSE_CREATE = "pulse_create"
@@ -44,6 +48,8 @@ VIEW_SURVEY_ANSWERS = "survey_answers_view"
 VIEW_KUDOS = "kudos_view"
 VIEW_WIN = "win_view"
 VIEW_ONEONONE_ADD = "oneonone_add_view"
+VIEW_ASK_HELP = "ask_help_view"
+VIEW_ASK_REPLY = "ask_reply_view"
 
 # Global shortcuts (callback_ids)
 SHORTCUT_KUDOS = "kudos_shortcut"

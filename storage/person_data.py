@@ -15,7 +15,7 @@ from sqlalchemy import JSON, ColumnElement, String, cast, delete, func, or_, sel
 from sqlalchemy.orm import Session
 
 from storage.crm.models import CrmAccount, CrmActivity, CrmDeal, CrmLead, CrmQuota
-from storage.followups.models import AgendaItem, FollowupHold, NudgeLog, OneOnOne, OneOnOneMeeting
+from storage.followups.models import AgendaItem, FollowupHold, HelpAsk, NudgeLog, OneOnOne, OneOnOneMeeting
 from storage.models import Answer, ImportRun, OutboxMessage, Person, Recipient, Round, Survey, Team
 from storage.recognition.models import Kudos, KudosReceiver, Win
 from storage.schema import metadata
@@ -125,6 +125,10 @@ def export_person(session: Session, email: str) -> dict[str, Any]:
         "agenda_items": [_plain(i, "origin") for i in session.scalars(select(AgendaItem).where(or_(
             AgendaItem.pair_id.in_(pair_ids), AgendaItem.author_id == pid, AgendaItem.owner_id == pid))
             .order_by(AgendaItem.id))],
+        "help_asks": [{**_plain(a, "origin"), "rep": emails.get(a.rep_id), "manager": emails.get(a.manager_id or 0)}
+                      for a in session.scalars(select(HelpAsk).where(or_(HelpAsk.rep_id == pid,
+                                                                         HelpAsk.manager_id == pid))
+                                               .order_by(HelpAsk.id))],
         "nudges": [_plain(n) for n in session.scalars(select(NudgeLog).where(NudgeLog.person_id == pid)
                                                       .order_by(NudgeLog.id))],
         "follow_up_holds": [_plain(h) for h in session.scalars(select(FollowupHold).where(
@@ -192,6 +196,9 @@ def erase_person(session: Session, email: str) -> Erasure:
     session.execute(delete(OneOnOneMeeting).where(OneOnOneMeeting.pair_id.in_(pairs)))
     session.execute(update(OneOnOneMeeting).where(OneOnOneMeeting.recorded_by == pid).values(recorded_by=None))
     result.add("one-on-ones", _run(session, delete(OneOnOne).where(OneOnOne.id.in_(pairs))))
+    result.add("asks for help", _run(session, delete(HelpAsk).where(HelpAsk.rep_id == pid)))
+    result.add("asks for help unlinked from their manager", _run(session, update(HelpAsk).where(
+        HelpAsk.manager_id == pid).values(manager_id=None)))
     result.add("nudges", _run(session, delete(NudgeLog).where(NudgeLog.person_id == pid)))
     result.add("follow-up snoozes", _run(session, delete(FollowupHold).where(
         FollowupHold.deal_id.in_(select(CrmDeal.id).where(CrmDeal.owner_id == pid)))))

@@ -57,6 +57,12 @@ def _plain(text: str) -> dict[str, Any]:
     return {"type": "plain_text", "text": text[:75]}
 
 
+def help_button(t: Translator, deal_id: int) -> dict[str, Any]:
+    """"Need help" on a deal (the nudge DM, App Home): the rep asks their manager (bot.asks)."""
+    return {"type": "button", "action_id": f"{ids.ACTION_ASK_HELP}:{deal_id}", "text": _plain(t.gettext("Need help")),
+            "value": str(deal_id)}
+
+
 def reason_text(t: Translator, f: Followup) -> str:
     """One reason in words with its numbers, e.g. "no activity for 12 days (limit 10)"."""
     if f.rule == "next_step_overdue":
@@ -104,12 +110,14 @@ def nudge_message(t: Translator, nudge: RepNudge, *, currency: str) -> tuple[str
                           "value": DealAction(nudge.key, deal.deal_id, item.rules, days).value}
                          for days in SNOOZE_DAYS]},
             {"type": "button", "action_id": f"{ids.ACTION_NUDGE}:mute:{deal.deal_id}",
-             "text": _plain(t.gettext("Not relevant")), "value": action.value}]})
+             "text": _plain(t.gettext("Not relevant")), "value": action.value},
+            help_button(t, deal.deal_id)]})
     if nudge.more:
         blocks.append(_context(t.ngettext("{n} more deal needs a follow-up; it comes in a later nudge.",
                                           "{n} more deals need a follow-up; they come in later nudges.", nudge.more)))
     blocks.append(_context(t.gettext("Done logs an activity today. Snooze keeps a deal quiet for 1, 3 or 7 days, or "
-                                     "until it changes. Not relevant stops these reminders for that deal.")))
+                                     "until it changes. Not relevant stops these reminders for that deal. Need help "
+                                     "sends your manager the deal and your note.")))
     return t.ngettext("Follow-ups for today: {n} deal", "Follow-ups for today: {n} deals", len(nudge.items)), blocks
 
 

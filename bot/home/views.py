@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot import ids
 from bot.coaching.views import value_text
-from bot.followups.views import DealAction, deal_title, reason_text
+from bot.followups.views import DealAction, deal_title, help_button, reason_text
 from bot.i18n import Translator
 from bot.recognition.messages import kudos_text
 from bot.recognition.views import kudos_button
@@ -98,7 +98,8 @@ def _followups(t: Translator, data: HomeData, currency: str) -> Blocks:
              "placeholder": {"type": "plain_text", "text": t.gettext("Snooze")[:150]},
              "options": [{"text": {"type": "plain_text", "text": t.ngettext("{n} day", "{n} days", days)[:75]},
                           "value": DealAction(key, deal_id, rules, days).value} for days in (1, 3, 7)]},
-            _button(t.gettext("Not relevant"), f"{ids.ACTION_NUDGE}:mute:{deal_id}", action.value)]})
+            _button(t.gettext("Not relevant"), f"{ids.ACTION_NUDGE}:mute:{deal_id}", action.value),
+            help_button(t, deal_id)]})
     return blocks
 
 

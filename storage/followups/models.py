@@ -107,3 +107,22 @@ class AgendaItem(Base):
     carried: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     origin: Mapped[str | None] = mapped_column(String(128), unique=True)
+
+
+class HelpAsk(Base):
+    """A rep's ask for help with a deal, to their manager: the rep's note, and the manager's one answer (reply,
+    agenda or join) and when. Counted open until answered."""
+
+    __tablename__ = "help_ask"
+    __table_args__ = (Index("ix_help_ask_rep_open", "rep_id", "answered_at"),
+                      Index("ix_help_ask_manager_asked", "manager_id", "asked_at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("crm_deal.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(Text)
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answer: Mapped[str | None] = mapped_column(String(8))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    origin: Mapped[str] = mapped_column(String(128), unique=True)  # the modal that asked: a retry adds nothing twice

@@ -1,4 +1,5 @@
-"""Golden Block Kit files: one survey DM, one coaching digest and one App Home in each of the five languages.
+"""Golden Block Kit files: one survey DM, one coaching digest, one App Home, and a manager's DM about a rep's ask for
+help in each of the five languages.
 
 A change to wording, layout or formatting shows up as a diff of tests/golden/<language>/*.json; when the change
 is intended, rewrite them with `UPDATE_GOLDEN=1 python -m pytest tests/bot/test_golden_block_kit.py`.
@@ -12,12 +13,14 @@ from pathlib import Path
 
 import pytest
 
+from bot.asks.views import ask_message
 from bot.coaching.views import digest_message
 from bot.home.publish import HomeData
 from bot.home.views import home_view
 from bot.i18n import RLM, Translator
 from bot.slack_double.blockkit import validate_message, validate_view
 from bot.surveys.messages import survey_message
+from coaching.followups.rules import DealState
 from coaching.performance.digest import build_digest, rep_kpis
 from coaching.performance.kpis import RepFigures
 from coaching.periods import parse_period
@@ -55,7 +58,11 @@ def _render(language):
     _, digest = digest_message(t, _digest(), NAMES, currency="USD", team="Kuala Lumpur Hunters", min_deals=5)
     member = Member(1, "Emily Carter", "emily@example.com", "rep", "Asia/Kuala_Lumpur", LOCALES[language], "UEMILY", 1)
     home = home_view(t, HomeData(member, NOW, open_rounds=[(ROUND, False)]), currency="USD")
-    return {"survey": survey, "digest": digest, "home": home}
+    deal = DealState(41, "D-1041", 1, "Petronas Dagangan", 48000.0, "Negotiation", next_step="Send the revised quote",
+                     last_activity_on=date(2026, 11, 9))
+    _, ask = ask_message(t, ask_id=12, rep="Emily Carter", deal=deal, note="Their CFO went quiet. Could you call?",
+                         today=NOW.date(), currency="USD")
+    return {"survey": survey, "digest": digest, "home": home, "ask": ask}
 
 
 @pytest.mark.parametrize("language", list(LOCALES))
@@ -64,6 +71,7 @@ def test_block_kit_matches_the_golden_files_and_slacks_limits(language):
     assert validate_message("text", rendered["survey"]) == []
     assert validate_message("text", rendered["digest"]) == []
     assert validate_view(rendered["home"]) == []
+    assert validate_message("text", rendered["ask"]) == []
     folder = GOLDEN / language
     for name, blocks in rendered.items():
         path = folder / f"{name}.json"

@@ -12,7 +12,7 @@ from bot.cli.main import main
 from bot.settings import Settings
 from bot.surveys import usecases
 from storage.crm.models import CrmAccount, CrmActivity, CrmDeal
-from storage.followups.models import AgendaItem, FollowupHold, NudgeLog, OneOnOne
+from storage.followups.models import AgendaItem, FollowupHold, HelpAsk, NudgeLog, OneOnOne
 from storage.models import Answer, OutboxMessage, Person, Recipient
 from storage.recognition.models import Kudos, KudosReceiver, Win
 from surveys import closing, service
@@ -98,6 +98,8 @@ def org(migrated_database_url, monkeypatch, tmp_path):
                            sent_at=NOW))
             s.add(CrmActivity(rep_id=rep, day=date(2026, 11, 30), week_start=date(2026, 11, 30),
                               month=date(2026, 11, 1), kind="call", count=3))
+            s.add(HelpAsk(rep_id=rep, manager_id=mgr, deal_id=deal.id, note=f"{ext} needs a pricing hand",
+                          asked_at=NOW, origin=f"view:{ext}"))
         s.add_all([CrmAccount(name="Initech", owner_id=rep0, owner_basis="imported"),
                    CrmAccount(name="Globex", owner_id=rep1, owner_basis="deals")])
         s.get_one(Person, rep0).sales_role = "am"
@@ -127,6 +129,8 @@ def test_an_export_holds_the_persons_own_data_and_nobody_elses(org, capsys, tmp_
     assert [i["text"] for i in data["agenda_items"]] == ["rep0 wants a promotion talk"]
     assert [d["external_id"] for d in data["crm_deals"]] == ["DEAL-REP0"]
     assert len(data["follow_up_holds"]) == 1 and len(data["nudges"]) == 1 and len(data["crm_activities"]) == 1
+    assert [(a["note"], a["manager"]) for a in data["help_asks"]] == [("DEAL-REP0 needs a pricing hand",
+                                                                       "maria@example.com")]
     assert data["person"]["sales_role"] == "am" and [a["name"] for a in data["crm_accounts_managed"]] == ["Initech"]
     dms = {o["key"] for o in data["outbox"] if "UREP0" in json.dumps(o["payload"])}
     edits = [o for o in data["outbox"] if o["method"] == "chat.update"]  # the DM edited to show their answers
@@ -171,6 +175,7 @@ def test_a_delete_erases_the_person_and_keeps_every_rounds_numbers(org, capsys, 
         assert s.scalar(select(func.count()).select_from(OneOnOne)) == 1
         assert list(s.scalars(select(NudgeLog.person_id))) == [ids["UREP1"]]
         assert s.scalar(select(func.count()).select_from(FollowupHold)) == 1
+        assert list(s.scalars(select(HelpAsk.note))) == ["DEAL-REP1 needs a pricing hand"]
         assert s.scalar(select(Win.notes)) is None and s.scalar(select(Win.rep_id)) == rep0
         # CRM records stay, owned by the tombstone, so team KPIs do not move
         assert s.scalar(select(CrmDeal.owner_id).where(CrmDeal.external_id == "DEAL-REP0")) == rep0
@@ -198,3 +203,12 @@ def test_a_delete_that_fails_half_way_changes_nothing(org, capsys, monkeypatch):
         assert u.session.get(Person, ids["UREP0"]).slack_id == "UREP0"
         assert u.session.scalar(select(func.count()).select_from(Kudos)) == 4
     assert MINE in _comments(services, org[1][1])
+
+
+def test_deleting_a_manager_keeps_their_reps_asks_for_help_without_the_link_to_them(org, capsys):
+    services, _, ids = org
+    assert main(["person", "delete", "maria@example.com", "--yes"]) == 0
+    assert "asks for help unlinked from their manager 2" in capsys.readouterr().out
+    with services.unit() as u:
+        assert sorted(u.session.execute(select(HelpAsk.rep_id, HelpAsk.manager_id))) == sorted(
+            [(ids["UREP0"], None), (ids["UREP1"], None)])
