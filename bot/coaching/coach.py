@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.bootstrap import Services, Unit
@@ -15,6 +15,8 @@ from bot.coaching.views import digest_message, glossary_message, rep_message
 from bot.i18n import N_, Translator
 from bot.messenger import OutboxMessenger
 from coaching.access import NotAllowed
+from coaching.asks.service import Ask
+from coaching.asks.service import counts as ask_counts
 from coaching.performance import service as coaching
 from coaching.performance.diagnosis import Thresholds
 from coaching.performance.schedule import digests_due
@@ -137,6 +139,10 @@ def _digests(services: Services, u: Unit, now: datetime) -> list[Queued]:
     weekly = coaching.weekly_digests(u.performance, wanted=[(d.manager_id, d.period) for d in due], now=now,
                                      trend_periods=TREND_PERIODS, thresholds=rules)
     names = {p: m.name for p, m in u.people.members(org).items()}
+    week_ago = now - timedelta(days=7)
+    asked: dict[int | None, list[Ask]] = {}
+    for ask in u.asks.asks_to(manager_ids=[d.manager_id for d in due], since=week_ago):
+        asked.setdefault(ask.manager_id, []).append(ask)
     held = HeldOutbox(u.session)  # kept in memory: the caller writes the rows
     messenger = OutboxMessenger(held, now=now)
     for item in due:
@@ -146,7 +152,8 @@ def _digests(services: Services, u: Unit, now: datetime) -> list[Queued]:
         digest, team = found.digest, u.people.team_name(manager.team_id)
         t = translator(manager)
         text, blocks = digest_message(t, digest, names, currency=s.currency, team=team,
-                                      min_deals=rules.min_closed_deals)
+                                      min_deals=rules.min_closed_deals,
+                                      asks=ask_counts(asked.get(item.manager_id, []), start=week_ago, end=now))
         messenger.post(keys[item.manager_id], manager.slack_id, text, blocks, person_id=manager.person_id)
         chart = chart_request(t, found.trend, currency=s.currency,
                               title=t.gettext("Revenue won and win rate, {team}", team=team))

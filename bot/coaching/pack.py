@@ -7,19 +7,21 @@ from __future__ import annotations
 
 import argparse
 import io
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.coaching.workbook import PackPerson, write_coaching_workbook
 from bot.i18n import Translator
 from coaching.access import NotAllowed, OrgChart, can_see
+from coaching.asks.service import Ask
 from coaching.performance.diagnosis import Thresholds
 from coaching.performance.digest import Digest
 from coaching.performance.kpis import Kpis
 from coaching.performance.service import digest_for, trend
 from coaching.periods import Period, PeriodError, last_periods, parse_period
+from storage.followups.asks import AskRepository
 from storage.kpis import PerformanceRepository
 from storage.people import PeopleRepository
 
@@ -47,6 +49,8 @@ class PackData:
     trend: list[tuple[Period, Kpis]]
     people: dict[int, PackPerson]
     generated_at: datetime
+    asks: list[Ask] = field(default_factory=list)  # the reps' asks for help made in the period
+    deals: dict[int, str] = field(default_factory=dict)  # the names of the deals they were about
 
 
 def build_pack(session: Session, *, manager_id: int, period: Period, now: datetime, t: Translator, settings: Settings,
@@ -72,13 +76,18 @@ def load_pack(session: Session, *, manager_id: int, period: Period, now: datetim
                     now=now)
     people = {p: PackPerson(p, m.name, m.email)
               for p, m in PeopleRepository(session).members((manager_id, *digest.reps)).items()}
-    return PackData(people[manager_id], digest, history, people, now)
+    asks = AskRepository(session)
+    asked = asks.asks_of(rep_ids=list(digest.reps), start=datetime.combine(period.start, time.min, UTC),
+                         end=datetime.combine(period.end, time.min, UTC))
+    return PackData(people[manager_id], digest, history, people, now, asked,
+                    asks.deal_names([a.deal_id for a in asked if a.deal_id is not None]))
 
 
 def pack_bytes(data: PackData, *, t: Translator, currency: str | None = None) -> bytes:
     buffer = io.BytesIO()
     write_coaching_workbook(buffer, t, manager=data.manager, digest=data.digest, trend=data.trend,
-                            people=data.people, generated_at=data.generated_at, currency=currency)
+                            people=data.people, generated_at=data.generated_at, currency=currency,
+                            asks=data.asks, deals=data.deals)
     return buffer.getvalue()
 
 

@@ -11,6 +11,7 @@ from bot import ids
 from bot.i18n import N_, Translator
 from bot.slack_text import literal
 from bot.surveys.messages import Blocks
+from coaching.asks.service import AskCounts
 from coaching.performance.definitions import KPI_BY_NAME, KPIS, POTENTIAL_NOTE, ROLE_KPIS, rounded
 from coaching.performance.diagnosis import Finding
 from coaching.performance.digest import MAX_ATTENTION, Digest, KpiLine, RepView
@@ -110,9 +111,10 @@ def _section(text: str) -> dict[str, Any]:
 
 
 def digest_message(t: Translator, digest: Digest, names: Mapping[int, str], *, currency: str, team: str,
-                   min_deals: int) -> tuple[str, Blocks]:
+                   min_deals: int, asks: AskCounts | None = None) -> tuple[str, Blocks]:
     """One screen: three headline KPIs against last period, at most three people who need attention with the
-    one reason that matters most, who to praise with a suggested recognition, and the way to everything else."""
+    one reason that matters most, who to praise with a suggested recognition, the reps' asks for help of the last
+    seven days (when there were any), and the way to everything else."""
     title = t.gettext("Coaching digest for {team}, {period}", team=literal(team), period=digest.period.key)
     headline = "\n".join(_line(t, digest.line(name), currency, medians=False, sources=digest.sources)
                          for name in digest.headlines)
@@ -141,6 +143,13 @@ def digest_message(t: Translator, digest: Digest, names: Mapping[int, str], *, c
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": t.ngettext(
             "{n} rep onboarding or with too little data to judge",
             "{n} reps onboarding or with too little data to judge", len(quiet))}]})
+    if asks is not None and asks.asked:
+        hours = t.number(round(asks.median_hours, 1), 1) if asks.median_hours is not None else "–"
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": t.ngettext(
+            ":raising_hand: Asks for help in the last 7 days: {n} asked, {answered} answered, median time to answer "
+            "{hours} h",
+            ":raising_hand: Asks for help in the last 7 days: {n} asked, {answered} answered, median time to answer "
+            "{hours} h", asks.asked, answered=t.number(asks.answered), hours=hours)}]})
     blocks.append({"type": "actions", "block_id": "coach_pack", "elements": [
         {"type": "button", "action_id": ids.ACTION_COACH_PACK, "value": f"{digest.manager_id}:{digest.period.key}",
          "text": {"type": "plain_text", "text": t.gettext("Excel coaching pack")[:75]}}]})

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coaching.asks.service import Ask
-from storage.crm.models import CrmDeal
+from storage.crm.models import CrmAccount, CrmDeal
 from storage.followups.models import HelpAsk
 from storage.models import Person
 
@@ -66,3 +66,17 @@ class AskRepository:
         rows = self.session.scalars(select(HelpAsk).where(HelpAsk.manager_id.in_(manager_ids),
                                                           HelpAsk.asked_at >= since))
         return [ask_of(r) for r in rows]
+
+    def asks_of(self, *, rep_ids: list[int], start: datetime, end: datetime) -> list[Ask]:
+        """Asks these reps made in [start, end), oldest first (the coaching pack's History sheet)."""
+        rows = self.session.scalars(select(HelpAsk).where(HelpAsk.rep_id.in_(rep_ids), HelpAsk.asked_at >= start,
+                                                          HelpAsk.asked_at < end).order_by(HelpAsk.asked_at,
+                                                                                           HelpAsk.id))
+        return [ask_of(r) for r in rows]
+
+    def deal_names(self, deal_ids: list[int]) -> dict[int, str]:
+        """"Account · D-1" (or the deal's id alone) by deal id."""
+        rows = self.session.execute(select(CrmDeal.id, CrmDeal.external_id, CrmAccount.name)
+                                    .outerjoin(CrmAccount, CrmAccount.id == CrmDeal.account_id)
+                                    .where(CrmDeal.id.in_(deal_ids)))
+        return {deal: f"{account} · {external}" if account else external for deal, external, account in rows}

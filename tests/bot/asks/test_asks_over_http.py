@@ -2,10 +2,12 @@
 the deal's facts, and each of Reply, Add to one-on-one and Join; at most three open asks; only the rep's manager
 answers; a Slack retry adds and sends nothing twice."""
 
-from datetime import UTC, date, datetime
+import io
+from datetime import UTC, date, datetime, timedelta
 
 from conftest import block_texts, eventually
 from nudge_fixtures import add_deal, add_other_team, dms, listeners_done, person_ids, set_weekly
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from storage.followups.models import AgendaItem, HelpAsk
@@ -164,3 +166,48 @@ def test_only_the_reps_manager_as_the_org_chart_stands_now_may_answer(running_bo
     with bot.services.sessions.begin() as s:
         assert s.scalar(select(HelpAsk.answered_at)) is None
     assert not dms(bot, "UREP5", "offers to join")
+
+
+def test_the_managers_weekly_digest_counts_the_asks_answers_and_median_time_to_answer(running_bot):
+    bot = running_bot
+    deals = _deals(bot)
+    dm = _nudge(bot)
+    _ask(bot, dm, deals["big"])
+    _ask(bot, dm, deals["small"], note="")
+    bot.clock.now = MONDAY_AUCKLAND + timedelta(hours=3)
+    with listeners_done(bot):
+        bot.actor.click(None, "UMGR", dms(bot, "UMGR", "asks for your help")[0], "ask_answer:join")
+    monday = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)  # 08:00 in Vilnius, when Maria's digest is due
+    bot.clock.now = monday
+    assert bot.job("digests", monday).startswith("queued 2 digest")
+    bot.deliver()
+    (digest,) = dms(bot, "UMGR", "Coaching digest")
+    assert ("Asks for help in the last 7 days: 2 asked, 1 answered, median time to answer 3.0 h"
+            in block_texts(digest["blocks"]))
+
+
+def test_the_coaching_packs_history_sheet_lists_each_ask_and_its_answer_without_the_reps_note(running_bot):
+    bot = running_bot
+    deals = _deals(bot)
+    dm = _nudge(bot)
+    _ask(bot, dm, deals["big"])
+    _ask(bot, dm, deals["small"], note="")
+    bot.clock.now = MONDAY_AUCKLAND + timedelta(hours=3)
+    with listeners_done(bot):
+        bot.actor.click(None, "UMGR", dms(bot, "UMGR", "asks for your help")[0], "ask_answer:join")
+    ids = person_ids(bot)
+    button = {"type": "actions", "elements": [{"type": "button", "action_id": "coach_pack",
+                                               "text": {"type": "plain_text", "text": "Excel pack"},
+                                               "value": f"{ids['UMGR']}:2026-11"}]}
+    message = {"channel": bot.slack.dm_channel_id("UMGR"), "ts": "1700000000.000100", "blocks": [button]}
+    assert bot.actor.click(None, "UMGR", message, "coach_pack").status == 200
+    (pack,) = eventually(lambda: [f for f in bot.slack.files.values() if f["completed"]])
+    book = load_workbook(io.BytesIO(pack["content"]))
+    rows = list(book["History"].iter_rows(values_only=True))
+    assert rows == [
+        ("kind", "rep", "email", "deal", "asked_at", "answer", "answered_at", "hours_to_answer"),
+        ("ask", "Rep 5", "rep5@example.com", "Acme · D-1", datetime(2026, 11, 22, 20, 30), "join",
+         datetime(2026, 11, 22, 23, 30), 3.0),
+        ("ask", "Rep 5", "rep5@example.com", "Globex · D-2", datetime(2026, 11, 22, 20, 30), "–", "–", "–")]
+    everything = [cell for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row]
+    assert not [cell for cell in everything if isinstance(cell, str) and "CFO" in cell]  # the note stays in the DM
