@@ -144,7 +144,7 @@ def digest_message(t: Translator, digest: Digest, names: Mapping[int, str], *, c
             "{n} rep onboarding or with too little data to judge",
             "{n} reps onboarding or with too little data to judge", len(quiet))}]})
     if asks is not None and asks.asked:
-        hours = t.number(round(asks.median_hours, 1), 1) if asks.median_hours is not None else "–"
+        hours = t.number(asks.median_hours, 1) if asks.median_hours is not None else "–"
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": t.ngettext(
             ":raising_hand: Asks for help in the last 7 days: {n} asked, {answered} answered, median time to answer "
             "{hours} h",

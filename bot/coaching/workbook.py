@@ -14,7 +14,7 @@ from typing import IO, TYPE_CHECKING, Any
 from bot.coaching.views import KPI_LABELS, reason_text
 from bot.i18n import Translator
 from bot.workbook_cells import header, number, text, widths
-from coaching.asks.service import Ask
+from coaching.asks.service import Ask, hours_to_answer
 from coaching.performance.definitions import KPI_BY_NAME, KPI_NAMES, KPIS, POTENTIAL_NOTE
 from coaching.performance.diagnosis import Evidence, Finding
 from coaching.performance.digest import Digest
@@ -216,7 +216,7 @@ def _history(ws: Worksheet, asks: Sequence[Ask], people: Mapping[int, PackPerson
         text(ws.cell(row, 6), ask.answer or MISSING)
         if ask.answered_at is not None:
             number(ws.cell(row, 7), ask.answered_at.astimezone(UTC).replace(tzinfo=None), DATETIME_FORMAT)
-            number(ws.cell(row, 8), round((ask.answered_at - ask.asked_at).total_seconds() / 3600, 1), "0.0")
+            number(ws.cell(row, 8), hours_to_answer(ask.asked_at, ask.answered_at), "0.0")
         else:
             text(ws.cell(row, 7), MISSING)
             text(ws.cell(row, 8), MISSING)

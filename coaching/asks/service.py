@@ -44,7 +44,7 @@ class Ask:
 @dataclass(frozen=True)
 class AskCounts:
     """A manager's asks over a period: asked in it, answered in it, and the median hours from ask to answer of
-    those answered (None when none was)."""
+    those answered, at one decimal (None when none was)."""
 
     asked: int
     answered: int
@@ -111,4 +111,13 @@ def counts(asks: Sequence[Ask], *, start: datetime, end: datetime) -> AskCounts:
     """Asks made in [start, end), how many of them are answered, and the median hours to answer them."""
     made = [a for a in asks if start <= a.asked_at < end]
     waits = [(a.answered_at - a.asked_at).total_seconds() / 3600 for a in made if a.answered_at is not None]
-    return AskCounts(len(made), len(waits), median(waits) if waits else None)
+    return AskCounts(len(made), len(waits), _one_decimal(median(waits)) if waits else None)
+
+
+def hours_to_answer(asked_at: datetime, answered_at: datetime) -> float:
+    """Hours from ask to answer at one decimal, half away from zero as Excel rounds (the digest and the pack agree)."""
+    return _one_decimal((answered_at - asked_at).total_seconds() / 3600)
+
+
+def _one_decimal(value: float) -> float:
+    return int(value * 10 + 0.5 + 1e-9) / 10

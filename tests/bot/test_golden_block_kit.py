@@ -8,7 +8,7 @@ is intended, rewrite them with `UPDATE_GOLDEN=1 python -m pytest tests/bot/test_
 import json
 import os
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,7 @@ from bot.home.views import home_view
 from bot.i18n import RLM, Translator
 from bot.slack_double.blockkit import validate_message, validate_view
 from bot.surveys.messages import survey_message
+from coaching.asks.service import Ask, AskCounts, counts
 from coaching.followups.rules import DealState
 from coaching.performance.digest import build_digest, rep_kpis
 from coaching.performance.kpis import RepFigures
@@ -114,3 +115,20 @@ def test_the_digest_fits_one_screen_with_three_headlines_at_most_three_people_an
     praised = {name for name in NAMES.values() if name in praise}
     assert 1 <= len(flagged) <= 3 and praised and not flagged & praised
     assert "/coach @rep" in json.dumps(blocks, ensure_ascii=False) and "coach_pack" in json.dumps(blocks)
+
+
+def test_the_digests_ask_line_shows_a_dash_for_the_median_when_no_ask_was_answered_and_nothing_without_asks():
+    t = Translator.for_person("en-US", "Asia/Kuala_Lumpur")
+
+    def ask_line(asks):
+        _, blocks = digest_message(t, _digest(), NAMES, currency="USD", team="Hunters", min_deals=5, asks=asks)
+        return [line for line in _digest_lines(blocks) if "Asks for help" in line]
+
+    assert ask_line(AskCounts(2, 0, None)) == [
+        ":raising_hand: Asks for help in the last 7 days: 2 asked, 0 answered, median time to answer – h"]
+    asked = NOW - timedelta(hours=5)
+    asks = [Ask(n, 1, 9, None, "", asked, "reply", asked + timedelta(minutes=75)) for n in (1, 2)]
+    found = counts([*asks, Ask(3, 1, 9, None, "", asked)], start=NOW - timedelta(days=7), end=NOW)
+    assert ask_line(found) == [  # 1.25 h: half away from zero, as the pack rounds it
+        ":raising_hand: Asks for help in the last 7 days: 3 asked, 2 answered, median time to answer 1.3 h"]
+    assert ask_line(AskCounts(0, 0, None)) == ask_line(None) == []
