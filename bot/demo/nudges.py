@@ -1,5 +1,5 @@
-"""The demo's nudges part: a rep's morning follow-up nudge and a Snooze click, then a one-on-one set with
-`/oneonone`, its agenda, the manager's reminder with the data prep, and Held after the slot."""
+"""The demo's nudges part: a rep's morning follow-up nudge, Need help on its top deal and a Snooze click, then a
+one-on-one set with `/oneonone`, the ask added to its agenda, the manager's reminder with the data prep, and Held."""
 
 from __future__ import annotations
 
@@ -43,6 +43,19 @@ def _click(demo: Stage, user_id: str, message: dict[str, Any], action_id: str, v
     wait(lambda: len(demo.slack.calls_to("chat.update")) > edits)
 
 
+def _ask_for_help(demo: Stage, rep: str, manager: str, nudge: dict[str, Any], note: str) -> dict[str, Any]:
+    """The rep's Need help on the nudge's top deal and the note modal sent; the manager's DM about it."""
+    opened = set(demo.slack.open_views)
+    button = next(e for b in nudge["blocks"] if b.get("type") == "actions" for e in b["elements"]
+                  if e["action_id"].startswith("ask_help:"))
+    demo.actor.click(None, rep, nudge, button["action_id"])
+    view = wait(lambda: next((v for k, v in demo.slack.open_views.items() if k not in opened), None))
+    demo.actor.submit_view(None, view, {"note": note}, user_id=rep)
+    wait(lambda: any(re.match(r"ask:\d+$", (m.get("metadata") or {}).get("event_payload", {}).get("key", ""))
+                     for m in demo.slack.messages(manager)))
+    return _latest(demo, manager, r"ask:\d+$")
+
+
 def play_nudges(demo: Stage) -> None:
     """Monday of the third week, 09:00 in Kuala Lumpur: nudges over the CRM data the coaching part imported."""
 
@@ -65,6 +78,9 @@ def play_nudges(demo: Stage) -> None:
     demo.tick("nudges")
     nudge = _latest(demo, aisyah.slack_id, r"nudge:\d+:")
     _show(demo, f"{aisyah.name}'s follow-up nudge (at most one a working day, the largest deals first):", nudge)
+    ask = _ask_for_help(demo, aisyah.slack_id, manager.slack_id, nudge,
+                        "The CFO wants a discount above my limit. Can you approve 8%?")
+    _show(demo, f"{aisyah.name} clicks Need help on the deal and writes a note -> {manager.name}'s DM:", ask)
     snooze = next(e for b in nudge["blocks"] if b.get("type") == "actions" for e in b["elements"]
                   if e["type"] == "static_select")
     three_days = next(o["value"] for o in snooze["options"] if o["value"].endswith("|3"))
@@ -83,6 +99,9 @@ def play_nudges(demo: Stage) -> None:
     due = (monday + timedelta(days=4)).isoformat()
     demo.note(f"{manager.name}: /oneonone action @aisyah {due} ... -> " + _command(
         demo, manager.slack_id, f"action {mention} {due} Send the revised quote to Maybank"))
+    _click(demo, manager.slack_id, ask, "ask_answer:agenda")
+    demo.note(f"{manager.name} clicks Add to one-on-one on {aisyah.name}'s ask -> a talking point on their agenda; "
+              f"{aisyah.name} is told in a DM")
     demo.clock.now += timedelta(minutes=30)
     demo.tick("one_on_ones")
     _show(demo, f"{manager.name}'s reminder the working day before, with the prep only a manager gets:",

@@ -86,3 +86,10 @@ def test_each_rep_sees_the_survey_and_the_reminders_in_their_own_language(demo):
     assert persian and all(line.startswith("\u200f") for line in persian)  # each line starts right to left
     assert "۲۰:۳۰" in seen  # the round closes at 20:30 in Tehran, written in Persian digits
     assert transcript.count(f"{sara.name} ({sara.tz}, {sara.locale}) gets a reminder") == 4
+
+
+def test_the_demo_asks_for_help_on_a_nudged_deal_and_the_manager_adds_it_to_the_one_on_one(demo):
+    _, printed = demo
+    assert "Nur Aisyah clicks Need help on the deal and writes a note -> Daniel Okafor's DM:" in printed
+    assert "*Nur Aisyah asks for your help with a deal*" in printed
+    assert "Help with Maybank: The CFO wants a discount above my limit. Can you approve 8%?" in printed
