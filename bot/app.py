@@ -26,9 +26,11 @@ def feature_classes() -> list[type]:
     from bot.one_on_ones.listeners import OneOnOneListeners
     from bot.people.listeners import PeopleListeners
     from bot.recognition.listeners import RecognitionListeners
+    from bot.surveys.focus_listeners import FocusListeners
 
     return [PulseListeners, SurveyListeners, HomeListeners, PeopleListeners, CoachListeners,
-            RecognitionListeners, NudgeListeners, OneOnOneListeners, AskListeners]
+            RecognitionListeners, NudgeListeners, OneOnOneListeners, AskListeners,
+            FocusListeners]
 
 
 def build_app(services: Services, *, token_verification: bool = False) -> App:

@@ -23,6 +23,7 @@ from bot.runtime.workspaces import Workspaces
 from bot.settings import Settings
 from storage.answer_batch import AnswerBatch
 from storage.db import make_engine, make_sessions, reading_engine, upgrade
+from storage.focus import FocusRepository
 from storage.followups.asks import AskRepository
 from storage.followups.one_on_ones import OneOnOneRepository
 from storage.followups.repository import NudgeRepository
@@ -101,6 +102,10 @@ class Unit:
     @property
     def asks(self) -> AskRepository:
         return AskRepository(self.session)
+
+    @property
+    def focuses(self) -> FocusRepository:
+        return FocusRepository(self.session)
 
 
 @dataclass

@@ -40,6 +40,8 @@ ACTION_ASK_HELP = "ask_help"  # ask_help:{deal id}: "Need help" on a deal of the
 ACTION_ASK_HELP_RE = re.compile(r"^ask_help:")
 ACTION_ASK_ANSWER = "ask_answer"  # ask_answer:reply|agenda|join, in the manager's DM about an ask
 ACTION_ASK_ANSWER_RE = re.compile(r"^ask_answer:(reply|agenda|join)$")
+ACTION_FOCUS_CHOOSE = "focus_choose"  # under a round's results: the manager picks one theme to act on
+ACTION_FOCUS_DONE = "focus_done"  # App Home and the focus reminder: the action is done
 
 # View callbacks
 VIEW_PULSE_CREATE = "pulse_create"
@@ -50,6 +52,7 @@ VIEW_WIN = "win_view"
 VIEW_ONEONONE_ADD = "oneonone_add_view"
 VIEW_ASK_HELP = "ask_help_view"
 VIEW_ASK_REPLY = "ask_reply_view"
+VIEW_FOCUS = "focus_view"
 
 # Global shortcuts (callback_ids)
 SHORTCUT_KUDOS = "kudos_shortcut"

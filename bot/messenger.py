@@ -11,6 +11,7 @@ from typing import Any
 from bot.charts import ChartPoint, trend_chart
 from bot.i18n import Translator
 from bot.slack_text import literal
+from bot.surveys.focus_views import choose_button
 from bot.surveys.messages import reminder_message, results_message, survey_message, team_summary_message
 from bot.surveys.rollup_views import rollup_message
 from storage.outbox import Outbox, Queued
@@ -128,6 +129,7 @@ class OutboxMessenger:
         t = Translator.for_person(manager.locale, manager.tz)
         trend = Trend.of(RoundPoint.of_round(day, s) for day, s in history or [(round.cycle_date, summary)])
         text, blocks = results_message(t, round.team_name, summary, trend, bank=self.bank)
+        blocks.append(choose_button(t, round.id))  # the manager picks one thing to change
         key = f"results:{round.id}:{manager.person_id}"
         self.post(key, manager.slack_id, text, blocks, person_id=manager.person_id, not_before=at)
         if any(not s.withheld for _, s in history):

@@ -176,6 +176,28 @@ class CustomQuestion(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class SurveyFocus(Base):
+    """What a team's manager will change after a round: one theme, one action, a date; shared with the team's
+    channel or not; done or not. `question_id` is the follow-up question the team's next round asks."""
+
+    __tablename__ = "survey_focus"
+    __table_args__ = (Index("ix_survey_focus_team_done", "team_id", "done_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"))
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_round.id"))
+    theme: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(300))
+    due: Mapped[date] = mapped_column(Date)
+    shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    question_id: Mapped[str | None] = mapped_column(String(64))
+    origin: Mapped[str] = mapped_column(String(128), unique=True)  # the modal that chose it: a retry adds nothing
+
+
 class Holiday(Base):
     """A day without surveys or reminders: for everyone, or for one team (a local public holiday)."""
 

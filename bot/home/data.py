@@ -10,6 +10,7 @@ from coaching.one_on_ones.meetings import Agenda, Pair
 from coaching.performance.digest import Digest, RepView
 from coaching.recognition.shout_outs import KudosHistory
 from storage.health import Health
+from surveys.focus import Focus
 from surveys.ports import Member, RoundInfo
 from surveys.results import RoundSummary
 
@@ -27,6 +28,7 @@ class HomeData:
     kudos: KudosHistory | None = None
     snapshot: Digest | None = None
     results: list[tuple[str, date, RoundSummary]] = field(default_factory=list)  # team, round date, summary
+    focuses: list[tuple[Focus, str]] = field(default_factory=list)  # open focuses of teams they manage, team names
     one_on_ones: list[tuple[Pair, Agenda | None]] = field(default_factory=list)
     names: dict[int, str] = field(default_factory=dict)
     kudos_names: dict[str, str] = field(default_factory=dict)  # people kudos messages name, by Slack id

@@ -23,6 +23,7 @@ from bot.recognition.usecases import names
 from bot.runtime.coalesce import Coalescer
 from bot.runtime.jobs import next_runs
 from bot.surveys.access import audience_of
+from bot.surveys.focus import open_focuses
 from coaching.access import NotAllowed
 from coaching.followups.rules import FollowupRules, followups_due, pending
 from coaching.one_on_ones.service import agenda_of, standing_pairs
@@ -68,6 +69,7 @@ def gather(services: Services, u: Unit, member: Member | None) -> HomeData:
                                             thresholds=thresholds)
         data.names = {p: m.name for p, m in u.people.members(data.snapshot.reps).items()}
         data.results = _latest_results(services, u, member)
+        data.focuses = open_focuses(u, member)
     pairs = standing_pairs(u.one_on_ones, person_id=member.person_id)
     data.one_on_ones = [(p, agenda_of(u.one_on_ones, pair_id=p.id, person_id=member.person_id, now=u.now))
                         for p in pairs[:10]]

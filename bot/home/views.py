@@ -11,6 +11,7 @@ from bot.i18n import Translator
 from bot.recognition.messages import kudos_text
 from bot.recognition.views import kudos_button
 from bot.slack_text import literal
+from bot.surveys.focus_views import home_lines
 from bot.surveys.messages import Blocks
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def home_view(t: Translator, data: HomeData, *, currency: str) -> dict[str, Any]
         return {"type": "home", "blocks": blocks}
     blocks += _surveys(t, data) + _followups(t, data, currency) + _numbers(t, data, currency) + _kudos(t, data)
     if data.snapshot is not None:
-        blocks += _snapshot(t, data, currency) + _results(t, data)
+        blocks += _snapshot(t, data, currency) + _results(t, data) + home_lines(t, data.focuses)
     blocks += _one_on_ones(t, data)
     if data.health is not None:
         blocks += _health(t, data)

@@ -36,10 +36,13 @@ def close_rounds(services: Services, now: datetime) -> str:
 
 
 def remind(services: Services, now: datetime) -> str:
+    from bot.surveys.focus import send_reminders
+
     with services.unit(now) as u:
         sent = service.send_due_reminders(u.surveys, u.messenger, now=now, policy=policy(services.settings))
+    focus = send_reminders(services, now)
     services.delivery.wake()
-    return f"queued {sent} reminder(s)"
+    return f"queued {sent} reminder(s) and {focus} focus reminder(s)"
 
 
 def digests(services: Services, now: datetime) -> str:
@@ -109,7 +112,8 @@ JOBS: dict[str, Job] = {job.name: job for job in (
     Job("close_rounds", close_rounds, lambda: IntervalTrigger(minutes=1),
         "close rounds whose window has ended and send the results to managers"),
     Job("remind", remind, lambda: IntervalTrigger(minutes=5),
-        "remind people who have not answered (at most twice, in their local working hours)"),
+        "remind people who have not answered (at most twice, in their local working hours), and managers of their "
+        "focus a week before its date"),
     Job("digests", digests, lambda: IntervalTrigger(minutes=10),
         "send each manager's weekly coaching digest at their local day and time (SALESCOACH_DIGEST_AT)"),
     Job("announce_wins", announce_wins, lambda: IntervalTrigger(minutes=1),

@@ -26,6 +26,7 @@ class TeamHistory:
     team: str
     rounds: list[tuple[date, RoundSummary]] = field(default_factory=list)
     bank: QuestionBank = STARTER
+    latest_round: int | None = None  # the id of the last of `rounds` (its results offer "Choose a focus")
 
 
 def _member(u: Unit, slack_user: str) -> Member:
@@ -72,7 +73,9 @@ def enps_overview(services: Services, *, slack_user: str, team: str | None) -> t
         teams = _named(_teams(u, member), team)
         visible = what_may_see(u.surveys, audience_of(u, member), threshold=services.settings.anonymity_threshold)
         bank = u.surveys.bank()
-    histories = [TeamHistory(name, visible.history(name), bank=bank) for name in teams]
+    latest = {d.round.team_name.lower(): d.round.id for d in visible.rounds}  # oldest first: the last one stays
+    histories = [TeamHistory(name, visible.history(name), bank=bank, latest_round=latest.get(name.lower()))
+                 for name in teams]
     return histories, None if team else visible.rollup
 
 

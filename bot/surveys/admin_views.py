@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.i18n import Translator
 from bot.slack_text import literal
 from bot.surveys.admin import TeamHistory
+from bot.surveys.focus_views import choose_button
 from bot.surveys.messages import Blocks, results_message
 from bot.surveys.pulse_views import CADENCE_NAMES, WEEKDAY_NAMES
 from bot.surveys.rollup_views import organisation_line
@@ -44,7 +45,10 @@ def latest_results(t: Translator, history: TeamHistory) -> tuple[str, Blocks]:
     day, summary = history.rounds[-1]
     trend = Trend.of(RoundPoint.of_round(d, s) for d, s in history.rounds)
     text, blocks = results_message(t, history.team, summary, trend, bank=history.bank)
-    return text, [*blocks, {"type": "context", "elements": [{"type": "mrkdwn", "text": t.date(day)}]}]
+    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": t.date(day)}]})
+    if history.latest_round is not None:
+        blocks.append(choose_button(t, history.latest_round))
+    return text, blocks
 
 
 def enps_trends(t: Translator, histories: list[TeamHistory],

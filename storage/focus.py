@@ -1,0 +1,56 @@
+"""FocusStore over SQL: a team's focuses after its rounds, by team, by manager's view, or by id."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import SurveyFocus
+from surveys.focus import Focus
+
+
+def focus_of(row: SurveyFocus) -> Focus:
+    return Focus(row.id, row.team_id, row.survey_id, row.round_id, row.theme, row.action, row.due, row.shared,
+                 row.created_by, row.created_at, row.done_at, row.question_id)
+
+
+class FocusRepository:
+    """Never commits: the caller owns the transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add_focus(self, *, team_id: int, survey_id: int, round_id: int, theme: str, action: str, due: date,
+                  shared: bool, created_by: int, now: datetime, origin: str) -> Focus:
+        earlier = self.session.scalar(select(SurveyFocus).where(SurveyFocus.origin == origin))
+        if earlier is not None:
+            return focus_of(earlier)
+        row = SurveyFocus(team_id=team_id, survey_id=survey_id, round_id=round_id, theme=theme, action=action, due=due,
+                          shared=shared, created_by=created_by, created_at=now, origin=origin)
+        self.session.add(row)
+        self.session.flush()
+        return focus_of(row)
+
+    def focus(self, focus_id: int) -> Focus | None:
+        row = self.session.get(SurveyFocus, focus_id)
+        return focus_of(row) if row is not None else None
+
+    def mark_done(self, *, focus_id: int, now: datetime) -> Focus:
+        row = self.session.get(SurveyFocus, focus_id, with_for_update=True)
+        if row is None:
+            raise LookupError(f"focus {focus_id} is gone")
+        if row.done_at is None:
+            row.done_at = now
+            self.session.flush()
+        return focus_of(row)
+
+    def of_teams(self, team_ids: Collection[int], *, open_only: bool = False) -> list[Focus]:
+        """The teams' focuses, newest first."""
+        stmt = select(SurveyFocus).where(SurveyFocus.team_id.in_(list(team_ids)))
+        if open_only:
+            stmt = stmt.where(SurveyFocus.done_at.is_(None))
+        return [focus_of(r) for r in self.session.scalars(stmt.order_by(SurveyFocus.created_at.desc(),
+                                                                          SurveyFocus.id.desc()))]

@@ -1,0 +1,119 @@
+"""From results to action over signed HTTP: "Choose a focus" under the results DM opens a modal that suggests the
+lowest (or most fallen) theme; saving it with Share posts "You said / we will" to the team's channel with the
+theme's figure and no comment; App Home lists it; a reminder comes a week before its date; Mark done posts "Done"
+once. Only the team's managers choose or close a focus."""
+
+from datetime import date, timedelta
+
+from conftest import RESULTS_WAIT, block_texts, eventually
+from nudge_fixtures import listeners_done
+from round_play import MONDAY, open_round
+from sqlalchemy import func, select
+
+from bot.surveys import usecases
+from storage.models import SurveyFocus, Team
+
+CHANNEL = "C0HUNTERS1"
+ANSWERS = {"UREP0": (10, 4), "UREP1": (9, 5), "UREP2": (6, 3), "UREP3": (8, 4), "UREP4": (3, 2), "UREP5": (9, 4)}
+
+
+def _closed_round(bot) -> dict:
+    """A round the six reps answered, closed; the manager's results DM."""
+    open_round(bot)
+    with bot.services.unit() as u:
+        round_id = u.surveys.open_round_of(1).id
+    for user, (enps, manager) in ANSWERS.items():
+        usecases.answer(bot.services, slack_user=user, round_id=round_id, question_id="enps", value=enps)
+        usecases.answer(bot.services, slack_user=user, round_id=round_id, question_id="manager", value=manager)
+    bot.deliver()
+    bot.clock.now = MONDAY + timedelta(days=5)
+    assert bot.job("close_rounds").startswith("closed 1 round(s)")
+    bot.deliver(within=RESULTS_WAIT)
+    (results,) = [m for m in bot.slack.messages("UMGR") if "Pulse results" in str(m.get("blocks"))]
+    return results
+
+
+def _open_form(bot, user: str, message: dict) -> dict:
+    before = set(bot.slack.open_views)
+    with listeners_done(bot):
+        assert bot.actor.click(None, user, message, "focus_choose").status == 200
+    return eventually(lambda: next((v for k, v in bot.slack.open_views.items() if k not in before), None))
+
+
+def _channel_posts(bot) -> list[str]:
+    return [block_texts(m.get("blocks") or []) for m in bot.slack.messages(CHANNEL)]
+
+
+def test_a_focus_chosen_under_the_results_is_shared_listed_reminded_and_marked_done_once(running_bot):
+    bot = running_bot
+    bot.slack.add_channel("hunters", id=CHANNEL)
+    with bot.services.sessions.begin() as s:  # the team's channel, as the roster import sets it
+        s.scalar(select(Team).where(Team.name == "Hunters")).channel_id = CHANNEL
+    view = _open_form(bot, "UMGR", _closed_round(bot))
+    assert view["callback_id"] == "focus_view"
+    theme = next(b for b in view["blocks"] if b.get("block_id") == "theme")["element"]
+    assert theme["initial_option"]["value"] == "relationship with manager"  # the only agreement theme asked
+    assert theme["initial_option"]["text"]["text"] == "Relationship with the manager · 3.7 of 5"
+    today = bot.clock.now.date()
+    refused = bot.actor.submit_view(None, view, {"theme": "relationship with manager", "action": "Weekly deal reviews",
+                                                 "due": today.isoformat()}, user_id="UMGR")
+    assert refused.json() == {"response_action": "errors", "errors": {"due": "Pick a date after today."}}
+    due = today + timedelta(days=20)
+    with listeners_done(bot, 2):
+        for retry in (None, 1):  # Slack retries the submission: one focus, one post
+            saved = bot.actor.submit_view(None, view, {"theme": "relationship with manager",
+                                                       "action": "Weekly deal reviews, 30 minutes, no slides",
+                                                       "due": due.isoformat(), "share": ["share"]},
+                                          user_id="UMGR", retry_num=retry)
+    assert "Saved: Weekly deal reviews, 30 minutes, no slides" in block_texts(saved.json()["view"]["blocks"])
+    with bot.services.sessions.begin() as s:
+        assert s.scalar(select(func.count()).select_from(SurveyFocus)) == 1
+    (post,) = eventually(lambda: _channel_posts(bot))
+    assert "You said: Relationship with the manager · 3.7 of 5" in post
+    assert "We will: Weekly deal reviews, 30 minutes, no slides, by" in post
+
+    assert bot.actor.app_home_opened(None, "UMGR").status == 200
+    home = eventually(lambda: [c for c in bot.slack.calls_to("views.publish")
+                               if "Team focus" in str(c.params.get("view"))])
+    assert "Weekly deal reviews" in str(home[-1].params["view"])
+
+    bot.clock.now = MONDAY + timedelta(days=5 + 12, hours=8)  # 8 days before the date, then a week before
+    assert "and 0 focus reminder(s)" in bot.job("remind")
+    bot.clock.now += timedelta(days=1)
+    assert "and 1 focus reminder(s)" in bot.job("remind")
+    assert "and 0 focus reminder(s)" in bot.job("remind")  # once
+    bot.deliver(within=timedelta(days=1))
+    (reminder,) = [m for m in bot.slack.messages("UMGR")
+                   if "Your focus for Hunters is due" in block_texts(m.get("blocks") or [])]
+    with listeners_done(bot, 2):
+        bot.actor.click(None, "UMGR", reminder, "focus_done")
+        bot.actor.click(None, "UMGR", reminder, "focus_done")
+    bot.deliver()
+    posts = eventually(lambda: len(_channel_posts(bot)) == 2 and _channel_posts(bot))
+    assert posts[1] == ":white_check_mark: Done: Weekly deal reviews, 30 minutes, no slides (Hunters)"
+    with bot.services.sessions.begin() as s:
+        assert s.scalar(select(SurveyFocus.done_at)) is not None
+
+
+def test_a_rep_cannot_choose_or_close_a_focus_even_with_a_forged_click(running_bot):
+    bot = running_bot
+    results = _closed_round(bot)
+    view = _open_form(bot, "UREP5", results)  # the manager's button, clicked by a rep
+    assert "Only the team's managers choose and close its focus." in block_texts(view["blocks"])
+    with bot.services.sessions.begin() as s:
+        assert s.scalar(select(func.count()).select_from(SurveyFocus)) == 0
+    manager_view = _open_form(bot, "UMGR", results)
+    answer = bot.actor.submit_view(None, manager_view, {"theme": "relationship with manager", "action": "Pair calls",
+                                                        "due": (date(2026, 12, 31)).isoformat(),
+                                                        "share": ["share"]}, user_id="UMGR")
+    assert "share" not in str(manager_view["blocks"])  # no team channel: Share is not offered
+    assert answer.json()["response_action"] == "update"
+    with bot.services.sessions.begin() as s:
+        focus_id = s.scalar(select(SurveyFocus.id))
+    message = {"channel": bot.slack.dm_channel_id("UREP5"), "ts": "1700000000.000200", "blocks": [
+        {"type": "actions", "elements": [{"type": "button", "action_id": "focus_done", "value": str(focus_id),
+                                          "text": {"type": "plain_text", "text": "Mark done"}}]}]}
+    with listeners_done(bot):
+        bot.actor.click(None, "UREP5", message, "focus_done")
+    with bot.services.sessions.begin() as s:
+        assert s.scalar(select(SurveyFocus.done_at)) is None
