@@ -196,6 +196,10 @@ def erase_person(session: Session, email: str) -> Erasure:
     session.execute(delete(OneOnOneMeeting).where(OneOnOneMeeting.pair_id.in_(pairs)))
     session.execute(update(OneOnOneMeeting).where(OneOnOneMeeting.recorded_by == pid).values(recorded_by=None))
     result.add("one-on-ones", _run(session, delete(OneOnOne).where(OneOnOne.id.in_(pairs))))
+    asked = list(session.scalars(select(HelpAsk.id).where(HelpAsk.rep_id == pid)))
+    for ask in asked:  # the manager's DM about it (and its edit) holds the rep's note: not theirs to keep
+        result.add("messages about their asks", _run(session, delete(OutboxMessage).where(
+            or_(OutboxMessage.key == f"ask:{ask}", OutboxMessage.key.like(f"ask:{ask}:%")))))
     result.add("asks for help", _run(session, delete(HelpAsk).where(HelpAsk.rep_id == pid)))
     result.add("asks for help unlinked from their manager", _run(session, update(HelpAsk).where(
         HelpAsk.manager_id == pid).values(manager_id=None)))

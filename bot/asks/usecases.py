@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.asks.views import agenda_point, answered, ask_message, ask_view, asked_view, reply_view, told_rep
+from bot.asks.views import MAX_REPLY, agenda_point, answered, ask_message, ask_view, asked_view, reply_view, told_rep
 from bot.bootstrap import Services, Unit
 from bot.followups.messenger import SlackNudges, translator
 from bot.i18n import Translator
+from bot.slack_text import literal
 from coaching.asks import service
 from coaching.asks.service import MAX_OPEN, Ask, AskError
 from coaching.one_on_ones import service as one_on_ones
@@ -32,7 +33,6 @@ def refusal(t: Translator, reason: str, *, manager: str = "") -> str:
         "too_many": t.ngettext("You have {n} open ask. Wait for an answer before asking again.",
                                "You have {n} open asks. Wait for an answer to one before asking again.", MAX_OPEN),
         "not_your_deal": t.gettext("Only the deal's owner can ask for help with it."),
-        "no_deal": t.gettext("This deal is no longer in the CRM data."),
         "answered": t.gettext("This ask was answered already."),
         "note_too_long": t.gettext("The note is too long."),
         "not_allowed": t.gettext("Only the rep's manager answers their asks."),
@@ -55,11 +55,12 @@ def open_ask_form(services: Services, *, slack_user: str, trigger_id: str, deal_
             return []
         t = translator(member)
         deal, manager_id = u.nudges.deal(deal_id), u.asks.manager_of(member.person_id)
-        reason = "no_deal" if deal is None else "not_your_deal" if deal.owner_id != member.person_id else \
+        reason = "not_your_deal" if deal is None or deal.owner_id != member.person_id else \
             "no_manager" if manager_id is None else \
-            "too_many" if len(u.asks.open_asks(rep_id=member.person_id)) >= MAX_OPEN else None
+            "too_many" if len(service.open_to(u.asks, rep_id=member.person_id, manager_id=manager_id)) >= MAX_OPEN \
+            else None
         if reason is not None or deal is None or manager_id is None:
-            view = _notice(t, refusal(t, reason or "no_deal"))
+            view = _notice(t, refusal(t, reason or "not_your_deal"))
         else:
             manager = u.people.members([manager_id])[manager_id].name
             view = ask_view(t, deal=deal, manager=manager, currency=services.settings.currency)
@@ -123,7 +124,7 @@ def answer(services: Services, *, slack_user: str, ask_id: int, kind: str, trigg
             except OneOnOneError:
                 reason = "no_one_on_one"
         if reason is not None or ask is None or rep is None:
-            text = refusal(t, reason or "not_allowed", manager=rep.name if rep else "–")
+            text = refusal(t, reason or "not_allowed", manager=literal(rep.name) if rep else "–")
             if reply is not None:  # the reply modal's Send
                 return Outcome(errors={"reply": text})
             if response_url:
@@ -132,6 +133,8 @@ def answer(services: Services, *, slack_user: str, ask_id: int, kind: str, trigg
             return Outcome(keys=u.messenger.enqueued)
         if kind == "reply" and reply is not None and not reply.strip():
             return Outcome(errors={"reply": t.gettext("Write a reply, or close this and choose another answer.")})
+        if kind == "reply" and reply is not None and len(reply) > MAX_REPLY:
+            return Outcome(errors={"reply": t.gettext("The reply is too long.")})
         if kind == "reply" and reply is None:
             u.messenger.open_view(trigger_id, reply_view(t, ask_id=ask_id, rep=rep.name), for_user=slack_user,
                                   person_id=member.person_id)

@@ -13,6 +13,7 @@ from bot.slack_text import literal
 from bot.surveys.messages import Blocks
 from coaching.asks.service import MAX_NOTE
 from coaching.followups.rules import DealState
+from coaching.one_on_ones.service import MAX_ITEM_TEXT
 
 MAX_REPLY = 2000  # characters a manager's reply may have
 
@@ -28,6 +29,19 @@ def _section(text: str) -> dict[str, Any]:
 def _quote(text: str) -> str:
     """Someone's own words, escaped so they can neither ping anyone nor look like our formatting."""
     return "\n".join("> " + literal(line) for line in text.splitlines() if line.strip())
+
+
+def _quoted(text: str) -> Blocks:
+    """The quote in sections of at most 3,000 characters (escaping can make a 1,000-character note longer)."""
+    blocks: Blocks = []
+    for line in _quote(text).split("\n"):
+        while line:
+            piece, line = line[:2900], (("> " + line[2900:]) if len(line) > 2900 else "")
+            if blocks and len(blocks[-1]["text"]["text"]) + len(piece) + 1 <= 3000:
+                blocks[-1]["text"]["text"] += "\n" + piece
+            else:
+                blocks.append(_section(piece))
+    return blocks
 
 
 def ask_view(t: Translator, *, deal: DealState, manager: str, currency: str) -> dict[str, Any]:
@@ -67,8 +81,7 @@ def ask_message(t: Translator, *, ask_id: int, rep: str, deal: DealState | None,
     if deal is not None:
         blocks.append(_section(deal_title(t, deal, currency) + "\n" + deal_facts(t, deal, today=today,
                                                                                  currency=currency)))
-    if note.strip():
-        blocks.append(_section(_quote(note)))
+    blocks += _quoted(note)
     value = str(ask_id)
     blocks.append({"type": "actions", "block_id": "ask-answers", "elements": [
         {"type": "button", "action_id": f"{ids.ACTION_ASK_ANSWER}:reply", "style": "primary",
@@ -106,7 +119,7 @@ def told_rep(t: Translator, *, answer: str, manager: str, deal: DealState | None
     name = literal(manager)
     if answer == "reply":
         text = t.gettext("{manager} replied about {deal}:", manager=name, deal=about)
-        return text, [_section(text), _section(_quote(reply))]
+        return text, [_section(text), *_quoted(reply)]
     if answer == "agenda":
         text = t.gettext("{manager} added {deal} to your next one-on-one.", manager=name, deal=about)
     else:
@@ -119,4 +132,5 @@ def agenda_point(t: Translator, *, deal: DealState | None, note: str) -> str:
     """The talking point "Add to one-on-one" adds, in the manager's language."""
     name = (deal.account_name or deal.external_id) if deal is not None else "–"
     text = t.gettext("Help with {deal}", deal=name)
-    return f"{text}: {' '.join(note.split())}" if note.strip() else text
+    point = f"{text}: {' '.join(note.split())}" if note.strip() else text
+    return point if len(point) <= MAX_ITEM_TEXT else point[:MAX_ITEM_TEXT - 1] + "…"  # an agenda item's limit

@@ -19,6 +19,7 @@ from bot.runtime.batches import Batches
 from bot.surveys import usecases
 from bot.surveys.messages import answers_view, comment_view, parse_answers
 from bot.surveys.usecases import Click
+from storage.identity import Origin
 
 ACKS_FIRST = 1.0  # seconds an answer may wait for a burst of acks to go out before it is recorded anyway
 RECORD_AT_MOST = 500  # answers recorded in one transaction
@@ -78,9 +79,10 @@ class SurveyListeners:
         ack()
         action = body["actions"][0]
         round_id, question_id, value = action["value"].split(":")
-        self.services.answering.begin()  # ended once its DM edit went out (or there was none)
+        # admitted when recorded (bot.people.identity); without the gate's origin, nobody may act for anyone
         click = Click(body["user"]["id"], int(round_id), question_id, int(value), action.get("action_ts"),
-                      origin=context["origin"])  # admitted when recorded (bot.people.identity)
+                      origin=context.get("origin") or Origin(None))
+        self.services.answering.begin()  # ended once its DM edit went out (or there was none)
         self.recorder.submit(click, lane=click.slack_user, yield_until=time.monotonic() + ACKS_FIRST)
 
     def record_answers(self, clicks: list[Click]) -> None:

@@ -14,7 +14,7 @@ from coaching.access import NotAllowed
 MAX_OPEN = 3  # open asks a rep may have at once
 MAX_NOTE = 1000  # characters of the rep's note
 ANSWERS = ("reply", "agenda", "join")  # relay a message, add a talking point, offer to join the next call
-Refusal = Literal["no_manager", "too_many", "not_your_deal", "no_deal", "answered", "note_too_long"]
+Refusal = Literal["no_manager", "too_many", "not_your_deal", "answered", "note_too_long"]
 
 
 class AskError(ValueError):
@@ -57,7 +57,10 @@ class AskStore(Protocol):
         """The deal's owner, or None when there is no such deal."""
         ...
 
-    def open_asks(self, *, rep_id: int) -> list[Ask]: ...
+    def open_asks(self, *, rep_id: int) -> list[Ask]:
+        """The rep's unanswered asks; the rep is held (FOR UPDATE) until the transaction ends, so two asks at once
+        count each other."""
+        ...
     def ask(self, ask_id: int) -> Ask | None: ...
     def add_ask(self, *, rep_id: int, manager_id: int, deal_id: int, note: str, now: datetime, origin: str) -> Ask:
         """The new ask; the one already added under `origin` (a Slack retry of the same modal) if there is one."""
@@ -74,21 +77,26 @@ def ask_for_help(store: AskStore, *, rep_id: int, deal_id: int, note: str, now: 
     submitted again (`origin`) gives back the ask it added."""
     earlier = store.asked(origin)
     if earlier is not None:
+        if earlier.rep_id != rep_id:  # someone else's modal: nothing of it is theirs to see
+            raise AskError("not_your_deal", "only the deal's owner may ask for help with it")
         return earlier
     note = note.strip()
     if len(note) > MAX_NOTE:
         raise AskError("note_too_long", f"a note has at most {MAX_NOTE} characters, got {len(note)}")
-    owner = store.deal_owner(deal_id)
-    if owner is None:
-        raise AskError("no_deal", f"deal {deal_id} is not in the CRM data")
-    if owner != rep_id:
+    if store.deal_owner(deal_id) != rep_id:  # one refusal whether the deal exists or not
         raise AskError("not_your_deal", "only the deal's owner may ask for help with it")
     manager_id = store.manager_of(rep_id)
     if manager_id is None:
         raise AskError("no_manager", "the roster names no manager for this rep")
-    if len(store.open_asks(rep_id=rep_id)) >= MAX_OPEN:
+    if len(open_to(store, rep_id=rep_id, manager_id=manager_id)) >= MAX_OPEN:
         raise AskError("too_many", f"a rep may have at most {MAX_OPEN} open asks")
     return store.add_ask(rep_id=rep_id, manager_id=manager_id, deal_id=deal_id, note=note, now=now, origin=origin)
+
+
+def open_to(store: AskStore, *, rep_id: int, manager_id: int) -> list[Ask]:
+    """The rep's open asks to their manager now: asks to a former manager (who can no longer answer them) do not
+    count against the three."""
+    return [a for a in store.open_asks(rep_id=rep_id) if a.manager_id == manager_id]
 
 
 def answer_ask(store: AskStore, *, ask_id: int, manager_id: int, answer: str, now: datetime) -> Ask:

@@ -34,6 +34,7 @@ class AskRepository:
         return self.session.scalar(select(CrmDeal.owner_id).where(CrmDeal.id == deal_id))
 
     def open_asks(self, *, rep_id: int) -> list[Ask]:
+        self.session.get(Person, rep_id, with_for_update=True)  # two asks at once count each other
         rows = self.session.scalars(select(HelpAsk).where(HelpAsk.rep_id == rep_id, HelpAsk.answered_at.is_(None))
                                     .order_by(HelpAsk.id))
         return [ask_of(r) for r in rows]

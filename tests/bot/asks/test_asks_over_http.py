@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from conftest import block_texts, eventually
 from nudge_fixtures import add_deal, add_other_team, dms, listeners_done, person_ids, set_weekly
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import MetaData, func, select
 
 from storage.followups.models import AgendaItem, HelpAsk
 from storage.models import Person
@@ -211,3 +211,58 @@ def test_the_coaching_packs_history_sheet_lists_each_ask_and_its_answer_without_
         ("ask", "Rep 5", "rep5@example.com", "Globex · D-2", datetime(2026, 11, 22, 20, 30), "–", "–", "–")]
     everything = [cell for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row]
     assert not [cell for cell in everything if isinstance(cell, str) and "CFO" in cell]  # the note stays in the DM
+
+
+def test_a_long_note_becomes_a_talking_point_cut_to_the_agendas_limit(running_bot):
+    bot = running_bot
+    deals = _deals(bot)
+    _ask(bot, _nudge(bot), deals["big"], note="Pricing " * 125)  # 1,000 characters
+    set_weekly(bot)
+    bot.clock.now = MONDAY_AUCKLAND
+    with listeners_done(bot):
+        bot.actor.click(None, "UMGR", _manager_dm(bot), "ask_answer:agenda")
+    with bot.services.sessions.begin() as s:
+        (item,) = s.scalars(select(AgendaItem.text)).all()
+    assert len(item) == 500 and item.startswith("Help with Acme: Pricing Pricing") and item.endswith("…")
+
+
+def test_asks_to_a_former_manager_do_not_count_against_the_three(running_bot):
+    bot = running_bot
+    deals = _deals(bot)
+    add_other_team(bot)
+    dm = _nudge(bot)
+    for _ in range(3):
+        _ask(bot, dm, deals["small"])
+    ids = person_ids(bot)
+    with bot.services.sessions.begin() as s:  # Rep 5 moves to Omar, who never got those asks
+        s.get(Person, ids["UREP5"]).manager_id = ids["UMGR2"]
+    assert _ask(bot, dm, deals["big"]).json()["response_action"] == "update"
+    assert eventually(lambda: dms(bot, "UMGR2", "asks for your help"))
+
+
+def test_deleting_a_rep_leaves_no_note_of_theirs_in_the_database_even_before_its_dm_went_out(running_bot,
+                                                                                             monkeypatch):
+    from bot.cli.main import main
+
+    bot = running_bot
+    deals = _deals(bot)
+    dm = _nudge(bot)
+    bot.slack.fail_next("chat.postMessage", status=500, count=50)  # Slack is down: the manager's DM waits
+    _ask(bot, dm, deals["big"], note="Secret discount for Acme, 8 percent")
+    assert not dms(bot, "UMGR", "asks for your help")
+    url = bot.services.engine.url.render_as_string(hide_password=False)
+    assert _rows_holding(bot, "Secret discount")
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("SLACK_API_URL", bot.slack.api_url)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", bot.slack.bot_token)
+    assert main(["person", "delete", "rep5@example.com", "--yes"]) == 0
+    assert _rows_holding(bot, "Secret discount") == []
+
+
+def _rows_holding(bot, words: str) -> list[tuple]:
+    """Every row of every table, as a database dump holds them, that contains `words`."""
+    metadata = MetaData()
+    with bot.services.engine.connect() as conn:
+        metadata.reflect(conn)
+        return [tuple(row) for table in metadata.sorted_tables for row in conn.execute(select(table))
+                if words in str(tuple(row))]
