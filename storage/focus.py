@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import SurveyFocus
+from storage.models import CustomQuestion, Round, SurveyFocus, Team
 from surveys.focus import Focus
 
 
@@ -54,3 +54,31 @@ class FocusRepository:
             stmt = stmt.where(SurveyFocus.done_at.is_(None))
         return [focus_of(r) for r in self.session.scalars(stmt.order_by(SurveyFocus.created_at.desc(),
                                                                           SurveyFocus.id.desc()))]
+
+    def team_locale(self, team_id: int) -> str | None:
+        """The team's language (its channel's, and its follow-up questions')."""
+        return self.session.scalar(select(Team.locale).where(Team.id == team_id))
+
+    def add_follow_up(self, *, focus_id: int, text: str, now: datetime) -> str:
+        """The focus's follow-up question (once): an agreement question of its theme, as the team reads it."""
+        row = self.session.get(SurveyFocus, focus_id)
+        if row is None:
+            raise LookupError(f"focus {focus_id} is gone")
+        if row.question_id is None:
+            row.question_id = f"focus:{focus_id}"
+            self.session.add(CustomQuestion(id=row.question_id, theme=row.theme, kind="agreement", text=text[:300],
+                                            options=[], created_at=now))
+            self.session.flush()
+        return row.question_id
+
+
+def follow_ups(session: Session, survey_id: int) -> tuple[str, ...]:
+    """The follow-up questions of this survey's focuses that no round has asked since the focus was chosen."""
+    pending = session.execute(select(SurveyFocus.question_id, SurveyFocus.created_at).where(
+        SurveyFocus.survey_id == survey_id, SurveyFocus.question_id.is_not(None)).order_by(SurveyFocus.id)).all()
+    if not pending:
+        return ()
+    since = min(at for _, at in pending)
+    asked = {q for questions in session.scalars(select(Round.questions).where(
+        Round.survey_id == survey_id, Round.opened_at >= since)) for q in questions}
+    return tuple(q for q, _ in pending if q is not None and q not in asked)

@@ -11,6 +11,7 @@ from sqlalchemy import Table, Update, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from coaching.access import OrgEntry, teams_in_view
+from storage.focus import follow_ups
 from storage.members import MEMBER_BY_ID, member_of, member_row
 from storage.models import Answer, CustomQuestion, Holiday, Person, Recipient, Round, Survey, Team
 from storage.round_close import forget_who_answered
@@ -92,6 +93,9 @@ class SurveyRepository:
         """(channel id, language) of a team's channel, when the admin has set one."""
         row = self.session.execute(select(Team.channel_id, Team.locale).where(Team.id == team_id)).one_or_none()
         return (row[0], row[1]) if row and row[0] else None
+
+    def follow_ups(self, survey_id: int) -> tuple[str, ...]:
+        return follow_ups(self.session, survey_id)
 
     def round_count(self, survey_id: int) -> int:
         return int(self.session.scalar(select(func.count()).select_from(Round).where(Round.survey_id == survey_id))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal, Protocol
 
-from surveys.questions import QuestionBank
+from surveys.questions import FOLLOW_UP_PREFIX, QuestionBank
 from surveys.results import RoundSummary
 
 MAX_ACTION = 300  # characters of the action
@@ -84,7 +84,7 @@ def _averages(summary: RoundSummary, bank: QuestionBank) -> dict[str, float | No
     sums: dict[str, tuple[float, int] | None] = {}
     for result in summary.questions:
         question = bank.get(result.question_id)
-        if question is None or question.kind != "agreement" or question.id.startswith("focus:"):
+        if question is None or question.kind != "agreement" or question.id.startswith(FOLLOW_UP_PREFIX):
             continue
         seen = sums.get(question.theme, (0.0, 0))
         if summary.withheld or result.average is None or seen is None:

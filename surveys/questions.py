@@ -81,6 +81,7 @@ STARTER_BANK: tuple[Question, ...] = (
 THEMES: tuple[str, ...] = tuple(dict.fromkeys(q.theme for q in STARTER_BANK))
 
 MAX_QUESTIONS_PER_ROUND = 10
+FOLLOW_UP_PREFIX = "focus:"  # a focus's follow-up question: focus:{focus id}
 
 
 class QuestionBank:
@@ -100,6 +101,11 @@ class QuestionBank:
 
     def ids(self) -> list[str]:
         return list(self._by_id)
+
+    def pickable(self) -> list[Question]:
+        """The questions a survey may be made of: every one but a focus's follow-up (surveys.focus), which only
+        the round after the focus asks."""
+        return [q for q in self._by_id.values() if not q.id.startswith(FOLLOW_UP_PREFIX)]
 
     def with_custom(self, custom: Iterable[Question]) -> QuestionBank:
         return QuestionBank([*self, *custom])

@@ -58,8 +58,8 @@ def create_survey(store: SurveyStore, *, team: str, question_ids: Sequence[str],
     most = MAX_POOL if rotate else MAX_QUESTIONS_PER_ROUND
     if not 1 <= len(ids) <= most:
         raise QuestionCount(len(ids), most, rotate)
-    bank = store.bank()
-    unknown = [q for q in ids if q not in bank]
+    pickable = {q.id for q in store.bank().pickable()}
+    unknown = [q for q in ids if q not in pickable]
     if unknown:
         raise SurveyError(f"unknown question id {unknown[0]!r}; see `salescoach survey questions`")
     if len(set(ids)) != len(ids):
@@ -137,9 +137,11 @@ def open_round_now(store: SurveyStore, messenger: Messenger, *, survey_id: int, 
 
 
 def _round_questions(store: SurveyStore, plan: Plan) -> tuple[str, ...]:
-    if not plan.rotate:
-        return plan.questions
-    return questions_for_round(plan.questions, plan.cadence, store.round_count(plan.id))
+    """The plan's questions (or this round's share of its rotating pool), then any focus's follow-up question
+    the team has not been asked yet (one more than the plan's own)."""
+    own = plan.questions if not plan.rotate else questions_for_round(plan.questions, plan.cadence,
+                                                                    store.round_count(plan.id))
+    return (*own, *(q for q in store.follow_ups(plan.id) if q not in own))
 
 
 def _open(store: SurveyStore, survey_id: int, day: object, questions: Sequence[str], now: datetime,

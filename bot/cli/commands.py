@@ -131,7 +131,7 @@ def survey(args: argparse.Namespace, services: Services) -> int:
     now = services.clock()
     with services.unit(now) as u:
         if cmd == "questions":
-            for q in u.surveys.bank():
+            for q in u.surveys.bank().pickable():
                 kind = {"agreement": "1-5", "scale": "0-10"}.get(q.kind, q.kind)
                 options = f" [{' | '.join(q.options)}]" if q.options else ""
                 print(f"{q.id:<24} {kind:<6} {q.theme:<26} {q.text}{options}")

@@ -19,6 +19,7 @@ from bot.surveys.focus_views import (
     notice_view,
     reminder_message,
     shared_message,
+    theme_label,
 )
 from surveys import focus as domain
 from surveys.availability import DEFAULT_WORKING_TIME
@@ -115,6 +116,9 @@ def submit(services: Services, *, slack_user: str, view_id: str, round_id: int, 
         except FocusError as refused:
             block = {"no_theme": "theme", "past_date": "due", "no_channel": "share"}.get(refused.reason, "action")
             return Outcome(errors={block: refusal(t, refused.reason)})
+        team_t = Translator.for_person(u.focuses.team_locale(found.plan.team_id))  # the next round asks, once
+        u.focuses.add_follow_up(focus_id=focus.id, now=u.now, text=team_t.gettext(
+            "Has “{theme}” improved since the last survey?", theme=theme_label(team_t, focus.theme)))
         if focus.shared and channel is not None:
             score = next((s for s in found.scores if s.theme == focus.theme), None)
             text, blocks = shared_message(Translator.for_person(channel[1]), focus, score, team=found.plan.team_name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from bot import ids
@@ -9,7 +10,7 @@ from bot.i18n import Translator
 from bot.slack_text import literal
 from bot.templates import render
 from surveys.ports import Answers, RoundInfo
-from surveys.questions import STARTER, Question, QuestionBank
+from surveys.questions import FOLLOW_UP_PREFIX, STARTER, Question, QuestionBank
 from surveys.results import QuestionResult, RoundSummary
 from surveys.trends import Trend, low_response
 
@@ -225,7 +226,7 @@ def results_message(t: Translator, team: str, summary: RoundSummary, trend: Tren
             "Results are withheld: we show results only when at least {k} people answer, so that no one "
             "can be identified.", k=t.number(summary.threshold)))})
         return title, blocks
-    for result in summary.questions:
+    for result in beside_their_theme(summary.questions, bank):
         q = bank.get(result.question_id)
         if q is None:
             continue
@@ -236,6 +237,20 @@ def results_message(t: Translator, team: str, summary: RoundSummary, trend: Tren
         quoted = "\n".join("> " + literal(c).replace("\n", "\n> ") for c in summary.comments)
         blocks.append({"type": "section", "text": _text((t.gettext("Comments") + "\n" + quoted)[:3000])})
     return title, blocks
+
+
+def beside_their_theme(results: Sequence[QuestionResult], bank: QuestionBank) -> list[QuestionResult]:
+    """The round's results in its order, a focus's follow-up question moved to just after its theme's questions."""
+    def theme(result: QuestionResult) -> str | None:
+        q = bank.get(result.question_id)
+        return q.theme if q is not None else None
+
+    follow_ups = [r for r in results if r.question_id.startswith(FOLLOW_UP_PREFIX)]
+    ordered = [r for r in results if r not in follow_ups]
+    for follow_up in follow_ups:
+        after = [n for n, r in enumerate(ordered) if theme(r) == theme(follow_up)]
+        ordered.insert(after[-1] + 1 if after else len(ordered), follow_up)
+    return ordered
 
 
 def _result_line(t: Translator, q: Question, result: QuestionResult, threshold: int, trend: Trend | None) -> str:

@@ -35,7 +35,7 @@ def _input(block_id: str, label: str, element: dict[str, Any]) -> dict[str, Any]
 def create_view(t: Translator, teams: list[str], bank: QuestionBank = STARTER) -> dict[str, Any]:
     """Team, questions (eNPS preselected; admins' own questions after the built-in ones), cadence, weekday and
     local send time."""
-    questions = [_option(literal(q.text) if q.custom else t.gettext(q.text), q.id) for q in bank][:100]
+    questions = [_option(literal(q.text) if q.custom else t.gettext(q.text), q.id) for q in bank.pickable()][:100]
     cadences = [_option(t.gettext(CADENCE_NAMES[c]), c) for c in CADENCES]
     days = [_option(t.gettext(name), WEEKDAYS[i]) for i, name in enumerate(WEEKDAY_NAMES)]
     return {

@@ -117,3 +117,41 @@ def test_a_rep_cannot_choose_or_close_a_focus_even_with_a_forged_click(running_b
         bot.actor.click(None, "UREP5", message, "focus_done")
     with bot.services.sessions.begin() as s:
         assert s.scalar(select(SurveyFocus.done_at)) is None
+
+
+def test_the_next_round_asks_whether_the_focus_helped_in_the_teams_language_and_its_result_sits_by_its_theme(
+        running_bot):
+    from bot.i18n import Translator
+    from bot.surveys.pulse_views import create_view
+
+    bot = running_bot
+    view = _open_form(bot, "UMGR", _closed_round(bot))
+    bot.actor.submit_view(None, view, {"theme": "relationship with manager", "action": "Weekly deal reviews",
+                                       "due": (bot.clock.now.date() + timedelta(days=20)).isoformat()},
+                          user_id="UMGR")
+    with bot.services.unit() as u:
+        question = u.focuses.focus(1).question_id
+        options = str(create_view(Translator.for_person("en-US"), ["Hunters"], u.surveys.bank()))
+    assert question == "focus:1" and "focus:1" not in options  # never picked into a survey by hand
+    bot.clock.now = MONDAY + timedelta(days=7, hours=18)  # the next weekly round
+    bot.job("open_rounds")
+    bot.deliver()
+    with bot.services.unit() as u:
+        round_ = u.surveys.open_round_of(1)
+    assert round_.questions == ("enps", "manager", "focus:1")
+    dm = next(m for m in reversed(bot.slack.messages("UREP0")) if "focus:1" in str(m.get("blocks")))
+    assert "Has “Relationship with the manager” improved since the last survey?" in block_texts(dm["blocks"])
+    for user, (enps, manager) in ANSWERS.items():
+        for question_id, value in (("enps", enps), ("manager", manager), ("focus:1", 4 if enps > 6 else 2)):
+            usecases.answer(bot.services, slack_user=user, round_id=round_.id, question_id=question_id, value=value)
+    bot.deliver()
+    bot.clock.now = MONDAY + timedelta(days=12)
+    assert bot.job("close_rounds").startswith("closed 1 round(s)")
+    bot.deliver(within=RESULTS_WAIT)
+    results = [m for m in bot.slack.messages("UMGR") if "Pulse results" in str(m.get("blocks"))][-1]
+    shown = block_texts(results["blocks"])
+    manager_at, follow_up_at = shown.index("My manager helps me win deals."), shown.index("Has “Relationship")
+    assert manager_at < follow_up_at and "Average 3.3 of 5 (6 answers)" in shown[follow_up_at:]
+    with bot.services.unit() as u:
+        bot.clock.now += timedelta(days=7)
+        assert "focus:1" not in u.surveys.follow_ups(1)  # asked once
