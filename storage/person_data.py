@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from storage.crm.models import CrmAccount, CrmActivity, CrmDeal, CrmLead, CrmQuota
 from storage.followups.models import AgendaItem, FollowupHold, HelpAsk, NudgeLog, OneOnOne, OneOnOneMeeting
-from storage.models import Answer, ImportRun, OutboxMessage, Person, Recipient, Round, Survey, Team
+from storage.models import Answer, ImportRun, OutboxMessage, Person, Recipient, Round, Survey, SurveyFocus, Team
 from storage.recognition.models import Kudos, KudosReceiver, Win
 from storage.schema import metadata
 
@@ -129,6 +129,8 @@ def export_person(session: Session, email: str) -> dict[str, Any]:
                       for a in session.scalars(select(HelpAsk).where(or_(HelpAsk.rep_id == pid,
                                                                          HelpAsk.manager_id == pid))
                                                .order_by(HelpAsk.id))],
+        "focuses_chosen": [_plain(f, "origin") for f in session.scalars(select(SurveyFocus).where(
+            SurveyFocus.created_by == pid).order_by(SurveyFocus.id))],
         "nudges": [_plain(n) for n in session.scalars(select(NudgeLog).where(NudgeLog.person_id == pid)
                                                       .order_by(NudgeLog.id))],
         "follow_up_holds": [_plain(h) for h in session.scalars(select(FollowupHold).where(
@@ -175,6 +177,8 @@ def erase_person(session: Session, email: str) -> Erasure:
         session.execute(update(Recipient).where(Recipient.person_id == pid).values(respondent_token=None))
         for token in tokens:  # the answers stay, counted, under a token no row links to anyone
             session.execute(update(Answer).where(Answer.respondent == token).values(respondent=secrets.token_hex(16)))
+    result.add("focuses unlinked from their manager", _run(session,
+        update(SurveyFocus).where(SurveyFocus.created_by == pid).values(created_by=None)))
     result.add("surveys unlinked from their creator", _run(session,
         update(Survey).where(Survey.created_by == pid).values(created_by=None)))
     given = list(session.scalars(select(Kudos.id).where(Kudos.giver_id == pid)))

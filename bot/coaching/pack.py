@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import argparse
 import io
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.coaching.history import FocusRow
 from bot.coaching.workbook import PackPerson, write_coaching_workbook
 from bot.i18n import Translator
 from coaching.access import NotAllowed, OrgChart, can_see
@@ -21,9 +23,13 @@ from coaching.performance.digest import Digest
 from coaching.performance.kpis import Kpis
 from coaching.performance.service import digest_for, trend
 from coaching.periods import Period, PeriodError, last_periods, parse_period
+from storage.focus import FocusRepository
 from storage.followups.asks import AskRepository
 from storage.kpis import PerformanceRepository
 from storage.people import PeopleRepository
+from storage.surveys import SurveyRepository
+from surveys.questions import FOLLOW_UP_PREFIX
+from surveys.visibility import Audience, what_may_see
 
 if TYPE_CHECKING:
     from bot.bootstrap import Services
@@ -51,6 +57,7 @@ class PackData:
     generated_at: datetime
     asks: list[Ask] = field(default_factory=list)  # the reps' asks for help made in the period
     deals: dict[int, str] = field(default_factory=dict)  # the names of the deals they were about
+    focuses: list[FocusRow] = field(default_factory=list)  # their teams' focuses, with the follow-up's average
 
 
 def build_pack(session: Session, *, manager_id: int, period: Period, now: datetime, t: Translator, settings: Settings,
@@ -80,14 +87,31 @@ def load_pack(session: Session, *, manager_id: int, period: Period, now: datetim
     asked = asks.asks_of(rep_ids=list(digest.reps), start=datetime.combine(period.start, time.min, UTC),
                          end=datetime.combine(period.end, time.min, UTC))
     return PackData(people[manager_id], digest, history, people, now, asked,
-                    asks.deal_names([a.deal_id for a in asked if a.deal_id is not None]))
+                    asks.deal_names([a.deal_id for a in asked if a.deal_id is not None]),
+                    focus_rows(session, rep_ids=digest.reps, threshold=settings.anonymity_threshold))
+
+
+def focus_rows(session: Session, *, rep_ids: Collection[int], threshold: int) -> list[FocusRow]:
+    """Every focus of the teams the pack's reps are listed in, with its follow-up question's average as the
+    visibility function shows those teams' results (None while not asked, or withheld below k)."""
+    people = PeopleRepository(session)
+    teams = {m.team_id for m in people.members(rep_ids).values()}
+    names = {team_id: name for team_id, name in people.team_names().items() if team_id in teams}
+    focuses = FocusRepository(session).of_teams(list(names))
+    if not focuses:
+        return []
+    visible = what_may_see(SurveyRepository(session), Audience(frozenset(n.lower() for n in names.values())),
+                           threshold=threshold)
+    averages = {r.question_id: r.average for d in visible.rounds for r in d.summary.questions
+                if r.question_id.startswith(FOLLOW_UP_PREFIX)}
+    return [FocusRow(f, names[f.team_id], averages.get(f.question_id or "")) for f in reversed(focuses)]
 
 
 def pack_bytes(data: PackData, *, t: Translator, currency: str | None = None) -> bytes:
     buffer = io.BytesIO()
     write_coaching_workbook(buffer, t, manager=data.manager, digest=data.digest, trend=data.trend,
                             people=data.people, generated_at=data.generated_at, currency=currency,
-                            asks=data.asks, deals=data.deals)
+                            asks=data.asks, deals=data.deals, focuses=data.focuses)
     return buffer.getvalue()
 
 

@@ -11,10 +11,11 @@ from datetime import UTC, datetime
 from os import PathLike
 from typing import IO, TYPE_CHECKING, Any
 
+from bot.coaching.history import FocusRow, write_history
 from bot.coaching.views import KPI_LABELS, reason_text
 from bot.i18n import Translator
 from bot.workbook_cells import header, number, text, widths
-from coaching.asks.service import Ask, hours_to_answer
+from coaching.asks.service import Ask
 from coaching.performance.definitions import KPI_BY_NAME, KPI_NAMES, KPIS, POTENTIAL_NOTE
 from coaching.performance.diagnosis import Evidence, Finding
 from coaching.performance.digest import Digest
@@ -30,7 +31,6 @@ SUMMARY_HEADER = ("kpi", "unit", "team", "median_rep", "previous", "trend")
 GLOSSARY_HEADER = ("kpi", "label", "unit", "rounding", "better", "source", "roles", "definition")
 REPS_HEADER = ("rep", "email", *KPI_NAMES)
 TRENDS_HEADER = ("period", "start", "end", *KPI_NAMES)
-HISTORY_HEADER = ("kind", "rep", "email", "deal", "asked_at", "answer", "answered_at", "hours_to_answer")
 FOCUS_HEADER = ("rep", "email", "role", "status", "closed_deals", "rule_id", "kind", "focus", "reason", "evidence",
                 "value", "median", "limit", "own_average")
 CHARTED = ("revenue_won", "win_rate")  # left blank when unknown, so a chart shows a gap and not a made-up zero
@@ -50,11 +50,11 @@ class PackPerson:
 def write_coaching_workbook(out: str | PathLike[str] | IO[bytes], t: Translator, *, manager: PackPerson,
                             digest: Digest, trend: Sequence[tuple[Period, Kpis]], people: Mapping[int, PackPerson],
                             generated_at: datetime, currency: str | None = None, asks: Sequence[Ask] = (),
-                            deals: Mapping[int, str] | None = None) -> None:
+                            deals: Mapping[int, str] | None = None, focuses: Sequence[FocusRow] = ()) -> None:
     """Write Summary (team KPIs and what the pack covers), Reps (with a bar chart of revenue won), Trends (the
     team's KPIs period by period, with a line chart), Focus (each rep's diagnosis, one row per evidence) and
-    Glossary (how each figure is computed) and History (the reps' asks for help in the period, without their notes,
-    which only their manager reads). Every KPI has the unit and rounding Slack shows; unknown is "–"."""
+    Glossary (how each figure is computed) and History (the teams' focuses and the reps' asks for help,
+    bot.coaching.history). Every KPI has the unit and rounding Slack shows; unknown is "–"."""
     from openpyxl import Workbook
 
     reps = sorted(digest.reps, key=lambda p: (_person(people, p).name.lower(), p))
@@ -68,7 +68,8 @@ def write_coaching_workbook(out: str | PathLike[str] | IO[bytes], t: Translator,
     _trends(workbook.create_sheet(SHEETS[2]), trend)
     _focus(workbook.create_sheet(SHEETS[3]), t, digest, reps, people, currency or "")
     _glossary(workbook.create_sheet(SHEETS[4]), t)
-    _history(workbook.create_sheet(SHEETS[5]), asks, people, deals or {})
+    write_history(workbook.create_sheet(SHEETS[5]), t, asks=asks, focuses=focuses, deals=deals or {},
+                  people={p: (person.name, person.email) for p, person in people.items()})
     workbook.properties.title = f"Coaching pack: {manager.name}, {digest.period.key}"
     workbook.properties.creator = "salescoach"
     workbook.save(out)
@@ -202,25 +203,6 @@ def _focus(ws: Worksheet, t: Translator, digest: Digest, reps: Sequence[int],
                     kpi_cell(ws.cell(row, column), evidence.name, value)
             row += 1
     widths(ws, [24, 30, 6, 16, 12, 30, 11, 50, 60, 30, 12, 12, 12, 12])
-
-
-def _history(ws: Worksheet, asks: Sequence[Ask], people: Mapping[int, PackPerson], deals: Mapping[int, str]) -> None:
-    """One row per ask for help: who, which deal, when, the manager's answer and hours to it ("–" while open)."""
-    header(ws, HISTORY_HEADER, freeze="C2")
-    for row, ask in enumerate(asks, start=2):
-        person = _person(people, ask.rep_id)
-        for column, label in enumerate(("ask", person.name, person.email, deals.get(ask.deal_id or 0, MISSING)),
-                                       start=1):
-            text(ws.cell(row, column), label)
-        number(ws.cell(row, 5), ask.asked_at.astimezone(UTC).replace(tzinfo=None), DATETIME_FORMAT)
-        text(ws.cell(row, 6), ask.answer or MISSING)
-        if ask.answered_at is not None:
-            number(ws.cell(row, 7), ask.answered_at.astimezone(UTC).replace(tzinfo=None), DATETIME_FORMAT)
-            number(ws.cell(row, 8), hours_to_answer(ask.asked_at, ask.answered_at), "0.0")
-        else:
-            text(ws.cell(row, 7), MISSING)
-            text(ws.cell(row, 8), MISSING)
-    widths(ws, [8, 24, 30, 30, 17, 8, 17, 15])
 
 
 def _glossary(ws: Worksheet, t: Translator) -> None:

@@ -1,6 +1,6 @@
 """The manager's one-on-one prep from stored data (coaching.one_on_ones.ports.PrepSource): KPI changes, deals needing a
-follow-up, recent wins and kudos, days since last recognised, and team sentiment under the anonymity rules (only of
-a team whose surveys the manager may see)."""
+follow-up, recent wins and kudos, days since last recognised, and team sentiment under the anonymity rules and the
+team's open focus (only of a team whose surveys the manager may see)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from coaching.one_on_ones.prep import Prep, build_prep
 from coaching.performance.kpis import kpis_of
 from coaching.periods import Period, period_of
 from storage.recognition.repository import last_recognised, recent_recognition
+from surveys.focus import Focus
 from surveys.results import RoundSummary
 from surveys.visibility import Audience, what_may_see
 
@@ -33,6 +34,7 @@ class PrepShown(Prep):
     sentiment: str = "none"  # "enps", "engagement", "withheld" or "none"
     sentiment_on: date | None = None  # the survey round's date
     threshold: int = 5
+    focus: Focus | None = None  # the team's open focus after its latest round (surveys.focus), if any
 
 
 def compared_weeks(since: date | None, today: date) -> tuple[Period, Period]:
@@ -81,12 +83,13 @@ class StoredPrep:
         team = rep.team_id if rep else None
         seen = team is not None and team in teams_in_view(manager_id, org=org, teams=[team])
         kind, value, on = self._sentiment(team) if seen else ("none", None, None)
+        focus = next(iter(u.focuses.of_teams([team], open_only=True)), None) if seen and team is not None else None
         base = build_prep(rep_id=rep_id, since=since, today=today, kpis=changes,
                           stale_deals=len({f.deal.deal_id for f in due}), recent_wins=wins, recent_kudos=kudos,
                           last_recognised_on=last_recognised(u.session, person_ids=[rep_id])[rep_id],
                           team_sentiment=value)
         return PrepShown(**{f.name: getattr(base, f.name) for f in fields(Prep)}, weeks=(before.key, now.key),
-                         sentiment=kind, sentiment_on=on, threshold=self.threshold)
+                         sentiment=kind, sentiment_on=on, threshold=self.threshold, focus=focus)
 
     def _sentiment(self, team_id: int | None) -> tuple[str, float | None, date | None]:
         """The team's latest closed round over all its surveys, as surveys.visibility lets its managers see it."""

@@ -1,9 +1,11 @@
-"""Block Kit for the manager's one-on-one prep: KPI changes, follow-ups, recognition and team sentiment."""
+"""Block Kit for the manager's one-on-one prep: KPI changes, follow-ups, recognition, team sentiment and focus."""
 
 from __future__ import annotations
 
 from bot.coaching.views import KPI_LABELS, trend_text, value_text
 from bot.i18n import Translator
+from bot.slack_text import literal
+from bot.surveys.focus_views import theme_label
 from bot.surveys.messages import Blocks
 from coaching.one_on_ones.prep import KpiChange, Prep
 from coaching.performance.kpis import trend_of
@@ -48,6 +50,10 @@ def prep_blocks(t: Translator, prep: Prep, *, currency: str) -> Blocks:
         lines.append(t.ngettext("Last recognised {n} day ago", "Last recognised {n} days ago",
                                 prep.days_since_recognised))
     lines.append(_sentiment(t, prep))
+    focus = getattr(prep, "focus", None)
+    if focus is not None:
+        lines.append(t.gettext("Team focus: {theme}: {action}, by {day}", theme=theme_label(t, focus.theme),
+                               action=literal(focus.action), day=t.date(focus.due)))
     head = "*" + t.gettext("Your prep (only you see this)") + f"*, {since}"
     return [{"type": "divider"},
             {"type": "section", "block_id": "prep", "text": {"type": "mrkdwn", "text": (head + "\n" +

@@ -205,10 +205,12 @@ def test_the_coaching_packs_history_sheet_lists_each_ask_and_its_answer_without_
     book = load_workbook(io.BytesIO(pack["content"]))
     rows = list(book["History"].iter_rows(values_only=True))
     assert rows == [
-        ("kind", "rep", "email", "deal", "asked_at", "answer", "answered_at", "hours_to_answer"),
-        ("ask", "Rep 5", "rep5@example.com", "Acme · D-1", datetime(2026, 11, 22, 20, 30), "join",
-         datetime(2026, 11, 22, 23, 30), 3.0),
-        ("ask", "Rep 5", "rep5@example.com", "Globex · D-2", datetime(2026, 11, 22, 20, 30), "–", "–", "–")]
+        ("kind", "team", "rep", "email", "subject", "action", "started_at", "due", "outcome", "ended_at",
+         "hours_to_answer", "follow_up_average"),
+        ("ask", "–", "Rep 5", "rep5@example.com", "Acme · D-1", "–", datetime(2026, 11, 22, 20, 30), "–", "join",
+         datetime(2026, 11, 22, 23, 30), 3.0, "–"),
+        ("ask", "–", "Rep 5", "rep5@example.com", "Globex · D-2", "–", datetime(2026, 11, 22, 20, 30), "–", "open",
+         "–", "–", "–")]
     everything = [cell for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row]
     assert not [cell for cell in everything if isinstance(cell, str) and "CFO" in cell]  # the note stays in the DM
 

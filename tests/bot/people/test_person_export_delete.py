@@ -13,7 +13,7 @@ from bot.settings import Settings
 from bot.surveys import usecases
 from storage.crm.models import CrmAccount, CrmActivity, CrmDeal
 from storage.followups.models import AgendaItem, FollowupHold, HelpAsk, NudgeLog, OneOnOne
-from storage.models import Answer, OutboxMessage, Person, Recipient
+from storage.models import Answer, OutboxMessage, Person, Recipient, SurveyFocus
 from storage.recognition.models import Kudos, KudosReceiver, Win
 from surveys import closing, service
 from surveys.visibility import Audience, what_may_see
@@ -205,10 +205,21 @@ def test_a_delete_that_fails_half_way_changes_nothing(org, capsys, monkeypatch):
     assert MINE in _comments(services, org[1][1])
 
 
-def test_deleting_a_manager_keeps_their_reps_asks_for_help_without_the_link_to_them(org, capsys):
-    services, _, ids = org
+def test_deleting_a_manager_keeps_their_reps_asks_for_help_and_the_teams_focus_without_the_link_to_them(
+        org, capsys, tmp_path):
+    services, (closed_survey, _), ids = org
+    with services.unit() as u:
+        round_id = u.surveys.closed_rounds(closed_survey, 1)[0].id
+        u.focuses.add_focus(team_id=u.surveys.team_id("Hunters"), survey_id=closed_survey, round_id=round_id,
+                            theme="recognition", action="Shout-outs every Friday", due=date(2026, 12, 31),
+                            shared=True, created_by=ids["UMGR"], now=NOW, origin="view:f1")
+    assert [f["action"] for f in _export(capsys, tmp_path, "maria@example.com")["focuses_chosen"]] == [
+        "Shout-outs every Friday"]
     assert main(["person", "delete", "maria@example.com", "--yes"]) == 0
-    assert "asks for help unlinked from their manager 2" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "asks for help unlinked from their manager 2" in out and "focuses unlinked from their manager 1" in out
     with services.unit() as u:
         assert sorted(u.session.execute(select(HelpAsk.rep_id, HelpAsk.manager_id))) == sorted(
             [(ids["UREP0"], None), (ids["UREP1"], None)])
+        assert u.session.execute(select(SurveyFocus.action, SurveyFocus.created_by)).all() == [
+            ("Shout-outs every Friday", None)]

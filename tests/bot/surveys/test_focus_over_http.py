@@ -3,14 +3,20 @@ lowest (or most fallen) theme; saving it with Share posts "You said / we will" t
 theme's figure and no comment; App Home lists it; a reminder comes a week before its date; Mark done posts "Done"
 once. Only the team's managers choose or close a focus."""
 
+import io
 from datetime import date, timedelta
 
 from conftest import RESULTS_WAIT, block_texts, eventually
-from nudge_fixtures import listeners_done
+from nudge_fixtures import listeners_done, person_ids
+from openpyxl import load_workbook
 from round_play import MONDAY, open_round
 from sqlalchemy import func, select
 
+from bot.i18n import Translator
+from bot.one_on_ones.prep import StoredPrep
+from bot.one_on_ones.prep_views import prep_blocks
 from bot.surveys import usecases
+from bot.surveys.pulse_views import create_view
 from storage.models import SurveyFocus, Team
 
 CHANNEL = "C0HUNTERS1"
@@ -121,10 +127,12 @@ def test_a_rep_cannot_choose_or_close_a_focus_even_with_a_forged_click(running_b
 
 def test_the_next_round_asks_whether_the_focus_helped_in_the_teams_language_and_its_result_sits_by_its_theme(
         running_bot):
-    from bot.i18n import Translator
-    from bot.surveys.pulse_views import create_view
+    _next_round_with_its_follow_up(running_bot)
 
-    bot = running_bot
+
+def _next_round_with_its_follow_up(bot) -> None:
+    """Round 1 closes, a focus is chosen, round 2 asks its follow-up question, everyone answers, round 2 closes."""
+
     view = _open_form(bot, "UMGR", _closed_round(bot))
     bot.actor.submit_view(None, view, {"theme": "relationship with manager", "action": "Weekly deal reviews",
                                        "due": (bot.clock.now.date() + timedelta(days=20)).isoformat()},
@@ -155,3 +163,39 @@ def test_the_next_round_asks_whether_the_focus_helped_in_the_teams_language_and_
     with bot.services.unit() as u:
         bot.clock.now += timedelta(days=7)
         assert "focus:1" not in u.surveys.follow_ups(1)  # asked once
+
+
+def test_the_managers_one_on_one_prep_shows_the_teams_open_focus(running_bot):
+    bot = running_bot
+    view = _open_form(bot, "UMGR", _closed_round(bot))
+    bot.actor.submit_view(None, view, {"theme": "relationship with manager", "action": "Weekly deal reviews",
+                                       "due": "2026-12-24"}, user_id="UMGR")
+    ids = person_ids(bot)
+
+    def prep_text() -> str:
+        with bot.services.unit() as u:
+            prep = StoredPrep(u, threshold=5).prep(rep_id=ids["UREP5"], manager_id=ids["UMGR"], since=None,
+                                                   today=bot.clock.now.date())
+        return block_texts(prep_blocks(Translator.for_person("en-US"), prep, currency="USD"))
+
+    assert "Team focus: Relationship with the manager: Weekly deal reviews, by Dec 24, 2026" in prep_text()
+    with bot.services.unit() as u:
+        u.focuses.mark_done(focus_id=1, now=u.now)
+    assert "Team focus" not in prep_text()  # done: no longer on the agenda
+
+
+def test_the_coaching_pack_lists_the_focus_its_outcome_and_the_follow_up_average(running_bot):
+
+
+    bot = running_bot
+    _next_round_with_its_follow_up(bot)
+    button = {"type": "actions", "elements": [{"type": "button", "action_id": "coach_pack", "value":
+                                               f"{person_ids(bot)['UMGR']}:2026-12",
+                                               "text": {"type": "plain_text", "text": "Excel pack"}}]}
+    message = {"channel": bot.slack.dm_channel_id("UMGR"), "ts": "1700000000.000300", "blocks": [button]}
+    assert bot.actor.click(None, "UMGR", message, "coach_pack").status == 200
+    (pack,) = eventually(lambda: [f for f in bot.slack.files.values()
+                                  if f["completed"] and f["name"].endswith(".xlsx")])
+    rows = list(load_workbook(io.BytesIO(pack["content"]))["History"].iter_rows(values_only=True))
+    assert rows[1][:6] == ("focus", "Hunters", "–", "–", "Relationship with the manager", "Weekly deal reviews")
+    assert rows[1][8:] == ("open", "–", "–", 3.3)
