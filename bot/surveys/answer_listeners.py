@@ -78,7 +78,8 @@ class SurveyListeners:
     def on_answer(self, ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         ack()
         action = body["actions"][0]
-        round_id, question_id, value = action["value"].split(":")
+        round_id, rest = action["value"].split(":", 1)
+        question_id, value = rest.rsplit(":", 1)  # a focus's follow-up question's id has a colon: focus:{id}
         # admitted when recorded (bot.people.identity); without the gate's origin, nobody may act for anyone
         click = Click(body["user"]["id"], int(round_id), question_id, int(value), action.get("action_ts"),
                       origin=context.get("origin") or Origin(None))

@@ -149,9 +149,15 @@ def _next_round_with_its_follow_up(bot) -> None:
     assert round_.questions == ("enps", "manager", "focus:1")
     dm = next(m for m in reversed(bot.slack.messages("UREP0")) if "focus:1" in str(m.get("blocks")))
     assert "Has “Relationship with the manager” improved since the last survey?" in block_texts(dm["blocks"])
+    edits = len(bot.slack.calls_to("chat.update"))
+    with listeners_done(bot, 0):  # a rep answers the follow-up by its button, over signed HTTP
+        assert bot.actor.click(None, "UREP0", dm, "survey_answer:focus:1:4").status == 200
+    assert eventually(lambda: len(bot.slack.calls_to("chat.update")) > edits)
     for user, (enps, manager) in ANSWERS.items():
         for question_id, value in (("enps", enps), ("manager", manager), ("focus:1", 4 if enps > 6 else 2)):
-            usecases.answer(bot.services, slack_user=user, round_id=round_.id, question_id=question_id, value=value)
+            if (user, question_id) != ("UREP0", "focus:1"):
+                usecases.answer(bot.services, slack_user=user, round_id=round_.id, question_id=question_id,
+                                value=value)
     bot.deliver()
     bot.clock.now = MONDAY + timedelta(days=12)
     assert bot.job("close_rounds").startswith("closed 1 round(s)")
