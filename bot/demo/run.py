@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from bot.app import build_app
 from bot.bootstrap import bootstrap
 from bot.demo.coaching import play_coaching
+from bot.demo.focus import play_focus, show_follow_up
 from bot.demo.nudges import play_nudges
 from bot.demo.recognition import play_recognition
 from bot.demo.stage import ANSWERS, PEOPLE, QUESTIONS, TEAM, DemoClock, Person, next_monday, wait
@@ -90,6 +91,7 @@ class _Demo:
         self.import_roster()
         self.create_survey_with_pulse()
         self.week(1, ANSWERS)
+        play_focus(self)  # the manager picks one thing to change; week 2 asks whether it helped
         # Week 2: only three answer, so every figure is withheld and the chart shows a gap.
         self.week(2, {k: ANSWERS[k] for k in list(ANSWERS)[:3]})
         play_coaching(self)
@@ -101,6 +103,8 @@ class _Demo:
         monday = self.monday + timedelta(days=7 * (number - 1))
         self.say(f"\n== Week {number} ==")
         self.send_on_monday(monday)
+        if number == 2:
+            show_follow_up(self)
         self.answer(monday, answers, replay=number == 1)
         self.run_the_week(monday)
 
@@ -163,13 +167,17 @@ class _Demo:
         self.clock.now = monday + timedelta(hours=20)
         for slack_id, values in answers.items():
             person = next(p for p in PEOPLE if p.slack_id == slack_id)
-            for question, value in zip(QUESTIONS, values, strict=True):
-                self.click(person, f"survey_answer:{question}:{value}")
+            if self.in_a_modal(person):  # week 2 asks the focus's follow-up too: four questions, one modal
+                self.answer_in_modal(person, {**dict(zip(QUESTIONS, values, strict=True)), "focus:1": 4})
+            else:
+                for question, value in zip(QUESTIONS, values, strict=True):
+                    self.click(person, f"survey_answer:{question}:{value}")
             self.note(f"{person.name} answers {', '.join(f'{q}={v}' for q, v in zip(QUESTIONS, values, strict=True))}",
                       quiet=True)
         names = [p.name for p in PEOPLE if p.slack_id in answers]
-        self.say(f"[{self.clock.now.strftime('%a %H:%M UTC')}] {len(names)} answer by button, each click a signed "
-                 f"request over HTTP: {', '.join(names)}")
+        how = "in the survey's modal, each submission" if self.in_a_modal(PEOPLE[1]) else "by button, each click"
+        self.say(f"[{self.clock.now.strftime('%a %H:%M UTC')}] {len(names)} answer {how} a signed request over "
+                 f"HTTP: {', '.join(names)}")
         if replay:
             ruta = PEOPLE[4]
             self.click(ruta, "survey_answer:quota_confidence:3")
@@ -178,6 +186,23 @@ class _Demo:
             self.note(f"Slack retries {ruta.name}'s click (X-Slack-Retry-Num: 1) -> nothing is recorded twice")
         silent = [p.name for p in PEOPLE[1:] if p.slack_id not in answers]
         self.note(f"{', '.join(silent)} do not answer")
+
+    def _survey_dm(self, person: Person) -> dict[str, Any]:
+        return next(m for m in reversed(self.slack.messages(person.slack_id))
+                    if "survey_answer:" in str(m.get("blocks")) or "survey_open" in str(m.get("blocks")))
+
+    def in_a_modal(self, person: Person) -> bool:
+        """More than three questions: the survey DM's Answer button opens a modal instead of rows of buttons."""
+        return "survey_open" in str(self._survey_dm(person).get("blocks"))
+
+    def answer_in_modal(self, person: Person, values: dict[str, int]) -> None:
+        before, opened = len(self.slack.calls_to("chat.update")), set(self.slack.open_views)
+        self.actor.click(None, person.slack_id, self._survey_dm(person), "survey_open")
+        view = wait(lambda: next((v for k, v in self.slack.open_views.items() if k not in opened), None))
+        reply = self.actor.submit_view(None, view, {f"q:{q}": str(v) for q, v in values.items()},
+                                       user_id=person.slack_id)
+        assert reply.status == 200, reply
+        wait(lambda: len(self.slack.calls_to("chat.update")) > before)
 
     def click(self, person: Person, action_id: str, **options: Any) -> None:
         before = len(self.slack.calls_to("chat.update"))

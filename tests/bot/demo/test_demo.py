@@ -93,3 +93,12 @@ def test_the_demo_asks_for_help_on_a_nudged_deal_and_the_manager_adds_it_to_the_
     assert "Nur Aisyah clicks Need help on the deal and writes a note -> Daniel Okafor's DM:" in printed
     assert "*Nur Aisyah asks for your help with a deal*" in printed
     assert "Help with Maybank: The CFO wants a discount above my limit. Can you approve 8%?" in printed
+
+
+def test_the_demo_plays_the_focus_loop_between_the_two_weeks(demo):
+    _, printed = demo
+    assert "Daniel Okafor clicks Choose a focus under the results -> the modal suggests" in printed
+    assert "You said: Sales targets and support · 3.7 of 5" in printed
+    assert ("week 2's survey adds the focus's follow-up question: Has “Sales targets and support” improved since "
+            "the last survey?") in printed
+    assert "3 answer in the survey's modal, each submission a signed request over HTTP" in printed
