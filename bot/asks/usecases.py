@@ -1,5 +1,5 @@
 """Asks for help, each one transaction around one coaching.asks.service call: the rep's "Need help" modal and its
-submission (the manager's DM), and the manager's Reply / Add to one-on-one / Join (the rep told, the DM settled)."""
+submission (the manager's DM), and the manager's Reply / Add to one-on-one / Join (the rep told, the DM edited)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,6 @@ def refusal(t: Translator, reason: str, *, manager: str = "") -> str:
         "too_many": t.ngettext("You have {n} open ask. Wait for an answer before asking again.",
                                "You have {n} open asks. Wait for an answer to one before asking again.", MAX_OPEN),
         "not_your_deal": t.gettext("Only the deal's owner can ask for help with it."),
-        "answered": t.gettext("This ask was answered already."),
         "note_too_long": t.gettext("The note is too long."),
         "not_allowed": t.gettext("Only the rep's manager answers their asks."),
         "no_one_on_one": t.gettext("You have no one-on-one with {rep} yet. Set one with /oneonone, or reply instead.",
@@ -98,16 +97,16 @@ def _send_to_manager(services: Services, u: Unit, ask: Ask, *, rep: Member, edit
         u.messenger.post(f"ask:{ask.id}", manager.slack_id, text, blocks, person_id=manager.person_id)
     else:
         SlackNudges(u, currency=services.settings.currency).edit(
-            edit, edits_key=f"ask:{ask.id}", text=text, blocks=answered(t, blocks, ask.answer or "reply"),
+            edit, edits_key=f"ask:{ask.id}", text=text, blocks=answered(t, blocks, ask.answers),
             for_user=manager.slack_id, person_id=manager.person_id)
     return manager
 
 
 def answer(services: Services, *, slack_user: str, ask_id: int, kind: str, trigger_id: str,
            response_url: str | None, reply: str | None = None) -> Outcome:
-    """The manager's answer: Reply opens its modal (the answer is given when it is sent); Add to one-on-one and
-    Join are given at once. Each tells the rep and settles the manager's DM; a refusal is said to the manager only
-    (through the response URL, or as the reply modal's error)."""
+    """One of the manager's answers, each at most once: Reply opens its modal (the answer is given when it is
+    sent); Add to one-on-one and Join are given at once. Each tells the rep and shows in the manager's DM in place of
+    its button; a refusal is said to the manager only (through the response URL, or as the reply modal's error)."""
     with services.unit() as u:
         member = u.people.by_slack_id(slack_user)
         if member is None:
@@ -116,7 +115,7 @@ def answer(services: Services, *, slack_user: str, ask_id: int, kind: str, trigg
         ask = u.asks.ask(ask_id)
         rep = u.people.members([ask.rep_id]).get(ask.rep_id) if ask else None
         reason = _answerable(u, ask, member)
-        if reason == "answered" and ask is not None and ask.answer == kind:
+        if reason is None and ask is not None and kind in ask.answers:
             return Outcome()  # the same answer again (a retry, a second click): given once, nothing more to do
         if reason is None and ask is not None and rep is not None and kind == "agenda":
             try:
@@ -141,7 +140,7 @@ def answer(services: Services, *, slack_user: str, ask_id: int, kind: str, trigg
             return Outcome(keys=u.messenger.enqueued)
         try:
             done = service.answer_ask(u.asks, ask_id=ask_id, manager_id=member.person_id, answer=kind, now=u.now)
-        except AskError:  # an answer came first, in a transaction that committed meanwhile
+        except AskError:  # the same answer, by a click that committed meanwhile
             return Outcome()
         deal = u.nudges.deal(done.deal_id) if done.deal_id else None
         if kind == "agenda":
@@ -150,14 +149,12 @@ def answer(services: Services, *, slack_user: str, ask_id: int, kind: str, trigg
         if rep.slack_id:
             text, blocks = told_rep(translator(rep), answer=kind, manager=member.name, deal=deal, reply=reply or "",
                                     currency=services.settings.currency)
-            u.messenger.post(f"ask:{ask_id}:told", rep.slack_id, text, blocks, person_id=rep.person_id)
-        _send_to_manager(services, u, done, rep=rep, edit=f"ask:{ask_id}:answered")
+            u.messenger.post(f"ask:{ask_id}:told:{kind}", rep.slack_id, text, blocks, person_id=rep.person_id)
+        _send_to_manager(services, u, done, rep=rep, edit=f"ask:{ask_id}:answered:{kind}")
         return Outcome(keys=u.messenger.enqueued)
 
 
 def _answerable(u: Unit, ask: Ask | None, member: Member) -> str | None:
     """Why this person may not answer this ask now (None: they may)."""
-    if ask is None or u.asks.manager_of(ask.rep_id) != member.person_id:
-        return "not_allowed"
-    return None if ask.open else "answered"
+    return "not_allowed" if ask is None or u.asks.manager_of(ask.rep_id) != member.person_id else None
 

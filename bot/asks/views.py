@@ -3,6 +3,7 @@ modal, and what the rep is told of each answer (the "Need help" button is bot.fo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -93,13 +94,21 @@ def ask_message(t: Translator, *, ask_id: int, rep: str, deal: DealState | None,
     return title, blocks
 
 
-def answered(t: Translator, blocks: list[dict[str, Any]], answer: str) -> Blocks:
-    """The manager's DM as shown, its buttons replaced by what they chose."""
+def answered(t: Translator, blocks: list[dict[str, Any]], answers: Sequence[str]) -> Blocks:
+    """The manager's DM as shown, with what they did so far in place of those buttons; the others stay."""
     status = {"reply": t.gettext(":speech_balloon: You replied."),
               "agenda": t.gettext(":spiral_note_pad: Added to your next one-on-one."),
-              "join": t.gettext(":telephone_receiver: You offered to join the next call.")}[answer]
-    return [{"type": "context", "block_id": "ask-answers", "elements": [{"type": "mrkdwn", "text": status}]}
-            if block.get("block_id") == "ask-answers" else dict(block) for block in blocks]
+              "join": t.gettext(":telephone_receiver: You offered to join the next call.")}
+    done: Blocks = [{"type": "context", "block_id": "ask-done",
+                     "elements": [{"type": "mrkdwn", "text": "\n".join(status[a] for a in answers)}]}]
+    shown: Blocks = []
+    for block in blocks:
+        if block.get("block_id") != "ask-answers":
+            shown.append(dict(block))
+            continue
+        left = [e for e in block["elements"] if e["action_id"].split(":")[1] not in answers]
+        shown += done + ([{**block, "elements": left}] if left else [])
+    return shown
 
 
 def reply_view(t: Translator, *, ask_id: int, rep: str) -> dict[str, Any]:

@@ -47,7 +47,8 @@ def write_history(ws: Worksheet, t: Translator, *, asks: Sequence[Ask], focuses:
         hours = hours_to_answer(ask.asked_at, ask.answered_at) if ask.answered_at is not None else MISSING
         name, email = person or (MISSING, MISSING)
         rows.append((ask.asked_at, ["ask", MISSING, name, email, deals.get(ask.deal_id or 0, MISSING),
-                                    MISSING, ask.asked_at, MISSING, ask.answer or "open", ask.answered_at or MISSING,
+                                    MISSING, ask.asked_at, MISSING, "+".join(ask.answers) or "open",
+                                    ask.answered_at or MISSING,
                                     hours, MISSING]))
     for n, (_, values) in enumerate(sorted(rows, key=lambda r: r[0]), start=2):
         for column, value in enumerate(values, start=1):

@@ -1,5 +1,6 @@
-"""Asking for help with a deal: at most three open asks a rep, each answered once by the rep's manager as the org
-chart stands when they answer; the weekly counts (asked, answered, median time to answer) for a manager's digest."""
+"""Asking for help with a deal: at most three open asks a rep, answered by the rep's manager as the org chart stands
+when they answer (a reply, a talking point, an offer to join: each at most once); the weekly counts (asked,
+answered, median time to the first answer) for a manager's digest."""
 
 from __future__ import annotations
 
@@ -33,8 +34,13 @@ class Ask:
     deal_id: int | None  # None once the deal is gone from the CRM
     note: str
     asked_at: datetime
-    answer: str | None = None  # one of ANSWERS once answered
-    answered_at: datetime | None = None
+    answers: tuple[str, ...] = ()  # the ANSWERS given, in order
+    answered_at: datetime | None = None  # the first answer's time
+
+    @property
+    def answer(self) -> str | None:
+        """The first answer given."""
+        return self.answers[0] if self.answers else None
 
     @property
     def open(self) -> bool:
@@ -67,8 +73,8 @@ class AskStore(Protocol):
         ...
 
     def asked(self, origin: str) -> Ask | None: ...
-    def answer_ask(self, *, ask_id: int, answer: str, now: datetime) -> Ask:
-        """Record the answer unless one is recorded already; the ask as it stands after."""
+    def answer_ask(self, *, ask_id: int, answer: str, now: datetime) -> Ask | None:
+        """Record this answer (and, if it is the first, when); None when it was recorded already."""
         ...
 
 
@@ -100,18 +106,16 @@ def open_to(store: AskStore, *, rep_id: int, manager_id: int) -> list[Ask]:
 
 
 def answer_ask(store: AskStore, *, ask_id: int, manager_id: int, answer: str, now: datetime) -> Ask:
-    """The manager's answer, once: only the rep's manager now may give it (a rep who moved belongs to their new
-    manager); AskError "answered" when it was answered already."""
+    """One of the manager's answers, each at most once: only the rep's manager now may give it (a rep who moved
+    belongs to their new manager); AskError "answered" when this answer was given already."""
     if answer not in ANSWERS:
         raise ValueError(f"an answer is one of {', '.join(ANSWERS)}, not {answer!r}")
     ask = store.ask(ask_id)
     if ask is None or store.manager_of(ask.rep_id) != manager_id:
         raise NotAllowed("only the rep's manager answers their asks")
-    if not ask.open:
-        raise AskError("answered", "this ask was answered already")
-    done = store.answer_ask(ask_id=ask_id, answer=answer, now=now)
-    if (done.answer, done.answered_at) != (answer, now):  # another answer came first
-        raise AskError("answered", "this ask was answered already")
+    done = store.answer_ask(ask_id=ask_id, answer=answer, now=now) if answer not in ask.answers else None
+    if done is None:  # given before, or by a click that committed meanwhile
+        raise AskError("answered", f"{answer} was given already")
     return done
 
 

@@ -14,7 +14,8 @@ from storage.models import Person
 
 
 def ask_of(row: HelpAsk) -> Ask:
-    return Ask(row.id, row.rep_id, row.manager_id, row.deal_id, row.note, row.asked_at, row.answer, row.answered_at)
+    return Ask(row.id, row.rep_id, row.manager_id, row.deal_id, row.note, row.asked_at,
+               tuple(a for a in row.answers.split(",") if a), row.answered_at)
 
 
 class AskRepository:
@@ -53,13 +54,16 @@ class AskRepository:
         self.session.flush()
         return ask_of(row)
 
-    def answer_ask(self, *, ask_id: int, answer: str, now: datetime) -> Ask:
+    def answer_ask(self, *, ask_id: int, answer: str, now: datetime) -> Ask | None:
         row = self.session.get(HelpAsk, ask_id, with_for_update=True)
         if row is None:
             raise LookupError(f"ask {ask_id} is gone")
-        if row.answered_at is None:
-            row.answer, row.answered_at = answer, now
-            self.session.flush()
+        given = [a for a in row.answers.split(",") if a]
+        if answer in given:
+            return None
+        row.answers = ",".join([*given, answer])
+        row.answered_at = row.answered_at or now
+        self.session.flush()
         return ask_of(row)
 
     def asks_to(self, *, manager_ids: list[int], since: datetime) -> list[Ask]:

@@ -110,8 +110,8 @@ class AgendaItem(Base):
 
 
 class HelpAsk(Base):
-    """A rep's ask for help with a deal, to their manager: the rep's note, and the manager's one answer (reply,
-    agenda or join) and when. Counted open until answered."""
+    """A rep's ask for help with a deal, to their manager: the rep's note, the manager's answers (reply, agenda,
+    join: each at most once, comma-separated in the order given) and when the first came. Open until answered."""
 
     __tablename__ = "help_ask"
     __table_args__ = (Index("ix_help_ask_rep_open", "rep_id", "answered_at"),
@@ -123,6 +123,6 @@ class HelpAsk(Base):
     deal_id: Mapped[int | None] = mapped_column(ForeignKey("crm_deal.id", ondelete="SET NULL"))
     note: Mapped[str] = mapped_column(Text)
     asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    answer: Mapped[str | None] = mapped_column(String(8))
+    answers: Mapped[str] = mapped_column(String(32), default="", server_default="")
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     origin: Mapped[str] = mapped_column(String(128), unique=True)  # the modal that asked: a retry adds nothing twice

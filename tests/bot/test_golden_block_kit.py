@@ -127,7 +127,7 @@ def test_the_digests_ask_line_shows_a_dash_for_the_median_when_no_ask_was_answer
     assert ask_line(AskCounts(2, 0, None)) == [
         ":raising_hand: Asks for help in the last 7 days: 2 asked, 0 answered, median time to answer – h"]
     asked = NOW - timedelta(hours=5)
-    asks = [Ask(n, 1, 9, None, "", asked, "reply", asked + timedelta(minutes=75)) for n in (1, 2)]
+    asks = [Ask(n, 1, 9, None, "", asked, ("reply",), asked + timedelta(minutes=75)) for n in (1, 2)]
     found = counts([*asks, Ask(3, 1, 9, None, "", asked)], start=NOW - timedelta(days=7), end=NOW)
     assert ask_line(found) == [  # 1.25 h: half away from zero, as the pack rounds it
         ":raising_hand: Asks for help in the last 7 days: 3 asked, 2 answered, median time to answer 1.3 h"]

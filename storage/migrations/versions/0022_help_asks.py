@@ -1,4 +1,4 @@
-"""help_ask: a rep's ask for help with a deal, to their manager, and the manager's one answer
+"""help_ask: a rep's ask for help with a deal, to their manager, and the manager's answers
 
 Revision ID: 0022
 Revises: 0021
@@ -22,7 +22,7 @@ def upgrade() -> None:
         sa.Column("deal_id", sa.Integer(), nullable=True),
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column("asked_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("answer", sa.String(length=8), nullable=True),
+        sa.Column("answers", sa.String(length=32), nullable=False, server_default=""),
         sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("origin", sa.String(length=128), nullable=False),
         sa.ForeignKeyConstraint(["rep_id"], ["person.id"], name=op.f("fk_help_ask_rep_id_person")),

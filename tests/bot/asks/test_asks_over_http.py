@@ -77,7 +77,7 @@ def test_need_help_sends_the_manager_the_deals_facts_and_the_note_once_and_no_me
     assert len(dms(bot, "UMGR", "asks for your help")) == 1
 
 
-def test_reply_relays_the_managers_words_to_the_rep_and_settles_the_managers_dm(running_bot):
+def test_reply_relays_the_managers_words_then_add_to_one_on_one_puts_the_ask_on_the_agenda(running_bot):
     bot = running_bot
     deals = _deals(bot)
     _ask(bot, _nudge(bot), deals["big"])
@@ -94,11 +94,21 @@ def test_reply_relays_the_managers_words_to_the_rep_and_settles_the_managers_dm(
     (told,) = eventually(lambda: dms(bot, "UREP5", "replied about"))
     assert "Maria Manager replied about *Acme* · D-1 · $9,000 · Proposal:" in block_texts(told["blocks"])
     assert "> Call me at 3 &lt;!here&gt;" in block_texts(told["blocks"])
-    settled = block_texts(eventually(lambda: dms(bot, "UMGR", "You replied."))[0]["blocks"])
-    assert "ask_answer" not in str(_manager_dm(bot)["blocks"]) and "Rep 5 asks for your help" in settled
+    (dm,) = eventually(lambda: dms(bot, "UMGR", "You replied."))
+    assert "ask_answer:reply" not in str(dm["blocks"]) and "ask_answer:agenda" in str(dm["blocks"])
     with bot.services.sessions.begin() as s:
         ask = s.scalar(select(HelpAsk))
-        assert (ask.answer, ask.answered_at) == ("reply", MONDAY_AUCKLAND)
+        assert (ask.answers, ask.answered_at) == ("reply", MONDAY_AUCKLAND)
+    set_weekly(bot)  # then the same ask goes on their one-on-one's agenda too
+    bot.clock.now = MONDAY_AUCKLAND + timedelta(hours=1)
+    with listeners_done(bot):
+        bot.actor.click(None, "UMGR", dm, "ask_answer:agenda")
+    (dm,) = eventually(lambda: dms(bot, "UMGR", "Added to your next one-on-one."))
+    assert "You replied." in block_texts(dm["blocks"]) and "ask_answer:agenda" not in str(dm["blocks"])
+    with bot.services.sessions.begin() as s:
+        assert s.scalar(select(HelpAsk.answers)) == "reply,agenda"  # answered at the first: the reply
+        assert s.scalar(select(HelpAsk.answered_at)) == MONDAY_AUCKLAND
+        assert s.scalars(select(AgendaItem.text)).all() == [f"Help with Acme: {' '.join(NOTE.split())}"]
 
 
 def test_add_to_one_on_one_adds_a_talking_point_once_and_without_a_one_on_one_is_refused(running_bot):

@@ -43,8 +43,10 @@ class FakeAskStore:
         return ask
 
     def answer_ask(self, *, ask_id, answer, now):
-        if self.asks[ask_id].open:
-            self.asks[ask_id] = replace(self.asks[ask_id], answer=answer, answered_at=now)
+        ask = self.asks[ask_id]
+        if answer in ask.answers:
+            return None
+        self.asks[ask_id] = replace(ask, answers=(*ask.answers, answer), answered_at=ask.answered_at or now)
         return self.asks[ask_id]
 
 
@@ -65,7 +67,7 @@ def test_a_note_over_the_limit_and_a_fourth_open_ask_are_refused_and_a_retried_m
     assert ask_for_help(store, rep_id=REP, deal_id=100, note="", now=NOW, origin="v5").id == 4  # one was answered
 
 
-def test_only_the_owner_asks_only_their_manager_answers_and_each_ask_is_answered_once():
+def test_only_the_owner_asks_only_their_manager_answers_and_each_answer_is_given_once():
     store = FakeAskStore()
     with pytest.raises(AskError) as refused:
         ask_for_help(store, rep_id=REP, deal_id=200, note="", now=NOW, origin="v1")
@@ -81,15 +83,17 @@ def test_only_the_owner_asks_only_their_manager_answers_and_each_ask_is_answered
     later = NOW + timedelta(hours=2)
     assert answer_ask(store, ask_id=ask.id, manager_id=MANAGER, answer="agenda", now=later).answered_at == later
     with pytest.raises(AskError) as refused:
-        answer_ask(store, ask_id=ask.id, manager_id=MANAGER, answer="reply", now=later)
-    assert refused.value.reason == "answered" and store.asks[ask.id].answer == "agenda"
+        answer_ask(store, ask_id=ask.id, manager_id=MANAGER, answer="agenda", now=later + timedelta(hours=1))
+    assert refused.value.reason == "answered"
+    done = answer_ask(store, ask_id=ask.id, manager_id=MANAGER, answer="reply", now=later + timedelta(hours=1))
+    assert (done.answers, done.answer, done.answered_at) == (("agenda", "reply"), "agenda", later)
 
 
 def test_counts_are_the_asks_made_in_the_window_the_answered_ones_and_their_median_hours():
     def made(hours_ago: float, answered_after: float | None) -> Ask:
         at = NOW - timedelta(hours=hours_ago)
         done = at + timedelta(hours=answered_after) if answered_after is not None else None
-        return Ask(1, REP, MANAGER, 100, "", at, "reply" if done else None, done)
+        return Ask(1, REP, MANAGER, 100, "", at, ("reply",) if done else (), done)
 
     week = (NOW - timedelta(days=7), NOW)
     asks = [made(10, 1), made(20, 3), made(30, 8), made(40, None), made(24 * 8, 0.5)]  # the last one is older
