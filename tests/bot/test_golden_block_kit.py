@@ -1,5 +1,5 @@
-"""Golden Block Kit files: one survey DM, one coaching digest, one App Home, and a manager's DM about a rep's ask for
-help in each of the five languages.
+"""Golden Block Kit files: one survey DM, one coaching digest, one App Home, a manager's DM about a rep's ask for
+help, the focus modal and the team channel's "You said / we will" in each of the five languages.
 
 A change to wording, layout or formatting shows up as a diff of tests/golden/<language>/*.json; when the change
 is intended, rewrite them with `UPDATE_GOLDEN=1 python -m pytest tests/bot/test_golden_block_kit.py`.
@@ -19,12 +19,14 @@ from bot.home.publish import HomeData
 from bot.home.views import home_view
 from bot.i18n import RLM, Translator
 from bot.slack_double.blockkit import validate_message, validate_view
+from bot.surveys.focus_views import focus_view, shared_message
 from bot.surveys.messages import survey_message
 from coaching.asks.service import Ask, AskCounts, counts
 from coaching.followups.rules import DealState
 from coaching.performance.digest import build_digest, rep_kpis
 from coaching.performance.kpis import RepFigures
 from coaching.periods import parse_period
+from surveys.focus import Focus, ThemeScore
 from surveys.ports import Member, RoundInfo
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
@@ -63,7 +65,15 @@ def _render(language):
                      last_activity_on=date(2026, 11, 9))
     _, ask = ask_message(t, ask_id=12, rep="Emily Carter", deal=deal, note="Their CFO went quiet. Could you call?",
                          today=NOW.date(), currency="USD")
-    return {"survey": survey, "digest": digest, "home": home, "ask": ask}
+    scores = [ThemeScore("relationship with manager", 3.2, -0.4), ThemeScore("sales", 3.9, 0.1),
+              ThemeScore("recognition", None, None)]
+    focus_modal = focus_view(t, round_id=7, team="Kuala Lumpur Hunters", scores=scores,
+                             suggested="relationship with manager", due=date(2026, 12, 21), channel=True)
+    focus = Focus(3, 1, 1, 7, "relationship with manager", "Weekly deal reviews: 30 minutes, no slides",
+                  date(2026, 12, 21), True, 9, NOW)
+    _, shared = shared_message(t, focus, scores[0], team="Kuala Lumpur Hunters")
+    return {"survey": survey, "digest": digest, "home": home, "ask": ask, "focus_view": focus_modal,
+            "focus_shared": shared}
 
 
 @pytest.mark.parametrize("language", list(LOCALES))
@@ -73,6 +83,7 @@ def test_block_kit_matches_the_golden_files_and_slacks_limits(language):
     assert validate_message("text", rendered["digest"]) == []
     assert validate_view(rendered["home"]) == []
     assert validate_message("text", rendered["ask"]) == []
+    assert validate_message("text", rendered["focus_shared"]) == [] and validate_view(rendered["focus_view"]) == []
     folder = GOLDEN / language
     for name, blocks in rendered.items():
         path = folder / f"{name}.json"

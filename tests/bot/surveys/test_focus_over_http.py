@@ -205,3 +205,19 @@ def test_the_coaching_pack_lists_the_focus_its_outcome_and_the_follow_up_average
     rows = list(load_workbook(io.BytesIO(pack["content"]))["History"].iter_rows(values_only=True))
     assert rows[1][:6] == ("focus", "Hunters", "–", "–", "Relationship with the manager", "Weekly deal reviews")
     assert rows[1][8:] == ("open", "–", "–", 3.3)
+
+
+def test_a_focus_reminder_due_at_night_waits_for_the_managers_working_morning(running_bot):
+    from datetime import UTC, datetime
+
+    from storage.models import OutboxMessage
+
+    bot = running_bot
+    view = _open_form(bot, "UMGR", _closed_round(bot))
+    bot.actor.submit_view(None, view, {"theme": "relationship with manager", "action": "Weekly deal reviews",
+                                       "due": "2026-12-24"}, user_id="UMGR")
+    bot.clock.now = datetime(2026, 12, 17, 22, 0, tzinfo=UTC)  # Friday 00:00 in Vilnius, a week before the date
+    assert "and 1 focus reminder(s)" in bot.job("remind")
+    with bot.services.sessions.begin() as s:
+        waits = s.scalar(select(OutboxMessage.available_at).where(OutboxMessage.key == "focus:1:reminder"))
+    assert waits == datetime(2026, 12, 18, 7, 0, tzinfo=UTC)  # Friday 09:00 in Vilnius
