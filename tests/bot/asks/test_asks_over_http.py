@@ -62,6 +62,10 @@ def _manager_dm(bot, manager: str = "UMGR") -> dict:
 def test_need_help_sends_the_manager_the_deals_facts_and_the_note_once_and_no_mention_pings(running_bot):
     bot = running_bot
     deals = _deals(bot)
+    bot.clock.now = MONDAY_AUCKLAND
+    assert bot.actor.app_home_opened(None, "UREP5").status == 200  # App Home has Need help on each deal too
+    assert eventually(lambda: [c for c in bot.slack.calls_to("views.publish")
+                               if f"ask_help:{deals['big']}" in str(c.params.get("view"))])
     answer = _ask(bot, _nudge(bot), deals["big"], retries=2)  # Slack retries the submission twice
     assert answer.json()["response_action"] == "update"
     assert "Sent to Maria Manager" in block_texts(answer.json()["view"]["blocks"])

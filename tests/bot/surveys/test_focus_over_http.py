@@ -131,12 +131,16 @@ def test_the_next_round_asks_whether_the_focus_helped_in_the_teams_language_and_
 
 
 def _next_round_with_its_follow_up(bot) -> None:
-    """Round 1 closes, a focus is chosen, round 2 asks its follow-up question, everyone answers, round 2 closes."""
-
+    """Round 1 closes, a focus is chosen and shared, round 2 asks its follow-up question, everyone answers, round 2
+    closes: the whole loop through Slack."""
+    bot.slack.add_channel("hunters", id=CHANNEL)
+    with bot.services.sessions.begin() as s:
+        s.scalar(select(Team).where(Team.name == "Hunters")).channel_id = CHANNEL
     view = _open_form(bot, "UMGR", _closed_round(bot))
     bot.actor.submit_view(None, view, {"theme": "relationship with manager", "action": "Weekly deal reviews",
-                                       "due": (bot.clock.now.date() + timedelta(days=20)).isoformat()},
-                          user_id="UMGR")
+                                       "due": (bot.clock.now.date() + timedelta(days=20)).isoformat(),
+                                       "share": ["share"]}, user_id="UMGR")
+    assert "We will: Weekly deal reviews, by" in eventually(lambda: _channel_posts(bot))[0]
     with bot.services.unit() as u:
         question = u.focuses.focus(1).question_id
         options = str(create_view(Translator.for_person("en-US"), ["Hunters"], u.surveys.bank()))
