@@ -129,7 +129,8 @@ class OutboxMessenger:
         t = Translator.for_person(manager.locale, manager.tz)
         trend = Trend.of(RoundPoint.of_round(day, s) for day, s in history or [(round.cycle_date, summary)])
         text, blocks = results_message(t, round.team_name, summary, trend, bank=self.bank)
-        blocks.append(choose_button(t, round.id))  # the manager picks one thing to change
+        if not summary.withheld:  # the manager picks one thing to change, by figures they may see
+            blocks.append(choose_button(t, round.id))
         key = f"results:{round.id}:{manager.person_id}"
         self.post(key, manager.slack_id, text, blocks, person_id=manager.person_id, not_before=at)
         if any(not s.withheld for _, s in history):

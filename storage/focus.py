@@ -25,9 +25,6 @@ class FocusRepository:
 
     def add_focus(self, *, team_id: int, survey_id: int, round_id: int, theme: str, action: str, due: date,
                   shared: bool, created_by: int, now: datetime, origin: str) -> Focus:
-        earlier = self.session.scalar(select(SurveyFocus).where(SurveyFocus.origin == origin))
-        if earlier is not None:
-            return focus_of(earlier)
         row = SurveyFocus(team_id=team_id, survey_id=survey_id, round_id=round_id, theme=theme, action=action, due=due,
                           shared=shared, created_by=created_by, created_at=now, origin=origin)
         self.session.add(row)
@@ -36,6 +33,15 @@ class FocusRepository:
 
     def focus(self, focus_id: int) -> Focus | None:
         row = self.session.get(SurveyFocus, focus_id)
+        return focus_of(row) if row is not None else None
+
+    def from_origin(self, origin: str) -> Focus | None:
+        row = self.session.scalar(select(SurveyFocus).where(SurveyFocus.origin == origin))
+        return focus_of(row) if row is not None else None
+
+    def of_round(self, round_id: int) -> Focus | None:
+        row = self.session.scalar(select(SurveyFocus).where(SurveyFocus.round_id == round_id)
+                                  .order_by(SurveyFocus.id).limit(1))
         return focus_of(row) if row is not None else None
 
     def mark_done(self, *, focus_id: int, now: datetime) -> Focus:

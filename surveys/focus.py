@@ -14,7 +14,8 @@ from surveys.results import RoundSummary
 
 MAX_ACTION = 300  # characters of the action
 REMIND_BEFORE = timedelta(days=7)  # the manager's reminder comes this long before the date
-Refusal = Literal["no_theme", "no_action", "action_too_long", "past_date", "no_channel", "done", "not_allowed"]
+Refusal = Literal["no_theme", "no_action", "action_too_long", "past_date", "no_channel", "done", "not_allowed",
+                  "chosen"]
 
 
 class FocusError(ValueError):
@@ -58,10 +59,12 @@ class Focus:
 class FocusStore(Protocol):
     def add_focus(self, *, team_id: int, survey_id: int, round_id: int, theme: str, action: str, due: date,
                   shared: bool, created_by: int, now: datetime, origin: str) -> Focus:
-        """The new focus; the one already added under `origin` (a retried modal) if there is one."""
+        """The new focus."""
         ...
 
     def focus(self, focus_id: int) -> Focus | None: ...
+    def of_round(self, round_id: int) -> Focus | None: ...
+    def from_origin(self, origin: str) -> Focus | None: ...
     def mark_done(self, *, focus_id: int, now: datetime) -> Focus: ...
 
 
@@ -106,8 +109,16 @@ def suggest(scores: Sequence[ThemeScore]) -> ThemeScore | None:
 def choose_focus(store: FocusStore, *, team_id: int, survey_id: int, round_id: int, themes: Sequence[str],
                  theme: str, action: str, due: date, today: date, share: bool, channel: bool, manager_id: int,
                  now: datetime, origin: str) -> Focus:
-    """The manager's focus for the round: one of the round's themes, one action of 1-300 characters, a date after
-    today; shared only when the team has a channel."""
+    """The manager's focus for the round, the round's only one: one of its themes, one action of 1-300
+    characters, a date after today; shared only when the team has a channel."""
+    earlier = store.from_origin(origin)
+    if earlier is not None:  # the same modal sent again (a Slack retry): what it saved; someone else's: nothing
+        if (earlier.created_by, earlier.round_id) != (manager_id, round_id):
+            raise FocusError("not_allowed", "another person's modal")
+        return earlier
+    chosen = store.of_round(round_id)
+    if chosen is not None:  # one focus a round (and one follow-up question the next round)
+        raise FocusError("chosen", f"this round's focus is chosen already: {chosen.action}")
     action = " ".join(action.split())
     if theme not in themes:
         raise FocusError("no_theme", f"the theme is one of {', '.join(themes)}")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from surveys.anonymity import visible_groups
-from surveys.questions import STARTER, QuestionBank
+from surveys.questions import FOLLOW_UP_PREFIX, STARTER, QuestionBank
 from surveys.results import DEFAULT_THRESHOLD, Enps, QuestionResult, RoundSummary, summarize_round
 
 LOW_RESPONSE_FLOOR = 0.6
@@ -63,7 +63,8 @@ class RoundPoint(_Rates):
         for result in summary.questions:
             if result.enps is not None:
                 enps = result.enps
-            elif result.average is not None and result.kind == "agreement":
+            elif result.average is not None and result.kind == "agreement" and \
+                    not result.question_id.startswith(FOLLOW_UP_PREFIX):  # "has it improved?" is no engagement
                 answers += result.answers
                 total += result.average * result.answers
         return cls(cycle_date, summary.invited, summary.respondents, enps, total / answers if answers else None)

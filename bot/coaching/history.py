@@ -39,7 +39,7 @@ def write_history(ws: Worksheet, t: Translator, *, asks: Sequence[Ask], focuses:
     rows: list[tuple[datetime, list[object]]] = []
     for row in focuses:
         f = row.focus
-        rows.append((f.created_at, ["focus", row.team, MISSING, MISSING, theme_label(t, f.theme), f.action,
+        rows.append((f.created_at, ["focus", row.team, MISSING, MISSING, theme_label(t, f.theme, plain=True), f.action,
                                     f.created_at, f.due, "done" if f.done else "open", f.done_at or MISSING, MISSING,
                                     _as_shown(row.follow_up) if row.follow_up is not None else MISSING]))
     for ask in asks:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from bot.coaching.history import FocusRow
 from bot.coaching.workbook import PackPerson, write_coaching_workbook
 from bot.i18n import Translator
-from coaching.access import NotAllowed, OrgChart, can_see
+from coaching.access import NotAllowed, OrgChart, can_see, teams_in_view
 from coaching.asks.service import Ask
 from coaching.performance.diagnosis import Thresholds
 from coaching.performance.digest import Digest
@@ -88,15 +88,19 @@ def load_pack(session: Session, *, manager_id: int, period: Period, now: datetim
                          end=datetime.combine(period.end, time.min, UTC))
     return PackData(people[manager_id], digest, history, people, now, asked,
                     asks.deal_names([a.deal_id for a in asked if a.deal_id is not None]),
-                    focus_rows(session, rep_ids=digest.reps, threshold=settings.anonymity_threshold))
+                    focus_rows(session, rep_ids=digest.reps, reader=manager_id if viewer_id is None else viewer_id,
+                               org=store.org_chart(), threshold=settings.anonymity_threshold))
 
 
-def focus_rows(session: Session, *, rep_ids: Collection[int], threshold: int) -> list[FocusRow]:
-    """Every focus of the teams the pack's reps are listed in, with its follow-up question's average as the
-    visibility function shows those teams' results (None while not asked, or withheld below k)."""
+def focus_rows(session: Session, *, rep_ids: Collection[int], reader: int, org: OrgChart,
+               threshold: int) -> list[FocusRow]:
+    """Every focus of the teams the pack's reps are listed in whose surveys `reader` may see (the asker in Slack, the
+    pack's manager at the CLI: coaching.access.teams_in_view, as for every survey surface), with its follow-up
+    question's average as the visibility function shows it (None while not asked, or withheld below k)."""
     people = PeopleRepository(session)
-    teams = {m.team_id for m in people.members(rep_ids).values()}
-    names = {team_id: name for team_id, name in people.team_names().items() if team_id in teams}
+    every = people.team_names()
+    teams = {m.team_id for m in people.members(rep_ids).values()} & teams_in_view(reader, org=org, teams=every)
+    names = {team_id: name for team_id, name in every.items() if team_id in teams}
     focuses = FocusRepository(session).of_teams(list(names))
     if not focuses:
         return []

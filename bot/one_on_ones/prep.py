@@ -15,6 +15,7 @@ from coaching.performance.kpis import kpis_of
 from coaching.periods import Period, period_of
 from storage.recognition.repository import last_recognised, recent_recognition
 from surveys.focus import Focus
+from surveys.questions import FOLLOW_UP_PREFIX
 from surveys.results import RoundSummary
 from surveys.visibility import Audience, what_may_see
 
@@ -51,7 +52,8 @@ def team_sentiment(summary: RoundSummary) -> tuple[str, float | None]:
     enps = next((q.enps for q in summary.questions if q.question_id == "enps"), None)
     if enps is not None:
         return "enps", float(enps.score)
-    averages = [q.average for q in summary.questions if q.kind == "agreement" and q.average is not None]
+    averages = [q.average for q in summary.questions if q.kind == "agreement" and q.average is not None
+                and not q.question_id.startswith(FOLLOW_UP_PREFIX)]  # "has the focus helped?" is no engagement
     if averages:
         return "engagement", sum(averages) / len(averages)
     if any(q.question_id == "enps" or q.kind == "agreement" for q in summary.questions):

@@ -46,7 +46,7 @@ def latest_results(t: Translator, history: TeamHistory) -> tuple[str, Blocks]:
     trend = Trend.of(RoundPoint.of_round(d, s) for d, s in history.rounds)
     text, blocks = results_message(t, history.team, summary, trend, bank=history.bank)
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": t.date(day)}]})
-    if history.latest_round is not None:
+    if history.latest_round is not None and not summary.withheld:
         blocks.append(choose_button(t, history.latest_round))
     return text, blocks
 

@@ -51,6 +51,9 @@ def refusal(t: Translator, reason: str) -> str:
         "done": t.gettext("This focus is done already."),
         "not_allowed": t.gettext("Only the team's managers choose and close its focus."),
         "no_scores": t.gettext("This round asked no agreement question, so there is no theme to focus on."),
+        "withheld": t.gettext("This round's results are withheld (too few answered), so there is no figure to choose "
+                              "a focus by. Choose one after a round with enough answers."),
+        "chosen": t.gettext("This round has its focus already; it is on your App Home."),
     }[reason]
 
 
@@ -58,6 +61,7 @@ def refusal(t: Translator, reason: str) -> str:
 class _Round:
     plan: Plan
     scores: list[ThemeScore]
+    withheld: bool  # the round's results are withheld as a whole
 
 
 def _round(u: Unit, services: Services, member: Member, round_id: int) -> _Round | None:
@@ -72,7 +76,8 @@ def _round(u: Unit, services: Services, member: Member, round_id: int) -> _Round
     upto = next((n for n, d in enumerate(disclosed) if d.round.id == round_id), None)
     if upto is None:
         return None
-    return _Round(plan, domain.theme_scores([d.summary for d in disclosed[:upto + 1]], u.surveys.bank()))
+    summaries = [d.summary for d in disclosed[:upto + 1]]
+    return _Round(plan, domain.theme_scores(summaries, u.surveys.bank()), summaries[-1].withheld)
 
 
 def open_form(services: Services, *, slack_user: str, trigger_id: str, round_id: int) -> list[str]:
@@ -84,8 +89,10 @@ def open_form(services: Services, *, slack_user: str, trigger_id: str, round_id:
         found = _round(u, services, member, round_id)
         if found is None:
             view = notice_view(t, refusal(t, "not_allowed"))
+        elif u.focuses.of_round(round_id) is not None:
+            view = notice_view(t, refusal(t, "chosen"))
         elif not found.scores:
-            view = notice_view(t, refusal(t, "no_scores"))
+            view = notice_view(t, refusal(t, "withheld" if found.withheld else "no_scores"))
         else:
             suggested = domain.suggest(found.scores)
             today = u.now.astimezone(ZoneInfo(t.tz)).date()
@@ -114,11 +121,12 @@ def submit(services: Services, *, slack_user: str, view_id: str, round_id: int, 
                 today=today, share=share, channel=channel is not None, manager_id=member.person_id, now=u.now,
                 origin=f"view:{view_id}")
         except FocusError as refused:
-            block = {"no_theme": "theme", "past_date": "due", "no_channel": "share"}.get(refused.reason, "action")
+            block = {"no_theme": "theme", "past_date": "due", "no_channel": "share", "chosen": "theme",
+                     "not_allowed": "theme"}.get(refused.reason, "action")
             return Outcome(errors={block: refusal(t, refused.reason)})
         team_t = Translator.for_person(u.focuses.team_locale(found.plan.team_id))  # the next round asks, once
         u.focuses.add_follow_up(focus_id=focus.id, now=u.now, text=team_t.gettext(
-            "Has “{theme}” improved since the last survey?", theme=theme_label(team_t, focus.theme)))
+            "Has “{theme}” improved since the last survey?", theme=theme_label(team_t, focus.theme, plain=True)))
         if focus.shared and channel is not None:
             score = next((s for s in found.scores if s.theme == focus.theme), None)
             text, blocks = shared_message(Translator.for_person(channel[1]), focus, score, team=found.plan.team_name)

@@ -32,12 +32,11 @@ class FocusListeners:
     def on_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         values = view["state"]["values"]
         chosen = (values["theme"]["theme"].get("selected_option") or {}).get("value")
-        day = values["due"]["day"].get("selected_date")
         share = bool(values.get("share", {}).get("share", {}).get("selected_options"))
         outcome = focus.submit(self.services, slack_user=body["user"]["id"], view_id=view["id"],
-                               round_id=int(view["private_metadata"]), theme=chosen,
+                               round_id=_number(view.get("private_metadata")), theme=chosen,
                                action=values["action"]["text"].get("value") or "",
-                               due=date.fromisoformat(day) if day else None, share=share)
+                               due=_day(values["due"]["day"].get("selected_date")), share=share)
         if outcome.errors:
             ack(response_action="errors", errors=outcome.errors)
             return
@@ -48,3 +47,16 @@ class FocusListeners:
         ack()
         keys = focus.done(self.services, slack_user=body["user"]["id"], focus_id=int(body["actions"][0]["value"]))
         self.services.delivery.drain(keys=keys)
+
+
+def _number(text: object) -> int:
+    """A view's round id; 0 (no round) for anything else a forged request sends."""
+    return int(text) if isinstance(text, str) and text.isdigit() else 0
+
+
+def _day(text: object) -> date | None:
+    """The datepicker's day; None (refused as no date) for anything else."""
+    try:
+        return date.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None

@@ -23,9 +23,12 @@ THEME_LABELS = {
 }
 
 
-def theme_label(t: Translator, theme: str) -> str:
-    """A built-in theme in the reader's language; an admin's own theme as they wrote it."""
-    return t.gettext(THEME_LABELS[theme]) if theme in THEME_LABELS else theme
+def theme_label(t: Translator, theme: str, *, plain: bool = False) -> str:
+    """A built-in theme in the reader's language; an admin's own theme as they wrote it, escaped for mrkdwn unless
+    `plain` (plain_text shows it as it is)."""
+    if theme in THEME_LABELS:
+        return t.gettext(THEME_LABELS[theme])
+    return theme if plain else literal(theme)
 
 
 def _plain(text: str, limit: int = 75) -> dict[str, Any]:
@@ -43,11 +46,12 @@ def choose_button(t: Translator, round_id: int) -> dict[str, Any]:
          "text": _plain(t.gettext("Choose a focus"))}]}
 
 
-def score_text(t: Translator, score: ThemeScore) -> str:
+def score_text(t: Translator, score: ThemeScore, *, plain: bool = False) -> str:
     """"Recognition · 3.2 of 5 ▼ 0.4", or "Recognition · withheld" below the anonymity threshold."""
+    theme = theme_label(t, score.theme, plain=plain)
     if score.average is None:
-        return t.gettext("{theme} · withheld", theme=theme_label(t, score.theme))
-    text = t.gettext("{theme} · {average} of 5", theme=theme_label(t, score.theme), average=t.number(score.average, 1))
+        return t.gettext("{theme} · withheld", theme=theme)
+    text = t.gettext("{theme} · {average} of 5", theme=theme, average=t.number(score.average, 1))
     if score.change:
         text += f" {'▲' if score.change > 0 else '▼'} {t.number(abs(score.change), 1)}"
     return text
@@ -55,7 +59,7 @@ def score_text(t: Translator, score: ThemeScore) -> str:
 
 def focus_view(t: Translator, *, round_id: int, team: str, scores: Sequence[ThemeScore], suggested: str | None,
                due: date, channel: bool) -> dict[str, Any]:
-    options = [{"text": _plain(score_text(t, s)), "value": s.theme} for s in scores]
+    options = [{"text": _plain(score_text(t, s, plain=True)), "value": s.theme} for s in scores]
     theme: dict[str, Any] = {"type": "static_select", "action_id": "theme", "options": options,
                              "placeholder": _plain(t.gettext("A theme of this round"))}
     chosen = next((o for o in options if o["value"] == suggested), None)

@@ -225,3 +225,49 @@ def test_a_focus_reminder_due_at_night_waits_for_the_managers_working_morning(ru
     with bot.services.sessions.begin() as s:
         waits = s.scalar(select(OutboxMessage.available_at).where(OutboxMessage.key == "focus:1:reminder"))
     assert waits == datetime(2026, 12, 18, 7, 0, tzinfo=UTC)  # Friday 09:00 in Vilnius
+
+
+def test_a_second_focus_for_the_round_is_refused_and_a_manager_with_one_of_the_teams_reps_sees_none_of_its_focus(
+        running_bot):
+    from nudge_fixtures import add_other_team
+
+    bot = running_bot
+    results = _closed_round(bot)
+    view = _open_form(bot, "UMGR", results)
+    bot.actor.submit_view(None, view, {"theme": "relationship with manager", "action": "Weekly deal reviews",
+                                       "due": "2026-12-24"}, user_id="UMGR")
+    again = _open_form(bot, "UMGR", results)
+    assert "This round has its focus already" in block_texts(again["blocks"])
+    ids = {**person_ids(bot), **add_other_team(bot)}
+    with bot.services.sessions.begin() as s:  # Omar gets one of Hunters' reps: he sees them, not the team's surveys
+        from storage.models import Person
+
+        s.get(Person, ids["UREP5"]).manager_id = ids["UMGR2"]
+    button = {"type": "actions", "elements": [{"type": "button", "action_id": "coach_pack", "value":
+                                               f"{ids['UMGR2']}:2026-12",
+                                               "text": {"type": "plain_text", "text": "Excel pack"}}]}
+    message = {"channel": bot.slack.dm_channel_id("UMGR2"), "ts": "1700000000.000400", "blocks": [button]}
+    assert bot.actor.click(None, "UMGR2", message, "coach_pack").status == 200
+    (pack,) = eventually(lambda: [f for f in bot.slack.files.values()
+                                  if f["completed"] and f["name"].endswith(".xlsx")])
+    rows = list(load_workbook(io.BytesIO(pack["content"]))["History"].iter_rows(values_only=True))
+    assert rows[1:] == []  # Hunters' focus is for those who may see Hunters' surveys
+
+
+def test_withheld_results_offer_no_focus_and_an_admins_own_theme_is_escaped_where_it_is_mrkdwn():
+    from bot.surveys.admin import TeamHistory
+    from bot.surveys.admin_views import latest_results
+    from bot.surveys.focus_views import shared_message
+    from surveys.focus import Focus, ThemeScore
+    from surveys.results import QuestionResult, RoundSummary
+
+    t = Translator.for_person("en-US")
+    focus = Focus(1, 1, 1, 1, "<!channel> <@U123>", "Act", date(2026, 12, 24), True, 9, MONDAY)
+    _, blocks = shared_message(t, focus, ThemeScore("<!channel> <@U123>", 3.2, None), team="Hunters")
+    shown = block_texts(blocks)
+    assert "<!channel>" not in shown and "&lt;!channel&gt; &lt;@U123&gt; · 3.2 of 5" in shown
+    withheld = RoundSummary(8, 3, 5, (QuestionResult("manager", 3, None),), ())
+    for summary, offered in ((withheld, False), (RoundSummary(8, 6, 5, (QuestionResult("manager", 6, 3.5),), ()),
+                                                 True)):
+        _, blocks = latest_results(t, TeamHistory("Hunters", [(date(2026, 12, 4), summary)], latest_round=7))
+        assert ("focus_choose" in str(blocks)) is offered
