@@ -323,8 +323,30 @@ class RunningBot:
 def slack():
     from bot.slack_double import SlackDouble
 
-    with SlackDouble() as double:
+    double = SlackDouble().start()
+    try:
         yield double
+    finally:
+        stop_at_once(double)
+
+
+def stop_at_once(double) -> None:
+    """double.stop() without waiting out its HTTP loop's poll interval (50 ms; stop() blocks until the loop looks
+    again): connections made while it stops wake the loop, which sees the stop and ends without answering them."""
+    import socket
+    import threading
+
+    port = double.port
+    stopping = threading.Thread(target=double.stop, name="slack-double-stop")
+    stopping.start()
+    while stopping.is_alive():
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                pass
+        except OSError:  # its socket is closed: what is left of stop() needs no waking
+            break
+        stopping.join(0.001)
+    stopping.join()
 
 
 def add_slack_users(slack, reps: int = 6) -> None:
@@ -431,14 +453,40 @@ def client(slack):
 _ROOT = Path(__file__).resolve().parent.parent
 
 
+def once_per_run(tmp_path_factory, name: str, make) -> Path:
+    """A folder `make(folder)` filled once for the whole run: pytest-xdist's workers share the session's temporary
+    root, and the first to take the lock makes it while the others wait, then find it made. For what tests only
+    read (a built wheel, the demo's output)."""
+    import fcntl
+    import shutil
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the session's root, above each worker's own
+    folder = root / name
+    with (root / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not (root / f"{name}.made").exists():
+            if folder.exists():  # a worker that failed half way
+                shutil.rmtree(folder)
+            folder.mkdir()
+            make(folder)
+            (root / f"{name}.made").touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def installed(tmp_path_factory) -> Path:
     """salescoach built as a wheel and installed in a fresh environment (its dependencies are the tested ones,
-    reached through a .pth file): its `salescoach` command, run from outside the source tree."""
+    reached through a .pth file): its `salescoach` command, run from outside the source tree. Built once for the
+    whole run."""
+    return once_per_run(tmp_path_factory, "wheel", _build_and_install) / "env" / "bin" / "salescoach"
+
+
+def _build_and_install(folder: Path) -> None:
     import shutil
 
-    folder = tmp_path_factory.mktemp("wheel")
-    source = folder / "source"  # a copy: the build writes build/ and egg-info, and other workers build too
+    source = folder / "source"  # a copy: the build writes build/ and egg-info
     source.mkdir()
     for name in ("pyproject.toml", "README.md", "LICENSE"):
         shutil.copy(_ROOT / name, source / name)
@@ -453,4 +501,3 @@ def installed(tmp_path_factory) -> Path:
     wheel = next((folder / "dist").glob("salescoach-*.whl"))
     subprocess.run([sys.executable, "-m", "pip", "--python", str(folder / "env" / "bin" / "python"), "install",
                     "--no-deps", "-q", str(wheel)], check=True, capture_output=True)
-    return folder / "env" / "bin" / "salescoach"

@@ -6,6 +6,7 @@ reminders in their own language, and the timeline tells the kinds of messages ap
 import subprocess
 
 import pytest
+from conftest import once_per_run
 
 from bot.demo.run import PEOPLE, TEAM
 from bot.i18n import Translator
@@ -30,13 +31,20 @@ def _up_to(t: Translator, message: str, placeholder: str, **values: str) -> str:
 
 @pytest.fixture(scope="module")
 def demo(installed, tmp_path_factory):
-    """One run of the demo for the whole module, by the `salescoach` command of the built wheel (the README's first
-    command, from outside the source tree): its output directory and what it printed."""
-    out = tmp_path_factory.mktemp("demo")
-    done = subprocess.run([str(installed), "demo", "--out", str(out)], cwd=out, capture_output=True, text=True,
-                          env={"PATH": "/usr/bin:/bin", "HOME": str(out)}, timeout=300)
-    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
-    return out, done.stdout
+    """One run of the demo for the whole run (each worker's share of this module reads the same one), by the
+    `salescoach` command of the built wheel (the README's first command, from outside the source tree): its output
+    directory and what it printed."""
+
+    def play(folder):
+        out = folder / "out"
+        out.mkdir()
+        done = subprocess.run([str(installed), "demo", "--out", str(out)], cwd=out, capture_output=True, text=True,
+                              env={"PATH": "/usr/bin:/bin", "HOME": str(out)}, timeout=300)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+        (folder / "stdout.txt").write_text(done.stdout, encoding="utf-8")
+
+    folder = once_per_run(tmp_path_factory, "demo", play)
+    return folder / "out", (folder / "stdout.txt").read_text(encoding="utf-8")
 
 
 def test_demo_runs_a_round_end_to_end_and_writes_the_transcript(demo):

@@ -2,12 +2,14 @@
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,14 +46,14 @@ def _health(url):
         return None
 
 
-@pytest.fixture
-def served(tmp_path, slack):
-    """The CLI serving HTTP on a free port, in its own process (cwd tmp_path, so no .env is read)."""
+@contextmanager
+def _serving(folder, slack):
+    """The CLI serving HTTP on a free port, in its own process (cwd `folder`, so no .env is read)."""
     port = _free_port()
-    log = (tmp_path / "serve.log").open("w+")
+    log = (folder / "serve.log").open("w+")
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "serve", "--http", "--host", "127.0.0.1", "--port", str(port),
-         "--no-scheduler"], cwd=tmp_path, env=_env(tmp_path, slack), stdout=log, stderr=subprocess.STDOUT)
+         "--no-scheduler"], cwd=folder, env=_env(folder, slack), stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         up = eventually(lambda: process.poll() is not None or _health(f"{base}/healthz"), timeout=20)
@@ -66,8 +68,28 @@ def served(tmp_path, slack):
         log.close()
 
 
-def test_serve_migrates_verifies_its_token_and_answers_health(served, slack):
-    _, base, log = served
+@pytest.fixture
+def served(tmp_path, slack, migrated_sqlite):
+    """The CLI serving HTTP on a free port, in its own process, for one test (which may stop it); its database is
+    a copy of the suite's migrated file (migrating a new one is served_to_ask's test)."""
+    shutil.copyfile(migrated_sqlite, tmp_path / "serve.db")
+    with _serving(tmp_path, slack) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def served_to_ask(tmp_path_factory):
+    """One serving process on a new database and its own Slack double for the tests that only send it requests
+    and read what it answered (started, migrated and token-checked once for them), never stop it: (process, base,
+    log, slack)."""
+    from bot.slack_double import SlackDouble
+
+    with SlackDouble() as slack, _serving(tmp_path_factory.mktemp("serve"), slack) as (process, base, log):
+        yield process, base, log, slack
+
+
+def test_serve_migrates_verifies_its_token_and_answers_health(served_to_ask):
+    _, base, log, slack = served_to_ask
     status, body = _health(f"{base}/healthz")
     assert status == 200
     assert body["database"] == {"ok": True, "dialect": "sqlite", "migration": HEAD}
@@ -79,8 +101,8 @@ def test_serve_migrates_verifies_its_token_and_answers_health(served, slack):
     assert "will be unused" not in started and "Traceback" not in started  # bolt's "client as well" warning
 
 
-def test_serve_refuses_a_signed_pulse_from_someone_outside_the_roster(served, slack):
-    _, base, _ = served
+def test_serve_refuses_a_signed_pulse_from_someone_outside_the_roster(served_to_ask):
+    _, base, _, slack = served_to_ask
     slack.add_user("stranger", id="USTRANGER")
     reply = SlackActor(slack, f"{base}/slack/events").slash_command(None, "/pulse", user_id="USTRANGER")
     assert (reply.status, reply.text) == (200, REFUSAL)

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import eventually
 from test_serve_process import _env, _free_port, _health
 
@@ -26,18 +27,28 @@ def loaded_after(code: str, libraries: tuple[str, ...] = HEAVY) -> list[str]:
     return json.loads(done.stdout.splitlines()[-1])
 
 
-def test_importing_the_app_and_what_serve_runs_loads_none_of_them():
-    # what `salescoach serve` imports before it answers: the CLI (its parser imports the feature commands), the
-    # bolt app, the HTTP server, the leader election and the scheduler's jobs
-    assert loaded_after("import bot.cli.main, bot.cli.commands, bot.app, bot.runtime.server, bot.runtime.leader, "
-                        "bot.runtime.jobs, bot.runtime.delivery\nbot.cli.main._parser()") == []
+# what `salescoach serve` imports before it answers: the CLI (its parser imports the feature commands), the bolt app,
+# the HTTP server, the leader election, the scheduler's jobs, the delivery worker, and the start-up migration's
+# launcher (migrations run in a child at start-up, bot.runtime.migrate)
+SERVE_IMPORTS = ("import bot.cli.main, bot.cli.commands, bot.app, bot.runtime.server, bot.runtime.leader, "
+                 "bot.runtime.jobs, bot.runtime.delivery, bot.runtime.migrate, bot.bootstrap\nbot.cli.main._parser()")
+KEPT_OUT_OF_SERVE = ("alembic", "mako", "cryptography")
 
 
-def test_what_serve_imports_keeps_out_alembic_mako_and_cryptography_too():
-    # migrations run in a child at start-up (bot.runtime.migrate); tokens are sealed with cryptography only with OAuth
-    code = ("import bot.cli.main, bot.cli.commands, bot.app, bot.runtime.server, bot.runtime.leader, bot.runtime.jobs, "
-            "bot.runtime.migrate, bot.bootstrap\nbot.cli.main._parser()")
-    assert loaded_after(code, ("alembic", "mako", "cryptography")) == []
+@pytest.fixture(scope="module")
+def loaded_by_serve() -> set[str]:
+    """Which of the heavy libraries and of alembic, Mako and cryptography one fresh interpreter holds after
+    importing what serve imports (one interpreter answers for both lists)."""
+    return set(loaded_after(SERVE_IMPORTS, HEAVY + KEPT_OUT_OF_SERVE))
+
+
+def test_importing_the_app_and_what_serve_runs_loads_none_of_them(loaded_by_serve):
+    assert sorted(loaded_by_serve & set(HEAVY)) == []
+
+
+def test_what_serve_imports_keeps_out_alembic_mako_and_cryptography_too(loaded_by_serve):
+    # tokens are sealed with cryptography only with OAuth
+    assert sorted(loaded_by_serve & set(KEPT_OUT_OF_SERVE)) == []
 
 
 def test_importing_every_module_of_the_project_loads_none_of_them():
