@@ -61,6 +61,8 @@ def _deliver_everything_to_rep5(bot) -> None:
                                 bot_user_id="U0AAAABOT", user_id=SLACK_ID, user_token="xoxp-rep5",
                                 user_scopes="search:read"))
     assert eventually(lambda: _all_sent(bot))  # the App Home event is handled after its ack
+    assert bot.services.home_refresher.idle(30)  # and App Home refreshes, coalesced, come after the clicks' edits
+    assert eventually(lambda: _all_sent(bot))
     assert dms(bot, SLACK_ID, "Follow-ups for today")
 
 
