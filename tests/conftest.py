@@ -323,8 +323,30 @@ class RunningBot:
 def slack():
     from bot.slack_double import SlackDouble
 
-    with SlackDouble() as double:
+    double = SlackDouble().start()
+    try:
         yield double
+    finally:
+        stop_at_once(double)
+
+
+def stop_at_once(double) -> None:
+    """double.stop() without waiting out its HTTP loop's poll interval (50 ms; stop() blocks until the loop looks
+    again): connections made while it stops wake the loop, which sees the stop and ends without answering them."""
+    import socket
+    import threading
+
+    port = double.port
+    stopping = threading.Thread(target=double.stop, name="slack-double-stop")
+    stopping.start()
+    while stopping.is_alive():
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                pass
+        except OSError:  # its socket is closed: what is left of stop() needs no waking
+            break
+        stopping.join(0.001)
+    stopping.join()
 
 
 def add_slack_users(slack, reps: int = 6) -> None:
