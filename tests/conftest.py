@@ -397,7 +397,7 @@ def bot_on(url: str, slack, clock):
         seed_team(session, reps=6)
     add_slack_users(slack, reps=6)
     app = build_app(services, token_verification=True)
-    with serving(app, services, threads=4, loop_timeout=0.05) as server:
+    with serving(app, services, threads=4) as server:
         bot = RunningBot(services, app, server, slack, None, clock)
         bot.actor = SlackActor(slack, bot.url)
         yield bot

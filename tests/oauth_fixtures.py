@@ -98,7 +98,7 @@ def oauth_bot(request, migrated_database_url, slack, clock):
         seed_team(session, reps=2)
     add_slack_users(slack, reps=2)
     app = build_app(services, token_verification=True)
-    with serving(app, services, threads=4, loop_timeout=0.05) as server:
+    with serving(app, services, threads=4) as server:
         yield OAuthBot(services, app, server, slack, clock)
     services.close()
 

@@ -61,7 +61,7 @@ class _Demo:
         self.services = bootstrap(settings, clock=self.clock)
         self._running = ExitStack()
         self.server = self._running.enter_context(serving(build_app(self.services, token_verification=True),
-                                                          self.services, threads=4, loop_timeout=0.05))
+                                                          self.services, threads=4))
         self.url = events_url(self.server)
         self.actor = SlackActor(slack, self.url)
         self.click_ms: list[float] = []

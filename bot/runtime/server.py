@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -111,9 +112,14 @@ def _json(start_response: StartResponse, status: int, body: dict[str, Any]) -> I
 
 def make_server(app: App, services: Services, *, host: str, port: int, threads: int = 16,
                 loop_timeout: float = 1.0) -> Any:
-    """A waitress server; `.run()` serves until `.close()`; `.effective_port` is the bound port."""
+    """A waitress server; `.run()` serves until `.close()`; `.effective_port` is the bound port.
+
+    waitress takes its loop's timeout in whole seconds (it applies int()): 0.05 became 0, a loop that never waited
+    and kept a core busy; a fraction is rounded up to a second. Nothing waits for the timeout: new connections, a
+    finished response and stop_server wake the loop at once."""
     return create_server(make_wsgi(app, services), host=host, port=port, threads=threads, ident="salescoach",
-                         asyncore_loop_timeout=loop_timeout, max_request_body_size=MAX_BODY + 1)  # it refuses >=
+                         asyncore_loop_timeout=max(1, math.ceil(loop_timeout)),
+                         max_request_body_size=MAX_BODY + 1)  # it refuses >=
 
 
 @contextmanager

@@ -84,7 +84,7 @@ def test_webhook_retries_and_a_second_replica_post_the_won_deal_once(bot, slack,
     assert deal(bot) == (200, '{"status": "recorded", "external_id": "SF-006Q1"}')  # re-sent, newly stamped
     replica = bootstrap(bot.services.settings, clock=clock, migrate=False)
     try:
-        with serving(build_app(replica, token_verification=True), replica, threads=2, loop_timeout=0.05) as server:
+        with serving(build_app(replica, token_verification=True), replica, threads=2) as server:
             clock.advance(seconds=30)
             body = json.dumps(DEAL).encode()
             assert send(server.effective_port, body, timestamp=int(clock.now.timestamp()))[0] == 200
