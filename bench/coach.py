@@ -112,7 +112,7 @@ def main() -> None:
         results = {}
         for name, app in (("bare bolt app", bare_app(slack)),
                           ("salescoach /coach", build_app(services, token_verification=True))):
-            with serving(app, services, threads=8, loop_timeout=0.05) as server:
+            with serving(app, services, threads=8) as server:
                 actor = SlackActor(slack, events_url(server))
 
                 def send(actor: SlackActor = actor) -> Any:
