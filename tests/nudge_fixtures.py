@@ -140,3 +140,20 @@ def set_weekly(bot, rep: str = "UREP5", manager: str = "UMGR") -> str:
     """On Thursday 19 November: weekly on Tuesdays at 09:00 in the manager's zone."""
     bot.clock.now = THURSDAY
     return reply(bot, manager, f"<@{rep}|{rep.lower()}> weekly tue 09:00")
+
+
+def pack_clicked(bot, user: str, manager: str, period: str):
+    """`user` clicks a digest's "Excel coaching pack" button for `manager`'s pack (by Slack id) of `period`; the
+    workbook uploaded to their DM, opened with openpyxl."""
+    import io
+
+    from openpyxl import load_workbook
+
+    button = {"type": "actions", "elements": [{"type": "button", "action_id": "coach_pack",
+                                               "text": {"type": "plain_text", "text": "Excel pack"},
+                                               "value": f"{person_ids(bot)[manager]}:{period}"}]}
+    message = {"channel": bot.slack.dm_channel_id(user), "ts": "1700000000.000100", "blocks": [button]}
+    assert bot.actor.click(None, user, message, "coach_pack").status == 200
+    (pack,) = eventually(lambda: [f for f in bot.slack.files.values()
+                                  if f["completed"] and f["name"].endswith(".xlsx")])
+    return load_workbook(io.BytesIO(pack["content"]))

@@ -2,12 +2,10 @@
 the deal's facts, and each of Reply, Add to one-on-one and Join; at most three open asks; only the rep's manager
 answers; a Slack retry adds and sends nothing twice."""
 
-import io
 from datetime import UTC, date, datetime, timedelta
 
 from conftest import block_texts, eventually
-from nudge_fixtures import add_deal, add_other_team, dms, listeners_done, person_ids, set_weekly
-from openpyxl import load_workbook
+from nudge_fixtures import add_deal, add_other_team, dms, listeners_done, pack_clicked, person_ids, set_weekly
 from sqlalchemy import MetaData, func, select
 
 from storage.followups.models import AgendaItem, HelpAsk
@@ -182,8 +180,7 @@ def test_only_the_reps_manager_as_the_org_chart_stands_now_may_answer(running_bo
     assert not dms(bot, "UREP5", "offers to join")
 
 
-def test_the_managers_weekly_digest_counts_the_asks_answers_and_median_time_to_answer(running_bot):
-    bot = running_bot
+def _two_asks_one_joined_three_hours_later(bot) -> None:
     deals = _deals(bot)
     dm = _nudge(bot)
     _ask(bot, dm, deals["big"])
@@ -191,6 +188,11 @@ def test_the_managers_weekly_digest_counts_the_asks_answers_and_median_time_to_a
     bot.clock.now = MONDAY_AUCKLAND + timedelta(hours=3)
     with listeners_done(bot):
         bot.actor.click(None, "UMGR", dms(bot, "UMGR", "asks for your help")[0], "ask_answer:join")
+
+
+def test_the_managers_weekly_digest_counts_the_asks_answers_and_median_time_to_answer(running_bot):
+    bot = running_bot
+    _two_asks_one_joined_three_hours_later(bot)
     monday = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)  # 08:00 in Vilnius, when Maria's digest is due
     bot.clock.now = monday
     assert bot.job("digests", monday).startswith("queued 2 digest")
@@ -202,21 +204,8 @@ def test_the_managers_weekly_digest_counts_the_asks_answers_and_median_time_to_a
 
 def test_the_coaching_packs_history_sheet_lists_each_ask_and_its_answer_without_the_reps_note(running_bot):
     bot = running_bot
-    deals = _deals(bot)
-    dm = _nudge(bot)
-    _ask(bot, dm, deals["big"])
-    _ask(bot, dm, deals["small"], note="")
-    bot.clock.now = MONDAY_AUCKLAND + timedelta(hours=3)
-    with listeners_done(bot):
-        bot.actor.click(None, "UMGR", dms(bot, "UMGR", "asks for your help")[0], "ask_answer:join")
-    ids = person_ids(bot)
-    button = {"type": "actions", "elements": [{"type": "button", "action_id": "coach_pack",
-                                               "text": {"type": "plain_text", "text": "Excel pack"},
-                                               "value": f"{ids['UMGR']}:2026-11"}]}
-    message = {"channel": bot.slack.dm_channel_id("UMGR"), "ts": "1700000000.000100", "blocks": [button]}
-    assert bot.actor.click(None, "UMGR", message, "coach_pack").status == 200
-    (pack,) = eventually(lambda: [f for f in bot.slack.files.values() if f["completed"]])
-    book = load_workbook(io.BytesIO(pack["content"]))
+    _two_asks_one_joined_three_hours_later(bot)
+    book = pack_clicked(bot, "UMGR", "UMGR", "2026-11")
     rows = list(book["History"].iter_rows(values_only=True))
     assert rows == [
         ("kind", "team", "rep", "email", "subject", "action", "started_at", "due", "outcome", "ended_at",

@@ -3,12 +3,10 @@ lowest (or most fallen) theme; saving it with Share posts "You said / we will" t
 theme's figure and no comment; App Home lists it; a reminder comes a week before its date; Mark done posts "Done"
 once. Only the team's managers choose or close a focus."""
 
-import io
 from datetime import date, timedelta
 
 from conftest import RESULTS_WAIT, block_texts, eventually
-from nudge_fixtures import listeners_done, person_ids
-from openpyxl import load_workbook
+from nudge_fixtures import listeners_done, pack_clicked, person_ids
 from round_play import MONDAY, open_round
 from sqlalchemy import func, select
 
@@ -127,10 +125,11 @@ def test_a_rep_cannot_choose_or_close_a_focus_even_with_a_forged_click(running_b
 
 def test_the_next_round_asks_whether_the_focus_helped_in_the_teams_language_and_its_result_sits_by_its_theme(
         running_bot):
-    _next_round_with_its_follow_up(running_bot)
+    results = _next_round_with_its_follow_up(running_bot)
+    assert results.index("My manager helps me win deals.") < results.index("Has “Relationship with the manager”")
 
 
-def _next_round_with_its_follow_up(bot) -> None:
+def _next_round_with_its_follow_up(bot) -> str:
     """Round 1 closes, a focus is chosen and shared, round 2 asks its follow-up question, everyone answers, round 2
     closes: the whole loop through Slack."""
     bot.slack.add_channel("hunters", id=CHANNEL)
@@ -173,6 +172,7 @@ def _next_round_with_its_follow_up(bot) -> None:
     with bot.services.unit() as u:
         bot.clock.now += timedelta(days=7)
         assert "focus:1" not in u.surveys.follow_ups(1)  # asked once
+    return shown
 
 
 def test_the_managers_one_on_one_prep_shows_the_teams_open_focus(running_bot):
@@ -195,18 +195,9 @@ def test_the_managers_one_on_one_prep_shows_the_teams_open_focus(running_bot):
 
 
 def test_the_coaching_pack_lists_the_focus_its_outcome_and_the_follow_up_average(running_bot):
-
-
     bot = running_bot
     _next_round_with_its_follow_up(bot)
-    button = {"type": "actions", "elements": [{"type": "button", "action_id": "coach_pack", "value":
-                                               f"{person_ids(bot)['UMGR']}:2026-12",
-                                               "text": {"type": "plain_text", "text": "Excel pack"}}]}
-    message = {"channel": bot.slack.dm_channel_id("UMGR"), "ts": "1700000000.000300", "blocks": [button]}
-    assert bot.actor.click(None, "UMGR", message, "coach_pack").status == 200
-    (pack,) = eventually(lambda: [f for f in bot.slack.files.values()
-                                  if f["completed"] and f["name"].endswith(".xlsx")])
-    rows = list(load_workbook(io.BytesIO(pack["content"]))["History"].iter_rows(values_only=True))
+    rows = list(pack_clicked(bot, "UMGR", "UMGR", "2026-12")["History"].iter_rows(values_only=True))
     assert rows[1][:6] == ("focus", "Hunters", "–", "–", "Relationship with the manager", "Weekly deal reviews")
     assert rows[1][8:] == ("open", "–", "–", 3.3)
 
@@ -243,14 +234,7 @@ def test_a_second_focus_for_the_round_is_refused_and_a_manager_with_one_of_the_t
         from storage.models import Person
 
         s.get(Person, ids["UREP5"]).manager_id = ids["UMGR2"]
-    button = {"type": "actions", "elements": [{"type": "button", "action_id": "coach_pack", "value":
-                                               f"{ids['UMGR2']}:2026-12",
-                                               "text": {"type": "plain_text", "text": "Excel pack"}}]}
-    message = {"channel": bot.slack.dm_channel_id("UMGR2"), "ts": "1700000000.000400", "blocks": [button]}
-    assert bot.actor.click(None, "UMGR2", message, "coach_pack").status == 200
-    (pack,) = eventually(lambda: [f for f in bot.slack.files.values()
-                                  if f["completed"] and f["name"].endswith(".xlsx")])
-    rows = list(load_workbook(io.BytesIO(pack["content"]))["History"].iter_rows(values_only=True))
+    rows = list(pack_clicked(bot, "UMGR2", "UMGR2", "2026-12")["History"].iter_rows(values_only=True))
     assert rows[1:] == []  # Hunters' focus is for those who may see Hunters' surveys
 
 
