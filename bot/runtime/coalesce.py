@@ -38,10 +38,13 @@ class Coalescer:
         with self._changed:
             return self._changed.wait_for(lambda: not self._marked and not self._busy, timeout)
 
-    def stop(self) -> None:
+    def stop(self, wait: float = 10.0) -> None:
+        """No more runs; a run under way is waited for (at most `wait` seconds), so that nothing it sends outlives
+        the service that stopped it (a late refresh once Slack's client is gone would only fail and retry)."""
         with self._changed:
             self._stopped = True
             self._changed.notify_all()
+            self._changed.wait_for(lambda: not self._busy, wait)
 
     def _run(self) -> None:
         while True:
