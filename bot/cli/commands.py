@@ -220,11 +220,10 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     from bot.runtime.migrate import MigrationFailed, upgrade_in_child
 
-    if not _at_latest_migration(settings.database_url):  # a restart at the latest migration starts no child
-        try:
-            upgrade_in_child(settings.database_url)  # alembic and Mako do not stay in the serving process
-        except MigrationFailed:  # the child said why, in one line
-            return 1
+    try:
+        upgrade_in_child(settings.database_url)  # alembic and Mako do not stay in the serving process
+    except MigrationFailed:  # the child said why, in one line
+        return 1
     services = bootstrap(settings, migrate=False)
     app = build_app(services)  # start_up_checks asked Slack about the token already
     stop = threading.Event()
@@ -265,21 +264,6 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
             election.join(timeout=15)  # stops the scheduler and releases the leader lock
         services.close()
     return 0
-
-
-def _at_latest_migration(url: str) -> bool:
-    """Whether the database is salescoach's at the latest migration already, read as the start-up checks read it
-    (no alembic); anything else is for the migration child, which migrates or says why not in one line."""
-    from storage.db import make_engine
-    from storage.schema_state import DatabaseProblem
-
-    engine = make_engine(url)
-    try:
-        return read_state(engine).current
-    except DatabaseProblem:
-        return False
-    finally:
-        engine.dispose()
 
 
 def start_up_checks(settings: Settings, *, serving: str) -> bool:
