@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+DATE_FORMAT, DATETIME_FORMAT = "yyyy-mm-dd", "yyyy-mm-dd hh:mm"
+MISSING = "–"  # an unknown figure in a cell: never a zero
+
 if TYPE_CHECKING:  # openpyxl is imported by the functions that write, when a workbook is written
     from openpyxl.cell import Cell
     from openpyxl.worksheet.worksheet import Worksheet

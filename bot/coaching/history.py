@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from bot.i18n import Translator
 from bot.surveys.focus_views import theme_label
-from bot.workbook_cells import header, number, text, widths
+from bot.workbook_cells import DATE_FORMAT, DATETIME_FORMAT, MISSING, header, number, text, widths
 from coaching.asks.service import Ask, hours_to_answer
 from surveys.focus import Focus
 
@@ -21,8 +21,6 @@ if TYPE_CHECKING:
 
 HISTORY_HEADER = ("kind", "team", "rep", "email", "subject", "action", "started_at", "due", "outcome", "ended_at",
                   "hours_to_answer", "follow_up_average")
-MISSING = "–"
-DATE_FORMAT, DATETIME_FORMAT = "yyyy-mm-dd", "yyyy-mm-dd hh:mm"
 
 
 @dataclass(frozen=True)

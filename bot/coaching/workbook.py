@@ -14,7 +14,7 @@ from typing import IO, TYPE_CHECKING, Any
 from bot.coaching.history import FocusRow, write_history
 from bot.coaching.views import KPI_LABELS, reason_text
 from bot.i18n import Translator
-from bot.workbook_cells import header, number, text, widths
+from bot.workbook_cells import DATE_FORMAT, DATETIME_FORMAT, MISSING, header, number, text, widths
 from coaching.asks.service import Ask
 from coaching.performance.definitions import KPI_BY_NAME, KPI_NAMES, KPIS, POTENTIAL_NOTE
 from coaching.performance.diagnosis import Evidence, Finding
@@ -34,10 +34,7 @@ TRENDS_HEADER = ("period", "start", "end", *KPI_NAMES)
 FOCUS_HEADER = ("rep", "email", "role", "status", "closed_deals", "rule_id", "kind", "focus", "reason", "evidence",
                 "value", "median", "limit", "own_average")
 CHARTED = ("revenue_won", "win_rate")  # left blank when unknown, so a chart shows a gap and not a made-up zero
-MISSING = "–"
 TREND_COLOURS = {"better": "1E7B34", "worse": "C0392B", "same": "666666"}
-DATE_FORMAT = "yyyy-mm-dd"
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 
 
 @dataclass(frozen=True)

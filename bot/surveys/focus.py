@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.bootstrap import Services, Unit
+from bot.followups.messenger import translator
 from bot.i18n import Translator
 from bot.surveys.access import audience_of, survey_teams
 from bot.surveys.focus_views import (
@@ -35,10 +36,6 @@ class Outcome:
     keys: list[str] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)  # the modal's errors by block id
     view: dict[str, Any] | None = None
-
-
-def _t(member: Member | None) -> Translator:
-    return Translator.for_person(member.locale if member else None, member.tz if member else None)
 
 
 def refusal(t: Translator, reason: str) -> str:
@@ -85,7 +82,7 @@ def open_form(services: Services, *, slack_user: str, trigger_id: str, round_id:
         member = u.people.by_slack_id(slack_user)
         if member is None:
             return []
-        t = _t(member)
+        t = translator(member)
         found = _round(u, services, member, round_id)
         if found is None:
             view = notice_view(t, refusal(t, "not_allowed"))
@@ -108,7 +105,7 @@ def submit(services: Services, *, slack_user: str, view_id: str, round_id: int, 
     """Save the focus (once per modal) and, when asked, post "You said / we will" to the team's channel."""
     with services.unit() as u:
         member = u.people.by_slack_id(slack_user)
-        t = _t(member)
+        t = translator(member)
         found = _round(u, services, member, round_id) if member is not None else None
         if member is None or found is None:
             return Outcome(errors={"theme": refusal(t, "not_allowed")})
@@ -174,15 +171,14 @@ def send_reminders(services: Services, now: datetime) -> int:
     with services.unit(now) as u:
         for focus in u.focuses.of_teams(u.people.team_names(), open_only=True):
             manager = u.people.members([focus.created_by]).get(focus.created_by) if focus.created_by else None
-            if manager is None or not manager.slack_id or not _manages(u, manager, focus):
+            if manager is None or not manager.slack_id:
                 continue
-            t = _t(manager)
-            if not domain.reminder_due(focus, today=now.astimezone(ZoneInfo(t.tz)).date()):
+            t, key = translator(manager), f"focus:{focus.id}:reminder"
+            if not domain.reminder_due(focus, today=now.astimezone(ZoneInfo(t.tz)).date()) or \
+                    u.outbox.existing([key]) or not _manages(u, manager, focus):  # the org chart only when due
                 continue
             at = DEFAULT_WORKING_TIME.next_moment(now, manager.tz, u.surveys.holidays_of(manager.team_id))
             text, blocks = reminder_message(t, focus, team=u.people.team_name(focus.team_id))
-            if u.outbox.enqueue(f"focus:{focus.id}:reminder", "chat.postMessage",
-                                {"channel": manager.slack_id, "text": text, "blocks": blocks}, now=now,
-                                person_id=manager.person_id, not_before=at):
-                sent += 1
+            u.messenger.post(key, manager.slack_id, text, blocks, person_id=manager.person_id, not_before=at)
+            sent += 1
     return sent
