@@ -30,6 +30,7 @@ from storage.followups.repository import NudgeRepository
 from storage.identity import Admission, Origin, PersonWorkspaces, admit_many
 from storage.installations import SealedInstallationStore
 from storage.kpis import PerformanceRepository
+from storage.losses import LossRepository
 from storage.outbox import HeldOutbox, Outbox, OutboxStore
 from storage.people import PeopleRepository
 from storage.recognition.repository import RecognitionRepository
@@ -106,6 +107,10 @@ class Unit:
     @property
     def focuses(self) -> FocusRepository:
         return FocusRepository(self.session)
+
+    @property
+    def losses(self) -> LossRepository:
+        return LossRepository(self.session)
 
 
 @dataclass

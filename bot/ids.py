@@ -42,6 +42,9 @@ ACTION_ASK_ANSWER = "ask_answer"  # ask_answer:reply|agenda|join, in the manager
 ACTION_ASK_ANSWER_RE = re.compile(r"^ask_answer:(reply|agenda|join)$")
 ACTION_FOCUS_CHOOSE = "focus_choose"  # under a round's results: the manager picks one theme to act on
 ACTION_FOCUS_DONE = "focus_done"  # App Home and the focus reminder: the action is done
+ACTION_LOSS_REASON = "loss_reason"  # loss_reason:{reason}, value the deal id: the owner says why a deal was lost
+ACTION_LOSS_REASON_RE = re.compile(r"^loss_reason:[a-z_]+$")
+ACTION_LOSS_DETAILS = "loss_details"  # value the deal id: the modal with the competitor and a note
 
 # View callbacks
 VIEW_PULSE_CREATE = "pulse_create"
@@ -53,6 +56,7 @@ VIEW_ONEONONE_ADD = "oneonone_add_view"
 VIEW_ASK_HELP = "ask_help_view"
 VIEW_ASK_REPLY = "ask_reply_view"
 VIEW_FOCUS = "focus_view"
+VIEW_LOSS_DETAILS = "loss_details_view"
 
 # Global shortcuts (callback_ids)
 SHORTCUT_KUDOS = "kudos_shortcut"

@@ -65,6 +65,8 @@ class Team(Base):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     channel_id: Mapped[str | None] = mapped_column(String(32))
     locale: Mapped[str] = mapped_column(String(16), default="en")
+    # the loss reasons its reps are offered, comma-separated in order (coaching.losses.REASONS); NULL: all of them
+    loss_reasons: Mapped[str | None] = mapped_column(String(120))
 
 
 class Person(Base):

@@ -69,6 +69,12 @@ def shout_outs(services: Services, now: datetime) -> str:
     return post_shout_outs(services, now)
 
 
+def loss_reasons(services: Services, now: datetime) -> str:
+    from bot.losses.usecases import send_loss_asks
+
+    return send_loss_asks(services, now)
+
+
 def nudges(services: Services, now: datetime) -> str:
     from bot.followups.nudges import send_nudges
 
@@ -124,6 +130,9 @@ JOBS: dict[str, Job] = {job.name: job for job in (
         "post each team's weekly shout-out (wins, kudos, congratulations) on Friday 16:00 team time"),
     Job("nudges", nudges, lambda: IntervalTrigger(minutes=5),
         "send each rep's follow-up nudge on their local working morning, and managers' weekly follow-up digest"),
+    Job("loss_reasons", loss_reasons, lambda: IntervalTrigger(minutes=5),
+        "ask each owner why a deal an import or the webhook found lost was lost, in their working hours, and remind "
+        "once two days later"),
     Job("one_on_ones", one_on_ones, lambda: IntervalTrigger(minutes=5),
         "one-on-one reminders the working day before, Held/Moved/Skipped prompts, and overdue nudges"),
     Job("recognition_gaps", recognition_gaps, lambda: IntervalTrigger(minutes=30),

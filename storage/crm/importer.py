@@ -30,7 +30,9 @@ BATCH = 10_000
 BULK_LOAD = 20_000  # rows into an empty table from which indexes are built after the load
 WIN_WINDOW = timedelta(days=7)  # a deal that arrives won is announced only if it closed this recently
 DEAL_COLUMNS = ("product", "amount", "engaged_on", "created_on", "expected_close_on", "closed_on", "next_step",
-                "next_step_on", "last_activity_on", "churned", "acquisition_cost", "deal_type")
+                "next_step_on", "last_activity_on", "churned", "acquisition_cost", "deal_type", "loss_reason",
+                "competitor")
+LOSS_COLUMNS = ("loss_reason", "competitor")  # an empty cell keeps what the owner told us in Slack
 ACCOUNT_COLUMNS = ("name", "sector", "employees", "revenue", "potential", "churned_on")
 ACCOUNT, DEAL, ACTIVITY, QUOTA, LEAD, SPEND, EVENT = (cast(Table, m.__table__) for m in (
     CrmAccount, CrmDeal, CrmActivity, CrmQuota, CrmLead, CrmSpend, CrmDealEvent))
@@ -116,18 +118,20 @@ class _Writer:
         self.progress = progress or (lambda phase, done, total: None)
         self.summary = CrmImportSummary(checked.kind, checked.file, checked.size)
         self.won: list[int] = []  # deals to announce
+        self.lost: list[int] = []  # deals whose owners are asked why
 
     def record(self) -> None:
-        """The import_run, then a 'won' event per newly won deal, referring to it."""
+        """The import_run, then a 'won' or 'lost' event per newly won or lost deal, referring to it."""
         summary, now = self.summary, self.now
         run = ImportRun(kind=summary.kind, filename=summary.file[:500], finished_at=now, rows=summary.rows,
                         created=summary.added, updated=summary.updated, errors=[])
         self.session.add(run)
         self.session.flush()
-        won = sorted(self.won)
-        executemany(self.session, insert(EVENT), {"deal_id": won, "kind": ["won"] * len(won),
-                                                  "occurred_at": [now] * len(won),
-                                                  "import_run_id": [run.id] * len(won)})
+        won, lost = sorted(self.won), sorted(self.lost)
+        executemany(self.session, insert(EVENT), {"deal_id": won + lost,
+                                                  "kind": ["won"] * len(won) + ["lost"] * len(lost),
+                                                  "occurred_at": [now] * (len(won) + len(lost)),
+                                                  "import_run_id": [run.id] * (len(won) + len(lost))})
         summary.newly_won = len(won)
 
     # ---- per kind ---------------------------------------------------------------------------------------
@@ -151,11 +155,19 @@ class _Writer:
         names = list(values)  # stored rows read as (id, *names, stage_changed_on)
         at = {name: i + 1 for i, name in enumerate([*names, "stage_changed_on"])}
         stored = self._stored(DEAL, "external_id", names, cols["external_id"], extra=("stage_changed_on",))
+        outcome = values["outcome"]
+        for name in (c for c in LOSS_COLUMNS if c in values):  # reasons belong to lost deals; a blank keeps ours
+            kept = [None if outcome[i] != "lost" else cell for i, cell in enumerate(values[name])]
+            for i in (i for i, cell in enumerate(kept) if cell is None and outcome[i] == "lost"):
+                old = stored.get(values["external_id"][i])
+                kept[i] = old[at[name]] if old is not None else None
+            values[name] = kept
         inserts, pairs = self._split(values, stored, ("external_id",))
         today = self.now.date()
-        closed, outcome = values.get("closed_on") or [None] * size, values["outcome"]
+        closed = values.get("closed_on") or [None] * size
         ids, since = values["external_id"], today - WIN_WINDOW
-        recent_wins = [ids[i] for i in inserts if closed[i] and since <= closed[i] <= today and outcome[i] == "won"]
+        recent = {kind: [ids[i] for i in inserts if closed[i] and since <= closed[i] <= today and outcome[i] == kind]
+                  for kind in ("won", "lost")}
         added = _take(values, inserts)
         added["stage_changed_on"] = list(first_seen) if len(inserts) == size else [first_seen[i] for i in inserts]
         added["updated_at"] = [now] * len(inserts)
@@ -164,10 +176,12 @@ class _Writer:
         changed["stage_changed_on"] = [today if old[at["stage"]] != values["stage"][i] else
                                        old[at["stage_changed_on"]] for i, old in pairs]
         changed["updated_at"] = [now] * len(pairs)
-        won_ids = [old[0] for i, old in pairs if outcome[i] == "won" and old[at["outcome"]] != "won"]
+        turned = {kind: [old[0] for i, old in pairs if outcome[i] == kind and old[at["outcome"]] != kind]
+                  for kind in ("won", "lost")}
         self._write(DEAL, added, changed)
-        won_ids += [r[0] for r in self._stored(DEAL, "external_id", ["external_id"], recent_wins).values()]
-        self.won = won_ids
+        for kind, found in turned.items():
+            found += [r[0] for r in self._stored(DEAL, "external_id", ["external_id"], recent[kind]).values()]
+        self.won, self.lost = turned["won"], turned["lost"]
         refresh_first_wins(self.session)
 
     def accounts(self) -> None:

@@ -4,7 +4,8 @@ and how the owner column finds a roster person (and the team column a roster tea
 Canonical columns (required ones first; a `*` marks required):
   deals       external_id*, owner*, stage* (or outcome), outcome, account, product, amount, engaged_on, created_on,
               expected_close_on, closed_on (required when won or lost), next_step, next_step_on, last_activity_on,
-              churned, acquisition_cost, deal_type (new, renewal or expansion)
+              churned, acquisition_cost, deal_type (new, renewal or expansion), loss_reason (price, competitor,
+              timing, no decision, product gap or other; kept on lost deals only), competitor
   accounts    name*, sector, employees, revenue, potential (money), potential_tier (high, medium or low), churned_on,
               owner (the account manager)
   activities  owner*, day*, kind* (call, email, meeting, demo, other), count (default 1), account, external_id
@@ -46,7 +47,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 OPTIONAL: dict[str, tuple[str, ...]] = {
     "deals": ("outcome", "account", "product", "amount", "engaged_on", "created_on", "expected_close_on",
               "closed_on", "next_step", "next_step_on", "last_activity_on", "churned", "acquisition_cost",
-              "deal_type"),
+              "deal_type", "loss_reason", "competitor"),
     "accounts": ("sector", "employees", "revenue", "potential", "potential_tier", "churned_on", "owner"),
     "activities": ("count", "account", "external_id"),
     "quotas": ("period_kind",),

@@ -81,6 +81,12 @@ class CrmDeal(Base):
     churned: Mapped[bool | None] = mapped_column(Boolean)
     acquisition_cost: Mapped[float | None] = mapped_column(Float)
     deal_type: Mapped[str | None] = mapped_column(String(12))  # DEAL_TYPES: new, renewal or expansion
+    # Why a lost deal was lost (coaching.losses.REASONS), from an import's column or the owner's answer in Slack,
+    # with the competitor it went to; the note and its time only from the owner's answer.
+    loss_reason: Mapped[str | None] = mapped_column(String(16))
+    competitor: Mapped[str | None] = mapped_column(String(120))
+    loss_note: Mapped[str | None] = mapped_column(Text)
+    loss_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -153,9 +159,10 @@ class CrmLead(Base):
 
 
 class CrmDealEvent(Base):
-    """Something recognition may announce, found by an import: for now 'won'. Recorded when a stored deal
-    turns won, or when a new deal arrives won with closed_on in the 7 days up to the import's `now` (so the
-    first import of a historical export announces nothing old)."""
+    """What an import (or the webhook) found a deal became: 'won' (recognition announces it) or 'lost' (its
+    owner is asked why). Recorded when a stored deal turns won or lost, or when a new deal arrives so with
+    closed_on in the 7 days up to the import's `now` (so the first import of a historical export says nothing
+    about old deals)."""
 
     __tablename__ = "crm_deal_event"
 

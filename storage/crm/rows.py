@@ -110,6 +110,8 @@ def _deals(c: Checker, columns: dict[str, list[Any]], present: dict[str, str]) -
     columns["outcome"] = outcomes
     if "deal_type" in present:
         c.choose(columns, "deal_type")
+    if "loss_reason" in present:
+        c.choose(columns, "loss_reason")
     if "closed_on" not in present:
         if any(outcome in ("won", "lost") for outcome in outcomes):
             c.errors.append(f"{c.table.where(None)}: missing column 'closed_on'; expected the date each won or lost "

@@ -10,7 +10,7 @@ from storage.tables import Value
 
 TEXT_LIMITS = {"external_id": 64, "owner": 254, "stage": 64, "outcome": 8, "account": 200, "product": 120,
                "next_step": 4000, "sector": 100, "name": 200, "kind": 16, "period_kind": 8, "deal_external_id": 64,
-               "deal_type": 120, "potential_tier": 120, "team": 120}
+               "deal_type": 120, "potential_tier": 120, "team": 120, "loss_reason": 120, "competitor": 120}
 DATES = {"engaged_on", "created_on", "expected_close_on", "closed_on", "next_step_on", "last_activity_on", "day",
          "period_start", "converted_on", "churned_on"}
 MONEY = {"amount", "acquisition_cost", "revenue", "potential"}
@@ -23,10 +23,18 @@ CHOICES: dict[str, dict[str, str]] = {
     "deal_type": {"new": "new", "new business": "new", "renewal": "renewal", "renew": "renewal",
                   "expansion": "expansion", "upsell": "expansion", "cross sell": "expansion", "upgrade": "expansion"},
     "potential_tier": {"high": "high", "medium": "medium", "low": "low", "a": "high", "b": "medium", "c": "low"},
+    "loss_reason": {"price": "price", "pricing": "price", "budget": "price", "too expensive": "price",
+                    "competitor": "competitor", "competition": "competitor", "lost to competitor": "competitor",
+                    "timing": "timing", "bad timing": "timing", "no decision": "no_decision",
+                    "do nothing": "no_decision", "status quo": "no_decision",
+                    "product gap": "product_gap", "missing feature": "product_gap", "feature gap": "product_gap",
+                    "other": "other"},
 }
 CHOSEN = {
     "deal_type": "new, renewal or expansion (also new business; renew; upsell, cross-sell, upgrade)",
     "potential_tier": "high, medium or low (also a, b, c)",
+    "loss_reason": "price, competitor, timing, no decision, product gap or other (also pricing, budget; competition; "
+                   "do nothing; missing feature)",
 }
 COMMON_DATES = ("%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%Y/%m/%d", "%d-%m-%Y", "%m-%d-%Y", "%d %b %Y", "%b %d, %Y")
 

@@ -1,0 +1,84 @@
+"""LossStore over SQL: lost deals awaiting a reason (from the 'lost' deal events), the owner's answer stored with
+the deal, the reasons each team offers, and a period's lost deals for digests and the pack."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date, datetime
+
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.orm import Session
+
+from coaching.losses.reasons import LostDeal, parse_reasons, team_reasons
+from storage.crm.models import CrmAccount, CrmDeal, CrmDealEvent
+from storage.followups.models import NudgeLog
+from storage.followups.repository import NudgeLogRepository
+from storage.models import Person, Team
+from storage.teams import TeamError
+
+
+def _lost(row: CrmDeal, account: str | None) -> LostDeal:
+    return LostDeal(row.id, row.external_id, row.owner_id, account, row.amount, row.closed_on, row.loss_reason,
+                    row.competitor, row.loss_note, row.loss_answered_at)
+
+
+class LossRepository(NudgeLogRepository):
+    """Implements coaching.losses.service.LossStore; never commits (the caller owns the transaction)."""
+
+    def _deals(self) -> Select:
+        return (select(CrmDeal, CrmAccount.name).outerjoin(CrmAccount, CrmAccount.id == CrmDeal.account_id)
+                .where(CrmDeal.outcome == "lost"))
+
+    def awaiting(self, *, since: datetime) -> list[LostDeal]:
+        found = select(CrmDealEvent.deal_id).where(CrmDealEvent.kind == "lost", CrmDealEvent.occurred_at >= since)
+        stmt = self._deals().where(CrmDeal.id.in_(found), CrmDeal.loss_reason.is_(None)).order_by(CrmDeal.id)
+        return [_lost(*row) for row in self.session.execute(stmt)]
+
+    def lost_deal(self, deal_id: int) -> LostDeal | None:
+        row = self.session.execute(self._deals().where(CrmDeal.id == deal_id)).one_or_none()
+        return _lost(*row) if row else None
+
+    def losses(self, *, owner_ids: Collection[int], start: date, end: date) -> list[LostDeal]:
+        """Deals of these owners lost from `start` to `end` (closed_on, both included), by close date."""
+        ids = sorted(set(owner_ids))
+        if not ids:
+            return []
+        stmt = self._deals().where(CrmDeal.owner_id.in_(ids), CrmDeal.closed_on >= start, CrmDeal.closed_on <= end)
+        return [_lost(*row) for row in self.session.execute(stmt.order_by(CrmDeal.closed_on, CrmDeal.id))]
+
+    def offered(self, person_id: int) -> tuple[str, ...]:
+        stored = self.session.scalar(select(Team.loss_reasons).join(Person, Person.team_id == Team.id)
+                                     .where(Person.id == person_id))
+        return team_reasons(stored)
+
+    def competitors(self) -> list[str]:
+        """The admin's competitor list, by name (storage.competitors)."""
+        return []
+
+    def sent_at(self, keys: Collection[str]) -> dict[str, datetime]:
+        rows = self.session.execute(select(NudgeLog.key, NudgeLog.sent_at).where(NudgeLog.key.in_(sorted(keys))))
+        return {key: at for key, at in rows}
+
+    def record_reason(self, *, deal_id: int, reason: str, competitor: str | None, note: str | None,
+                      now: datetime) -> LostDeal:
+        self.session.execute(update(CrmDeal).where(CrmDeal.id == deal_id).values(
+            loss_reason=reason, competitor=competitor, loss_note=note, loss_answered_at=now))
+        found = self.lost_deal(deal_id)
+        assert found is not None  # checked by the caller in this transaction
+        return found
+
+
+def set_team_reasons(session: Session, *, team: str, reasons: str) -> tuple[str, ...]:
+    """The loss reasons a team's reps are offered, in this order ("all": every reason)."""
+    row = session.scalar(select(Team).where(func.lower(Team.name) == team.strip().lower()))
+    if row is None:
+        raise TeamError(f"team {team!r} is not in the roster")
+    if reasons.strip().lower() == "all":
+        row.loss_reasons = None
+        return team_reasons(None)
+    try:
+        chosen = parse_reasons(reasons)
+    except ValueError as refused:
+        raise TeamError(str(refused)) from None
+    row.loss_reasons = ",".join(chosen)
+    return chosen
