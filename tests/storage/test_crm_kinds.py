@@ -131,7 +131,7 @@ def test_mapping_file_problems_are_named_before_the_data_is_read(sessions, tmp_p
         "values, people, dates",
         f"{mapping}: columns: 'agent' maps to 'ownr' (did you mean 'owner'?); expected one of external_id, owner, "
         "stage, outcome, account, product, amount, engaged_on, created_on, expected_close_on, closed_on, "
-        "next_step, next_step_on, last_activity_on, churned, acquisition_cost, deal_type",
+        "next_step, next_step_on, last_activity_on, churned, acquisition_cost, deal_type, loss_reason, competitor",
         f"{mapping}: stages: 'won' maps to 'closed'; expected open, won, lost",
         f"{mapping}: people: by: 'phone' is not a way to match owners; expected email or name",
         f"{mapping}: dates: format: 'dd/mm/yyyy' has no directives; expected a strptime format such as '%d/%m/%Y'"]
