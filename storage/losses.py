@@ -39,11 +39,11 @@ class LossRepository(NudgeLogRepository):
         return _lost(*row) if row else None
 
     def losses(self, *, owner_ids: Collection[int], start: date, end: date) -> list[LostDeal]:
-        """Deals of these owners lost from `start` to `end` (closed_on, both included), by close date."""
+        """Deals of these owners lost from `start` (included) to `end` (excluded) by closed_on, by close date."""
         ids = sorted(set(owner_ids))
         if not ids:
             return []
-        stmt = self._deals().where(CrmDeal.owner_id.in_(ids), CrmDeal.closed_on >= start, CrmDeal.closed_on <= end)
+        stmt = self._deals().where(CrmDeal.owner_id.in_(ids), CrmDeal.closed_on >= start, CrmDeal.closed_on < end)
         return [_lost(*row) for row in self.session.execute(stmt.order_by(CrmDeal.closed_on, CrmDeal.id))]
 
     def offered(self, person_id: int) -> tuple[str, ...]:

@@ -13,10 +13,12 @@ from bot.coaching.chart import chart_request
 from bot.coaching.pack import build_pack, thresholds_of
 from bot.coaching.views import digest_message, glossary_message, rep_message
 from bot.i18n import N_, Translator
+from bot.losses.views import digest_blocks as loss_blocks
 from bot.messenger import OutboxMessenger
 from coaching.access import NotAllowed
 from coaching.asks.service import Ask
 from coaching.asks.service import counts as ask_counts
+from coaching.losses.reasons import mix, mix_by_owner
 from coaching.performance import service as coaching
 from coaching.performance.diagnosis import Thresholds
 from coaching.performance.schedule import digests_due
@@ -151,9 +153,11 @@ def _digests(services: Services, u: Unit, now: datetime) -> list[Queued]:
             continue
         digest, team = found.digest, u.people.team_name(manager.team_id)
         t = translator(manager)
+        lost = u.losses.losses(owner_ids=digest.reps, start=digest.period.start, end=digest.period.end)
         text, blocks = digest_message(t, digest, names, currency=s.currency, team=team,
                                       min_deals=rules.min_closed_deals,
-                                      asks=ask_counts(asked.get(item.manager_id, []), start=week_ago, end=now))
+                                      asks=ask_counts(asked.get(item.manager_id, []), start=week_ago, end=now),
+                                      losses=loss_blocks(t, mix(lost), mix_by_owner(lost), names))
         messenger.post(keys[item.manager_id], manager.slack_id, text, blocks, person_id=manager.person_id)
         chart = chart_request(t, found.trend, currency=s.currency,
                               title=t.gettext("Revenue won and win rate, {team}", team=team))
