@@ -132,7 +132,7 @@ def rows(data: bytes, sheet: str) -> list[dict[str, Any]]:
 
 def test_pack_has_five_sheets_and_the_reps_header_is_rep_email_and_every_kpi_name(world):
     book = load_workbook(io.BytesIO(pack(world, "ana@example.com")))
-    assert book.sheetnames == ["Summary", "Reps", "Trends", "Focus", "Glossary", "History"]
+    assert book.sheetnames == ["Summary", "Reps", "Trends", "Focus", "Glossary", "History", "Losses"]
     assert [c.value for c in book["Reps"][1]] == ["rep", "email", *KPI_NAMES]
     assert [c.value for c in book["Trends"][1]] == ["period", "start", "end", *KPI_NAMES]
 
@@ -301,7 +301,7 @@ def test_other_languages_write_a_pack_that_reopens_without_bidi_marks(world, lan
         data = build_pack(u.session, manager_id=ids["ana@example.com"], period=Q3, now=NOW, t=Translator(language),
                           settings=services.settings)
     book = load_workbook(io.BytesIO(data))
-    assert len(book.sheetnames) == 6
+    assert len(book.sheetnames) == 7
     with zipfile.ZipFile(io.BytesIO(data)) as archive:  # cells, sheet names, chart titles, properties
         text = "".join(archive.read(name).decode("utf-8") for name in archive.namelist() if name.endswith(".xml"))
     assert "Rita One" in text
@@ -334,3 +334,17 @@ def test_slack_and_excel_show_a_kpi_in_one_unit_and_one_rounding(name, value, sl
 
     assert value_text(Translator("en"), name, value, "USD") == slack
     assert excel_format(name) == excel
+
+
+def test_the_losses_sheet_counts_the_same_lost_deals_as_the_reps_sheet_and_shows_a_dash_without_reasons(world):
+    _, ids, deals = world
+    data = pack(world, "ana@example.com")
+    reps = [ids[f"r{n}@example.com"] for n in range(1, 5)]  # Ana's, all the way down
+    shares = rows(data, "Losses")
+    assert shares[0]["rep"].value == "all"
+    assert shares[0]["lost"].value == expected(deals, reps, Q3)["deals_lost"]
+    assert shares[0]["with_reason"].value == 0 and shares[0]["price_share"].value == "–"  # unknown, never 0 %
+    cells = list(load_workbook(io.BytesIO(data))["Losses"].iter_rows(values_only=True))
+    listed = cells[cells.index(("rep", "email", "deal", "account", "amount", "closed_on", "reason", "competitor",
+                                "note", "answered_at", None)) + 1:]
+    assert len(listed) == 1 and listed[0][2] == "D96" and listed[0][6] == "–"  # one row per lost deal
