@@ -158,7 +158,7 @@ def erase_person(session: Session, email: str) -> Erasure:
     answers is cut and the text they wrote blanked (the rows stay, so respondent counts do not move); closed
     rounds are already unlinked. Kudos they gave or were the only receiver of, one-on-ones they are in, their
     nudge log, snoozes and messages addressed to them are deleted; wins and CRM records stay with the tombstone
-    as owner, without notes.
+    as owner, without notes (a lost deal keeps its reason and competitor, not the owner's note).
     """
     result = Erasure(email.strip().lower())
     person = _person(session, email)
@@ -210,6 +210,8 @@ def erase_person(session: Session, email: str) -> Erasure:
     result.add("nudges", _run(session, delete(NudgeLog).where(NudgeLog.person_id == pid)))
     result.add("follow-up snoozes", _run(session, delete(FollowupHold).where(
         FollowupHold.deal_id.in_(select(CrmDeal.id).where(CrmDeal.owner_id == pid)))))
+    result.add("loss notes", _run(session, update(CrmDeal).where(  # their words; the reason stays with the deal
+        CrmDeal.owner_id == pid, CrmDeal.loss_note.is_not(None)).values(loss_note=None)))
     result.add("win notes", _run(session, update(Win).where(
         or_(Win.rep_id == pid, Win.logged_by == pid), Win.notes.is_not(None)).values(notes=None)))
     theirs = or_(OutboxMessage.person_id == pid, *_naming(slack_id))

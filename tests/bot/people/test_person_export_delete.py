@@ -100,6 +100,9 @@ def org(migrated_database_url, monkeypatch, tmp_path):
                               month=date(2026, 11, 1), kind="call", count=3))
             s.add(HelpAsk(rep_id=rep, manager_id=mgr, deal_id=deal.id, note=f"{ext} needs a pricing hand",
                           asked_at=NOW, origin=f"view:{ext}"))
+            s.add(CrmDeal(external_id=f"{ext}-LOST", owner_id=rep, stage="Lost", outcome="lost", updated_at=NOW,
+                          loss_reason="price", competitor="Acme CRM", loss_note=f"{ext}: their CFO chose Acme",
+                          loss_answered_at=NOW))
         s.add_all([CrmAccount(name="Initech", owner_id=rep0, owner_basis="imported"),
                    CrmAccount(name="Globex", owner_id=rep1, owner_basis="deals")])
         s.get_one(Person, rep0).sales_role = "am"
@@ -127,7 +130,8 @@ def test_an_export_holds_the_persons_own_data_and_nobody_elses(org, capsys, tmp_
         "<@UREP0> and <@UREP3> closed Acme together", "rep1 thanks rep0 for the intro"]
     assert [w["notes"] for w in data["wins"]] == ["won over golf, rep0"]
     assert [i["text"] for i in data["agenda_items"]] == ["rep0 wants a promotion talk"]
-    assert [d["external_id"] for d in data["crm_deals"]] == ["DEAL-REP0"]
+    assert [d["external_id"] for d in data["crm_deals"]] == ["DEAL-REP0", "DEAL-REP0-LOST"]
+    assert data["crm_deals"][1]["loss_note"] == "DEAL-REP0: their CFO chose Acme"  # what they said why it was lost
     assert len(data["follow_up_holds"]) == 1 and len(data["nudges"]) == 1 and len(data["crm_activities"]) == 1
     assert [(a["note"], a["manager"]) for a in data["help_asks"]] == [("DEAL-REP0 needs a pricing hand",
                                                                        "maria@example.com")]
@@ -179,6 +183,9 @@ def test_a_delete_erases_the_person_and_keeps_every_rounds_numbers(org, capsys, 
         assert s.scalar(select(Win.notes)) is None and s.scalar(select(Win.rep_id)) == rep0
         # CRM records stay, owned by the tombstone, so team KPIs do not move
         assert s.scalar(select(CrmDeal.owner_id).where(CrmDeal.external_id == "DEAL-REP0")) == rep0
+        assert sorted(s.execute(select(CrmDeal.external_id, CrmDeal.loss_reason, CrmDeal.loss_note)
+                                .where(CrmDeal.outcome == "lost"))) == [  # their note goes, the reason stays
+            ("DEAL-REP0-LOST", "price", None), ("DEAL-REP1-LOST", "price", "DEAL-REP1: their CFO chose Acme")]
         remaining = s.scalars(select(OutboxMessage)).all()
         assert 0 < len(remaining) < outbox_before and not any('"UREP0"' in json.dumps(o.payload) for o in remaining)
         assert not [o.key for o in remaining if o.key.startswith("survey:") and o.key.split(":")[2] == str(rep0)]
