@@ -190,6 +190,13 @@ def export(args: argparse.Namespace, services: Services) -> int:
 def team(args: argparse.Namespace, services: Services) -> int:
     if args.team_command == "recognition-channel":
         return recognition_channel(args, services)
+    if args.team_command == "loss-reasons":
+        from storage.losses import set_team_reasons
+
+        with services.unit() as u:
+            chosen = set_team_reasons(u.session, team=args.team, reasons=args.reasons)
+        print(f"{args.team}: reps are asked why a deal was lost with {', '.join(chosen)}")
+        return 0
     from storage.teams import set_channel
 
     with services.unit() as u:

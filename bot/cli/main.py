@@ -118,6 +118,10 @@ def _parser() -> argparse.ArgumentParser:
     channel.add_argument("team")
     channel.add_argument("channel_id", help="the channel's id, e.g. C0123ABCD (channel details > About)")
     channel.add_argument("--locale", help="the channel's language, e.g. ms-MY (default: unchanged)")
+    reasons = team.add_parser("loss-reasons", help="the loss reasons a team's reps are offered, in order")
+    reasons.add_argument("team")
+    reasons.add_argument("reasons", help="comma-separated, some of price, competitor, timing, no_decision, "
+                                         "product_gap, other; or 'all' (the default)")
     from bot.recognition.commands import add_parsers as add_recognition_parsers
 
     add_recognition_parsers(sub, team=team, export=export)

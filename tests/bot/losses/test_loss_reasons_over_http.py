@@ -9,10 +9,10 @@ from conftest import eventually
 from nudge_fixtures import add_deal, dms, listeners_done, person_ids
 from sqlalchemy import select
 
+from bot.cli.main import main
 from storage.crm.importer import apply_crm_file
 from storage.crm.models import CrmDeal
 from storage.crm.rows import CrmFile
-from storage.models import Team
 
 SUNDAY_NIGHT_AUCKLAND = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)  # Sunday 23:00 in Auckland (UREP5)
 MONDAY_AUCKLAND = datetime(2026, 11, 22, 20, 30, tzinfo=UTC)  # Monday 23 November, 09:30 in Auckland
@@ -96,12 +96,17 @@ def test_the_details_modal_stores_competitor_and_note_escaped_and_only_the_owner
     assert "<!channel>" not in json.dumps(shown)
 
 
-def test_one_reminder_two_days_later_then_silence_and_an_imported_reason_asks_nothing(running_bot):
+def test_one_reminder_two_days_later_then_silence_and_an_imported_reason_asks_nothing(running_bot, monkeypatch,
+                                                                                     capsys):
     bot = running_bot
+    monkeypatch.setenv("DATABASE_URL", bot.services.settings.database_url)
+    assert main(["team", "loss-reasons", "Hunters", "price, weather"]) == 1
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "salescoach: unknown reason weather; expected some of price, competitor, timing, no_decision, product_gap, "
+        "other, comma-separated"]
+    assert main(["team", "loss-reasons", "Hunters", "price, timing, Other"]) == 0  # three reasons only, in order
     _lose(bot, "D-3", MONDAY_AUCKLAND)  # arrives lost (closed 3 days before): asked about
     _lose(bot, "D-4", MONDAY_AUCKLAND, loss_reason="price", competitor="Acme CRM")  # the CRM says why already
-    with bot.services.sessions.begin() as s:  # the team offers three reasons only
-        s.scalar(select(Team)).loss_reasons = "price,timing,other"
     for day in range(6):
         bot.clock.now = MONDAY_AUCKLAND + timedelta(days=day)
         bot.job("loss_reasons")
