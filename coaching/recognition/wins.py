@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from coaching.losses.reasons import REASONS
 from coaching.periods import Period
 from coaching.recognition.records import N_, Colleague, RecognitionError
 
@@ -18,13 +19,13 @@ OUTCOMES = ("open", "won", "lost")
 DEFAULT_STAGES: Mapping[str, str] = {"won": "won", "closed won": "won", "lost": "lost", "closed lost": "lost",
                                      "open": "open"}  # as storage.crm.mapping reads stages without a mapping
 TEXT_FIELDS = {"external_id": 64, "owner": 254, "stage": 64, "outcome": 8, "account": 200, "product": 120,
-               "next_step": 4000}
+               "next_step": 4000, "loss_reason": 16, "competitor": 120}
 DATE_FIELDS = ("engaged_on", "created_on", "expected_close_on", "closed_on", "next_step_on", "last_activity_on")
 MONEY_FIELDS = ("amount", "acquisition_cost")
 FLAG_FIELDS = ("churned",)
 DEAL_FIELDS = ("external_id", "owner", "stage", "outcome", "account", "product", "amount", "engaged_on",
                "created_on", "expected_close_on", "closed_on", "next_step", "next_step_on", "last_activity_on",
-               "churned", "acquisition_cost")  # the deals import's canonical columns
+               "churned", "acquisition_cost", "loss_reason", "competitor")  # the deals import's canonical columns
 MAX_NOTES_LENGTH = 1000
 
 
@@ -255,6 +256,10 @@ def _typed(name: str, raw: Any) -> Any:
         text = text.lower()
         if text not in OUTCOMES:
             raise ValueError(f"is not an outcome; expected {', '.join(OUTCOMES)}")
+    if name == "loss_reason" and text:
+        text = "_".join(text.lower().replace("-", " ").split())
+        if text not in REASONS:
+            raise ValueError(f"is not a loss reason; expected {', '.join(REASONS)}")
     if not text:
         return None
     if len(text) > TEXT_FIELDS[name]:

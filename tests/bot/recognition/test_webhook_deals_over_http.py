@@ -117,7 +117,7 @@ def test_a_bad_deal_is_refused_with_400_and_one_line_per_problem(bot):
         "amount: 'lots' is not a number; expected a number such as 1250.50 (no currency sign)",
         "closd_on: not a deal field (is it 'closed_on'?); expected external_id, owner, stage, outcome, account, "
         "product, amount, engaged_on, created_on, expected_close_on, closed_on, next_step, next_step_on, "
-        "last_activity_on, churned, acquisition_cost",
+        "last_activity_on, churned, acquisition_cost, loss_reason, competitor",
         "closed_on: missing for a won deal; expected the date it closed as YYYY-MM-DD"]
     assert deal(bot, b"{not json")[0] == 400
     assert recorded(bot) == (0, 0, 0, 0)
@@ -132,3 +132,21 @@ def test_a_deal_whose_owner_is_not_in_the_roster_is_refused_and_leaves_nothing_b
 def test_without_a_secret_the_route_answers_503_saying_how_to_turn_it_on(running_bot):
     status, text = send(running_bot.server.effective_port, b"{}", timestamp=0, secret="x")
     assert status == 503 and "set SALESCOACH_WEBHOOK_SECRET" in text
+
+
+def test_a_lost_deal_asks_its_owner_why_unless_the_crm_sent_the_reason_and_a_strange_reason_is_refused(bot):
+    lost = {"external_id": "SF-L1", "owner": "rep5@example.com", "stage": "Closed Lost", "closed_on": "2026-11-20"}
+    assert deal(bot, lost)[0] == 200
+    said = {**lost, "external_id": "SF-L2", "loss_reason": "No Decision", "competitor": "Acme CRM"}
+    assert deal(bot, said)[0] == 200
+    assert deal(bot, {**lost, "external_id": "SF-L3", "loss_reason": "weather"}) == (
+        400, "loss_reason: 'weather' is not a loss reason; expected price, competitor, timing, no_decision, "
+             "product_gap, other\n")
+    bot.clock.now = bot.clock.now.replace(hour=20, minute=30)  # Tuesday 09:30 in Auckland, where rep 5 works
+    bot.job("loss_reasons")
+    bot.deliver()
+    asked = [m for m in bot.slack.messages("UREP5") if "loss_reason:price" in json.dumps(m.get("blocks"))]
+    assert len(asked) == 1 and "SF-L1" in json.dumps(asked[0]["blocks"]) and "SF-L2" not in json.dumps(asked)
+    with bot.services.sessions.begin() as s:
+        row = s.query(CrmDeal).filter_by(external_id="SF-L2").one()
+        assert (row.loss_reason, row.competitor) == ("no_decision", "Acme CRM")
