@@ -17,7 +17,6 @@ LABELS = {"price": N_("Price"), "competitor": N_("Competitor"), "timing": N_("Ti
 FOCUS = {"price": N_("pricing and value-selling focus"), "competitor": N_("competitive positioning focus"),
          "timing": N_("urgency and close-plan focus"), "no_decision": N_("qualification and champion focus"),
          "product_gap": N_("product feedback for headquarters")}
-MAX_REPS = 10  # per-rep lines in the digest; the pack has every rep
 
 
 def _plain(text: str) -> dict[str, Any]:
@@ -110,10 +109,11 @@ def details_view(t: Translator, deal: LostDeal, *, key: str, offered: Sequence[s
             "close": _plain(t.gettext("Cancel")), "blocks": blocks}
 
 
-def shares(t: Translator, found: LossMix) -> str:
-    """"price 4 (67 %), competitor 1 (17 %)": each reason's count and share of the losses with a reason."""
+def shares(t: Translator, found: LossMix, *, top: int | None = None) -> str:
+    """"price 4 (67 %), competitor 1 (17 %)": each reason's count and share of the losses with a reason (the `top`
+    ones only, when given)."""
     return ", ".join(t.gettext("{reason} {n} ({share})", reason=label(t, r).lower(), n=t.number(n),
-                               share=t.percent(found.share(r) or 0.0)) for r, n in found.reasons)
+                               share=t.percent(found.share(r) or 0.0)) for r, n in found.reasons[:top])
 
 
 def pattern_line(t: Translator, found: LossMix) -> str | None:
@@ -128,8 +128,9 @@ def pattern_line(t: Translator, found: LossMix) -> str | None:
 
 
 def digest_blocks(t: Translator, team: LossMix, by_rep: Mapping[int, LossMix], names: Mapping[int, str]) -> Blocks:
-    """The digest's section on why deals were lost in its period: the team's shares, its pattern, its top
-    competitors, then each rep's shares; nothing when no deal was lost."""
+    """The digest's section on why deals were lost in its period, at most four lines: the team's shares, its
+    pattern, its top competitors, and each rep's first reason on one line (the pack has every share); nothing
+    when no deal was lost."""
     if not team.lost:
         return []
     head = t.ngettext(":mag: *Why deals were lost:* {n} lost, {known} with a reason",
@@ -141,8 +142,8 @@ def digest_blocks(t: Translator, team: LossMix, by_rep: Mapping[int, LossMix], n
     if team.competitors:
         lines.append(t.gettext("Lost to: {list}", list=", ".join(
             f"{literal(name)} ({t.number(n)})" for name, n in team.competitors[:3])))
-    reps = [f"• {literal(names.get(rep, '–'))}: {shares(t, m)}" for rep, m in by_rep.items() if m.with_reason]
+    reps = [f"{literal(names.get(rep, '–'))}: {shares(t, m, top=1)}" for rep, m in by_rep.items() if m.with_reason]
     blocks: Blocks = [_section("\n".join(lines))]
     if reps:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": "\n".join(reps[:MAX_REPS])[:3000]}]})
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": " · ".join(reps)[:3000]}]})
     return blocks

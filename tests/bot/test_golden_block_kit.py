@@ -1,5 +1,6 @@
 """Golden Block Kit files: one survey DM, one coaching digest, one App Home, a manager's DM about a rep's ask for
-help, the focus modal and the team channel's "You said / we will" in each of the five languages.
+help, the focus modal, the team channel's "You said / we will" and the DM asking why a deal was lost in each of
+the five languages.
 
 A change to wording, layout or formatting shows up as a diff of tests/golden/<language>/*.json; when the change
 is intended, rewrite them with `UPDATE_GOLDEN=1 python -m pytest tests/bot/test_golden_block_kit.py`.
@@ -18,11 +19,14 @@ from bot.coaching.views import digest_message
 from bot.home.publish import HomeData
 from bot.home.views import home_view
 from bot.i18n import RLM, Translator
+from bot.losses.views import ask_message as loss_message
+from bot.losses.views import digest_blocks as loss_blocks
 from bot.slack_double.blockkit import validate_message, validate_view
 from bot.surveys.focus_views import focus_view, shared_message
 from bot.surveys.messages import survey_message
 from coaching.asks.service import Ask, AskCounts, counts
 from coaching.followups.rules import DealState
+from coaching.losses.reasons import REASONS, LostDeal, mix, mix_by_owner
 from coaching.performance.digest import build_digest, rep_kpis
 from coaching.performance.kpis import RepFigures
 from coaching.periods import parse_period
@@ -58,7 +62,12 @@ NAMES = {1: "Emily Carter", 2: "Chen Wei", 3: "Nur Aisyah", 4: "Rūta Kazlauskie
 def _render(language):
     t = Translator.for_person(LOCALES[language], "Asia/Kuala_Lumpur")
     _, survey = survey_message(t, ROUND, {"enps": 9})
-    _, digest = digest_message(t, _digest(), NAMES, currency="USD", team="Kuala Lumpur Hunters", min_deals=5)
+    lost = [LostDeal(n, f"D-{n}", 1 + n % 3, "Petronas Dagangan", 9000.0, date(2026, 11, 3), reason, competitor)
+            for n, (reason, competitor) in enumerate([("price", None), ("price", "Acme CRM"), ("timing", None),
+                                                      ("competitor", "Acme CRM"), ("price", None), (None, None)])]
+    _, digest = digest_message(t, _digest(), NAMES, currency="USD", team="Kuala Lumpur Hunters", min_deals=5,
+                               losses=loss_blocks(t, mix(lost), mix_by_owner(lost), NAMES))
+    _, loss_ask = loss_message(t, lost[5], key="loss:5", offered=REASONS, currency="USD")
     member = Member(1, "Emily Carter", "emily@example.com", "rep", "Asia/Kuala_Lumpur", LOCALES[language], "UEMILY", 1)
     home = home_view(t, HomeData(member, NOW, open_rounds=[(ROUND, False)]), currency="USD")
     deal = DealState(41, "D-1041", 1, "Petronas Dagangan", 48000.0, "Negotiation", next_step="Send the revised quote",
@@ -73,7 +82,7 @@ def _render(language):
                   date(2026, 12, 21), True, 9, NOW)
     _, shared = shared_message(t, focus, scores[0], team="Kuala Lumpur Hunters")
     return {"survey": survey, "digest": digest, "home": home, "ask": ask, "focus_view": focus_modal,
-            "focus_shared": shared}
+            "focus_shared": shared, "loss_ask": loss_ask}
 
 
 @pytest.mark.parametrize("language", list(LOCALES))
@@ -82,7 +91,7 @@ def test_block_kit_matches_the_golden_files_and_slacks_limits(language):
     assert validate_message("text", rendered["survey"]) == []
     assert validate_message("text", rendered["digest"]) == []
     assert validate_view(rendered["home"]) == []
-    assert validate_message("text", rendered["ask"]) == []
+    assert validate_message("text", rendered["ask"]) == [] and validate_message("text", rendered["loss_ask"]) == []
     assert validate_message("text", rendered["focus_shared"]) == [] and validate_view(rendered["focus_view"]) == []
     folder = GOLDEN / language
     for name, blocks in rendered.items():
