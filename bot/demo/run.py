@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from bot.app import build_app
 from bot.bootstrap import bootstrap
 from bot.demo.coaching import play_coaching
+from bot.demo.field import play_loss_reason
 from bot.demo.focus import play_focus, show_follow_up
 from bot.demo.nudges import play_nudges
 from bot.demo.recognition import play_recognition
@@ -97,6 +98,8 @@ class _Demo:
         play_coaching(self)
         play_recognition(self)
         play_nudges(self)
+        self.say("\n== Field intelligence ==")
+        play_loss_reason(self)
         self.write_transcript()
 
     def week(self, number: int, answers: dict[str, tuple[int, int, int]]) -> None:
@@ -106,7 +109,7 @@ class _Demo:
         if number == 2:
             show_follow_up(self)
         self.answer(monday, answers, replay=number == 1)
-        self.run_the_week(monday)
+        self.run_the_week(monday, brief=number > 1)
 
     def import_roster(self) -> None:
         roster = self.out_dir / "roster.csv"
@@ -132,15 +135,24 @@ class _Demo:
             self.clock.now = monday + timedelta(minutes=30 * half_hour)
             self.tick("open_rounds")
 
-    def run_the_week(self, monday: datetime) -> None:
+    def run_the_week(self, monday: datetime, *, brief: bool = False) -> None:
         """Hourly ticks from Monday night to Friday morning: reminders in each person's working hours, the close,
-        then the results at the start of the manager's Friday (results wait for working hours)."""
+        then the results at the start of the manager's Friday (results wait for working hours). `brief`: the
+        reminders in one terminal line (each is in the transcript)."""
+        reminded = 0
         for hour in range(20, 24 * 4 + 2):
             self.clock.now = monday + timedelta(hours=hour)
-            self.tick("remind", "close_rounds")
+            seen = sum(self.slack.message_count(p.slack_id) for p in PEOPLE)
+            self.tick("remind", "close_rounds", quiet=brief and self.clock.now < monday + timedelta(days=3, hours=17))
+            if brief and self.clock.now < monday + timedelta(days=3, hours=17):
+                reminded += sum(self.slack.message_count(p.slack_id) for p in PEOPLE) - seen
+                if self.clock.now == monday + timedelta(days=3, hours=16):
+                    self.say(f"[{self.clock.now.strftime('%a %H:%M UTC')}] {reminded} reminders, each in its "
+                             "reader's working hours, at most two a person (their times are in the transcript)")
 
-    def tick(self, *jobs: str) -> None:
-        """Run scheduler jobs as if the clock read now, deliver, and note what each person received."""
+    def tick(self, *jobs: str, quiet: bool = False) -> None:
+        """Run scheduler jobs as if the clock read now, deliver, and note what each person received (`quiet`: in
+        the transcript only)."""
         seen = {p.slack_id: self.slack.message_count(p.slack_id) for p in PEOPLE}
         for job in jobs:
             summary = run_job(self.services, job)
@@ -161,7 +173,8 @@ class _Demo:
                     self.note(f"the trend chart is saved as {path}", quiet=True)
         stamp = self.clock.now.strftime("%a %H:%M UTC")
         for what, people in received.items():  # the terminal's summary: one line per kind of message and tick
-            self.say(f"[{stamp}] {what} (local time): {', '.join(people)}")
+            line = f"[{stamp}] {what} (local time): {', '.join(people)}"
+            self.log.append(line) if quiet else self.say(line)
 
     def answer(self, monday: datetime, answers: dict[str, tuple[int, int, int]], *, replay: bool) -> None:
         self.clock.now = monday + timedelta(hours=20)
@@ -258,6 +271,8 @@ def _kind(message: dict[str, Any]) -> str:
             str(b.get("text", {}).get("text", "")).split("\n")[0] for b in message.get("blocks", [])[1:2])
     if kind == "reminder":
         return "a reminder"
+    if kind == "loss":
+        return "a DM asking why a deal was lost"
     if kind == "survey":
         return "the survey DM"
     return f"a message: {text[:80]}"
