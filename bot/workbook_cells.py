@@ -22,8 +22,11 @@ def number(cell: Cell, value: Any, number_format: str) -> None:
 
 
 def text(cell: Cell, value: str) -> None:
-    """Text stays text: a name, message or translation starting with "=" must never become a formula."""
-    cell.value = value
+    """Text stays text: a name, message or translation starting with "=" must never become a formula, and control
+    characters a CRM sent (which .xlsx cannot hold) are dropped instead of failing the whole workbook."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
     if cell.data_type == "f":
         cell.data_type = "s"
 

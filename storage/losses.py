@@ -17,9 +17,9 @@ from storage.models import Person, Team
 from storage.teams import TeamError
 
 
-def _lost(row: CrmDeal, account: str | None) -> LostDeal:
+def _lost(row: CrmDeal, account: str | None, event_id: int | None = None) -> LostDeal:
     return LostDeal(row.id, row.external_id, row.owner_id, account, row.amount, row.closed_on, row.loss_reason,
-                    row.competitor, row.loss_note, row.loss_answered_at)
+                    row.competitor, row.loss_note, row.loss_answered_at, row.loss_action_ts, event_id)
 
 
 class LossRepository(NudgeLogRepository):
@@ -30,12 +30,18 @@ class LossRepository(NudgeLogRepository):
                 .where(CrmDeal.outcome == "lost"))
 
     def awaiting(self, *, since: datetime) -> list[LostDeal]:
-        found = select(CrmDealEvent.deal_id).where(CrmDealEvent.kind == "lost", CrmDealEvent.occurred_at >= since)
-        stmt = self._deals().where(CrmDeal.id.in_(found), CrmDeal.loss_reason.is_(None)).order_by(CrmDeal.id)
+        """With each, its latest 'lost' event (a deal lost, reopened and lost again is a new loss)."""
+        found = (select(CrmDealEvent.deal_id, func.max(CrmDealEvent.id).label("event_id"))
+                 .where(CrmDealEvent.kind == "lost", CrmDealEvent.occurred_at >= since)
+                 .group_by(CrmDealEvent.deal_id).subquery())
+        stmt = (self._deals().add_columns(found.c.event_id).join(found, found.c.deal_id == CrmDeal.id)
+                .where(CrmDeal.loss_reason.is_(None)).order_by(CrmDeal.id))
         return [_lost(*row) for row in self.session.execute(stmt)]
 
     def lost_deal(self, deal_id: int) -> LostDeal | None:
-        row = self.session.execute(self._deals().where(CrmDeal.id == deal_id)).one_or_none()
+        """The deal, locked until the transaction ends (two answers at once apply one after the other)."""
+        row = self.session.execute(self._deals().where(CrmDeal.id == deal_id)
+                                   .with_for_update(of=CrmDeal)).one_or_none()
         return _lost(*row) if row else None
 
     def losses(self, *, owner_ids: Collection[int], start: date, end: date) -> list[LostDeal]:
@@ -59,10 +65,14 @@ class LossRepository(NudgeLogRepository):
         rows = self.session.execute(select(NudgeLog.key, NudgeLog.sent_at).where(NudgeLog.key.in_(sorted(keys))))
         return {key: at for key, at in rows}
 
-    def record_reason(self, *, deal_id: int, reason: str, competitor: str | None, note: str | None,
-                      now: datetime) -> LostDeal:
-        self.session.execute(update(CrmDeal).where(CrmDeal.id == deal_id).values(
-            loss_reason=reason, competitor=competitor, loss_note=note, loss_answered_at=now))
+    def record_reason(self, *, deal_id: int, reason: str, now: datetime, action_ts: str | None = None,
+                      details: tuple[str | None, str | None] | None = None) -> LostDeal:
+        values: dict[str, object] = {"loss_reason": reason, "loss_answered_at": now}
+        if action_ts is not None:
+            values["loss_action_ts"] = action_ts
+        if details is not None:
+            values["competitor"], values["loss_note"] = details
+        self.session.execute(update(CrmDeal).where(CrmDeal.id == deal_id).values(values))
         found = self.lost_deal(deal_id)
         assert found is not None  # checked by the caller in this transaction
         return found

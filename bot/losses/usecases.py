@@ -3,6 +3,7 @@ deals were lost (and reminds once), a reason button, the details modal and its S
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -12,6 +13,7 @@ from bot.bootstrap import Services, Unit
 from bot.followups.messenger import SlackNudges, translator
 from bot.i18n import Translator
 from bot.losses.views import answered_message, ask_message, details_view
+from coaching.clicks import StaleClick
 from coaching.losses import service
 from coaching.losses.reasons import LossError, LostDeal
 from coaching.losses.service import LossAsk
@@ -24,21 +26,21 @@ class Outcome:
     errors: dict[str, str] = field(default_factory=dict)  # a modal's errors by block id
 
 
+KEY = re.compile(r"loss:([0-9]{1,12}):[0-9]{1,12}:[0-9]{1,12}(:reminder)?", re.ASCII)
+
+
 @dataclass(frozen=True)
 class Posted:
-    """What the buttons and the modal carry: the DM's key (loss:{deal}[:reminder]), whose deal id it names."""
+    """What the buttons and the modal carry: the DM's key (coaching.losses.service.ask_key, and :reminder), which
+    names the deal."""
 
     key: str
-
-    @property
-    def deal_id(self) -> int:
-        return int(self.key.split(":")[1])
+    deal_id: int
 
     @classmethod
     def parse(cls, value: str) -> Posted | None:
-        parts = value.split(":")
-        ok = len(parts) in (2, 3) and parts[0] == "loss" and parts[1].isdigit() and parts[2:] in ([], ["reminder"])
-        return cls(value) if ok else None
+        found = KEY.fullmatch(value)
+        return cls(value, int(found.group(1))) if found else None
 
 
 def refusal(t: Translator, reason: str) -> str:
@@ -57,14 +59,15 @@ class SlackLosses:
     def __init__(self, u: Unit, *, currency: str) -> None:
         self.u, self.currency = u, currency
 
-    def ask_loss_reason(self, owner: Person, ask: LossAsk) -> None:
+    def ask_loss_reason(self, owner: Person, ask: LossAsk) -> bool:
         member = self.u.people.members([owner.person_id]).get(owner.person_id)
         if member is None or not member.slack_id:
-            return
+            return False
         t = translator(member)
         text, blocks = ask_message(t, ask.deal, key=ask.key, offered=self.u.losses.offered(owner.person_id),
                                    currency=self.currency, reminder=ask.reminder)
         self.u.messenger.post(ask.key, member.slack_id, text, blocks, person_id=member.person_id)
+        return True
 
 
 def send_loss_asks(services: Services, now: datetime) -> str:
@@ -77,12 +80,14 @@ def send_loss_asks(services: Services, now: datetime) -> str:
            "reminder(s)"
 
 
-def _answer(u: Unit, *, person_id: int, deal_id: int, reason: str, competitor: str | None = None,
-            note: str | None = None) -> LostDeal | str:
-    """The stored deal, or why the answer was refused."""
+def _answer(u: Unit, *, person_id: int, deal_id: int, reason: str, action_ts: str | None = None,
+            details: tuple[str | None, str | None] | None = None) -> LostDeal | str | None:
+    """The stored deal, why the answer was refused, or None for a stale copy of a click (nothing to do)."""
     try:
         return service.give_reason(u.losses, deal_id=deal_id, person_id=person_id, reason=reason, now=u.now,
-                                   competitor=competitor, note=note)
+                                   action_ts=action_ts, details=details)
+    except StaleClick:
+        return None
     except LossError as refused:
         return refused.reason
     except PermissionError:
@@ -107,7 +112,9 @@ def choose_reason(services: Services, *, slack_user: str, value: str, reason: st
         if member is None or posted is None:
             return []
         t = translator(member)
-        found = _answer(u, person_id=member.person_id, deal_id=posted.deal_id, reason=reason)
+        found = _answer(u, person_id=member.person_id, deal_id=posted.deal_id, reason=reason, action_ts=action_ts)
+        if found is None:
+            return []  # a retry or a late copy: the DM already shows what came after it
         if isinstance(found, str):
             if response_url:
                 u.messenger.respond(f"{posted.key}:refused:{action_ts}", response_url, refusal(t, found), [],
@@ -150,8 +157,9 @@ def save_details(services: Services, *, slack_user: str, view_id: str, metadata:
         if member is None or posted is None:
             return Outcome(errors={"reason": refusal(t, "not_yours")})
         found = _answer(u, person_id=member.person_id, deal_id=posted.deal_id, reason=reason or "",
-                        competitor=competitor, note=note)
-        if isinstance(found, str):
+                        details=(competitor, note))
+        if not isinstance(found, LostDeal):
+            found = found or "not_lost"  # a modal always applies, so never stale
             block = {"competitor_too_long": "competitor_text", "note_too_long": "note"}.get(found, "reason")
             return Outcome(errors={block: refusal(t, found)})
         _show(services, u, posted, found, slack_user=slack_user, person_id=member.person_id, t=t,

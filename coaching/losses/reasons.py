@@ -9,6 +9,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 REASONS = ("price", "competitor", "timing", "no_decision", "product_gap", "other")
+# The words CRMs use for them (compared in any case, with spaces, hyphens or underscores alike), for imports and
+# the webhook; a mapping file may add its own.
+ALIASES = {"price": "price", "pricing": "price", "budget": "price", "too expensive": "price",
+           "competitor": "competitor", "competition": "competitor", "lost to competitor": "competitor",
+           "timing": "timing", "bad timing": "timing", "no decision": "no_decision", "do nothing": "no_decision",
+           "status quo": "no_decision", "product gap": "product_gap", "missing feature": "product_gap",
+           "feature gap": "product_gap", "other": "other"}
+ALLOWED = ("price, competitor, timing, no decision, product gap or other (also pricing, budget; competition; do "
+           "nothing, status quo; missing feature)")
 MAX_NOTE = 500
 MAX_COMPETITOR = 120
 PATTERN_AT_LEAST = 4  # losses with a reason before a pattern is named
@@ -21,6 +30,11 @@ class LossError(ValueError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+def reason_of(word: str) -> str | None:
+    """The reason a CRM's word names (any case; spaces, hyphens and underscores alike), or None."""
+    return ALIASES.get(" ".join(word.replace("-", " ").replace("_", " ").split()).casefold())
 
 
 def team_reasons(stored: str | None) -> tuple[str, ...]:
@@ -53,6 +67,8 @@ class LostDeal:
     competitor: str | None = None
     note: str | None = None
     answered_at: datetime | None = None
+    action_ts: str | None = None  # Slack's time of the click that set the reason (None: a modal, an import)
+    event_id: int | None = None  # the import's or webhook's 'lost' event the owner is asked about
 
 
 @dataclass(frozen=True)

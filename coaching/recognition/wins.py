@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from coaching.losses.reasons import REASONS
+from coaching.losses.reasons import ALLOWED, reason_of
 from coaching.periods import Period
 from coaching.recognition.records import N_, Colleague, RecognitionError
 
@@ -257,9 +257,10 @@ def _typed(name: str, raw: Any) -> Any:
         if text not in OUTCOMES:
             raise ValueError(f"is not an outcome; expected {', '.join(OUTCOMES)}")
     if name == "loss_reason" and text:
-        text = "_".join(text.lower().replace("-", " ").split())
-        if text not in REASONS:
-            raise ValueError(f"is not a loss reason; expected {', '.join(REASONS)}")
+        reason = reason_of(text)
+        if reason is None:
+            raise ValueError(f"is not a loss reason; expected {ALLOWED}")
+        text = reason
     if not text:
         return None
     if len(text) > TEXT_FIELDS[name]:

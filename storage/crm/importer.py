@@ -30,9 +30,10 @@ BATCH = 10_000
 BULK_LOAD = 20_000  # rows into an empty table from which indexes are built after the load
 WIN_WINDOW = timedelta(days=7)  # a deal that arrives won is announced only if it closed this recently
 DEAL_COLUMNS = ("product", "amount", "engaged_on", "created_on", "expected_close_on", "closed_on", "next_step",
-                "next_step_on", "last_activity_on", "churned", "acquisition_cost", "deal_type", "loss_reason",
-                "competitor")
-LOSS_COLUMNS = ("loss_reason", "competitor")  # an empty cell keeps what the owner told us in Slack
+                "next_step_on", "last_activity_on", "churned", "acquisition_cost", "deal_type")
+LOSS_COLUMNS = ("loss_reason", "competitor")  # written apart: an empty cell keeps what the owner told us in Slack
+ANSWER = {"loss_reason": None, "competitor": None, "loss_note": None, "loss_answered_at": None,
+          "loss_action_ts": None}  # a deal no longer lost keeps no reason
 ACCOUNT_COLUMNS = ("name", "sector", "employees", "revenue", "potential", "churned_on")
 ACCOUNT, DEAL, ACTIVITY, QUOTA, LEAD, SPEND, EVENT = (cast(Table, m.__table__) for m in (
     CrmAccount, CrmDeal, CrmActivity, CrmQuota, CrmLead, CrmSpend, CrmDealEvent))
@@ -155,16 +156,9 @@ class _Writer:
         names = list(values)  # stored rows read as (id, *names, stage_changed_on)
         at = {name: i + 1 for i, name in enumerate([*names, "stage_changed_on"])}
         stored = self._stored(DEAL, "external_id", names, cols["external_id"], extra=("stage_changed_on",))
-        outcome = values["outcome"]
-        for name in (c for c in LOSS_COLUMNS if c in values):  # reasons belong to lost deals; a blank keeps ours
-            kept = [None if outcome[i] != "lost" else cell for i, cell in enumerate(values[name])]
-            for i in (i for i, cell in enumerate(kept) if cell is None and outcome[i] == "lost"):
-                old = stored.get(values["external_id"][i])
-                kept[i] = old[at[name]] if old is not None else None
-            values[name] = kept
         inserts, pairs = self._split(values, stored, ("external_id",))
         today = self.now.date()
-        closed = values.get("closed_on") or [None] * size
+        closed, outcome = values.get("closed_on") or [None] * size, values["outcome"]
         ids, since = values["external_id"], today - WIN_WINDOW
         recent = {kind: [ids[i] for i in inserts if closed[i] and since <= closed[i] <= today and outcome[i] == kind]
                   for kind in ("won", "lost")}
@@ -179,10 +173,24 @@ class _Writer:
         turned = {kind: [old[0] for i, old in pairs if outcome[i] == kind and old[at["outcome"]] != kind]
                   for kind in ("won", "lost")}
         self._write(DEAL, added, changed)
+        reopened = [old[0] for i, old in pairs if outcome[i] != "lost" and old[at["outcome"]] == "lost"]
+        for start in range(0, len(reopened), 5000):
+            self.session.execute(update(DEAL).where(DEAL.c.id.in_(reopened[start:start + 5000])).values(ANSWER))
+        self._loss_cells(outcome)
         for kind, found in turned.items():
             found += [r[0] for r in self._stored(DEAL, "external_id", ["external_id"], recent[kind]).values()]
         self.won, self.lost = turned["won"], turned["lost"]
         refresh_first_wins(self.session)
+
+    def _loss_cells(self, outcome: list[str | None]) -> None:
+        """A file's loss_reason and competitor, set on its lost deals cell by cell: a blank cell writes nothing, so
+        an answer the owner gives meanwhile is never overwritten by what the import read before it."""
+        for name in (c for c in LOSS_COLUMNS if c in self.cols):
+            given = [(external_id, cell) for external_id, cell, kind
+                     in zip(self.cols["external_id"], self.cols[name], outcome, strict=True)
+                     if cell is not None and kind == "lost"]
+            executemany(self.session, update(DEAL).where(DEAL.c.external_id == bindparam("_key")),
+                        {"_key": [k for k, _ in given], name: [v for _, v in given]}, batch=BATCH)
 
     def accounts(self) -> None:
         """Upsert by name. A file's tier, potential, revenue or employees set every account's tier (account_tiers);

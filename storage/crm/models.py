@@ -87,6 +87,7 @@ class CrmDeal(Base):
     competitor: Mapped[str | None] = mapped_column(String(120))
     loss_note: Mapped[str | None] = mapped_column(Text)
     loss_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    loss_action_ts: Mapped[str | None] = mapped_column(String(32))  # Slack's time of the click that set the reason
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

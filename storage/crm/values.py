@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 
+from coaching.losses.reasons import ALIASES, ALLOWED
 from storage.tables import Value
 
 TEXT_LIMITS = {"external_id": 64, "owner": 254, "stage": 64, "outcome": 8, "account": 200, "product": 120,
@@ -23,18 +24,12 @@ CHOICES: dict[str, dict[str, str]] = {
     "deal_type": {"new": "new", "new business": "new", "renewal": "renewal", "renew": "renewal",
                   "expansion": "expansion", "upsell": "expansion", "cross sell": "expansion", "upgrade": "expansion"},
     "potential_tier": {"high": "high", "medium": "medium", "low": "low", "a": "high", "b": "medium", "c": "low"},
-    "loss_reason": {"price": "price", "pricing": "price", "budget": "price", "too expensive": "price",
-                    "competitor": "competitor", "competition": "competitor", "lost to competitor": "competitor",
-                    "timing": "timing", "bad timing": "timing", "no decision": "no_decision",
-                    "do nothing": "no_decision", "status quo": "no_decision",
-                    "product gap": "product_gap", "missing feature": "product_gap", "feature gap": "product_gap",
-                    "other": "other"},
+    "loss_reason": ALIASES,
 }
 CHOSEN = {
     "deal_type": "new, renewal or expansion (also new business; renew; upsell, cross-sell, upgrade)",
     "potential_tier": "high, medium or low (also a, b, c)",
-    "loss_reason": "price, competitor, timing, no decision, product gap or other (also pricing, budget; competition; "
-                   "do nothing; missing feature)",
+    "loss_reason": ALLOWED,
 }
 COMMON_DATES = ("%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%Y/%m/%d", "%d-%m-%Y", "%m-%d-%Y", "%d %b %Y", "%b %d, %Y")
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from test_crm_import import NOW, crm_database, deals, load, nothing_stored, problems, write_table
 
-from storage.crm.models import CrmDealEvent
+from storage.crm.models import CrmDeal, CrmDealEvent
 
 HEADER = ["external_id", "owner", "stage", "closed_on", "loss_reason", "competitor"]
 
@@ -51,3 +51,24 @@ def test_an_unknown_loss_reason_is_one_line_with_its_place_and_nothing_is_writte
     (line,) = problems(sessions, path)
     assert line.startswith(f"{path}:2:") and "the weather" in line and "no decision" in line
     assert nothing_stored(sessions)
+
+
+def test_an_answer_given_while_an_import_runs_is_not_overwritten_by_its_blank_cell(sessions, tmp_path, monkeypatch,
+                                                                                 migrated_database_url):
+    if migrated_database_url.startswith("sqlite"):
+        pytest.skip("SQLite's import holds the only writer: no answer can land meanwhile")
+    from storage.crm import importer
+
+    today = NOW.date().isoformat()
+    load(sessions, write_table(tmp_path / "a.csv", [["D-10", "rep0@example.com", "lost", today, "", ""]], HEADER))
+    write = importer._Writer._write
+
+    def answered_meanwhile(self, table, inserts, updates):
+        with sessions.begin() as other:  # the owner's click commits while the import is under way
+            other.execute(update(CrmDeal).where(CrmDeal.external_id == "D-10").values(loss_reason="price"))
+        return write(self, table, inserts, updates)
+
+    monkeypatch.setattr(importer._Writer, "_write", answered_meanwhile)
+    load(sessions, write_table(tmp_path / "b.csv", [["D-10", "rep0@example.com", "lost", today, "", "Acme CRM"]],
+                               HEADER))
+    assert (deals(sessions)["D-10"].loss_reason, deals(sessions)["D-10"].competitor) == ("price", "Acme CRM")

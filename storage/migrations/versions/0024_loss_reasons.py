@@ -20,6 +20,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("competitor", sa.String(length=120), nullable=True))
         batch.add_column(sa.Column("loss_note", sa.Text(), nullable=True))
         batch.add_column(sa.Column("loss_answered_at", sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column("loss_action_ts", sa.String(length=32), nullable=True))
     with op.batch_alter_table("team") as batch:
         batch.add_column(sa.Column("loss_reasons", sa.String(length=120), nullable=True))
 
@@ -28,5 +29,5 @@ def downgrade() -> None:
     with op.batch_alter_table("team") as batch:
         batch.drop_column("loss_reasons")
     with op.batch_alter_table("crm_deal") as batch:
-        for name in ("loss_answered_at", "loss_note", "competitor", "loss_reason"):
+        for name in ("loss_action_ts", "loss_answered_at", "loss_note", "competitor", "loss_reason"):
             batch.drop_column(name)

@@ -348,3 +348,13 @@ def test_the_losses_sheet_counts_the_same_lost_deals_as_the_reps_sheet_and_shows
     listed = cells[cells.index(("rep", "email", "deal", "account", "amount", "closed_on", "reason", "competitor",
                                 "note", "answered_at", None)) + 1:]
     assert len(listed) == 1 and listed[0][2] == "D96" and listed[0][6] == "–"  # one row per lost deal
+
+
+def test_control_characters_a_crm_sent_are_dropped_from_cells_instead_of_failing_the_pack():
+    from openpyxl import Workbook
+
+    from bot.workbook_cells import text
+
+    cell = Workbook().active.cell(1, 1)
+    text(cell, "Acme\x01CRM\x1f")
+    assert cell.value == "AcmeCRM"

@@ -4,15 +4,21 @@ owner answers; an import that brings the reason asks nothing."""
 
 import json
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlencode
 
+import pytest
 from conftest import eventually
 from nudge_fixtures import add_deal, dms, listeners_done, person_ids
 from sqlalchemy import select
 
 from bot.cli.main import main
+from bot.losses.usecases import Posted
+from bot.slack_double import payloads
 from storage.crm.importer import apply_crm_file
 from storage.crm.models import CrmDeal
 from storage.crm.rows import CrmFile
+from storage.followups.models import NudgeLog
+from storage.models import Person
 
 SUNDAY_NIGHT_AUCKLAND = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)  # Sunday 23:00 in Auckland (UREP5)
 MONDAY_AUCKLAND = datetime(2026, 11, 22, 20, 30, tzinfo=UTC)  # Monday 23 November, 09:30 in Auckland
@@ -120,3 +126,86 @@ def test_one_reminder_two_days_later_then_silence_and_an_imported_reason_asks_no
     assert (_stored(bot, "D-4").loss_reason, _stored(bot, "D-4").competitor) == ("price", "Acme CRM")
     _lose(bot, "D-4", MONDAY_AUCKLAND + timedelta(days=7))  # re-imported without the column: the reason stays
     assert _stored(bot, "D-4").loss_reason == "price"
+
+
+def _modal(bot, dm: dict, values: dict) -> None:
+    before = set(bot.slack.open_views)
+    with listeners_done(bot):
+        bot.actor.click(None, "UREP5", dm, "loss_details")
+    view = eventually(lambda: next((v for k, v in bot.slack.open_views.items() if k not in before), None))
+    with listeners_done(bot):
+        assert bot.actor.submit_view(None, view, values, user_id="UREP5").status == 200
+
+
+@pytest.mark.both_databases
+def test_a_later_click_changes_only_the_reason_and_a_replayed_click_changes_nothing(running_bot):
+    bot = running_bot
+    _lose(bot, "D-7", MONDAY_AUCKLAND)
+    for day in (0, 2):  # the ask, then its reminder: two DMs with buttons
+        bot.clock.now = MONDAY_AUCKLAND + timedelta(days=day)
+        bot.job("loss_reasons")
+        bot.deliver()
+    first, reminder = _asks(bot)
+    block_id, element = payloads.find_element(first["blocks"], "loss_reason:timing")
+    click = urlencode({"payload": json.dumps(payloads.block_actions(
+        bot.slack.workspace, user_id="UREP5", source=first, action=payloads.action_for(element, block_id, None),
+        trigger_id=bot.actor.trigger_id("UREP5"),
+        response_url=bot.slack.issue_response_url(first["channel"], "UREP5", first["ts"])))}).encode()
+    with listeners_done(bot):
+        bot.actor.post(None, click, "application/x-www-form-urlencoded")
+    assert eventually(lambda: _stored(bot, "D-7").loss_reason == "timing")
+    _modal(bot, reminder, {"reason": "competitor", "competitor_text": "Acme CRM", "note": "cheaper"})
+    assert eventually(lambda: _stored(bot, "D-7").loss_reason == "competitor")
+    with listeners_done(bot):  # Slack retries the first click after the modal was saved: the same payload
+        bot.actor.post(None, click, "application/x-www-form-urlencoded", retry_num=1)
+    deal = _stored(bot, "D-7")
+    assert (deal.loss_reason, deal.competitor, deal.loss_note) == ("competitor", "Acme CRM", "cheaper")
+    (fresh,) = [m for m in bot.slack.messages("UREP5") if m["ts"] == first["ts"]]
+    with listeners_done(bot):  # a new click on the first DM: the reason changes, the competitor and note stay
+        bot.actor.click(None, "UREP5", dict(fresh, blocks=first["blocks"]), "loss_reason:price")
+    deal = eventually(lambda: (d := _stored(bot, "D-7")).loss_reason == "price" and d)
+    assert (deal.competitor, deal.loss_note) == ("Acme CRM", "cheaper")
+
+
+def test_a_deal_reopened_and_lost_again_is_asked_about_afresh(running_bot):
+    bot = running_bot
+    _lose(bot, "D-9", MONDAY_AUCKLAND)
+    bot.clock.now = MONDAY_AUCKLAND
+    bot.job("loss_reasons")
+    bot.deliver()
+    (dm,) = _asks(bot)
+    with listeners_done(bot):
+        bot.actor.click(None, "UREP5", dm, "loss_reason:price")
+    assert eventually(lambda: _stored(bot, "D-9").loss_reason == "price")
+    _import(bot, [{"external_id": "D-9", "owner": "UREP5", "stage": "Open", "outcome": "open"}],
+            MONDAY_AUCKLAND + timedelta(days=1))
+    assert _stored(bot, "D-9").loss_reason is None  # a reopened deal keeps no reason
+    later = MONDAY_AUCKLAND + timedelta(days=21)  # a Monday again
+    _import(bot, [{"external_id": "D-9", "owner": "UREP5", "stage": "Closed Lost", "outcome": "lost",
+                   "closed_on": later.date()}], later)
+    bot.clock.now = later
+    bot.job("loss_reasons")
+    bot.deliver()
+    assert len(_asks(bot)) == 1 and "Reminder" not in json.dumps(_asks(bot)[0]["blocks"])  # a first ask again
+
+
+def test_an_owner_outside_slack_is_not_asked_and_a_new_owner_gets_a_first_ask_not_a_reminder(running_bot):
+    bot = running_bot
+    _lose(bot, "D-11", MONDAY_AUCKLAND)
+    with bot.services.sessions.begin() as s:
+        s.query(Person).filter(Person.slack_id == "UREP5").one().slack_id = None
+    bot.clock.now = MONDAY_AUCKLAND
+    bot.job("loss_reasons")
+    with bot.services.sessions.begin() as s:
+        s.query(Person).filter(Person.email == "rep5@example.com").one().slack_id = "UREP5"
+        assert s.query(NudgeLog).count() == 0  # nothing sent, nothing recorded
+    bot.clock.now = MONDAY_AUCKLAND + timedelta(days=2)
+    bot.job("loss_reasons")
+    bot.deliver()
+    (dm,) = _asks(bot)
+    assert "Reminder" not in json.dumps(dm["blocks"])
+
+
+def test_a_button_value_that_is_not_a_loss_key_is_ignored():
+    assert Posted.parse("loss:²:1:1") is None and Posted.parse("loss:1:1:1:reminder:x") is None
+    assert Posted.parse("loss:12:3:4:reminder") == Posted("loss:12:3:4:reminder", 12)

@@ -140,8 +140,8 @@ def test_a_lost_deal_asks_its_owner_why_unless_the_crm_sent_the_reason_and_a_str
     said = {**lost, "external_id": "SF-L2", "loss_reason": "No Decision", "competitor": "Acme CRM"}
     assert deal(bot, said)[0] == 200
     assert deal(bot, {**lost, "external_id": "SF-L3", "loss_reason": "weather"}) == (
-        400, "loss_reason: 'weather' is not a loss reason; expected price, competitor, timing, no_decision, "
-             "product_gap, other\n")
+        400, "loss_reason: 'weather' is not a loss reason; expected price, competitor, timing, no decision, product "
+             "gap or other (also pricing, budget; competition; do nothing, status quo; missing feature)\n")
     bot.clock.now = bot.clock.now.replace(hour=20, minute=30)  # Tuesday 09:30 in Auckland, where rep 5 works
     bot.job("loss_reasons")
     bot.deliver()
