@@ -12,7 +12,7 @@ from bot.cli.main import main
 from bot.settings import Settings
 from bot.surveys import usecases
 from storage.crm.models import CrmAccount, CrmActivity, CrmDeal
-from storage.followups.models import AgendaItem, FollowupHold, HelpAsk, NudgeLog, OneOnOne
+from storage.followups.models import AccountHold, AgendaItem, FollowupHold, HelpAsk, NudgeLog, OneOnOne
 from storage.models import Answer, OutboxMessage, Person, Recipient, SurveyFocus
 from storage.recognition.models import Kudos, KudosReceiver, Win
 from surveys import closing, service
@@ -100,8 +100,12 @@ def org(migrated_database_url, monkeypatch, tmp_path):
                               month=date(2026, 11, 1), kind="call", count=3))
             s.add(HelpAsk(rep_id=rep, manager_id=mgr, deal_id=deal.id, note=f"{ext} needs a pricing hand",
                           asked_at=NOW, origin=f"view:{ext}"))
-        s.add_all([CrmAccount(name="Initech", owner_id=rep0, owner_basis="imported"),
-                   CrmAccount(name="Globex", owner_id=rep1, owner_basis="deals")])
+        accounts = [CrmAccount(name="Initech", owner_id=rep0, owner_basis="imported"),
+                    CrmAccount(name="Globex", owner_id=rep1, owner_basis="deals")]
+        s.add_all(accounts)
+        s.flush()
+        s.add_all([AccountHold(account_id=a.id, rule="account_quiet", subject="", person_id=a.owner_id,
+                               fingerprint="2026-10-01", updated_at=NOW) for a in accounts])
         s.get_one(Person, rep0).sales_role = "am"
     yield services, surveys, ids
     services.close()
@@ -129,6 +133,7 @@ def test_an_export_holds_the_persons_own_data_and_nobody_elses(org, capsys, tmp_
     assert [i["text"] for i in data["agenda_items"]] == ["rep0 wants a promotion talk"]
     assert [d["external_id"] for d in data["crm_deals"]] == ["DEAL-REP0"]
     assert len(data["follow_up_holds"]) == 1 and len(data["nudges"]) == 1 and len(data["crm_activities"]) == 1
+    assert [h["person_id"] for h in data["account_follow_up_holds"]] == [data["person"]["id"]]
     assert [(a["note"], a["manager"]) for a in data["help_asks"]] == [("DEAL-REP0 needs a pricing hand",
                                                                        "maria@example.com")]
     assert data["person"]["sales_role"] == "am" and [a["name"] for a in data["crm_accounts_managed"]] == ["Initech"]
@@ -175,6 +180,7 @@ def test_a_delete_erases_the_person_and_keeps_every_rounds_numbers(org, capsys, 
         assert s.scalar(select(func.count()).select_from(OneOnOne)) == 1
         assert list(s.scalars(select(NudgeLog.person_id))) == [ids["UREP1"]]
         assert s.scalar(select(func.count()).select_from(FollowupHold)) == 1
+        assert list(s.scalars(select(AccountHold.person_id))) == [ids["UREP1"]]
         assert list(s.scalars(select(HelpAsk.note))) == ["DEAL-REP1 needs a pricing hand"]
         assert s.scalar(select(Win.notes)) is None and s.scalar(select(Win.rep_id)) == rep0
         # CRM records stay, owned by the tombstone, so team KPIs do not move
