@@ -14,6 +14,7 @@ CHECK_IN_GRACE = 30  # a check-in is offered this many days after its day, no la
 DEPARTURE_GRACE = 90  # a departure is followed up this many days after the last contact left, no later
 TIERS = ("high", "medium", "low")
 DEFAULT_QUIET_DAYS: Mapping[str, int | None] = {"high": 30, "medium": 60, "low": None}  # None: never nudged
+LOOK_BACK = timedelta(days=max(max(CHECK_INS.values()) + CHECK_IN_GRACE, DEPARTURE_GRACE) + 1)  # wins, departures
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,13 @@ def account_followups(facts: AccountFacts, *, person_id: int, today: date, rules
             found.append(AccountFollowup(gone.account_id, gone.account_name, "contact_left", subject, subject,
                                          (today - gone.left_on).days, gone.left_on))
     return found
+
+
+def due_for(facts: AccountFacts, holds: Iterable[AccountHold], *, person_id: int, today: date, now: datetime,
+            rules: AccountRules, covered: Collection[int] = ()) -> list[AccountNudgeItem]:
+    """This person's account items due today and not held, one per account, the most pressing first."""
+    found = account_followups(facts, person_id=person_id, today=today, rules=rules, covered=covered)
+    return account_items(pending_accounts(found, holds=holds, now=now), today)
 
 
 def pending_accounts(followups: Iterable[AccountFollowup], *, holds: Iterable[AccountHold],

@@ -6,7 +6,7 @@ state changes; "not relevant" mutes that rule for that deal for good.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
@@ -16,9 +16,7 @@ from coaching.followups.accounts import (
     AccountHold,
     AccountNudgeItem,
     AccountRules,
-    account_followups,
-    account_items,
-    pending_accounts,
+    due_for,
 )
 from coaching.timing import DEFAULT_MORNING, Holidays, Person, iso_week, local_date, morning_due, mornings_due
 from surveys.availability import DEFAULT_AWAY, DEFAULT_WORKING_TIME, AwayRule, WorkingTime
@@ -233,6 +231,9 @@ def plan_rep_nudges(*, reps: Sequence[Person], deals: Iterable[DealState], snooz
     snoozes, mutes, holds = list(snoozes), list(mutes), list(account_holds)
     accounts = accounts or AccountFacts()
     teams = {rep.person_id: rep.team_id for rep in reps}
+
+    def rules_of(deal: DealState) -> FollowupRules:
+        return rules.for_team(teams.get(deal.owner_id))
     silent: dict[date, set[int]] = {}  # by local date: accounts a deal's no-activity reason already names
     nudges = []
     watched = owned.keys() | accounts.owners
@@ -248,16 +249,20 @@ def plan_rep_nudges(*, reps: Sequence[Person], deals: Iterable[DealState], snooz
         found = []
         if rep.person_id in accounts.owners:
             if day not in silent:
-                silent[day] = {d.account_id for d in deals if d.account_id is not None and any(
-                    f.rule == "no_activity"
-                    for f in check_deal(d, today=day, rules=rules.for_team(teams.get(d.owner_id))))}
-            found = account_items(pending_accounts(account_followups(
-                accounts, person_id=rep.person_id, today=day, rules=account_rules.for_team(rep.team_id),
-                covered=silent[day]), holds=holds, now=now), day)
+                silent[day] = silent_accounts(deals, today=day, rules_of=rules_of)
+            found = due_for(accounts, holds, person_id=rep.person_id, today=day, now=now,
+                            rules=account_rules.for_team(rep.team_id), covered=silent[day])
         if items or found:
             nudges.append(RepNudge(rep.person_id, day, key, tuple(items[:top]), max(0, len(items) - top),
                                    tuple(found[:top]), max(0, len(found) - top)))
     return nudges
+
+
+def silent_accounts(deals: Iterable[DealState], *, today: date,
+                    rules_of: Callable[[DealState], FollowupRules]) -> set[int]:
+    """Accounts an open deal's no-activity reason already names today: their silence is not nudged twice."""
+    return {d.account_id for d in deals if d.account_id is not None
+            and any(f.rule == "no_activity" for f in check_deal(d, today=today, rules=rules_of(d)))}
 
 
 def _items(followups: Sequence[Followup], day: date) -> list[NudgeItem]:

@@ -12,13 +12,12 @@ from datetime import datetime, timedelta
 from coaching.access import NotAllowed
 from coaching.clicks import check_order
 from coaching.followups.accounts import (
-    CHECK_IN_GRACE,
     CHECK_INS,
     DEFAULT_ACCOUNT_RULES,
-    DEPARTURE_GRACE,
     AccountRules,
     AccountState,
 )
+from coaching.followups.accounts import LOOK_BACK as ACCOUNT_LOOK_BACK
 from coaching.followups.ports import AccountStore, NudgeMessenger, NudgeStore
 from coaching.followups.rules import (
     DEFAULT_RULES,
@@ -53,8 +52,7 @@ def send_rep_nudges(store: NudgeStore, messenger: NudgeMessenger, *, now: dateti
     deal_ids = [d.deal_id for d in deals]
     facts, holds = None, []
     if accounts is not None:
-        since = now.date() - timedelta(days=max(max(CHECK_INS.values()) + CHECK_IN_GRACE, DEPARTURE_GRACE) + 1)
-        facts = accounts.account_facts(owner_ids=[p.person_id for p in people], since=since)
+        facts = accounts.account_facts(owner_ids=[p.person_id for p in people], since=now.date() - ACCOUNT_LOOK_BACK)
         holds = accounts.account_holds(account_ids={a.account_id for a in facts.accounts}
                                        | {w.account_id for w in facts.wins} | {d.account_id for d in facts.departures})
         account_rules = account_rules.with_thresholds(accounts.quiet_thresholds())

@@ -1,6 +1,6 @@
 """Accounts not left to go quiet, through Slack: a quiet high-potential account, a 30-day check-in after a win and an
 account whose last contact left all come in the rep's ONE daily follow-up DM; an account's Done records once under
-Slack's retries and edits that DM in place; someone else's click on it is refused."""
+Slack's retries and edits that DM in place; App Home shows the same items; someone else's click is refused."""
 
 from datetime import UTC, date, datetime
 
@@ -63,9 +63,15 @@ def test_one_daily_dm_carries_every_account_item_and_done_on_one_records_once_an
     assert f"nudge_account:done:{ids['Acme']}" not in edited and f"nudge_account:done:{ids['Hooli']}" in edited
 
 
-def test_a_click_on_someone_elses_account_item_is_refused_and_records_nothing(running_bot):
+def test_app_home_shows_the_account_items_and_a_click_on_someone_elses_is_refused_and_records_nothing(running_bot):
     bot = running_bot
     ids = _seed(bot)
+    bot.clock.now = MONDAY_AUCKLAND
+    before = len(bot.slack.calls_to("views.publish"))
+    assert bot.actor.app_home_opened(bot.url, "UREP5").status == 200
+    assert eventually(lambda: len(bot.slack.calls_to("views.publish")) > before)
+    home = str(bot.slack.home_view("UREP5")["blocks"])
+    assert "*3 accounts to keep in touch with*" in home and f"nudge_account:snooze:{ids['Globex']}" in home
     dm = _nudge(bot)
     before = len(bot.slack.response_posts)
     replay(bot, "UREP1", dm, f"nudge_account:mute:{ids['Hooli']}", times=1)
