@@ -230,24 +230,25 @@ def plan_rep_nudges(*, reps: Sequence[Person], deals: Iterable[DealState], snooz
     owned = _by_owner(deals)
     snoozes, mutes, holds = list(snoozes), list(mutes), list(account_holds)
     accounts = accounts or AccountFacts()
+    account_owners = accounts.owners
     teams = {rep.person_id: rep.team_id for rep in reps}
 
     def rules_of(deal: DealState) -> FollowupRules:
         return rules.for_team(teams.get(deal.owner_id))
     silent: dict[date, set[int]] = {}  # by local date: accounts a deal's no-activity reason already names
     nudges = []
-    watched = owned.keys() | accounts.owners
-    mornings = mornings_due((rep for rep in reps if rep.person_id in watched), now=now, holidays=holidays,
-                            morning=morning, working=working, away=away)
+    watched = owned.keys() | account_owners
+    mornings = reps_due([rep for rep in reps if rep.person_id in watched], sent_today=sent_today, now=now,
+                        holidays=holidays, morning=morning, working=working, away=away)
     for rep in sorted(reps, key=lambda p: p.person_id):
         day = mornings.get(rep.person_id)
         key = f"nudge:{rep.person_id}:{day}"
-        if day is None or key in sent_today:
+        if day is None:
             continue
         due = followups_due(owned[rep.person_id], today=day, rules=rules.for_team(rep.team_id))
         items = _items(pending(due, snoozes=snoozes, mutes=mutes, now=now), day)
         found = []
-        if rep.person_id in accounts.owners:
+        if rep.person_id in account_owners:
             if day not in silent:
                 silent[day] = silent_accounts(deals, today=day, rules_of=rules_of)
             found = due_for(accounts, holds, person_id=rep.person_id, today=day, now=now,
@@ -256,6 +257,15 @@ def plan_rep_nudges(*, reps: Sequence[Person], deals: Iterable[DealState], snooz
             nudges.append(RepNudge(rep.person_id, day, key, tuple(items[:top]), max(0, len(items) - top),
                                    tuple(found[:top]), max(0, len(found) - top)))
     return nudges
+
+
+def reps_due(reps: Iterable[Person], *, sent_today: Collection[str], now: datetime, holidays: Holidays,
+             morning: str = DEFAULT_MORNING, working: WorkingTime = DEFAULT_WORKING_TIME,
+             away: AwayRule = DEFAULT_AWAY) -> dict[int, date]:
+    """The reps whose daily nudge is due now (their local working morning, not away, none sent that local date),
+    with that date."""
+    mornings = mornings_due(reps, now=now, holidays=holidays, morning=morning, working=working, away=away)
+    return {rep: day for rep, day in mornings.items() if f"nudge:{rep}:{day}" not in sent_today}
 
 
 def silent_accounts(deals: Iterable[DealState], *, today: date,

@@ -29,6 +29,7 @@ from coaching.followups.rules import (
     RepNudge,
     plan_followup_digests,
     plan_rep_nudges,
+    reps_due,
     snooze_until,
 )
 from coaching.timing import DEFAULT_MORNING, local_date
@@ -50,17 +51,19 @@ def send_rep_nudges(store: NudgeStore, messenger: NudgeMessenger, *, now: dateti
     people = store.people()
     deals = store.open_deals(owner_ids=[p.person_id for p in people])
     deal_ids = [d.deal_id for d in deals]
+    sent, holidays = store.sent_keys(since=now - LOOK_BACK), store.holidays()
     facts, holds = None, []
-    if accounts is not None:
-        facts = accounts.account_facts(owner_ids=[p.person_id for p in people], since=now.date() - ACCOUNT_LOOK_BACK)
+    due = reps_due(people, sent_today=sent, now=now, holidays=holidays, morning=morning, away=away) \
+        if accounts is not None else {}
+    if accounts is not None and due:  # most runs nobody's morning is due: the account tables are not read
+        facts = accounts.account_facts(owner_ids=list(due), since=now.date() - ACCOUNT_LOOK_BACK)
         holds = accounts.account_holds(account_ids={a.account_id for a in facts.accounts}
                                        | {w.account_id for w in facts.wins} | {d.account_id for d in facts.departures})
         account_rules = account_rules.with_thresholds(accounts.quiet_thresholds())
     nudges = plan_rep_nudges(reps=people, deals=deals, snoozes=store.snoozes(deal_ids=deal_ids),
-                             mutes=store.mutes(deal_ids=deal_ids), sent_today=store.sent_keys(since=now - LOOK_BACK),
-                             now=now, holidays=store.holidays(), rules=rules.with_thresholds(store.thresholds()),
-                             morning=morning, top=top, away=away, accounts=facts, account_holds=holds,
-                             account_rules=account_rules)
+                             mutes=store.mutes(deal_ids=deal_ids), sent_today=sent, now=now, holidays=holidays,
+                             rules=rules.with_thresholds(store.thresholds()), morning=morning, top=top, away=away,
+                             accounts=facts, account_holds=holds, account_rules=account_rules)
     by_id = {p.person_id: p for p in people}
     for nudge in nudges:
         messenger.send_rep_nudge(by_id[nudge.rep_id], nudge)

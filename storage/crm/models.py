@@ -93,6 +93,7 @@ class CrmActivity(Base):
         # covering for the digests: a period's sums by rep and kind, and by account tier, from the index alone
         Index("ix_crm_activity_rep_week", "rep_id", "week_start", "kind", "account_id", "count"),
         Index("ix_crm_activity_rep_month", "rep_id", "month", "kind", "account_id", "count"),
+        Index("ix_crm_activity_account_day", "account_id", "day"),  # an account's latest activity (going quiet)
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -31,38 +31,45 @@ class AccountNudgeRepository:
         ids = sorted(set(owner_ids))
         if not ids:
             return AccountFacts()
-        logged = (select(CrmActivity.account_id, func.max(CrmActivity.day).label("day"))
-                  .where(CrmActivity.account_id.is_not(None)).group_by(CrmActivity.account_id).subquery())
-        dealt = (select(CrmDeal.account_id, func.max(CrmDeal.last_activity_on).label("day"))
-                 .where(CrmDeal.account_id.is_not(None)).group_by(CrmDeal.account_id).subquery())
-        rows = self.session.execute(
-            select(CrmAccount.id, CrmAccount.name, CrmAccount.owner_id, CrmAccount.potential_tier, logged.c.day,
-                   dealt.c.day)
-            .outerjoin(logged, logged.c.account_id == CrmAccount.id)
-            .outerjoin(dealt, dealt.c.account_id == CrmAccount.id)
+        tiered = self.session.execute(
+            select(CrmAccount.id, CrmAccount.name, CrmAccount.owner_id, CrmAccount.potential_tier)
             .where(CrmAccount.owner_id.in_(ids), CrmAccount.potential_tier.is_not(None),
-                   CrmAccount.churned_on.is_(None))
-            .order_by(CrmAccount.id))
-        accounts = tuple(AccountState(i, name, owner, tier, _latest(a, b)) for i, name, owner, tier, a, b in rows)
+                   CrmAccount.churned_on.is_(None)).order_by(CrmAccount.id)).all()
+        last = self._last_activity([row[0] for row in tiered])
+        accounts = tuple(AccountState(i, name, owner, tier, last.get(i)) for i, name, owner, tier in tiered)
         wins = tuple(_won(*row) for row in self.session.execute(
             _wins().where(CrmDeal.owner_id.in_(ids), CrmDeal.closed_on >= since).order_by(CrmDeal.id)))
-        known, left, last = func.count(CrmContact.id), func.count(CrmContact.left_on), func.max(CrmContact.left_on)
+        known, left, latest_left = (func.count(CrmContact.id), func.count(CrmContact.left_on),
+                                    func.max(CrmContact.left_on))
         rows = self.session.execute(
-            select(CrmAccount.id, CrmAccount.name, CrmAccount.owner_id, last)
+            select(CrmAccount.id, CrmAccount.name, CrmAccount.owner_id, latest_left)
             .join(CrmContact, CrmContact.account_id == CrmAccount.id)
             .where(CrmAccount.owner_id.in_(ids))
             .group_by(CrmAccount.id, CrmAccount.name, CrmAccount.owner_id)
-            .having(known == left, last >= since).order_by(CrmAccount.id))
+            .having(known == left, latest_left >= since).order_by(CrmAccount.id))
         gone = tuple(Departure(i, name, cast(int, owner), cast(date, day)) for i, name, owner, day in rows)
         return AccountFacts(accounts, wins, gone)
+
+    def _last_activity(self, account_ids: list[int]) -> dict[int, date]:
+        """The latest activity day by anyone on each account, from logged activities and its deals' CRM dates
+        (ix_crm_activity_account_day, ix_crm_deal_account_won)."""
+        found: dict[int, date] = {}
+        for start in range(0, len(account_ids), 5000):
+            chunk = account_ids[start:start + 5000]
+            for column, key in ((CrmActivity.day, CrmActivity.account_id),
+                                (CrmDeal.last_activity_on, CrmDeal.account_id)):
+                for account_id, day in self.session.execute(select(key, func.max(column)).where(key.in_(chunk))
+                                                            .group_by(key)):
+                    if account_id is not None and day is not None:
+                        found[account_id] = max(day, found.get(account_id, day))
+        return found
 
     def account(self, account_id: int) -> AccountState | None:
         row = self.session.get(CrmAccount, account_id)
         if row is None:
             return None
-        a = self.session.scalar(select(func.max(CrmActivity.day)).where(CrmActivity.account_id == account_id))
-        b = self.session.scalar(select(func.max(CrmDeal.last_activity_on)).where(CrmDeal.account_id == account_id))
-        return AccountState(row.id, row.name, row.owner_id, row.potential_tier, _latest(a, b))
+        return AccountState(row.id, row.name, row.owner_id, row.potential_tier,
+                            self._last_activity([account_id]).get(account_id))
 
     def won_deal(self, deal_id: int) -> WonDeal | None:
         row = self.session.execute(_wins().where(CrmDeal.id == deal_id)).one_or_none()
@@ -137,5 +144,3 @@ def _won(deal_id: int, external_id: str, account_id: int | None, name: str, owne
     return WonDeal(deal_id, external_id, cast(int, account_id), name, owner_id, cast(date, closed_on))
 
 
-def _latest(*days: date | None) -> date | None:
-    return max((d for d in days if d is not None), default=None)

@@ -1,4 +1,5 @@
-"""crm_contact (contacts import), account_hold (account follow-ups kept quiet), account_quiet_threshold
+"""crm_contact (contacts import), account_hold (account follow-ups kept quiet), account_quiet_threshold, and
+an index for an account's latest activity
 
 Revision ID: 0027
 Revises: 0023
@@ -59,7 +60,11 @@ def upgrade() -> None:
     )
 
 
+    op.create_index("ix_crm_activity_account_day", "crm_activity", ["account_id", "day"], unique=False)
+
+
 def downgrade() -> None:
+    op.drop_index("ix_crm_activity_account_day", table_name="crm_activity")
     op.drop_table("account_quiet_threshold")
     op.drop_table("account_hold")
     op.drop_table("crm_contact")
