@@ -2,10 +2,10 @@
 account whose last contact left all come in the rep's ONE daily follow-up DM; an account's Done records once under
 Slack's retries and edits that DM in place; App Home shows the same items; someone else's click is refused."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from conftest import eventually
-from nudge_fixtures import SEEDED, dms, person_ids, replay, wait_updates
+from nudge_fixtures import SEEDED, dms, listeners_done, person_ids, replay, wait_updates
 from sqlalchemy import select
 
 from storage.crm.models import CrmAccount, CrmActivity, CrmContact, CrmDeal
@@ -62,6 +62,15 @@ def test_one_daily_dm_carries_every_account_item_and_done_on_one_records_once_an
     assert "Done: an activity is logged on this account today." in edited
     assert f"nudge_account:done:{ids['Acme']}" not in edited and f"nudge_account:done:{ids['Hooli']}" in edited
 
+    actions = next(b for b in dm["blocks"] if b.get("block_id") == f"account-actions:{ids['Hooli']}")
+    three_days = next(e for e in actions["elements"] if e["type"] == "static_select")["options"][1]["value"]
+    with listeners_done(bot):
+        bot.actor.select(None, "UREP5", dm, f"nudge_account:snooze:{ids['Hooli']}", three_days)
+    assert wait_updates(bot, 2)
+    with bot.services.sessions.begin() as s:
+        hold = s.scalars(select(AccountHold).where(AccountHold.account_id == ids["Hooli"])).one()
+        assert hold.until == bot.clock.now + timedelta(days=3) and not hold.muted
+
 
 def test_app_home_shows_the_account_items_and_a_click_on_someone_elses_is_refused_and_records_nothing(running_bot):
     bot = running_bot
@@ -79,3 +88,7 @@ def test_app_home_shows_the_account_items_and_a_click_on_someone_elses_is_refuse
     assert "此客户已不由你跟进" in str(bot.slack.response_posts[before])  # UREP1 reads Chinese
     with bot.services.sessions.begin() as s:
         assert not s.scalars(select(AccountHold).where(AccountHold.muted.is_(True))).all()
+    with listeners_done(bot):
+        bot.actor.click(None, "UREP5", dm, f"nudge_account:mute:{ids['Hooli']}")
+    with bot.services.sessions.begin() as s:
+        assert s.scalars(select(AccountHold.account_id).where(AccountHold.muted.is_(True))).all() == [ids["Hooli"]]
