@@ -12,7 +12,7 @@ from bot import ids
 from bot.i18n import Translator
 from bot.slack_text import literal
 from bot.surveys.messages import Blocks
-from coaching.followups.accounts import AccountFollowup, AccountNudgeItem, parse_ref
+from coaching.followups.accounts import MAX_ID, AccountFollowup, AccountNudgeItem, parse_ref
 from coaching.followups.rules import SNOOZE_DAYS
 
 
@@ -38,6 +38,8 @@ class AccountAction:
         if len(parts) not in (3, 4):
             raise ValueError("not an account action")
         days = int(parts[3]) if len(parts) > 3 else None
+        if not 0 < int(parts[1]) < MAX_ID:
+            raise ValueError("not an account id")
         return cls(parts[0], int(parts[1]), tuple(parse_ref(r) for r in parts[2].split(",") if r), days)
 
 

@@ -123,6 +123,8 @@ def act_on_account(services: Services, *, slack_user: str, verb: str, value: str
             return u.messenger.enqueued
         if action.nudge_key.startswith("home:"):  # the same buttons on App Home: show the new state there
             return services.refresh_home(u, slack_user)
+        if not action.nudge_key.startswith(f"nudge:{person}:"):
+            return u.messenger.enqueued  # a value naming someone else's DM: never edit theirs
         fresh = settle_account(blocks, account, status)
         state = verb if action.days is None else f"{verb}:{action.days}"
         SlackNudges(u, currency=services.settings.currency).edit(

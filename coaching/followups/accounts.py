@@ -13,6 +13,7 @@ CHECK_INS = {"check_in_30": 30, "check_in_90": 90}  # days after the win's close
 CHECK_IN_GRACE = 30  # a check-in is offered this many days after its day, no later (an old win stays quiet)
 DEPARTURE_GRACE = 90  # a departure is followed up this many days after the last contact left, no later
 TIERS = ("high", "medium", "low")
+MAX_ID = 2**31  # row ids are 32-bit integers: a larger one in a button value is not ours
 DEFAULT_QUIET_DAYS: Mapping[str, int | None] = {"high": 30, "medium": 60, "low": None}  # None: never nudged
 LOOK_BACK = timedelta(days=max(max(CHECK_INS.values()) + CHECK_IN_GRACE, DEPARTURE_GRACE) + 1)  # wins, departures
 
@@ -209,7 +210,7 @@ def parse_ref(text: str) -> tuple[str, str]:
     rule, at, subject = text.partition("@")
     if not at or rule not in ACCOUNT_RULES:
         raise ValueError(f"{text!r} is not an account follow-up")
-    if rule in CHECK_INS and not subject.isdigit():
+    if rule in CHECK_INS and not (subject.isdigit() and int(subject) < MAX_ID):
         raise ValueError(f"{text!r} does not name a won deal")
     if rule == "contact_left":
         date.fromisoformat(subject)

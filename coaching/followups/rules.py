@@ -235,6 +235,7 @@ def plan_rep_nudges(*, reps: Sequence[Person], deals: Iterable[DealState], snooz
 
     def rules_of(deal: DealState) -> FollowupRules:
         return rules.for_team(teams.get(deal.owner_id))
+
     silent: dict[date, set[int]] = {}  # by local date: accounts a deal's no-activity reason already names
     nudges = []
     watched = owned.keys() | account_owners

@@ -74,12 +74,12 @@ def send_rep_nudges(store: NudgeStore, messenger: NudgeMessenger, *, now: dateti
             for rule in item.rules:
                 store.hold(deal_id=item.deal.deal_id, rule=rule, fingerprint=item.deal.fingerprint, until=None,
                            now=now)
-        for account in nudge.accounts:
-            assert accounts is not None  # account items come only from the account store
-            store.record_sent(person_id=nudge.rep_id, local_date=nudge.local_date, key=account.key, now=now)
-            for f in account.reasons:
-                accounts.hold_account(account_id=f.account_id, rule=f.rule, subject=f.subject,
-                                      fingerprint=f.fingerprint, until=None, person_id=nudge.rep_id, now=now)
+        if accounts is not None:  # account items come only from the account store
+            for account in nudge.accounts:
+                store.record_sent(person_id=nudge.rep_id, local_date=nudge.local_date, key=account.key, now=now)
+                for f in account.reasons:
+                    accounts.hold_account(account_id=f.account_id, rule=f.rule, subject=f.subject,
+                                          fingerprint=f.fingerprint, until=None, person_id=nudge.rep_id, now=now)
     return nudges
 
 

@@ -130,7 +130,7 @@ def test_holds_keep_an_account_item_quiet_until_its_state_changes_its_snooze_end
 
 
 @pytest.mark.parametrize("text", ["nope@", "account_quiet@3", "check_in_30@x", "contact_left@2026-13-01",
-                                  "check_in_30"])
+                                  "check_in_30", "check_in_90@99999999999"])
 def test_a_button_value_names_only_known_items(text):
     with pytest.raises(ValueError):
         parse_ref(text)
