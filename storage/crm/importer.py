@@ -257,11 +257,11 @@ class _Writer:
         self._upsert(LEAD, values, stored, ("external_id",))
 
     def contacts(self) -> None:
-        """Upsert by external id; accounts not stored yet are added by name. An empty cell clears what was stored."""
-        size = self.checked.size
+        """Upsert by external id; accounts not stored yet are added by name. An empty cell clears what was stored,
+        a column the file leaves out keeps it."""
         values: Columns = {"external_id": self.cols["external_id"],
                            "account_id": self._account_ids(self.cols["account"]), "name": self.cols["name"]}
-        values.update({c: self.cols.get(c) or [None] * size for c in ("email", "role", "left_on")})
+        values.update({c: self.cols[c] for c in ("email", "role", "left_on") if c in self.cols})
         stored = self._stored(CONTACT, "external_id", list(values), values["external_id"])
         self._upsert(CONTACT, values, stored, ("external_id",))
 
