@@ -15,7 +15,15 @@ from sqlalchemy import JSON, ColumnElement, String, cast, delete, func, or_, sel
 from sqlalchemy.orm import Session
 
 from storage.crm.models import CrmAccount, CrmActivity, CrmDeal, CrmLead, CrmQuota
-from storage.followups.models import AgendaItem, FollowupHold, HelpAsk, NudgeLog, OneOnOne, OneOnOneMeeting
+from storage.followups.models import (
+    AccountHold,
+    AgendaItem,
+    FollowupHold,
+    HelpAsk,
+    NudgeLog,
+    OneOnOne,
+    OneOnOneMeeting,
+)
 from storage.models import Answer, ImportRun, OutboxMessage, Person, Recipient, Round, Survey, SurveyFocus, Team
 from storage.recognition.models import Kudos, KudosReceiver, Win
 from storage.schema import metadata
@@ -135,6 +143,8 @@ def export_person(session: Session, email: str) -> dict[str, Any]:
                                                       .order_by(NudgeLog.id))],
         "follow_up_holds": [_plain(h) for h in session.scalars(select(FollowupHold).where(
             FollowupHold.deal_id.in_(deal_ids)).order_by(FollowupHold.id))],
+        "account_follow_up_holds": [_plain(h) for h in session.scalars(select(AccountHold).where(
+            AccountHold.person_id == pid).order_by(AccountHold.id))],
         "outbox": [_plain(o, "claimed_until") for o in session.scalars(  # every message for them, sent or not
             select(OutboxMessage).where(OutboxMessage.person_id == pid).order_by(OutboxMessage.id))],
         "crm_deals": [_plain(d) for d in session.scalars(select(CrmDeal).where(CrmDeal.owner_id == pid)
@@ -212,6 +222,7 @@ def erase_person(session: Session, email: str) -> Erasure:
         FollowupHold.deal_id.in_(select(CrmDeal.id).where(CrmDeal.owner_id == pid)))))
     result.add("loss notes", _run(session, update(CrmDeal).where(  # their words; the reason stays with the deal
         CrmDeal.owner_id == pid, CrmDeal.loss_note.is_not(None)).values(loss_note=None)))
+    result.add("account follow-up snoozes", _run(session, delete(AccountHold).where(AccountHold.person_id == pid)))
     result.add("win notes", _run(session, update(Win).where(
         or_(Win.rep_id == pid, Win.logged_by == pid), Win.notes.is_not(None)).values(notes=None)))
     theirs = or_(OutboxMessage.person_id == pid, *_naming(slack_id))

@@ -1,4 +1,4 @@
-"""`salescoach import deals|accounts|activities|quotas|leads|spend FILE [--mapping MAP.yml]`: CRM files and
+"""`salescoach import deals|accounts|activities|quotas|leads|spend|contacts FILE [--mapping MAP.yml]`: CRM files and
 sales and marketing spend, with a progress bar on a terminal and one line per problem when a file is refused."""
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ def add_parsers(imports: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """One `import KIND` subcommand per CRM file kind, listing the columns it expects."""
     for kind in KINDS:
         who = ("Teams are roster team names; an empty team is the whole organisation." if kind == "spend"
-               else "Owners are roster people by email or name.")
+               else "Accounts are names (one not stored yet is added); left_on is the day the contact left the "
+               "account, e.g. 2026-11-20." if kind == "contacts" else "Owners are roster people by email or name.")
         cmd = imports.add_parser(kind, help=f"import CRM {kind} from .xlsx or .csv",
                                  description=f"Columns (without --mapping): {expected_columns(kind)}. {who} "
                                  "Nothing is written when any row is bad; importing the same file again changes "

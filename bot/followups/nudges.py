@@ -10,6 +10,13 @@ from zoneinfo import ZoneInfo
 
 from bot.availability import away_rule
 from bot.bootstrap import Services
+from bot.followups.account_views import (
+    AccountAction,
+    account_done_status,
+    account_muted_status,
+    account_snoozed_status,
+    settle_account,
+)
 from bot.followups.messenger import SlackNudges, translator
 from bot.followups.views import DealAction, done_status, muted_status, nudge_text, settle, snoozed_status
 from coaching.access import NotAllowed
@@ -26,7 +33,8 @@ def send_nudges(services: Services, now: datetime) -> str:
     with services.unit(now) as u:
         out = SlackNudges(u, currency=s.currency)
         away = away_rule(s)  # SALESCOACH_AWAY_EMOJI / _WORDS, as for surveys
-        nudges = nudge_service.send_rep_nudges(u.nudges, out, now=now, morning=s.nudge_at, top=s.nudge_top, away=away)
+        nudges = nudge_service.send_rep_nudges(u.nudges, out, now=now, morning=s.nudge_at, top=s.nudge_top, away=away,
+                                               accounts=u.nudges)
         digests = nudge_service.send_followup_digests(u.nudges, out, now=now, weekday=s.digest_day,
                                                       morning=s.nudge_at, away=away)
     services.delivery.wake()
@@ -74,4 +82,53 @@ def act_on_deal(services: Services, *, slack_user: str, verb: str, value: str, b
         out.edit(f"{action.nudge_key}:deal:{action.deal_id}:{state}", edits_key=action.nudge_key,
                  text=nudge_text(fresh, t.gettext("Follow-ups for today")), blocks=fresh, for_user=slack_user,
                  person_id=person)
+        return u.messenger.enqueued
+
+
+def act_on_account(services: Services, *, slack_user: str, verb: str, value: str, blocks: Sequence[dict[str, Any]],
+                   response_url: str | None, action_ts: str | None = None) -> list[str]:
+    """An account's button in a nudge DM, as act_on_deal: record it once and edit the DM in place; a refusal (not
+    yours, gone, a value we never made) is answered to the clicker only."""
+    try:
+        action = AccountAction.parse(value)
+    except ValueError:
+        return []
+    with services.unit() as u:
+        member = u.people.by_slack_id(slack_user)
+        if member is None or verb not in VERBS:
+            return []
+        t = translator(member)
+        account, refs, person = action.account_id, action.refs, member.person_id
+        try:
+            if verb == "done":
+                nudge_service.account_done(u.nudges, u.nudges, account_id=account, refs=refs, person_id=person,
+                                           now=u.now, action_ts=action_ts)
+                status = account_done_status(t)
+            elif verb == "snooze":
+                status = account_snoozed_status(t, nudge_service.account_snooze(
+                    u.nudges, account_id=account, refs=refs, days=action.days or 0, person_id=person, now=u.now,
+                    action_ts=action_ts))
+            else:
+                nudge_service.account_mute(u.nudges, account_id=account, refs=refs, person_id=person, now=u.now,
+                                           action_ts=action_ts)
+                status = account_muted_status(t)
+        except StaleClick:
+            return []
+        except (NudgeError, NotAllowed):
+            if response_url:
+                text = t.gettext("This account is no longer yours to follow up, or it is gone from the CRM.")
+                u.messenger.respond(f"{action.nudge_key}:account:{account}:refused", response_url, text,
+                                    [{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
+                                    person_id=person)
+            return u.messenger.enqueued
+        if action.nudge_key.startswith("home:"):  # the same buttons on App Home: show the new state there
+            return services.refresh_home(u, slack_user)
+        if not action.nudge_key.startswith(f"nudge:{person}:"):
+            return u.messenger.enqueued  # a value naming someone else's DM: never edit theirs
+        fresh = settle_account(blocks, account, status)
+        state = verb if action.days is None else f"{verb}:{action.days}"
+        SlackNudges(u, currency=services.settings.currency).edit(
+            f"{action.nudge_key}:account:{account}:{state}", edits_key=action.nudge_key,
+            text=nudge_text(fresh, t.gettext("Follow-ups for today")), blocks=fresh, for_user=slack_user,
+            person_id=person)
         return u.messenger.enqueued

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot import ids
+from bot.followups.account_views import account_blocks
 from bot.i18n import Translator
 from bot.slack_text import literal
 from bot.surveys.messages import Blocks
@@ -91,11 +92,13 @@ def deal_title(t: Translator, deal: DealState, currency: str) -> str:
 
 
 def nudge_message(t: Translator, nudge: RepNudge, *, currency: str) -> tuple[str, Blocks]:
-    """The rep's morning DM: the top deals, largest first, each with its reasons and its three controls."""
+    """The rep's morning DM: the top deals, largest first, each with its reasons and its three controls; then the
+    accounts not to leave quiet (bot.followups.account_views)."""
     title = t.gettext("Follow-ups for today")
-    blocks: Blocks = [{"type": "header", "text": {"type": "plain_text", "text": title}},
-                      _section(t.ngettext("{n} deal needs a follow-up, the largest first.",
-                                          "{n} deals need a follow-up, the largest first.", len(nudge.items)))]
+    blocks: Blocks = [{"type": "header", "text": {"type": "plain_text", "text": title}}]
+    if nudge.items:
+        blocks.append(_section(t.ngettext("{n} deal needs a follow-up, the largest first.",
+                                          "{n} deals need a follow-up, the largest first.", len(nudge.items))))
     for item in nudge.items:
         deal = item.deal
         reasons = "\n".join("• " + reason_text(t, f) for f in item.reasons)
@@ -115,9 +118,15 @@ def nudge_message(t: Translator, nudge: RepNudge, *, currency: str) -> tuple[str
     if nudge.more:
         blocks.append(_context(t.ngettext("{n} more deal needs a follow-up; it comes in a later nudge.",
                                           "{n} more deals need a follow-up; they come in later nudges.", nudge.more)))
-    blocks.append(_context(t.gettext("Done logs an activity today. Snooze keeps a deal quiet for 1, 3 or 7 days, or "
-                                     "until it changes. Not relevant stops these reminders for that deal. Need help "
-                                     "sends your manager the deal and your note.")))
+    if nudge.items:
+        blocks.append(_context(t.gettext("Done logs an activity today. Snooze keeps a deal quiet for 1, 3 or 7 days, "
+                                         "or until it changes. Not relevant stops these reminders for that deal. Need "
+                                         "help sends your manager the deal and your note.")))
+    if nudge.accounts:
+        blocks.extend(account_blocks(t, nudge.key, nudge.accounts, nudge.more_accounts))
+    if not nudge.items:
+        return t.ngettext("Follow-ups for today: {n} account", "Follow-ups for today: {n} accounts",
+                          len(nudge.accounts)), blocks
     return t.ngettext("Follow-ups for today: {n} deal", "Follow-ups for today: {n} deals", len(nudge.items)), blocks
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from coaching.followups.accounts import AccountNudgeItem
 from coaching.followups.rules import Followup
 from coaching.one_on_ones.meetings import Agenda, Pair
 from coaching.performance.digest import Digest, RepView
@@ -24,6 +25,7 @@ class HomeData:
     language: str | None = None  # the person's own choice, None when they follow Slack's locale
     open_rounds: list[tuple[RoundInfo, bool]] = field(default_factory=list)  # (round, answered everything)
     followups: list[Followup] = field(default_factory=list)
+    accounts: list[AccountNudgeItem] = field(default_factory=list)  # accounts not to leave quiet, as in the DM
     numbers: RepView | None = None
     kudos: KudosHistory | None = None
     snapshot: Digest | None = None

@@ -25,7 +25,9 @@ from bot.runtime.jobs import next_runs
 from bot.surveys.access import audience_of
 from bot.surveys.focus import open_focuses
 from coaching.access import NotAllowed
-from coaching.followups.rules import FollowupRules, followups_due, pending
+from coaching.followups.accounts import LOOK_BACK as ACCOUNT_LOOK_BACK
+from coaching.followups.accounts import AccountNudgeItem, AccountRules, due_for
+from coaching.followups.rules import DealState, FollowupRules, followups_due, pending, silent_accounts
 from coaching.one_on_ones.service import agenda_of, standing_pairs
 from coaching.performance import service as coaching
 from coaching.periods import period_of
@@ -40,6 +42,19 @@ from surveys.visibility import what_may_see
 MAX_FOLLOWUPS = 5
 
 
+def _accounts(u: Unit, member: Member, deals: list[DealState], *, today: date,
+              rules: FollowupRules) -> list[AccountNudgeItem]:
+    """The accounts the daily DM would name today (an account one of their own deals is already nudged about for
+    the same silence left out)."""
+    facts = u.nudges.account_facts(owner_ids=[member.person_id], since=today - ACCOUNT_LOOK_BACK)
+    holds = u.nudges.account_holds(account_ids={a.account_id for a in facts.accounts}
+                                   | {w.account_id for w in facts.wins} | {d.account_id for d in facts.departures})
+    covered = silent_accounts(deals, today=today, rules_of=lambda d: rules)
+    account_rules = AccountRules().with_thresholds(u.nudges.quiet_thresholds()).for_team(member.team_id)
+    return due_for(facts, holds, person_id=member.person_id, today=today, now=u.now, rules=account_rules,
+                   covered=covered)[:MAX_FOLLOWUPS]
+
+
 def gather(services: Services, u: Unit, member: Member | None) -> HomeData:
     data = HomeData(member, u.now)
     if member is None:
@@ -51,6 +66,7 @@ def gather(services: Services, u: Unit, member: Member | None) -> HomeData:
     ids = [d.deal_id for d in deals]
     data.followups = pending(followups_due(deals, today=today, rules=rules), snoozes=u.nudges.snoozes(deal_ids=ids),
                              mutes=u.nudges.mutes(deal_ids=ids), now=u.now)[:MAX_FOLLOWUPS]
+    data.accounts = _accounts(u, member, deals, today=today, rules=rules)
     thresholds, month = thresholds_of(services.settings), period_of("month", today)
     if member.role == "rep":
         try:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot import ids
 from bot.coaching.views import value_text
+from bot.followups.account_views import account_blocks
 from bot.followups.views import DealAction, deal_title, help_button, reason_text
 from bot.i18n import Translator
 from bot.recognition.messages import kudos_text
@@ -82,9 +83,10 @@ def _surveys(t: Translator, data: HomeData) -> Blocks:
 
 def _followups(t: Translator, data: HomeData, currency: str) -> Blocks:
     blocks: Blocks = [_header(t.gettext("My follow-ups"))]
-    if not data.followups:
-        return [*blocks, _section(t.gettext("No deal needs a follow-up today."))]
     key = f"home:{data.member.slack_id if data.member else ''}"
+    accounts = account_blocks(t, key, data.accounts, 0) if data.accounts else []
+    if not data.followups:
+        return [*blocks, _section(t.gettext("No deal needs a follow-up today.")), *accounts]
     by_deal: dict[int, list[Followup]] = {}
     for f in data.followups:
         by_deal.setdefault(f.deal.deal_id, []).append(f)
@@ -101,7 +103,7 @@ def _followups(t: Translator, data: HomeData, currency: str) -> Blocks:
                           "value": DealAction(key, deal_id, rules, days).value} for days in (1, 3, 7)]},
             _button(t.gettext("Not relevant"), f"{ids.ACTION_NUDGE}:mute:{deal_id}", action.value),
             help_button(t, deal_id)]})
-    return blocks
+    return blocks + accounts
 
 
 def _numbers(t: Translator, data: HomeData, currency: str) -> Blocks:

@@ -6,10 +6,18 @@ state changes; "not relevant" mutes that rule for that deal for good.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
+from coaching.followups.accounts import (
+    DEFAULT_ACCOUNT_RULES,
+    AccountFacts,
+    AccountHold,
+    AccountNudgeItem,
+    AccountRules,
+    due_for,
+)
 from coaching.timing import DEFAULT_MORNING, Holidays, Person, iso_week, local_date, morning_due, mornings_due
 from surveys.availability import DEFAULT_AWAY, DEFAULT_WORKING_TIME, AwayRule, WorkingTime
 
@@ -86,6 +94,7 @@ class DealState:
     expected_close_on: date | None = None
     last_activity_on: date | None = None
     stage_changed_on: date | None = None
+    account_id: int | None = None
 
     @property
     def fingerprint(self) -> str:
@@ -147,6 +156,8 @@ class RepNudge:
     key: str  # nudge:{rep}:{local date}
     items: tuple[NudgeItem, ...]
     more: int = 0
+    accounts: tuple[AccountNudgeItem, ...] = ()  # accounts not to leave quiet, at most `top`
+    more_accounts: int = 0
 
 
 @dataclass(frozen=True)
@@ -209,25 +220,60 @@ def snooze_until(*, now: datetime, days: int) -> datetime:
 def plan_rep_nudges(*, reps: Sequence[Person], deals: Iterable[DealState], snoozes: Iterable[Snooze],
                     mutes: Iterable[Mute], sent_today: Collection[str], now: datetime, holidays: Holidays,
                     rules: FollowupRules = DEFAULT_RULES, morning: str = DEFAULT_MORNING, top: int = DEFAULT_TOP,
-                    working: WorkingTime = DEFAULT_WORKING_TIME, away: AwayRule = DEFAULT_AWAY) -> list[RepNudge]:
-    """The reps to nudge now, each with their top deals: their local morning has come on a working day that is
-    not a holiday, they are not away, no nudge went to them that local date (`sent_today` holds the keys sent),
-    and something is pending. Nothing when nothing is due: no empty nudges."""
+                    working: WorkingTime = DEFAULT_WORKING_TIME, away: AwayRule = DEFAULT_AWAY,
+                    accounts: AccountFacts | None = None, account_holds: Iterable[AccountHold] = (),
+                    account_rules: AccountRules = DEFAULT_ACCOUNT_RULES) -> list[RepNudge]:
+    """The reps to nudge now, each with their top deals and accounts: their local morning has come on a working day
+    that is not a holiday, they are not away, no nudge went to them that local date (`sent_today` holds the keys
+    sent), and something is pending. Nothing when nothing is due: no empty nudges."""
+    deals = list(deals)
     owned = _by_owner(deals)
-    snoozes, mutes = list(snoozes), list(mutes)
+    snoozes, mutes, holds = list(snoozes), list(mutes), list(account_holds)
+    accounts = accounts or AccountFacts()
+    account_owners = accounts.owners
+    teams = {rep.person_id: rep.team_id for rep in reps}
+
+    def rules_of(deal: DealState) -> FollowupRules:
+        return rules.for_team(teams.get(deal.owner_id))
+
+    silent: dict[date, set[int]] = {}  # by local date: accounts a deal's no-activity reason already names
     nudges = []
-    mornings = mornings_due((rep for rep in reps if rep.person_id in owned), now=now, holidays=holidays,
-                            morning=morning, working=working, away=away)
+    watched = owned.keys() | account_owners
+    mornings = reps_due([rep for rep in reps if rep.person_id in watched], sent_today=sent_today, now=now,
+                        holidays=holidays, morning=morning, working=working, away=away)
     for rep in sorted(reps, key=lambda p: p.person_id):
         day = mornings.get(rep.person_id)
         key = f"nudge:{rep.person_id}:{day}"
-        if day is None or key in sent_today:
+        if day is None:
             continue
         due = followups_due(owned[rep.person_id], today=day, rules=rules.for_team(rep.team_id))
         items = _items(pending(due, snoozes=snoozes, mutes=mutes, now=now), day)
-        if items:
-            nudges.append(RepNudge(rep.person_id, day, key, tuple(items[:top]), max(0, len(items) - top)))
+        found = []
+        if rep.person_id in account_owners:
+            if day not in silent:
+                silent[day] = silent_accounts(deals, today=day, rules_of=rules_of)
+            found = due_for(accounts, holds, person_id=rep.person_id, today=day, now=now,
+                            rules=account_rules.for_team(rep.team_id), covered=silent[day])
+        if items or found:
+            nudges.append(RepNudge(rep.person_id, day, key, tuple(items[:top]), max(0, len(items) - top),
+                                   tuple(found[:top]), max(0, len(found) - top)))
     return nudges
+
+
+def reps_due(reps: Iterable[Person], *, sent_today: Collection[str], now: datetime, holidays: Holidays,
+             morning: str = DEFAULT_MORNING, working: WorkingTime = DEFAULT_WORKING_TIME,
+             away: AwayRule = DEFAULT_AWAY) -> dict[int, date]:
+    """The reps whose daily nudge is due now (their local working morning, not away, none sent that local date),
+    with that date."""
+    mornings = mornings_due(reps, now=now, holidays=holidays, morning=morning, working=working, away=away)
+    return {rep: day for rep, day in mornings.items() if f"nudge:{rep}:{day}" not in sent_today}
+
+
+def silent_accounts(deals: Iterable[DealState], *, today: date,
+                    rules_of: Callable[[DealState], FollowupRules]) -> set[int]:
+    """Accounts an open deal's no-activity reason already names today: their silence is not nudged twice."""
+    return {d.account_id for d in deals if d.account_id is not None
+            and any(f.rule == "no_activity" for f in check_deal(d, today=today, rules=rules_of(d)))}
 
 
 def _items(followups: Sequence[Followup], day: date) -> list[NudgeItem]:

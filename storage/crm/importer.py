@@ -18,7 +18,16 @@ from sqlalchemy.orm import Session
 from storage.crm.bulk import executemany
 from storage.crm.derived import account_tiers, periods, refresh_first_wins
 from storage.crm.mapping import KINDS, CrmImportErrors, load_mapping
-from storage.crm.models import CrmAccount, CrmActivity, CrmDeal, CrmDealEvent, CrmLead, CrmQuota, CrmSpend
+from storage.crm.models import (
+    CrmAccount,
+    CrmActivity,
+    CrmContact,
+    CrmDeal,
+    CrmDealEvent,
+    CrmLead,
+    CrmQuota,
+    CrmSpend,
+)
 from storage.crm.rows import CrmFile, People, check_table, read_table
 from storage.models import ImportRun
 from storage.table_limits import DEFAULT_LIMITS, Limits
@@ -35,8 +44,8 @@ LOSS_COLUMNS = ("loss_reason", "competitor")  # written apart: an empty cell kee
 ANSWER = {"loss_reason": None, "competitor": None, "loss_note": None, "loss_answered_at": None,
           "loss_action_ts": None}  # a deal no longer lost keeps no reason
 ACCOUNT_COLUMNS = ("name", "sector", "employees", "revenue", "potential", "churned_on")
-ACCOUNT, DEAL, ACTIVITY, QUOTA, LEAD, SPEND, EVENT = (cast(Table, m.__table__) for m in (
-    CrmAccount, CrmDeal, CrmActivity, CrmQuota, CrmLead, CrmSpend, CrmDealEvent))
+ACCOUNT, DEAL, ACTIVITY, QUOTA, LEAD, SPEND, EVENT, CONTACT = (cast(Table, m.__table__) for m in (
+    CrmAccount, CrmDeal, CrmActivity, CrmQuota, CrmLead, CrmSpend, CrmDealEvent, CrmContact))
 
 
 @dataclass
@@ -268,6 +277,15 @@ class _Writer:
         values.update({c: self.cols[c] for c in ("created_on", "converted_on", "deal_external_id") if c in self.cols})
         stored = self._stored(LEAD, "external_id", list(values), values["external_id"])
         self._upsert(LEAD, values, stored, ("external_id",))
+
+    def contacts(self) -> None:
+        """Upsert by external id; accounts not stored yet are added by name. An empty cell clears what was stored,
+        a column the file leaves out keeps it."""
+        values: Columns = {"external_id": self.cols["external_id"],
+                           "account_id": self._account_ids(self.cols["account"]), "name": self.cols["name"]}
+        values.update({c: self.cols[c] for c in ("email", "role", "left_on") if c in self.cols})
+        stored = self._stored(CONTACT, "external_id", list(values), values["external_id"])
+        self._upsert(CONTACT, values, stored, ("external_id",))
 
     # ---- shared -----------------------------------------------------------------------------------------
 

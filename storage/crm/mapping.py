@@ -13,6 +13,7 @@ Canonical columns (required ones first; a `*` marks required):
   leads       external_id*, owner*, created_on, converted_on, deal_external_id
   spend       period_start*, amount* (sales and marketing spend), period_kind (month or quarter; default month),
               team (a roster team; empty: the whole organisation)
+  contacts    external_id*, account*, name*, email, role (title), left_on (the day they left the account)
 
 `owner` is a roster person's email or name. Without a mapping, deal stages must read won, lost or open (also
 "closed won", "closed lost"); deal_type and potential_tier take the words and aliases of storage.crm.values.CHOICES
@@ -43,6 +44,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "quotas": ("owner", "period_start", "amount"),
     "leads": ("external_id", "owner"),
     "spend": ("period_start", "amount"),
+    "contacts": ("external_id", "account", "name"),
 }
 OPTIONAL: dict[str, tuple[str, ...]] = {
     "deals": ("outcome", "account", "product", "amount", "engaged_on", "created_on", "expected_close_on",
@@ -53,6 +55,7 @@ OPTIONAL: dict[str, tuple[str, ...]] = {
     "quotas": ("period_kind",),
     "leads": ("created_on", "converted_on", "deal_external_id"),
     "spend": ("period_kind", "team"),
+    "contacts": ("email", "role", "left_on"),
 }
 KINDS = tuple(REQUIRED)
 DEFAULT_STAGES = {"won": "won", "closed won": "won", "lost": "lost", "closed lost": "lost", "open": "open"}

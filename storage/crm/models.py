@@ -100,6 +100,7 @@ class CrmActivity(Base):
         # covering for the digests: a period's sums by rep and kind, and by account tier, from the index alone
         Index("ix_crm_activity_rep_week", "rep_id", "week_start", "kind", "account_id", "count"),
         Index("ix_crm_activity_rep_month", "rep_id", "month", "kind", "account_id", "count"),
+        Index("ix_crm_activity_account_day", "account_id", "day"),  # an account's latest activity (going quiet)
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -172,3 +173,18 @@ class CrmDealEvent(Base):
     kind: Mapped[str] = mapped_column(String(16))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_run.id"))
+
+
+class CrmContact(Base):
+    """A person at a customer (customer data, not a rep's), as the last contacts import described them; `left_on`
+    is when they left the account."""
+
+    __tablename__ = "crm_contact"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("crm_account.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    role: Mapped[str | None] = mapped_column(String(120))
+    left_on: Mapped[date | None] = mapped_column(Date)

@@ -176,6 +176,20 @@ def _leads(c: Checker, columns: dict[str, list[Any]], present: dict[str, str]) -
     c.unique(columns["external_id"], "external_id", "each external_id once")
 
 
+def _contacts(c: Checker, columns: dict[str, list[Any]], present: dict[str, str]) -> None:
+    c.unique(columns["external_id"], "external_id", "each external_id once")
+    seen: set[str] = set()
+    for index, email in enumerate(columns.get("email") or ()):
+        if email is not None and email not in seen and not _email_like(email):
+            seen.add(email)
+            c.fail(index, "email", "is not an email address", "name@example.com, or an empty cell")
+
+
+def _email_like(text: str) -> bool:
+    name, at, domain = text.partition("@")
+    return bool(name and at and "." in domain and not any(ch.isspace() for ch in text))
+
+
 _CHECKS: dict[str, Callable[[Checker, dict[str, list[Any]], dict[str, str]], None]] = {
     "deals": _deals, "accounts": _accounts, "activities": _activities, "quotas": _quotas, "leads": _leads,
-    "spend": _spend}
+    "spend": _spend, "contacts": _contacts}

@@ -11,9 +11,10 @@ from storage.tables import Value
 
 TEXT_LIMITS = {"external_id": 64, "owner": 254, "stage": 64, "outcome": 8, "account": 200, "product": 120,
                "next_step": 4000, "sector": 100, "name": 200, "kind": 16, "period_kind": 8, "deal_external_id": 64,
-               "deal_type": 120, "potential_tier": 120, "team": 120, "loss_reason": 120, "competitor": 120}
+               "deal_type": 120, "potential_tier": 120, "team": 120, "loss_reason": 120, "competitor": 120,
+               "email": 254, "role": 120}
 DATES = {"engaged_on", "created_on", "expected_close_on", "closed_on", "next_step_on", "last_activity_on", "day",
-         "period_start", "converted_on", "churned_on"}
+         "period_start", "converted_on", "churned_on", "left_on"}
 MONEY = {"amount", "acquisition_cost", "revenue", "potential"}
 COUNTS = {"employees", "count"}
 FLAGS = {"churned"}

@@ -1,5 +1,5 @@
-"""Tables of nudges and one-on-ones: follow-up holds (snoozes and mutes), the nudge log, follow-up thresholds,
-one-on-one pairs, their meetings and agenda items."""
+"""Tables of nudges and one-on-ones: follow-up holds (snoozes and mutes) of deals and accounts, the nudge log,
+follow-up and account thresholds, one-on-one pairs, their meetings and agenda items."""
 
 from __future__ import annotations
 
@@ -126,3 +126,36 @@ class HelpAsk(Base):
     answers: Mapped[str] = mapped_column(String(32), default="", server_default="")
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     origin: Mapped[str] = mapped_column(String(128), unique=True)  # the modal that asked: a retry adds nothing twice
+
+
+class AccountHold(Base):
+    """An account item kept quiet (rule and subject: "" for the account's silence, a won deal's id for a check-in,
+    the departure's date): muted for good, or while its fingerprint is unchanged and, when `until` is set, until
+    then. `person_id`: whose nudge it was (erased with them)."""
+
+    __tablename__ = "account_hold"
+    __table_args__ = (UniqueConstraint("account_id", "rule", "subject"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("crm_account.id", ondelete="CASCADE"))
+    rule: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    muted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    fingerprint: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    action_ts: Mapped[str | None] = mapped_column(String(32))  # Slack's time of the click that set it
+
+
+class QuietThreshold(Base):
+    """Days an account of a potential tier may go without activity before its owner is nudged, for a team (NULL:
+    everyone); NULL days: never."""
+
+    __tablename__ = "account_quiet_threshold"
+    __table_args__ = (UniqueConstraint("team_id", "tier"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    tier: Mapped[str] = mapped_column(String(8))
+    days: Mapped[int | None] = mapped_column(Integer)

@@ -16,6 +16,7 @@ from coaching.clicks import latest
 from coaching.followups.rules import DealState, Mute, Snooze, Threshold
 from coaching.timing import Person
 from storage.crm.models import CrmAccount, CrmActivity, CrmDeal
+from storage.followups.accounts import AccountNudgeRepository
 from storage.followups.models import FollowupHold, FollowupThreshold, NudgeLog
 from storage.models import Holiday, Team
 from storage.models import Person as PersonRow
@@ -60,8 +61,8 @@ class NudgeLogRepository:
         return bool(self.session.execute(stmt.returning(NudgeLog.id)).scalar() is not None)
 
 
-class NudgeRepository(NudgeLogRepository):
-    """Implements coaching.followups.ports.NudgeStore."""
+class NudgeRepository(NudgeLogRepository, AccountNudgeRepository):
+    """Implements coaching.followups.ports.NudgeStore and AccountStore."""
 
     def open_deals(self, *, owner_ids: Collection[int]) -> list[DealState]:
         """Open deals of these owners, largest first."""
@@ -158,4 +159,4 @@ class NudgeRepository(NudgeLogRepository):
 def _deal(row: CrmDeal, account: str | None, logged_on: date | None) -> DealState:
     last = max((d for d in (row.last_activity_on, logged_on) if d is not None), default=None)
     return DealState(row.id, row.external_id, row.owner_id, account, row.amount, row.stage, row.outcome, row.next_step,
-                     row.next_step_on, row.expected_close_on, last, row.stage_changed_on)
+                     row.next_step_on, row.expected_close_on, last, row.stage_changed_on, row.account_id)

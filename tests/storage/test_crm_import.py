@@ -279,7 +279,7 @@ def test_missing_columns_are_named_with_the_mapped_header_or_a_close_one(session
         f"{path}:1: missing column 'stage' (is it 'stages'? map it under columns: in a --mapping file); expected "
         "columns: external_id, owner, stage[, outcome, account, product, amount, engaged_on, created_on, "
         "expected_close_on, closed_on, next_step, next_step_on, last_activity_on, churned, acquisition_cost, "
-        "deal_type]"]
+        "deal_type, loss_reason, competitor]"]
 
 
 def test_many_bad_values_in_one_column_are_capped(sessions, tmp_path):

@@ -66,7 +66,20 @@ def test_nudges_threshold_stores_a_teams_days_per_stage_and_lists_them(cli_db, c
     listing = capsys.readouterr().out.splitlines()
     assert listing == ["Hunters, stage proposal: nudge after 10 day(s) without activity",
                        "everyone, any stage: after 45 day(s) in one stage",
-                       "defaults: 14 day(s) without activity, 30 day(s) in one stage"]
+                       "defaults: 14 day(s) without activity, 30 day(s) in one stage",
+                       "account defaults (days without activity, by potential): high 30, medium 60, low never"]
+
+
+def test_nudges_quiet_stores_a_teams_days_per_potential_tier_and_refuses_bad_days(cli_db, capsys):
+    assert main(["nudges", "quiet", "--tier", "high", "--team", "hunters", "--days", "21"]) == 0
+    assert capsys.readouterr().out.strip() == "hunters, high-potential accounts: nudge after 21 day(s) without activity"
+    assert main(["nudges", "quiet", "--tier", "low", "--never"]) == 0
+    assert main(["nudges", "quiet", "--tier", "medium", "--days", "0"]) == 1
+    assert "--days 0 is not a number of days from 1 to 365" in capsys.readouterr().err
+    assert main(["nudges", "thresholds"]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert listing[:2] == ["Hunters, high-potential accounts: nudge after 21 day(s) without activity",
+                           "everyone, low-potential accounts: nudge never"]
 
 
 @pytest.mark.parametrize(("argv", "says"), [

@@ -12,7 +12,7 @@ from bot.cli.main import main
 from bot.settings import Settings
 from bot.surveys import usecases
 from storage.crm.models import CrmAccount, CrmActivity, CrmDeal
-from storage.followups.models import AgendaItem, FollowupHold, HelpAsk, NudgeLog, OneOnOne
+from storage.followups.models import AccountHold, AgendaItem, FollowupHold, HelpAsk, NudgeLog, OneOnOne
 from storage.models import Answer, OutboxMessage, Person, Recipient, SurveyFocus
 from storage.recognition.models import Kudos, KudosReceiver, Win
 from surveys import closing, service
@@ -103,8 +103,12 @@ def org(migrated_database_url, monkeypatch, tmp_path):
             s.add(CrmDeal(external_id=f"{ext}-LOST", owner_id=rep, stage="Lost", outcome="lost", updated_at=NOW,
                           loss_reason="price", competitor="Acme CRM", loss_note=f"{ext}: their CFO chose Acme",
                           loss_answered_at=NOW))
-        s.add_all([CrmAccount(name="Initech", owner_id=rep0, owner_basis="imported"),
-                   CrmAccount(name="Globex", owner_id=rep1, owner_basis="deals")])
+        accounts = [CrmAccount(name="Initech", owner_id=rep0, owner_basis="imported"),
+                    CrmAccount(name="Globex", owner_id=rep1, owner_basis="deals")]
+        s.add_all(accounts)
+        s.flush()
+        s.add_all([AccountHold(account_id=a.id, rule="account_quiet", subject="", person_id=a.owner_id,
+                               fingerprint="2026-10-01", updated_at=NOW) for a in accounts])
         s.get_one(Person, rep0).sales_role = "am"
     yield services, surveys, ids
     services.close()
@@ -133,6 +137,7 @@ def test_an_export_holds_the_persons_own_data_and_nobody_elses(org, capsys, tmp_
     assert [d["external_id"] for d in data["crm_deals"]] == ["DEAL-REP0", "DEAL-REP0-LOST"]
     assert data["crm_deals"][1]["loss_note"] == "DEAL-REP0: their CFO chose Acme"  # what they said why it was lost
     assert len(data["follow_up_holds"]) == 1 and len(data["nudges"]) == 1 and len(data["crm_activities"]) == 1
+    assert [h["person_id"] for h in data["account_follow_up_holds"]] == [data["person"]["id"]]
     assert [(a["note"], a["manager"]) for a in data["help_asks"]] == [("DEAL-REP0 needs a pricing hand",
                                                                        "maria@example.com")]
     assert data["person"]["sales_role"] == "am" and [a["name"] for a in data["crm_accounts_managed"]] == ["Initech"]
@@ -179,6 +184,7 @@ def test_a_delete_erases_the_person_and_keeps_every_rounds_numbers(org, capsys, 
         assert s.scalar(select(func.count()).select_from(OneOnOne)) == 1
         assert list(s.scalars(select(NudgeLog.person_id))) == [ids["UREP1"]]
         assert s.scalar(select(func.count()).select_from(FollowupHold)) == 1
+        assert list(s.scalars(select(AccountHold.person_id))) == [ids["UREP1"]]
         assert list(s.scalars(select(HelpAsk.note))) == ["DEAL-REP1 needs a pricing hand"]
         assert s.scalar(select(Win.notes)) is None and s.scalar(select(Win.rep_id)) == rep0
         # CRM records stay, owned by the tombstone, so team KPIs do not move
