@@ -23,6 +23,7 @@ def feature_classes() -> list[type]:
     from bot.asks.listeners import AskListeners
     from bot.coaching.listeners import CoachListeners
     from bot.followups.listeners import NudgeListeners
+    from bot.intel.listeners import IntelListeners
     from bot.one_on_ones.listeners import OneOnOneListeners
     from bot.people.listeners import PeopleListeners
     from bot.recognition.listeners import RecognitionListeners
@@ -30,7 +31,7 @@ def feature_classes() -> list[type]:
 
     return [PulseListeners, SurveyListeners, HomeListeners, PeopleListeners, CoachListeners,
             RecognitionListeners, NudgeListeners, OneOnOneListeners, AskListeners,
-            FocusListeners]
+            FocusListeners, IntelListeners]
 
 
 def build_app(services: Services, *, token_verification: bool = False) -> App:
