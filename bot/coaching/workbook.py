@@ -14,8 +14,10 @@ from typing import IO, TYPE_CHECKING, Any
 from bot.coaching.history import FocusRow, write_history
 from bot.coaching.views import KPI_LABELS, reason_text
 from bot.i18n import Translator
+from bot.intel.sheet import write_intel
 from bot.workbook_cells import DATE_FORMAT, DATETIME_FORMAT, MISSING, header, number, text, widths
 from coaching.asks.service import Ask
+from coaching.intel.service import Intel
 from coaching.performance.definitions import KPI_BY_NAME, KPI_NAMES, KPIS, POTENTIAL_NOTE
 from coaching.performance.diagnosis import Evidence, Finding
 from coaching.performance.digest import Digest
@@ -26,7 +28,7 @@ if TYPE_CHECKING:  # openpyxl is imported by the functions that write, when a pa
     from openpyxl.chart import LineChart
     from openpyxl.worksheet.worksheet import Worksheet
 
-SHEETS = ("Summary", "Reps", "Trends", "Focus", "Glossary", "History")
+SHEETS = ("Summary", "Reps", "Trends", "Focus", "Glossary", "History", "Intel")
 SUMMARY_HEADER = ("kpi", "unit", "team", "median_rep", "previous", "trend")
 GLOSSARY_HEADER = ("kpi", "label", "unit", "rounding", "better", "source", "roles", "definition")
 REPS_HEADER = ("rep", "email", *KPI_NAMES)
@@ -47,11 +49,13 @@ class PackPerson:
 def write_coaching_workbook(out: str | PathLike[str] | IO[bytes], t: Translator, *, manager: PackPerson,
                             digest: Digest, trend: Sequence[tuple[Period, Kpis]], people: Mapping[int, PackPerson],
                             generated_at: datetime, currency: str | None = None, asks: Sequence[Ask] = (),
-                            deals: Mapping[int, str] | None = None, focuses: Sequence[FocusRow] = ()) -> None:
+                            deals: Mapping[int, str] | None = None, focuses: Sequence[FocusRow] = (),
+                            intel: Sequence[Intel] = ()) -> None:
     """Write Summary (team KPIs and what the pack covers), Reps (with a bar chart of revenue won), Trends (the
     team's KPIs period by period, with a line chart), Focus (each rep's diagnosis, one row per evidence) and
     Glossary (how each figure is computed) and History (the teams' focuses and the reps' asks for help,
-    bot.coaching.history). Every KPI has the unit and rounding Slack shows; unknown is "–"."""
+    bot.coaching.history) and Intel (the period's /intel items, bot.intel.sheet). Every KPI has the unit and rounding
+    Slack shows; unknown is "–"."""
     from openpyxl import Workbook
 
     reps = sorted(digest.reps, key=lambda p: (_person(people, p).name.lower(), p))
@@ -67,6 +71,7 @@ def write_coaching_workbook(out: str | PathLike[str] | IO[bytes], t: Translator,
     _glossary(workbook.create_sheet(SHEETS[4]), t)
     write_history(workbook.create_sheet(SHEETS[5]), t, asks=asks, focuses=focuses, deals=deals or {},
                   people={p: (person.name, person.email) for p, person in people.items()})
+    write_intel(workbook.create_sheet(SHEETS[6]), t, intel)
     workbook.properties.title = f"Coaching pack: {manager.name}, {digest.period.key}"
     workbook.properties.creator = "salescoach"
     workbook.save(out)

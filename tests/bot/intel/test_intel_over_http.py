@@ -1,7 +1,8 @@
 """/intel over signed HTTP: the command opens the modal, a forged option value is refused, the item is kept and
 posted once (escaped, pinging no one), reactions on that post count once per person and emoji while reactions on
-other messages or from another workspace do not, and the week's intel lands in the manager's digest and in an
-admin's weekly intel DM; without an intel channel the shortcut's modal says the item is kept but not posted."""
+other messages or from another workspace do not, and the week's intel lands in the manager's digest, in an admin's
+weekly intel DM and in the pack's Intel sheet; without an intel channel the shortcut's modal says the item is kept
+but not posted."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import block_texts, eventually
-from nudge_fixtures import add_deal, dms, listeners_done
+from nudge_fixtures import add_deal, dms, listeners_done, pack_clicked
 from sqlalchemy import func, select
 
 from bot.slack_double import SlackActor, payloads
@@ -125,6 +126,9 @@ def test_intel_is_kept_and_posted_once_reactions_count_once_and_the_week_lands_i
     (weekly,) = dms(bot, "UADMIN", "Field intel this week")
     assert "By competitor: Acme CRM 1" in block_texts(weekly["blocks"])
     assert "admin intel" not in bot.job("digests", MONDAY + timedelta(hours=1))  # once an ISO week
+    rows = list(pack_clicked(bot, "UMGR", "UMGR", "2026-11")["Intel"].iter_rows(values_only=True))
+    assert rows == [("date", "kind", "account", "competitor", "text", "reactions"),
+                    (SUNDAY.replace(tzinfo=None), "Competitor move", "Globex", "Acme CRM", TEXT, 1)]
 
 
 def test_without_an_intel_channel_the_shortcut_says_the_item_is_kept_but_not_posted(running_bot):
