@@ -161,3 +161,40 @@ class IntelRepository:
 
     def anyone_since(self, since: datetime) -> bool:
         return self.session.scalar(select(IntelItem.id).where(IntelItem.created_at >= since).limit(1)) is not None
+
+
+def export_intel(session: Session, *, person_id: int, slack_id: str | None) -> dict[str, list[dict[str, object]]]:
+    """A person's intel for `person export`: the items they shared and the reactions they gave."""
+    items: list[dict[str, object]] = [
+        {"id": r.id, "kind": r.kind, "text": r.text, "account_id": r.account_id, "competitor": r.competitor,
+         "created_at": r.created_at.isoformat(), "channel_id": r.channel_id, "reactions": r.reactions}
+        for r in session.scalars(select(IntelItem).where(IntelItem.author_id == person_id).order_by(IntelItem.id))]
+    reactions = [{"intel_id": i, "reaction": e} for i, e in session.execute(
+        select(IntelReaction.intel_id, IntelReaction.reaction).where(IntelReaction.slack_user == slack_id)
+        .order_by(IntelReaction.intel_id, IntelReaction.reaction))] if slack_id else []
+    return {"intel_items": items, "intel_reactions": reactions}
+
+
+def erase_intel_author(session: Session, *, person_id: int, slack_id: str | None) -> tuple[int, list[tuple[int, bool]]]:
+    """`person delete`: their items stay, anonymous (company knowledge, counted in roll-ups), and their reactions go.
+    Returns how many items were anonymised and each channel post naming them: (item id, True when it was sent and
+    must be edited; False when it was still waiting, deleted here and to be posted again without the name)."""
+    rows = list(session.scalars(select(IntelItem).where(IntelItem.author_id == person_id)))
+    posts: list[tuple[int, bool]] = []
+    for row in rows:
+        row.author_id = None
+        sent = session.scalar(select(OutboxMessage).where(OutboxMessage.key == row.post_key)) if row.post_key else None
+        if sent is not None and sent.status == "pending":
+            session.delete(sent)
+            row.post_key = f"intel:{row.id}:anonymous"
+            posts.append((row.id, False))
+        elif sent is not None and sent.status == "sent":
+            posts.append((row.id, True))
+    if slack_id:
+        touched = list(session.scalars(select(IntelReaction.intel_id).where(IntelReaction.slack_user == slack_id)))
+        session.execute(delete(IntelReaction).where(IntelReaction.slack_user == slack_id))
+        repo = IntelRepository(session)
+        for intel_id in set(touched):
+            repo._recount(intel_id)
+    session.flush()
+    return len(rows), posts

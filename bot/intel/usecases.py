@@ -104,3 +104,19 @@ def react(services: Services, *, slack_team_id: str | None, slack_user: str | No
         store = IntelRepository(u.session)
         intel_id = store.posted(channel_id=channel, ts=ts, slack_team_id=slack_team_id)
         return intel_id is not None and store.react(intel_id, slack_user=slack_user, reaction=reaction, added=added)
+
+
+def unsign_posts(u: Unit, posts: list[tuple[int, bool]]) -> None:
+    """After `person delete`: each of their items' channel posts shown without their name, edited in place when it
+    was sent (`intel:{id}:erased`), posted anew when it was still waiting (`intel:{id}:anonymous`)."""
+    store = IntelRepository(u.session)
+    _, locale = intel_channel(u.session)
+    for intel_id, sent in posts:
+        item = store.item(intel_id)
+        if item is None:
+            continue
+        if sent:
+            post(u, item, author=None, locale=locale, for_user=None, key=f"intel:{intel_id}:erased",
+                 edits=f"intel:{intel_id}")
+        else:
+            post(u, item, author=None, locale=locale, for_user=None, key=f"intel:{intel_id}:anonymous")
