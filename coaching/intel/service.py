@@ -104,7 +104,11 @@ def rollup(items: Sequence[Intel], *, start: datetime, end: datetime, top: int =
     """The roll-up of the items added in [start, end)."""
     made = [i for i in items if start <= i.created_at < end]
     kinds = Counter(i.kind for i in made)
-    competitors = Counter(i.competitor for i in made if i.competitor)
+    spelling: dict[str, str] = {}  # typed names count with any other spelling of them (the first one shown)
+    for i in made:
+        if i.competitor:
+            spelling.setdefault(i.competitor.casefold(), i.competitor)
+    competitors = Counter(spelling[i.competitor.casefold()] for i in made if i.competitor)
     ranked = sorted((i for i in made if i.reactions > 0), key=lambda i: (-i.reactions, i.created_at, i.id))
     return Rollup(len(made), tuple((k, kinds[k]) for k in KINDS if kinds[k]),
                   tuple(sorted(competitors.items(), key=lambda c: (-c[1], c[0].lower()))), tuple(ranked[:top]))
