@@ -115,8 +115,8 @@ def _section(text: str) -> dict[str, Any]:
 def digest_message(t: Translator, digest: Digest, names: Mapping[int, str], *, currency: str, team: str,
                    min_deals: int, asks: AskCounts | None = None, intel: Rollup | None = None) -> tuple[str, Blocks]:
     """One screen: three headline KPIs against last period, at most three people who need attention with the
-    one reason that matters most, who to praise with a suggested recognition, the reps' asks for help of the last
-    seven days (when there were any), and the way to everything else."""
+    one reason that matters most, who to praise with a suggested recognition, the reps' asks for help and the
+    company's field intel of the last seven days (when there were any), and the way to everything else."""
     title = t.gettext("Coaching digest for {team}, {period}", team=literal(team), period=digest.period.key)
     headline = "\n".join(_line(t, digest.line(name), currency, medians=False, sources=digest.sources)
                          for name in digest.headlines)
