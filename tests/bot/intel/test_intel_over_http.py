@@ -6,6 +6,7 @@ but not posted."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -126,6 +127,8 @@ def test_intel_is_kept_and_posted_once_reactions_count_once_and_the_week_lands_i
     (weekly,) = dms(bot, "UADMIN", "Field intel this week")
     assert "By competitor: Acme CRM 1" in block_texts(weekly["blocks"])
     assert "admin intel" not in bot.job("digests", MONDAY + timedelta(hours=1))  # once an ISO week
+    sent = json.dumps([c.params for c in bot.slack.calls], ensure_ascii=False)
+    assert "<!channel" not in sent and "<@UMGR" not in sent  # the post, the digest and the DM: no ping anywhere
     rows = list(pack_clicked(bot, "UMGR", "UMGR", "2026-11")["Intel"].iter_rows(values_only=True))
     assert rows == [("date", "kind", "account", "competitor", "text", "reactions"),
                     (SUNDAY.replace(tzinfo=None), "Competitor move", "Globex", "Acme CRM", TEXT, 1)]
