@@ -23,6 +23,7 @@ def feature_classes() -> list[type]:
     from bot.asks.listeners import AskListeners
     from bot.coaching.listeners import CoachListeners
     from bot.followups.listeners import NudgeListeners
+    from bot.intel.listeners import IntelListeners
     from bot.losses.listeners import LossListeners
     from bot.one_on_ones.listeners import OneOnOneListeners
     from bot.people.listeners import PeopleListeners
@@ -31,7 +32,7 @@ def feature_classes() -> list[type]:
 
     return [PulseListeners, SurveyListeners, HomeListeners, PeopleListeners, CoachListeners,
             RecognitionListeners, NudgeListeners, OneOnOneListeners, AskListeners,
-            FocusListeners, LossListeners]
+            FocusListeners, LossListeners, IntelListeners]
 
 
 def build_app(services: Services, *, token_verification: bool = False) -> App:

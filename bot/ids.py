@@ -13,11 +13,14 @@ CMD_KUDOS = "/kudos"
 CMD_WIN = "/win"
 CMD_ONEONONE = "/oneonone"
 CMD_LANGUAGE = "/language"
+CMD_INTEL = "/intel"
 
 # Events API
 EVENT_APP_HOME_OPENED = "app_home_opened"
 EVENT_USER_CHANGE = "user_change"
 EVENT_TEAM_JOIN = "team_join"
+EVENT_REACTION_ADDED = "reaction_added"  # counted on intel posts only
+EVENT_REACTION_REMOVED = "reaction_removed"
 
 # Block actions (action_id prefixes end with ":")
 ACTION_SURVEY_ANSWER = "survey_answer"
@@ -59,12 +62,14 @@ VIEW_ASK_HELP = "ask_help_view"
 VIEW_ASK_REPLY = "ask_reply_view"
 VIEW_FOCUS = "focus_view"
 VIEW_LOSS_DETAILS = "loss_details_view"
+VIEW_INTEL = "intel_view"
 
 # Global shortcuts (callback_ids)
 SHORTCUT_KUDOS = "kudos_shortcut"
+SHORTCUT_INTEL = "intel_shortcut"
 
-COMMANDS = (CMD_PULSE, CMD_ENPS, CMD_COACH, CMD_KUDOS, CMD_WIN, CMD_ONEONONE, CMD_LANGUAGE)
-EVENTS = (EVENT_APP_HOME_OPENED, EVENT_USER_CHANGE, EVENT_TEAM_JOIN)
-SHORTCUTS = (SHORTCUT_KUDOS,)
-BOT_SCOPES = ("chat:write", "chat:write.public", "commands", "files:write", "im:history", "im:write", "users:read",
-              "users:read.email")
+COMMANDS = (CMD_PULSE, CMD_ENPS, CMD_COACH, CMD_KUDOS, CMD_WIN, CMD_ONEONONE, CMD_LANGUAGE, CMD_INTEL)
+EVENTS = (EVENT_APP_HOME_OPENED, EVENT_USER_CHANGE, EVENT_TEAM_JOIN, EVENT_REACTION_ADDED, EVENT_REACTION_REMOVED)
+SHORTCUTS = (SHORTCUT_KUDOS, SHORTCUT_INTEL)
+BOT_SCOPES = ("chat:write", "chat:write.public", "commands", "files:write", "im:history", "im:write", "reactions:read",
+              "users:read", "users:read.email")

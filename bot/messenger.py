@@ -50,11 +50,14 @@ class OutboxMessenger:
         self.enqueued.extend(row.key for row in rows)
 
     def post(self, key: str, channel: str, text: str, blocks: list[dict[str, Any]], *, person_id: int | None,
-             not_before: datetime | None = None) -> None:
+             not_before: datetime | None = None, for_user: str | None = None) -> None:
         """Any other message: one post under its idempotency key; `person_id` is whom a DM is for (None: a
-        channel post, for no single person); `not_before` holds it back until then."""
-        self._enqueue(key, "chat.postMessage", {"channel": channel, "text": text, "blocks": blocks},
-                      person_id=person_id, not_before=not_before)
+        channel post, for no single person); `not_before` holds it back until then; `for_user` posts it with the
+        token of that user's workspace (a `_for` hint, never sent to Slack)."""
+        payload: dict[str, Any] = {"channel": channel, "text": text, "blocks": blocks}
+        if for_user:
+            payload["_for"] = for_user
+        self._enqueue(key, "chat.postMessage", payload, person_id=person_id, not_before=not_before)
 
     def respond(self, key: str, response_url: str, text: str, blocks: list[dict[str, Any]], *,
                 person_id: int | None) -> None:

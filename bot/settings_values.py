@@ -241,7 +241,7 @@ def _seconds(name: str, value: str | None, low: float, high: float, default: flo
 
 # The bot scopes of app_manifest.yml (a test keeps them equal); SLACK_SCOPES overrides them for OAuth installs.
 DEFAULT_SCOPES = ("chat:write", "chat:write.public", "commands", "files:write", "im:history", "im:write",
-                  "users:read", "users:read.email")
+                  "reactions:read", "users:read", "users:read.email")
 KEY_COMMAND = 'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from coaching.losses.reasons import LostDeal, parse_reasons, team_reasons
+from storage.competitors import competitors
 from storage.crm.models import CrmAccount, CrmDeal, CrmDealEvent
 from storage.followups.models import NudgeLog
 from storage.followups.repository import NudgeLogRepository
@@ -59,7 +60,7 @@ class LossRepository(NudgeLogRepository):
 
     def competitors(self) -> list[str]:
         """The admin's competitor list, by name (storage.competitors)."""
-        return []
+        return [c.name for c in competitors(self.session)]
 
     def sent_at(self, keys: Collection[str]) -> dict[str, datetime]:
         rows = self.session.execute(select(NudgeLog.key, NudgeLog.sent_at).where(NudgeLog.key.in_(sorted(keys))))

@@ -24,6 +24,7 @@ from storage.followups.models import (
     OneOnOne,
     OneOnOneMeeting,
 )
+from storage.intel import erase_intel_author, export_intel
 from storage.models import Answer, ImportRun, OutboxMessage, Person, Recipient, Round, Survey, SurveyFocus, Team
 from storage.recognition.models import Kudos, KudosReceiver, Win
 from storage.schema import metadata
@@ -46,6 +47,7 @@ class Erasure:
     email: str
     already: bool = False
     counts: dict[str, int] = field(default_factory=dict)
+    intel_posts: list[tuple[int, bool]] = field(default_factory=list)  # channel posts to show without their name
 
     def add(self, what: str, n: int | None) -> None:
         if n:
@@ -157,6 +159,7 @@ def export_person(session: Session, email: str) -> dict[str, Any]:
                                                                .order_by(CrmLead.id))],
         "crm_accounts_managed": [_plain(a) for a in session.scalars(select(CrmAccount).where(
             CrmAccount.owner_id == pid).order_by(CrmAccount.id))],
+        **export_intel(session, person_id=pid, slack_id=person.slack_id),
     }
 
 
@@ -168,7 +171,9 @@ def erase_person(session: Session, email: str) -> Erasure:
     answers is cut and the text they wrote blanked (the rows stay, so respondent counts do not move); closed
     rounds are already unlinked. Kudos they gave or were the only receiver of, one-on-ones they are in, their
     nudge log, snoozes and messages addressed to them are deleted; wins and CRM records stay with the tombstone
-    as owner, without notes (a lost deal keeps its reason and competitor, not the owner's note).
+    as owner, without notes (a lost deal keeps its reason and competitor, not the owner's note). Their /intel
+    items stay without an author (company knowledge); their reactions go, and `intel_posts` names the channel
+    posts the caller shows again without their name (bot.intel.usecases).
     """
     result = Erasure(email.strip().lower())
     person = _person(session, email)
@@ -217,6 +222,8 @@ def erase_person(session: Session, email: str) -> Erasure:
     result.add("asks for help", _run(session, delete(HelpAsk).where(HelpAsk.rep_id == pid)))
     result.add("asks for help unlinked from their manager", _run(session, update(HelpAsk).where(
         HelpAsk.manager_id == pid).values(manager_id=None)))
+    anonymised, result.intel_posts = erase_intel_author(session, person_id=pid, slack_id=slack_id)
+    result.add("intel items made anonymous", anonymised)
     result.add("nudges", _run(session, delete(NudgeLog).where(NudgeLog.person_id == pid)))
     result.add("follow-up snoozes", _run(session, delete(FollowupHold).where(
         FollowupHold.deal_id.in_(select(CrmDeal.id).where(CrmDeal.owner_id == pid)))))

@@ -17,6 +17,8 @@ from bot.recognition.commands import export_recognition, recognition_channel, va
 from bot.settings import Settings, SettingsError
 from coaching.recognition.records import RecognitionError as RecognitionRefused
 from storage.calendar import HolidayError
+from storage.competitors import CompetitorError
+from storage.intel import IntelChannelError
 from storage.recognition.repository import RecognitionError as RecognitionSettingError
 from storage.schema_state import read_state, require_current
 from storage.teams import TeamError
@@ -42,11 +44,12 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         require_current(services.engine)
         handler = {"import": import_, "jobs": jobs, "survey": survey, "holidays": holidays,
                    "export": export, "team": team, "values": values_command, "nudges": nudges,
-                   "person": person, "template": template}[args.command]
+                   "person": person, "template": template,
+                   "competitor": competitor, "intel": intel}[args.command]
         return handler(args, services)
     # refused input: one line saying what is allowed
     except (SurveyError, TeamError, HolidayError, CoachingPackError, RecognitionRefused,
-            RecognitionSettingError) as exc:
+            RecognitionSettingError, CompetitorError, IntelChannelError) as exc:
         print(f"salescoach: {exc}", file=sys.stderr)
         return 1
     finally:
@@ -55,6 +58,18 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 def person(args: argparse.Namespace, services: Services) -> int:
     from bot.people.commands import run
+
+    return run(args, services)
+
+
+def competitor(args: argparse.Namespace, services: Services) -> int:
+    from bot.cli.competitors import run
+
+    return run(args, services)
+
+
+def intel(args: argparse.Namespace, services: Services) -> int:
+    from bot.intel.commands import run
 
     return run(args, services)
 

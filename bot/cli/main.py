@@ -143,6 +143,12 @@ def _parser() -> argparse.ArgumentParser:
     from bot.cli.templates import add_parsers as add_template_parsers
 
     add_template_parsers(sub)
+    from bot.cli.competitors import add_parsers as add_competitor_parsers
+
+    add_competitor_parsers(sub)
+    from bot.intel.commands import add_parsers as add_intel_parsers
+
+    add_intel_parsers(sub)
 
     demo = sub.add_parser("demo", help="play a survey round against a built-in Slack double; no workspace needed")
     demo.add_argument("--out", default="demo-output", help="folder for the transcript (default demo-output)")

@@ -13,6 +13,7 @@ from bot.coaching.chart import chart_request
 from bot.coaching.pack import build_pack, thresholds_of
 from bot.coaching.views import digest_message, glossary_message, rep_message
 from bot.i18n import N_, Translator
+from bot.intel.digest import week_rollup
 from bot.losses.views import digest_blocks as loss_blocks
 from bot.messenger import OutboxMessenger
 from coaching.access import NotAllowed
@@ -145,6 +146,7 @@ def _digests(services: Services, u: Unit, now: datetime) -> list[Queued]:
     asked: dict[int | None, list[Ask]] = {}
     for ask in u.asks.asks_to(manager_ids=[d.manager_id for d in due], since=week_ago):
         asked.setdefault(ask.manager_id, []).append(ask)
+    intel = week_rollup(u, now)  # everyone's, the same for every manager (bot.intel.digest)
     held = HeldOutbox(u.session)  # kept in memory: the caller writes the rows
     messenger = OutboxMessenger(held, now=now)
     for item in due:
@@ -157,7 +159,8 @@ def _digests(services: Services, u: Unit, now: datetime) -> list[Queued]:
         text, blocks = digest_message(t, digest, names, currency=s.currency, team=team,
                                       min_deals=rules.min_closed_deals,
                                       asks=ask_counts(asked.get(item.manager_id, []), start=week_ago, end=now),
-                                      losses=loss_blocks(t, mix(lost), mix_by_owner(lost), names))
+                                      losses=loss_blocks(t, mix(lost), mix_by_owner(lost), names),
+                                      intel=intel)
         messenger.post(keys[item.manager_id], manager.slack_id, text, blocks, person_id=manager.person_id)
         chart = chart_request(t, found.trend, currency=s.currency,
                               title=t.gettext("Revenue won and win rate, {team}", team=team))

@@ -18,6 +18,7 @@ from bot.coaching.workbook import PackPerson, write_coaching_workbook
 from bot.i18n import Translator
 from coaching.access import NotAllowed, OrgChart, can_see, teams_in_view
 from coaching.asks.service import Ask
+from coaching.intel.service import Intel
 from coaching.losses.reasons import LostDeal
 from coaching.performance.diagnosis import Thresholds
 from coaching.performance.digest import Digest
@@ -26,6 +27,7 @@ from coaching.performance.service import digest_for, trend
 from coaching.periods import Period, PeriodError, last_periods, parse_period
 from storage.focus import FocusRepository
 from storage.followups.asks import AskRepository
+from storage.intel import IntelRepository
 from storage.kpis import PerformanceRepository
 from storage.losses import LossRepository
 from storage.people import PeopleRepository
@@ -61,6 +63,7 @@ class PackData:
     deals: dict[int, str] = field(default_factory=dict)  # the names of the deals they were about
     focuses: list[FocusRow] = field(default_factory=list)  # their teams' focuses, with the follow-up's average
     losses: list[LostDeal] = field(default_factory=list)  # the reps' deals lost in the period, with their reasons
+    intel: list[Intel] = field(default_factory=list)  # the period's /intel items by the manager and those reps
 
 
 def build_pack(session: Session, *, manager_id: int, period: Period, now: datetime, t: Translator, settings: Settings,
@@ -87,13 +90,14 @@ def load_pack(session: Session, *, manager_id: int, period: Period, now: datetim
     people = {p: PackPerson(p, m.name, m.email)
               for p, m in PeopleRepository(session).members((manager_id, *digest.reps)).items()}
     asks = AskRepository(session)
-    asked = asks.asks_of(rep_ids=list(digest.reps), start=datetime.combine(period.start, time.min, UTC),
-                         end=datetime.combine(period.end, time.min, UTC))
+    start, end = datetime.combine(period.start, time.min, UTC), datetime.combine(period.end, time.min, UTC)
+    asked = asks.asks_of(rep_ids=list(digest.reps), start=start, end=end)
     return PackData(people[manager_id], digest, history, people, now, asked,
                     asks.deal_names([a.deal_id for a in asked if a.deal_id is not None]),
                     focus_rows(session, rep_ids=digest.reps, reader=manager_id if viewer_id is None else viewer_id,
                                org=store.org_chart(), threshold=settings.anonymity_threshold),
-                    LossRepository(session).losses(owner_ids=digest.reps, start=period.start, end=period.end))
+                    LossRepository(session).losses(owner_ids=digest.reps, start=period.start, end=period.end),
+                    IntelRepository(session).items(start=start, end=end, author_ids=[manager_id, *digest.reps]))
 
 
 def focus_rows(session: Session, *, rep_ids: Collection[int], reader: int, org: OrgChart,
@@ -119,7 +123,8 @@ def pack_bytes(data: PackData, *, t: Translator, currency: str | None = None) ->
     buffer = io.BytesIO()
     write_coaching_workbook(buffer, t, manager=data.manager, digest=data.digest, trend=data.trend,
                             people=data.people, generated_at=data.generated_at, currency=currency,
-                            asks=data.asks, deals=data.deals, focuses=data.focuses, losses=data.losses)
+                            asks=data.asks, deals=data.deals, focuses=data.focuses, losses=data.losses,
+                            intel=data.intel)
     return buffer.getvalue()
 
 

@@ -9,9 +9,11 @@ from typing import Any
 
 from bot import ids
 from bot.i18n import N_, Translator
+from bot.intel.views import rollup_blocks
 from bot.slack_text import literal
 from bot.surveys.messages import Blocks
 from coaching.asks.service import AskCounts
+from coaching.intel.service import Rollup
 from coaching.performance.definitions import KPI_BY_NAME, KPIS, POTENTIAL_NOTE, ROLE_KPIS, rounded
 from coaching.performance.diagnosis import Finding
 from coaching.performance.digest import MAX_ATTENTION, Digest, KpiLine, RepView
@@ -112,10 +114,10 @@ def _section(text: str) -> dict[str, Any]:
 
 def digest_message(t: Translator, digest: Digest, names: Mapping[int, str], *, currency: str, team: str,
                    min_deals: int, asks: AskCounts | None = None,
-                   losses: Sequence[dict[str, Any]] = ()) -> tuple[str, Blocks]:
+                   losses: Sequence[dict[str, Any]] = (), intel: Rollup | None = None) -> tuple[str, Blocks]:
     """One screen: three headline KPIs against last period, at most three people who need attention with the
-    one reason that matters most, who to praise with a suggested recognition, the reps' asks for help of the last
-    seven days (when there were any), and the way to everything else."""
+    one reason that matters most, who to praise with a suggested recognition, the reps' asks for help and the
+    company's field intel of the last seven days (when there were any), and the way to everything else."""
     title = t.gettext("Coaching digest for {team}, {period}", team=literal(team), period=digest.period.key)
     headline = "\n".join(_line(t, digest.line(name), currency, medians=False, sources=digest.sources)
                          for name in digest.headlines)
@@ -152,6 +154,7 @@ def digest_message(t: Translator, digest: Digest, names: Mapping[int, str], *, c
             ":raising_hand: Asks for help in the last 7 days: {n} asked, {answered} answered, median time to answer "
             "{hours} h", asks.asked, answered=t.number(asks.answered), hours=hours)}]})
     blocks.extend(losses)
+    blocks += rollup_blocks(t, intel)  # the company's field intel of the last 7 days, when there was any
     blocks.append({"type": "actions", "block_id": "coach_pack", "elements": [
         {"type": "button", "action_id": ids.ACTION_COACH_PACK, "value": f"{digest.manager_id}:{digest.period.key}",
          "text": {"type": "plain_text", "text": t.gettext("Excel coaching pack")[:75]}}]})

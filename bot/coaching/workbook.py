@@ -14,9 +14,11 @@ from typing import IO, TYPE_CHECKING, Any
 from bot.coaching.history import FocusRow, write_history
 from bot.coaching.views import KPI_LABELS, reason_text
 from bot.i18n import Translator
+from bot.intel.sheet import write_intel
 from bot.losses.sheet import write_losses
 from bot.workbook_cells import DATE_FORMAT, DATETIME_FORMAT, MISSING, header, number, text, widths
 from coaching.asks.service import Ask
+from coaching.intel.service import Intel
 from coaching.losses.reasons import LostDeal
 from coaching.performance.definitions import KPI_BY_NAME, KPI_NAMES, KPIS, POTENTIAL_NOTE
 from coaching.performance.diagnosis import Evidence, Finding
@@ -28,7 +30,7 @@ if TYPE_CHECKING:  # openpyxl is imported by the functions that write, when a pa
     from openpyxl.chart import LineChart
     from openpyxl.worksheet.worksheet import Worksheet
 
-SHEETS = ("Summary", "Reps", "Trends", "Focus", "Glossary", "History", "Losses")
+SHEETS = ("Summary", "Reps", "Trends", "Focus", "Glossary", "History", "Losses", "Intel")
 SUMMARY_HEADER = ("kpi", "unit", "team", "median_rep", "previous", "trend")
 GLOSSARY_HEADER = ("kpi", "label", "unit", "rounding", "better", "source", "roles", "definition")
 REPS_HEADER = ("rep", "email", *KPI_NAMES)
@@ -50,12 +52,12 @@ def write_coaching_workbook(out: str | PathLike[str] | IO[bytes], t: Translator,
                             digest: Digest, trend: Sequence[tuple[Period, Kpis]], people: Mapping[int, PackPerson],
                             generated_at: datetime, currency: str | None = None, asks: Sequence[Ask] = (),
                             deals: Mapping[int, str] | None = None, focuses: Sequence[FocusRow] = (),
-                            losses: Sequence[LostDeal] = ()) -> None:
+                            losses: Sequence[LostDeal] = (), intel: Sequence[Intel] = ()) -> None:
     """Write Summary (team KPIs and what the pack covers), Reps (with a bar chart of revenue won), Trends (the
-    team's KPIs period by period, with a line chart), Focus (each rep's diagnosis, one row per evidence) and
+    team's KPIs period by period, with a line chart), Focus (each rep's diagnosis, one row per evidence),
     Glossary (how each figure is computed), History (the teams' focuses and the reps' asks for help,
-    bot.coaching.history) and Losses (why the period's deals were lost, bot.losses.sheet). Every KPI has the unit
-    and rounding Slack shows; unknown is "–"."""
+    bot.coaching.history), Losses (why the period's deals were lost, bot.losses.sheet) and Intel (the period's
+    /intel items, bot.intel.sheet). Every KPI has the unit and rounding Slack shows; unknown is "–"."""
     from openpyxl import Workbook
 
     reps = sorted(digest.reps, key=lambda p: (_person(people, p).name.lower(), p))
@@ -74,6 +76,7 @@ def write_coaching_workbook(out: str | PathLike[str] | IO[bytes], t: Translator,
     write_losses(workbook.create_sheet(SHEETS[6]), deals=losses,
                  people={p: (person.name, person.email) for p, person in people.items()},
                  currency_format=excel_format("revenue_won"))
+    write_intel(workbook.create_sheet(SHEETS[7]), t, intel)
     workbook.properties.title = f"Coaching pack: {manager.name}, {digest.period.key}"
     workbook.properties.creator = "salescoach"
     workbook.save(out)

@@ -63,10 +63,13 @@ def _export(args: argparse.Namespace, services: Services) -> int:
 
 
 def _delete(args: argparse.Namespace, services: Services) -> int:
+    from bot.intel.usecases import unsign_posts
+
     report: Erasure | None = None
     try:
         with services.unit() as u:
             report = erase_person(u.session, args.email)
+            unsign_posts(u, report.intel_posts)  # their intel's channel posts, shown without their name
             if not args.yes and not report.already:
                 raise _DryRun
     except _DryRun:

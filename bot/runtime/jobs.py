@@ -47,8 +47,10 @@ def remind(services: Services, now: datetime) -> str:
 
 def digests(services: Services, now: datetime) -> str:
     from bot.coaching.coach import send_weekly_digests
+    from bot.intel.digest import send_admin_digests
 
-    return f"queued {send_weekly_digests(services, now)} digest message(s)"
+    managers, admins = send_weekly_digests(services, now), send_admin_digests(services, now)
+    return f"queued {managers} digest message(s)" + (f" and {admins} admin intel digest(s)" if admins else "")
 
 
 def announce_wins(services: Services, now: datetime) -> str:
@@ -121,7 +123,8 @@ JOBS: dict[str, Job] = {job.name: job for job in (
         "remind people who have not answered (at most twice, in their local working hours), and managers of their "
         "focus a week before its date"),
     Job("digests", digests, lambda: IntervalTrigger(minutes=10),
-        "send each manager's weekly coaching digest at their local day and time (SALESCOACH_DIGEST_AT)"),
+        "send each manager's weekly coaching digest at their local day and time (SALESCOACH_DIGEST_AT), and each "
+        "admin's weekly intel digest (when there was intel)"),
     Job("announce_wins", announce_wins, lambda: IntervalTrigger(minutes=1),
         "post each deal an import turned won to the rep's team recognition channel, once"),
     Job("webhook_signatures", webhook_signatures, lambda: IntervalTrigger(minutes=10),

@@ -1,6 +1,6 @@
 """Golden Block Kit files: one survey DM, one coaching digest, one App Home, a manager's DM about a rep's ask for
-help, the focus modal, the team channel's "You said / we will" and the DM asking why a deal was lost in each of
-the five languages.
+help, the focus modal, the team channel's "You said / we will", the /intel modal and channel post, and the DM
+asking why a deal was lost in each of the five languages.
 
 A change to wording, layout or formatting shows up as a diff of tests/golden/<language>/*.json; when the change
 is intended, rewrite them with `UPDATE_GOLDEN=1 python -m pytest tests/bot/test_golden_block_kit.py`.
@@ -19,6 +19,7 @@ from bot.coaching.views import digest_message
 from bot.home.publish import HomeData
 from bot.home.views import home_view
 from bot.i18n import RLM, Translator
+from bot.intel.views import channel_post, intel_view
 from bot.losses.views import ask_message as loss_message
 from bot.losses.views import digest_blocks as loss_blocks
 from bot.slack_double.blockkit import validate_message, validate_view
@@ -26,6 +27,7 @@ from bot.surveys.focus_views import focus_view, shared_message
 from bot.surveys.messages import survey_message
 from coaching.asks.service import Ask, AskCounts, counts
 from coaching.followups.rules import DealState
+from coaching.intel.service import Intel
 from coaching.losses.reasons import REASONS, LostDeal, mix, mix_by_owner
 from coaching.performance.digest import build_digest, rep_kpis
 from coaching.performance.kpis import RepFigures
@@ -81,8 +83,13 @@ def _render(language):
     focus = Focus(3, 1, 1, 7, "relationship with manager", "Weekly deal reviews: 30 minutes, no slides",
                   date(2026, 12, 21), True, 9, NOW)
     _, shared = shared_message(t, focus, scores[0], team="Kuala Lumpur Hunters")
+    item = Intel(5, 1, "competitor", "Acme CRM offers 30% off three-year renewals <!here>", 41, "Petronas Dagangan",
+                 "Acme CRM", NOW, 4, "CINTEL01")
+    _, intel = channel_post(t, item, author="Emily Carter")
     return {"survey": survey, "digest": digest, "home": home, "ask": ask, "focus_view": focus_modal,
-            "focus_shared": shared, "loss_ask": loss_ask}
+            "focus_shared": shared, "loss_ask": loss_ask, "intel_post": intel,
+            "intel_view": intel_view(t, accounts=[(41, "Petronas Dagangan")], competitors=[(1, "Acme CRM")],
+                                     channel_set=False)}
 
 
 @pytest.mark.parametrize("language", list(LOCALES))
@@ -93,6 +100,7 @@ def test_block_kit_matches_the_golden_files_and_slacks_limits(language):
     assert validate_view(rendered["home"]) == []
     assert validate_message("text", rendered["ask"]) == [] and validate_message("text", rendered["loss_ask"]) == []
     assert validate_message("text", rendered["focus_shared"]) == [] and validate_view(rendered["focus_view"]) == []
+    assert validate_message("text", rendered["intel_post"]) == [] and validate_view(rendered["intel_view"]) == []
     folder = GOLDEN / language
     for name, blocks in rendered.items():
         path = folder / f"{name}.json"

@@ -42,7 +42,7 @@ def test_a_missing_scope_and_a_wrong_app_token_each_fail_the_check(setup, capsys
     assert main(["check"]) == 1
     found = findings(capsys)
     assert found["fail scopes"].startswith("fail scopes: the bot token lacks chat:write.public, files:write, "
-                                           "im:history, im:write, users:read, users:read.email")
+                                           "im:history, im:write, reactions:read, users:read, users:read.email")
     assert found["fail SLACK_APP_TOKEN"].startswith("fail SLACK_APP_TOKEN: Slack refused the token (invalid_auth)")
 
 

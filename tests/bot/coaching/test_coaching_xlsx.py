@@ -132,7 +132,7 @@ def rows(data: bytes, sheet: str) -> list[dict[str, Any]]:
 
 def test_pack_has_five_sheets_and_the_reps_header_is_rep_email_and_every_kpi_name(world):
     book = load_workbook(io.BytesIO(pack(world, "ana@example.com")))
-    assert book.sheetnames == ["Summary", "Reps", "Trends", "Focus", "Glossary", "History", "Losses"]
+    assert book.sheetnames == ["Summary", "Reps", "Trends", "Focus", "Glossary", "History", "Losses", "Intel"]
     assert [c.value for c in book["Reps"][1]] == ["rep", "email", *KPI_NAMES]
     assert [c.value for c in book["Trends"][1]] == ["period", "start", "end", *KPI_NAMES]
 
@@ -301,7 +301,7 @@ def test_other_languages_write_a_pack_that_reopens_without_bidi_marks(world, lan
         data = build_pack(u.session, manager_id=ids["ana@example.com"], period=Q3, now=NOW, t=Translator(language),
                           settings=services.settings)
     book = load_workbook(io.BytesIO(data))
-    assert len(book.sheetnames) == 7
+    assert len(book.sheetnames) == 8
     with zipfile.ZipFile(io.BytesIO(data)) as archive:  # cells, sheet names, chart titles, properties
         text = "".join(archive.read(name).decode("utf-8") for name in archive.namelist() if name.endswith(".xml"))
     assert "Rita One" in text

@@ -1,0 +1,1 @@
+"""Field intelligence from /intel: competitor moves, customer needs and market changes, and their weekly roll-up."""
