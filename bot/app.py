@@ -22,6 +22,7 @@ log = logging.getLogger("salescoach")
 def feature_classes() -> list[type]:
     from bot.asks.listeners import AskListeners
     from bot.coaching.listeners import CoachListeners
+    from bot.complaints.listeners import ComplaintListeners
     from bot.followups.listeners import NudgeListeners
     from bot.one_on_ones.listeners import OneOnOneListeners
     from bot.people.listeners import PeopleListeners
@@ -30,7 +31,7 @@ def feature_classes() -> list[type]:
 
     return [PulseListeners, SurveyListeners, HomeListeners, PeopleListeners, CoachListeners,
             RecognitionListeners, NudgeListeners, OneOnOneListeners, AskListeners,
-            FocusListeners]
+            FocusListeners, ComplaintListeners]
 
 
 def build_app(services: Services, *, token_verification: bool = False) -> App:

@@ -13,6 +13,7 @@ CMD_KUDOS = "/kudos"
 CMD_WIN = "/win"
 CMD_ONEONONE = "/oneonone"
 CMD_LANGUAGE = "/language"
+CMD_COMPLAINT = "/complaint"
 
 # Events API
 EVENT_APP_HOME_OPENED = "app_home_opened"
@@ -42,6 +43,8 @@ ACTION_ASK_ANSWER = "ask_answer"  # ask_answer:reply|agenda|join, in the manager
 ACTION_ASK_ANSWER_RE = re.compile(r"^ask_answer:(reply|agenda|join)$")
 ACTION_FOCUS_CHOOSE = "focus_choose"  # under a round's results: the manager picks one theme to act on
 ACTION_FOCUS_DONE = "focus_done"  # App Home and the focus reminder: the action is done
+ACTION_COMPLAINT = "complaint"  # complaint:resolve|snooze, in the owner's DM about a complaint
+ACTION_COMPLAINT_RE = re.compile(r"^complaint:(resolve|snooze)$")
 
 # View callbacks
 VIEW_PULSE_CREATE = "pulse_create"
@@ -53,11 +56,12 @@ VIEW_ONEONONE_ADD = "oneonone_add_view"
 VIEW_ASK_HELP = "ask_help_view"
 VIEW_ASK_REPLY = "ask_reply_view"
 VIEW_FOCUS = "focus_view"
+VIEW_COMPLAINT = "complaint_view"
 
 # Global shortcuts (callback_ids)
 SHORTCUT_KUDOS = "kudos_shortcut"
 
-COMMANDS = (CMD_PULSE, CMD_ENPS, CMD_COACH, CMD_KUDOS, CMD_WIN, CMD_ONEONONE, CMD_LANGUAGE)
+COMMANDS = (CMD_PULSE, CMD_ENPS, CMD_COACH, CMD_KUDOS, CMD_WIN, CMD_ONEONONE, CMD_LANGUAGE, CMD_COMPLAINT)
 EVENTS = (EVENT_APP_HOME_OPENED, EVENT_USER_CHANGE, EVENT_TEAM_JOIN)
 SHORTCUTS = (SHORTCUT_KUDOS,)
 BOT_SCOPES = ("chat:write", "chat:write.public", "commands", "files:write", "im:history", "im:write", "users:read",
