@@ -192,8 +192,16 @@ def read_cases(session: Session, path: str | Path, *, mapping: str | Path | None
             seen[case.external_id] = table.numbers[index]
             cases.append(case)
     if errors:
-        raise CrmImportErrors(errors)
+        raise CrmImportErrors(sorted(errors, key=_place))
     return cases
+
+
+def _place(line: str) -> tuple[int, int, str]:
+    """file:row:COL lines in row order, then column order."""
+    parts = line.rsplit(": ", 1)[0].split(":")
+    row = next((int(p) for p in reversed(parts) if p.isdigit()), 0)
+    letters = parts[-1] if parts and parts[-1].isalpha() and parts[-1].isupper() else ""
+    return row, len(letters), letters
 
 
 def _source(ours: str, columns: Mapping[str, str], table: ColumnTable) -> str | None:
