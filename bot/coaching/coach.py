@@ -12,6 +12,7 @@ from bot.bootstrap import Services, Unit
 from bot.coaching.chart import chart_request
 from bot.coaching.pack import build_pack, thresholds_of
 from bot.coaching.views import digest_message, glossary_message, rep_message
+from bot.complaints.digest import digest_counts, digest_line
 from bot.i18n import N_, Translator
 from bot.messenger import OutboxMessenger
 from coaching.access import NotAllowed
@@ -143,6 +144,7 @@ def _digests(services: Services, u: Unit, now: datetime) -> list[Queued]:
     asked: dict[int | None, list[Ask]] = {}
     for ask in u.asks.asks_to(manager_ids=[d.manager_id for d in due], since=week_ago):
         asked.setdefault(ask.manager_id, []).append(ask)
+    complaints = digest_counts(u, manager_ids=[d.manager_id for d in due], org=org, now=now)
     held = HeldOutbox(u.session)  # kept in memory: the caller writes the rows
     messenger = OutboxMessenger(held, now=now)
     for item in due:
@@ -153,7 +155,8 @@ def _digests(services: Services, u: Unit, now: datetime) -> list[Queued]:
         t = translator(manager)
         text, blocks = digest_message(t, digest, names, currency=s.currency, team=team,
                                       min_deals=rules.min_closed_deals,
-                                      asks=ask_counts(asked.get(item.manager_id, []), start=week_ago, end=now))
+                                      asks=ask_counts(asked.get(item.manager_id, []), start=week_ago, end=now),
+                                      complaints=digest_line(t, complaints.get(item.manager_id)))
         messenger.post(keys[item.manager_id], manager.slack_id, text, blocks, person_id=manager.person_id)
         chart = chart_request(t, found.trend, currency=s.currency,
                               title=t.gettext("Revenue won and win rate, {team}", team=team))

@@ -111,7 +111,8 @@ def _section(text: str) -> dict[str, Any]:
 
 
 def digest_message(t: Translator, digest: Digest, names: Mapping[int, str], *, currency: str, team: str,
-                   min_deals: int, asks: AskCounts | None = None) -> tuple[str, Blocks]:
+                   min_deals: int, asks: AskCounts | None = None,
+                   complaints: dict[str, Any] | None = None) -> tuple[str, Blocks]:
     """One screen: three headline KPIs against last period, at most three people who need attention with the
     one reason that matters most, who to praise with a suggested recognition, the reps' asks for help of the last
     seven days (when there were any), and the way to everything else."""
@@ -150,6 +151,8 @@ def digest_message(t: Translator, digest: Digest, names: Mapping[int, str], *, c
             "{hours} h",
             ":raising_hand: Asks for help in the last 7 days: {n} asked, {answered} answered, median time to answer "
             "{hours} h", asks.asked, answered=t.number(asks.answered), hours=hours)}]})
+    if complaints is not None:  # bot.complaints.digest.digest_line: the reports' complaints
+        blocks.append(complaints)
     blocks.append({"type": "actions", "block_id": "coach_pack", "elements": [
         {"type": "button", "action_id": ids.ACTION_COACH_PACK, "value": f"{digest.manager_id}:{digest.period.key}",
          "text": {"type": "plain_text", "text": t.gettext("Excel coaching pack")[:75]}}]})

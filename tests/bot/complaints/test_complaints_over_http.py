@@ -129,3 +129,12 @@ def test_the_complaints_webhook_takes_signed_cases_once_and_refuses_replays_and_
     assert complaint.text == "Late delivery\nStill waiting" and complaint.source == "webhook"
     assert complaint.resolved_at == datetime(2026, 12, 7, 19, 0, tzinfo=UTC)
     assert len(eventually(lambda: dms(bot, "UREP4", "yours to answer by"))) == 1
+    later = {**case, "external_id": "C-2", "opened_at": "2026-12-07T10:00:00-08:00"}
+    assert _hook(bot, later, timestamp=stamp + 2)[0] == 200
+    monday = datetime(2026, 12, 14, 6, 0, tzinfo=UTC)  # 08:00 in Vilnius: Maria's weekly digest
+    bot.clock.now = monday
+    assert bot.job("digests", monday).startswith("queued 2 digest")
+    bot.deliver()
+    (digest,) = dms(bot, "UMGR", "Coaching digest")
+    assert (":rotating_light: Complaints: 1 open, 1 overdue; median time to resolve in the last 7 days 1.5 working h"
+            in block_texts(digest["blocks"]))
