@@ -122,5 +122,5 @@ def refusal(t: Translator, reason: str, *, suggestions: Sequence[str] = ()) -> s
             "text_empty": t.gettext("Say what the customer complained about."),
             "text_too_long": t.gettext("The complaint is too long."),
             "not_owner": t.gettext("Only the complaint's owner can resolve or snooze it."),
-            "not_in_roster": t.gettext("You are not in the roster, so you cannot log complaints. Ask your admin.")
+            "not_in_roster": t.gettext("You are not in the roster yet. Ask your admin to add you.")
             }[reason]
