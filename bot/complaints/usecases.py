@@ -3,6 +3,7 @@ submission, the owner's Resolve and Snooze, the `complaints` job, and a case fro
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,6 +27,8 @@ from coaching.clicks import StaleClick
 from coaching.complaints import service
 from coaching.complaints.service import SNOOZE_HOURS, Case, Complaint, ComplaintError
 from coaching.timing import Person
+
+OWNER_DM = re.compile(r"complaint:\d+(:half(:\d+)?)?")  # the keys of the owner's DMs, which carry the buttons
 
 
 @dataclass
@@ -128,8 +131,9 @@ def act(services: Services, *, slack_user: str, verb: str, value: str, blocks: S
         return []
     complaint_id, message = int(parts[0]), parts[1]
     hours = int(parts[2]) if verb == "snooze" and len(parts) > 2 and parts[2].isdigit() else 0
-    if not message.startswith(f"complaint:{complaint_id}") or (verb == "snooze" and hours not in SNOOZE_HOURS):
-        return []  # a forged value: nothing of it is anyone's to act on
+    if not OWNER_DM.fullmatch(message) or message.split(":")[1] != str(complaint_id) or (
+            verb == "snooze" and hours not in SNOOZE_HOURS):
+        return []  # a forged value (another message, such as the manager's): nothing of it is anyone's to act on
     with services.unit() as u:
         member = u.people.by_slack_id(slack_user)
         if member is None:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from bot.recognition.webhook_auth import sign
 from storage.complaints.models import ComplaintRow
 from storage.crm.models import CrmAccount
+from storage.models import OutboxMessage
 
 MONDAY = datetime(2026, 12, 7, 18, 0, tzinfo=UTC)  # Monday 10:00 in Los Angeles (UREP4, en-US)
 HALF, DUE = MONDAY + timedelta(hours=2), MONDAY + timedelta(hours=4)
@@ -81,6 +82,9 @@ def test_a_complaint_is_told_nudged_at_half_time_escalated_when_overdue_and_reso
     (overdue,) = eventually(lambda: dms(bot, "UMGR", "is overdue since"))
     assert "Rep 4's complaint from Acme is overdue since" in block_texts(overdue["blocks"])
     (dm,) = dms(bot, "UREP4", "yours to answer by")
+    with listeners_done(bot):  # a forged value naming the manager's DM: nothing happens
+        bot.actor.click(None, "UREP4", dm, "complaint:resolve", f"{complaint.id}|complaint:{complaint.id}:overdue")
+    assert _complaints(bot)[0].resolved_at is None
     with listeners_done(bot):
         bot.actor.click(None, "UREP4", dm, "complaint:resolve")
     assert _complaints(bot)[0].resolved_at == bot.clock.now
@@ -134,7 +138,8 @@ def test_the_complaints_webhook_takes_signed_cases_once_and_refuses_replays_and_
     monday = datetime(2026, 12, 14, 6, 0, tzinfo=UTC)  # 08:00 in Vilnius: Maria's weekly digest
     bot.clock.now = monday
     assert bot.job("digests", monday).startswith("queued 2 digest")
-    bot.deliver()
-    (digest,) = dms(bot, "UMGR", "Coaching digest")
+    with bot.services.sessions.begin() as s:  # as queued: delivering would draw the digest's chart (1.7 s)
+        digest = s.scalars(select(OutboxMessage.payload).where(OutboxMessage.method == "chat.postMessage",
+                                                               OutboxMessage.key.like("digest:%"))).one()
     assert (":rotating_light: Complaints: 1 open, 1 overdue; median time to resolve in the last 7 days 1.5 working h"
             in block_texts(digest["blocks"]))
