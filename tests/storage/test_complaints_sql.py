@@ -94,6 +94,10 @@ def test_only_the_owner_resolves_or_snoozes_and_a_late_click_changes_nothing(ses
         again = service.log_complaint(store, told, account_id=ids["acme"], text="Late delivery",
                                       owner_id=ids["UREP0"], logged_by=ids["UREP0"], now=FRIDAY, origin="v:1")
         assert again.id == complaint.id and len(told.sent) == 1  # the same modal again adds nothing
+        saturday = FRIDAY + timedelta(days=1)  # outside working time: told when the owner's Monday starts
+        service.log_complaint(store, told, account_id=ids["acme"], text="Weekend outage", owner_id=ids["UREP2"],
+                              logged_by=ids["UREP0"], now=saturday, origin="v:sat")
+        assert told.sent[-1][3] == datetime(2026, 12, 14, 7, 0, tzinfo=UTC)  # 09:00 in Vilnius
         with pytest.raises(ComplaintError):
             service.snooze(store, complaint_id=complaint.id, person_id=ids["UREP1"], hours=1, now=FRIDAY)
         with pytest.raises(NotAllowed):
