@@ -5,18 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.i18n import Translator
 from coaching.access import OrgChart, reports_of
 from coaching.complaints.service import Complaint, ComplaintCounts, counts
 
+if TYPE_CHECKING:
+    from bot.bootstrap import Unit
+
 WINDOW = timedelta(days=7)
 
 
-def digest_counts(u: Any, *, manager_ids: Sequence[int], org: OrgChart, now: datetime) -> dict[int, ComplaintCounts]:
-    """Each manager's figures over their reports as the org chart stands now (coaching.access.reports_of);
-    `u` is a bot.bootstrap.Unit, reading or writing."""
+def digest_counts(u: Unit, *, manager_ids: Sequence[int], org: OrgChart, now: datetime) -> dict[int, ComplaintCounts]:
+    """Each manager's figures over their reports as the org chart stands now (coaching.access.reports_of), in a
+    reading or a writing unit."""
     reports = {m: reports_of(m, org=org) for m in manager_ids}
     everyone = sorted(set().union(*reports.values())) if reports else []
     if not everyone:

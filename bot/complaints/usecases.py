@@ -28,7 +28,7 @@ from coaching.complaints import service
 from coaching.complaints.service import SNOOZE_HOURS, Case, Complaint, ComplaintError
 from coaching.timing import Person
 
-OWNER_DM = re.compile(r"complaint:\d+(:half(:\d+)?)?")  # the keys of the owner's DMs, which carry the buttons
+OWNER_DM = re.compile(r"complaint:\d+(:half(:\d+)?|:owner:\d+)?")  # the owner's DMs, which carry the buttons
 
 
 @dataclass
@@ -55,9 +55,9 @@ class SlackComplaints:
         text, blocks = render(translator(member))
         self.u.messenger.post(key, member.slack_id, text, blocks, person_id=person_id, not_before=not_before)
 
-    def tell_owner(self, complaint: Complaint, *, owner: Person, not_before: datetime) -> None:
-        account, key = self._account(complaint), f"complaint:{complaint.id}"
-        self._dm(owner.person_id, key, lambda t: owner_message(t, complaint, account=account, message=key),
+    def tell_owner(self, complaint: Complaint, *, owner: Person, not_before: datetime, key: str | None = None) -> None:
+        account, message = self._account(complaint), key or f"complaint:{complaint.id}"
+        self._dm(owner.person_id, message, lambda t: owner_message(t, complaint, account=account, message=message),
                  not_before)
 
     def nudge_owner(self, complaint: Complaint, *, owner: Person, key: str, not_before: datetime) -> None:
@@ -160,8 +160,8 @@ def act(services: Services, *, slack_user: str, verb: str, value: str, blocks: S
             return u.messenger.enqueued
         fresh = settle(blocks, status)
         SlackNudges(u, currency=services.settings.currency).edit(
-            f"{message}:{state}", edits_key=message, text=str(fresh[0].get("text", {}).get("text", ""))[:3000] or
-            status, blocks=fresh, for_user=slack_user, person_id=member.person_id)
+            f"{message}:{state}", edits_key=message, text=status, blocks=fresh, for_user=slack_user,
+            person_id=member.person_id)
         return u.messenger.enqueued
 
 

@@ -118,7 +118,9 @@ class ComplaintStore(Protocol):
 
 
 class ComplaintMessenger(Protocol):
-    def tell_owner(self, complaint: Complaint, *, owner: Person, not_before: datetime) -> None: ...
+    def tell_owner(self, complaint: Complaint, *, owner: Person, not_before: datetime, key: str | None = None) -> None:
+        """The owner's DM under `key` (default complaint:{id}; complaint:{id}:owner:{person} for a new owner)."""
+        ...
     def nudge_owner(self, complaint: Complaint, *, owner: Person, key: str, not_before: datetime) -> None: ...
     def tell_manager(self, complaint: Complaint, *, manager: Person, not_before: datetime) -> None: ...
 
@@ -191,19 +193,21 @@ def receive_cases(store: ComplaintStore, messenger: ComplaintMessenger, cases: S
                             half_at=half if not before.halves_sent else before.half_at)
         if after == before:
             unchanged += 1
-        else:
-            store.save(after)
-            updated += 1
+            continue
+        store.save(after)
+        updated += 1
+        if after.open and after.owner_id != before.owner_id and after.owner_id is not None:
+            _tell(store, messenger, after, now=now, working=working, key=f"complaint:{after.id}:owner:{owner}")
     return added, updated, unchanged
 
 
 def _tell(store: ComplaintStore, messenger: ComplaintMessenger, complaint: Complaint, *, now: datetime,
-          working: WorkingTime) -> None:
+          working: WorkingTime, key: str | None = None) -> None:
     owner = store.person(complaint.owner_id) if complaint.owner_id is not None else None
     if owner is None:
         return
     days = store.holidays().get(owner.team_id, frozenset())
-    messenger.tell_owner(complaint, owner=owner, not_before=working.next_moment(now, owner.tz, days))
+    messenger.tell_owner(complaint, owner=owner, not_before=working.next_moment(now, owner.tz, days), key=key)
 
 
 def _owned(store: ComplaintStore, complaint_id: int, person_id: int, action_ts: str | None) -> Complaint:

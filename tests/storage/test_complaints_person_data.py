@@ -27,7 +27,7 @@ class Queue:
     def __init__(self, session) -> None:
         self.outbox = Outbox(session)
 
-    def tell_owner(self, complaint, *, owner, not_before) -> None:
+    def tell_owner(self, complaint, *, owner, not_before, key=None) -> None:
         self.outbox.enqueue(f"complaint:{complaint.id}", "chat.postMessage", {"text": complaint.text}, now=NOW,
                             person_id=owner.person_id, not_before=not_before)
 

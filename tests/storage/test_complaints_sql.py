@@ -26,8 +26,8 @@ FRIDAY = datetime(2026, 12, 11, 15, 30, tzinfo=UTC)  # Friday 17:30 in Vilnius (
 class Told:
     sent: list[tuple[str, int, int, datetime]] = field(default_factory=list)  # (what, complaint, person, not before)
 
-    def tell_owner(self, complaint: Complaint, *, owner: Person, not_before: datetime) -> None:
-        self.sent.append(("told", complaint.id, owner.person_id, not_before))
+    def tell_owner(self, complaint: Complaint, *, owner: Person, not_before: datetime, key: str | None = None) -> None:
+        self.sent.append(("told" if key is None else "new owner", complaint.id, owner.person_id, not_before))
 
     def nudge_owner(self, complaint: Complaint, *, owner: Person, key: str, not_before: datetime) -> None:
         self.sent.append((key.split(":", 2)[2], complaint.id, owner.person_id, not_before))
@@ -147,7 +147,11 @@ def test_cases_by_external_id_are_added_once_and_updated_after(sessions, ids):
         fixed = [Case("C-1", ids["acme"], None, opened, "Wrong invoice", resolved_at=FRIDAY)]
         assert service.receive_cases(store, told, fixed, source="import", now=FRIDAY) == (0, 1, 0)
         assert store.by_external_id("C-1").resolved_at == FRIDAY
-    assert [s[0] for s in told.sent] == ["told"]  # only the open case's owner, once
+        moved = [Case("C-3", ids["acme"], None, opened, "Open"), Case("C-3", ids["acme"], ids["UREP0"], opened, "Open")]
+        assert service.receive_cases(store, told, moved[:1], source="import", now=FRIDAY) == (1, 0, 0)
+        assert service.receive_cases(store, told, moved[1:], source="import", now=FRIDAY) == (0, 1, 0)
+    assert [(s[0], s[2]) for s in told.sent] == [("told", ids["UREP2"]), ("told", ids["UREP2"]),
+                                                 ("new owner", ids["UREP0"])]  # open cases' owners, once each
 
 
 def test_digest_counts_open_overdue_and_the_median_working_hours_to_resolve(sessions, ids):
