@@ -32,7 +32,7 @@ def _complaints(bot) -> list[ComplaintRow]:
         return list(s.scalars(select(ComplaintRow).order_by(ComplaintRow.id)))
 
 
-def _log(bot, account: str, *, user: str = "UMGR", retries: int = 0, refused: bool = False):
+def _log(bot, account: str, *, user: str = "UMGR", retries: int = 0, refused: bool = False, owner: str = ""):
     before = set(bot.slack.open_views)
     with listeners_done(bot):
         assert bot.actor.slash_command(None, "/complaint", account, user_id=user).status == 200
@@ -40,7 +40,8 @@ def _log(bot, account: str, *, user: str = "UMGR", retries: int = 0, refused: bo
     answers = []
     with listeners_done(bot, 0 if refused else 1 + retries):  # a refusal is in the ack: nothing sent after
         for retry in [None, *range(1, retries + 1)]:
-            answers.append(bot.actor.submit_view(None, view, {"text": WORDS}, user_id=user, retry_num=retry))
+            answers.append(bot.actor.submit_view(None, view, {"text": WORDS, **({"person": owner} if owner else {})},
+                                                 user_id=user, retry_num=retry))
     return view, answers[0]
 
 
@@ -143,3 +144,6 @@ def test_the_complaints_webhook_takes_signed_cases_once_and_refuses_replays_and_
                                                                OutboxMessage.key.like("digest:%"))).one()
     assert (":rotating_light: Complaints: 1 open, 1 overdue; median time to resolve in the last 7 days 1.5 working h"
             in block_texts(digest["blocks"]))
+    _log(bot, "Acme", user="UREP4", owner="UREP0")  # the owner chosen in the modal, not the account's
+    assert _complaints(bot)[-1].owner_id == person_ids(bot)["UREP0"]
+    assert eventually(lambda: dms(bot, "UREP0", "Aduan daripada Acme untuk anda jawab"))  # in Malay, UREP0's
