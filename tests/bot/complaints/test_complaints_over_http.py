@@ -124,6 +124,7 @@ def test_the_complaints_webhook_takes_signed_cases_once_and_refuses_replays_and_
     assert _hook(bot, case, secret="someone-elses-secret-000")[0] == 401
     assert _hook(bot, case, headers={"Content-Type": "application/json"})[0] == 401  # unsigned
     assert _hook(bot, b"not json")[0] == 400
+    assert _hook(bot, b" " * (64 * 1024 + 1))[0] == 413  # bounded before anything parses it
     status, text = _hook(bot, {**case, "account": "Acne", "opened_at": "yesterday"})
     assert status == 400 and "account: 'Acne' is not a stored account (close matches: Acme)" in text
     assert "opened_at: 'yesterday' is not a date and time" in text
