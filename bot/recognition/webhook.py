@@ -1,6 +1,6 @@
 """POST /hooks/deals: one deal as JSON from the CRM, signed with SALESCOACH_WEBHOOK_SECRET
 (bot.recognition.webhook_auth); each signed request is taken once, and a deal it turns won is posted once to the
-rep's team."""
+rep's team. signed_hook is every CRM route's checking and answering (bot.complaints.webhook uses it too)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""HTTP mode: one WSGI app (Slack at /slack/events, the CRM at /hooks/deals, /healthz) served by waitress.
+"""HTTP mode: one WSGI app (Slack at /slack/events, the CRM at /hooks/deals and /hooks/complaints, /healthz) served
+by waitress.
 Bodies are bounded before anything reads them (waitress refuses past MAX_BODY; each route has its own bound)."""
 
 from __future__ import annotations
