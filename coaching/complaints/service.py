@@ -155,8 +155,9 @@ def log_complaint(store: ComplaintStore, messenger: ComplaintMessenger, *, accou
         raise ComplaintError("text_empty", "a complaint says what the customer complained about")
     if len(text) > MAX_TEXT:
         raise ComplaintError("text_too_long", f"a complaint has at most {MAX_TEXT} characters, got {len(text)}")
-    owner = owner_id or account.owner_id or logged_by
-    if store.person(owner) is None:
+    candidates = [owner_id] if owner_id is not None else [account.owner_id, logged_by]  # the account's, else theirs
+    owner = next((p for p in candidates if p is not None and store.person(p) is not None), None)
+    if owner is None:
         raise ComplaintError("no_owner", "the owner is not an active person of the roster")
     due, half = _due_times(store, owner, now, hours, working)
     added = store.add(Complaint(0, account.id, owner, logged_by, text, "slack", now, due, half), origin=origin)

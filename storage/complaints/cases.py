@@ -36,13 +36,17 @@ class Lookups:
 
     def __init__(self, session: Session) -> None:
         self.people = People(session)
-        self.accounts: dict[str, tuple[int, str]] = {
-            name_key(name): (account_id, name) for account_id, name in session.execute(
-                select(CrmAccount.id, CrmAccount.name))}
+        self.accounts: dict[str, tuple[int, str, int | None]] = {
+            name_key(name): (account_id, name, owner) for account_id, name, owner in session.execute(
+                select(CrmAccount.id, CrmAccount.name, CrmAccount.owner_id))}
 
     def account(self, name: str) -> int | None:
         found = self.accounts.get(name_key(name))
         return found[0] if found else None
+
+    def owner_of(self, name: str) -> int | None:
+        found = self.accounts.get(name_key(name))
+        return found[2] if found else None
 
     def suggest(self, name: str) -> str:
         close = difflib.get_close_matches(name_key(name), list(self.accounts), n=3, cutoff=0.6)
@@ -96,6 +100,9 @@ def check_case(fields: Mapping[str, Any], *, where: Callable[[str], str], lookup
         problems.append(f"{where('account')}: {account!r} is not a stored account{lookups.suggest(account)}; "
                         "expected an account's name as the accounts import stored it")
     owner_id = None
+    if not owner and account_id is not None and lookups.owner_of(account) is None:
+        problems.append(f"{where('owner')}: owner is empty and account {account!r} has no owner; expected a roster "
+                        "person's email or name (or import the accounts with their owners)")
     if owner:
         owner_id = lookups.people.find((aliases or {}).get(owner.lower(), owner), people_by)
         if owner_id is None:

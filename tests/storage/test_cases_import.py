@@ -31,7 +31,7 @@ def env(migrated_database_url, tmp_path, monkeypatch):
     sessions = make_sessions(engine)
     with sessions.begin() as s:
         ids = seed_team(s, reps=3)
-        s.add(CrmAccount(name="Acme", owner_id=ids["UREP1"]))
+        s.add_all([CrmAccount(name="Acme", owner_id=ids["UREP1"]), CrmAccount(name="Globex")])
     (tmp_path / "map.yml").write_text("kind: cases\ncolumns:\n  Case Number: external_id\n", encoding="utf-8")
     yield sessions
     engine.dispose()
@@ -62,7 +62,8 @@ def test_cases_are_imported_once_and_updated_by_external_id(env, tmp_path, capsy
 
 
 def test_a_bad_cases_file_is_refused_whole_with_one_line_per_bad_cell(env, tmp_path, capsys):
-    rows = [ROWS[0], ["C-1", "Acne", "nobody@example.com", "friday", "", "", ""]]
+    rows = [ROWS[0], ["C-1", "Acne", "nobody@example.com", "friday", "", "", ""],
+            ["C-9", "Globex", "", "2026-12-04 10:00", "Broken", "", ""]]
     path = write_table(tmp_path / "cases.csv", rows, HEADER)
     assert main(["import", "cases", str(path), "--mapping", "map.yml"]) == 1
     err = capsys.readouterr().err.splitlines()
@@ -73,8 +74,10 @@ def test_a_bad_cases_file_is_refused_whole_with_one_line_per_bad_cell(env, tmp_p
         "expected a stored person's email or name, or empty for the account's owner",
         f"{path}:3:D: 'friday' is not a date and time; expected e.g. 2026-12-04 15:30 or "
         "2026-12-04T15:30:00+08:00",
-        f"{path}:3:F: text is empty; expected what the customer complained about (text or subject)"]
-    assert err[-1] == "salescoach: nothing was imported (4 problem(s))"
+        f"{path}:3:F: text is empty; expected what the customer complained about (text or subject)",
+        f"{path}:4:C: owner is empty and account 'Globex' has no owner; expected a roster person's email or name "
+        "(or import the accounts with their owners)"]
+    assert err[-1] == "salescoach: nothing was imported (5 problem(s))"
     assert not _stored(env)
     with env.begin() as s:
         assert s.scalars(select(ImportRun.kind)).one() == "cases"
