@@ -22,6 +22,7 @@ log = logging.getLogger("salescoach")
 def feature_classes() -> list[type]:
     from bot.asks.listeners import AskListeners
     from bot.coaching.listeners import CoachListeners
+    from bot.complaints.listeners import ComplaintListeners
     from bot.followups.listeners import NudgeListeners
     from bot.intel.listeners import IntelListeners
     from bot.losses.listeners import LossListeners
@@ -32,7 +33,7 @@ def feature_classes() -> list[type]:
 
     return [PulseListeners, SurveyListeners, HomeListeners, PeopleListeners, CoachListeners,
             RecognitionListeners, NudgeListeners, OneOnOneListeners, AskListeners,
-            FocusListeners, LossListeners, IntelListeners]
+            FocusListeners, LossListeners, IntelListeners, ComplaintListeners]
 
 
 def build_app(services: Services, *, token_verification: bool = False) -> App:

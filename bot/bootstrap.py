@@ -22,6 +22,7 @@ from bot.runtime.pacing import make_client
 from bot.runtime.workspaces import Workspaces
 from bot.settings import Settings
 from storage.answer_batch import AnswerBatch
+from storage.complaints.repository import ComplaintRepository
 from storage.db import make_engine, make_sessions, reading_engine, upgrade
 from storage.focus import FocusRepository
 from storage.followups.asks import AskRepository
@@ -111,6 +112,12 @@ class Unit:
     @property
     def losses(self) -> LossRepository:
         return LossRepository(self.session)
+
+    @cached_property
+    def complaints(self) -> ComplaintRepository:
+        repository = ComplaintRepository(self.session)
+        repository.now = self.now
+        return repository
 
 
 @dataclass

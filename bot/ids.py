@@ -14,6 +14,7 @@ CMD_WIN = "/win"
 CMD_ONEONONE = "/oneonone"
 CMD_LANGUAGE = "/language"
 CMD_INTEL = "/intel"
+CMD_COMPLAINT = "/complaint"
 
 # Events API
 EVENT_APP_HOME_OPENED = "app_home_opened"
@@ -50,6 +51,8 @@ ACTION_FOCUS_DONE = "focus_done"  # App Home and the focus reminder: the action 
 ACTION_LOSS_REASON = "loss_reason"  # loss_reason:{reason}, value the deal id: the owner says why a deal was lost
 ACTION_LOSS_REASON_RE = re.compile(r"^loss_reason:[a-z_]+$")
 ACTION_LOSS_DETAILS = "loss_details"  # value the deal id: the modal with the competitor and a note
+ACTION_COMPLAINT = "complaint"  # complaint:resolve|snooze, in the owner's DM about a complaint
+ACTION_COMPLAINT_RE = re.compile(r"^complaint:(resolve|snooze)$")
 
 # View callbacks
 VIEW_PULSE_CREATE = "pulse_create"
@@ -63,12 +66,13 @@ VIEW_ASK_REPLY = "ask_reply_view"
 VIEW_FOCUS = "focus_view"
 VIEW_LOSS_DETAILS = "loss_details_view"
 VIEW_INTEL = "intel_view"
+VIEW_COMPLAINT = "complaint_view"
 
 # Global shortcuts (callback_ids)
 SHORTCUT_KUDOS = "kudos_shortcut"
 SHORTCUT_INTEL = "intel_shortcut"
 
-COMMANDS = (CMD_PULSE, CMD_ENPS, CMD_COACH, CMD_KUDOS, CMD_WIN, CMD_ONEONONE, CMD_LANGUAGE, CMD_INTEL)
+COMMANDS = (CMD_PULSE, CMD_ENPS, CMD_COACH, CMD_KUDOS, CMD_WIN, CMD_ONEONONE, CMD_LANGUAGE, CMD_INTEL, CMD_COMPLAINT)
 EVENTS = (EVENT_APP_HOME_OPENED, EVENT_USER_CHANGE, EVENT_TEAM_JOIN, EVENT_REACTION_ADDED, EVENT_REACTION_REMOVED)
 SHORTCUTS = (SHORTCUT_KUDOS, SHORTCUT_INTEL)
 BOT_SCOPES = ("chat:write", "chat:write.public", "commands", "files:write", "im:history", "im:write", "reactions:read",

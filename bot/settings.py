@@ -62,6 +62,7 @@ class Settings:
     nudge_at: str = "09:00"  # SALESCOACH_NUDGE_AT: local time of follow-up and one-on-one nudges
     nudge_top: int = 5  # SALESCOACH_NUDGE_TOP: deals in a rep's daily follow-up nudge
     recognition_gap_days: int = 60  # SALESCOACH_RECOGNITION_GAP_DAYS: nudge managers after this long
+    complaint_hours: int = 4  # SALESCOACH_COMPLAINT_HOURS: working hours to answer a complaint
     slack_timeout: float = 15.0  # SALESCOACH_SLACK_TIMEOUT: seconds to wait for Slack's answer to one call
     delivery_workers: int = 4  # SALESCOACH_DELIVERY_WORKERS: threads sending the outbox
     delivery_lease: float = 120.0  # SALESCOACH_DELIVERY_LEASE: seconds a claimed row is a worker's alone
@@ -108,6 +109,7 @@ class Settings:
             nudge_top=_whole("SALESCOACH_NUDGE_TOP", values.get("SALESCOACH_NUDGE_TOP"), 1, 10, 5),
             recognition_gap_days=_whole("SALESCOACH_RECOGNITION_GAP_DAYS",
                                         values.get("SALESCOACH_RECOGNITION_GAP_DAYS"), 7, 365, 60),
+            complaint_hours=_whole("SALESCOACH_COMPLAINT_HOURS", values.get("SALESCOACH_COMPLAINT_HOURS"), 1, 45, 4),
             slack_timeout=_seconds("SALESCOACH_SLACK_TIMEOUT", values.get("SALESCOACH_SLACK_TIMEOUT"),
                                    0.05, 300.0, 15.0),
             delivery_workers=_whole("SALESCOACH_DELIVERY_WORKERS", values.get("SALESCOACH_DELIVERY_WORKERS"),

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, String, cast, delete, func, or_, select, update
+from sqlalchemy import JSON, ColumnElement, String, cast, delete, func, or_, select, true, update
 from sqlalchemy.orm import Session
 
+from storage.complaints.models import ComplaintRow
 from storage.crm.models import CrmAccount, CrmActivity, CrmDeal, CrmLead, CrmQuota
 from storage.followups.models import (
     AccountHold,
@@ -139,6 +140,11 @@ def export_person(session: Session, email: str) -> dict[str, Any]:
                       for a in session.scalars(select(HelpAsk).where(or_(HelpAsk.rep_id == pid,
                                                                          HelpAsk.manager_id == pid))
                                                .order_by(HelpAsk.id))],
+        "complaints": [{**_plain(c, "origin", "action_ts"), "owner": emails.get(c.owner_id or 0),
+                        "logged_by": emails.get(c.logged_by or 0),
+                        "account": session.scalar(select(CrmAccount.name).where(CrmAccount.id == c.account_id))}
+                       for c in session.scalars(select(ComplaintRow).where(or_(
+                           ComplaintRow.owner_id == pid, ComplaintRow.logged_by == pid)).order_by(ComplaintRow.id))],
         "focuses_chosen": [_plain(f, "origin") for f in session.scalars(select(SurveyFocus).where(
             SurveyFocus.created_by == pid).order_by(SurveyFocus.id))],
         "nudges": [_plain(n) for n in session.scalars(select(NudgeLog).where(NudgeLog.person_id == pid)
@@ -224,6 +230,7 @@ def erase_person(session: Session, email: str) -> Erasure:
         HelpAsk.manager_id == pid).values(manager_id=None)))
     anonymised, result.intel_posts = erase_intel_author(session, person_id=pid, slack_id=slack_id)
     result.add("intel items made anonymous", anonymised)
+    _erase_complaints(session, pid, result)
     result.add("nudges", _run(session, delete(NudgeLog).where(NudgeLog.person_id == pid)))
     result.add("follow-up snoozes", _run(session, delete(FollowupHold).where(
         FollowupHold.deal_id.in_(select(CrmDeal.id).where(CrmDeal.owner_id == pid)))))
@@ -254,6 +261,26 @@ def erase_person(session: Session, email: str) -> Erasure:
     result.add("person", 1)
     session.flush()
     return result
+
+
+def _erase_complaints(session: Session, pid: int, result: Erasure) -> None:
+    """Complaints are the customer's and the account's: they stay (and count in SLA figures) without the person.
+    Texts they typed in Slack are erased with every message that carried them; messages not yet sent about any
+    complaint they owned or logged are deleted; the links to them go (nobody is nudged about them any more)."""
+    c, o = ComplaintRow, OutboxMessage
+    theirs = list(session.execute(select(c.id, c.source, c.logged_by).where(or_(c.owner_id == pid,
+                                                                                c.logged_by == pid))))
+    for complaint_id, source, logged_by in theirs:
+        about = or_(o.key == f"complaint:{complaint_id}", o.key.like(f"complaint:{complaint_id}:%"))
+        typed = source == "slack" and logged_by == pid
+        result.add("messages about their complaints", _run(session, delete(o).where(
+            about, true() if typed else o.sent_at.is_(None))))
+    result.add("complaint texts erased", _run(session, update(c).where(
+        c.logged_by == pid, c.source == "slack").values(text=ERASED_TEXT)))
+    result.add("complaints unlinked from their owner", _run(session, update(c).where(c.owner_id == pid).values(
+        owner_id=None, half_at=None)))
+    result.add("complaints unlinked from who logged them", _run(session, update(c).where(
+        c.logged_by == pid).values(logged_by=None)))
 
 
 def _run(session: Session, statement: Any) -> int:

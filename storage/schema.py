@@ -6,6 +6,7 @@ Import `metadata` from here, never from storage.models (which holds only the sur
 from __future__ import annotations
 
 from storage import competitors, installations, intel, models, templates  # noqa: F401
+from storage.complaints import models as complaint_models  # noqa: F401
 from storage.crm import models as crm_models  # noqa: F401
 from storage.followups import models as followup_models  # noqa: F401
 from storage.models import Base

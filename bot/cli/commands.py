@@ -104,6 +104,10 @@ def db(settings: Settings) -> int:
 
 
 def import_(args: argparse.Namespace, services: Services) -> int:
+    if args.import_kind == "cases":
+        from bot.complaints.commands import import_cases
+
+        return import_cases(args, services)
     if args.import_kind != "roster":
         from bot.coaching.commands import import_crm
 

@@ -49,8 +49,10 @@ def _parser() -> argparse.ArgumentParser:
     roster.add_argument("--deactivate-missing", action="store_true",
                         help="mark people who are not in the file as inactive")
     from bot.coaching.commands import add_parsers
+    from bot.complaints.commands import add_parsers as add_case_parsers
 
     add_parsers(imp)
+    add_case_parsers(imp)
 
     jobs = sub.add_parser("jobs", help="list or run the scheduled jobs").add_subparsers(dest="jobs_command",
                                                                                        required=True)

@@ -12,6 +12,7 @@ from bot.bootstrap import Services, Unit
 from bot.coaching.chart import chart_request
 from bot.coaching.pack import build_pack, thresholds_of
 from bot.coaching.views import digest_message, glossary_message, rep_message
+from bot.complaints.digest import digest_counts, digest_line
 from bot.i18n import N_, Translator
 from bot.intel.digest import week_rollup
 from bot.losses.views import digest_blocks as loss_blocks
@@ -147,6 +148,7 @@ def _digests(services: Services, u: Unit, now: datetime) -> list[Queued]:
     for ask in u.asks.asks_to(manager_ids=[d.manager_id for d in due], since=week_ago):
         asked.setdefault(ask.manager_id, []).append(ask)
     intel = week_rollup(u, now)  # everyone's, the same for every manager (bot.intel.digest)
+    complaints = digest_counts(u, manager_ids=[d.manager_id for d in due], org=org, now=now)
     held = HeldOutbox(u.session)  # kept in memory: the caller writes the rows
     messenger = OutboxMessenger(held, now=now)
     for item in due:
@@ -160,7 +162,7 @@ def _digests(services: Services, u: Unit, now: datetime) -> list[Queued]:
                                       min_deals=rules.min_closed_deals,
                                       asks=ask_counts(asked.get(item.manager_id, []), start=week_ago, end=now),
                                       losses=loss_blocks(t, mix(lost), mix_by_owner(lost), names),
-                                      intel=intel)
+                                      intel=intel, complaints=digest_line(t, complaints.get(item.manager_id)))
         messenger.post(keys[item.manager_id], manager.slack_id, text, blocks, person_id=manager.person_id)
         chart = chart_request(t, found.trend, currency=s.currency,
                               title=t.gettext("Revenue won and win rate, {team}", team=team))

@@ -114,7 +114,8 @@ def _section(text: str) -> dict[str, Any]:
 
 def digest_message(t: Translator, digest: Digest, names: Mapping[int, str], *, currency: str, team: str,
                    min_deals: int, asks: AskCounts | None = None,
-                   losses: Sequence[dict[str, Any]] = (), intel: Rollup | None = None) -> tuple[str, Blocks]:
+                   losses: Sequence[dict[str, Any]] = (), intel: Rollup | None = None,
+                   complaints: dict[str, Any] | None = None) -> tuple[str, Blocks]:
     """One screen: three headline KPIs against last period, at most three people who need attention with the
     one reason that matters most, who to praise with a suggested recognition, the reps' asks for help and the
     company's field intel of the last seven days (when there were any), and the way to everything else."""
@@ -155,6 +156,8 @@ def digest_message(t: Translator, digest: Digest, names: Mapping[int, str], *, c
             "{hours} h", asks.asked, answered=t.number(asks.answered), hours=hours)}]})
     blocks.extend(losses)
     blocks += rollup_blocks(t, intel)  # the company's field intel of the last 7 days, when there was any
+    if complaints is not None:  # bot.complaints.digest.digest_line: the reports' complaints
+        blocks.append(complaints)
     blocks.append({"type": "actions", "block_id": "coach_pack", "elements": [
         {"type": "button", "action_id": ids.ACTION_COACH_PACK, "value": f"{digest.manager_id}:{digest.period.key}",
          "text": {"type": "plain_text", "text": t.gettext("Excel coaching pack")[:75]}}]})

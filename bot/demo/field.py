@@ -37,18 +37,18 @@ def play_loss_reason(demo: Stage) -> None:
         imported = import_crm_file(u.session, kind="deals", path=deals, now=u.now)
     demo.note(f"admin: salescoach import deals {deals.name} -> {imported}")
     demo.tick("loss_reasons")
-    ask = _latest(demo, aisyah.slack_id, r"loss:\d+$")
+    ask = _latest(demo, aisyah.slack_id, r"loss:\d+:\d+:\d+$")
     before = len(demo.slack.calls_to("chat.update"))
     demo.actor.click(None, aisyah.slack_id, ask, "loss_reason:competitor")
     _edited(demo, before)
     opened, before = set(demo.slack.open_views), len(demo.slack.calls_to("chat.update"))
-    demo.actor.click(None, aisyah.slack_id, _latest(demo, aisyah.slack_id, r"loss:\d+$"), "loss_details")
+    demo.actor.click(None, aisyah.slack_id, _latest(demo, aisyah.slack_id, r"loss:\d+:\d+:\d+$"), "loss_details")
     view = wait(lambda: next((v for k, v in demo.slack.open_views.items() if k not in opened), None))
     values = {"reason": "competitor", "note": "They bundled the CRM with their core banking deal."}
     values["competitor" if any(b.get("block_id") == "competitor" for b in view["blocks"]) else "competitor_text"] = \
         "Acme CRM"
     demo.actor.submit_view(None, view, values, user_id=aisyah.slack_id)
     _edited(demo, before)
-    shown = _latest(demo, aisyah.slack_id, r"loss:\d+$")["blocks"][0]["text"]["text"].split("\n")[-1]
+    shown = _latest(demo, aisyah.slack_id, r"loss:\d+:\d+:\d+$")["blocks"][0]["text"]["text"].split("\n")[-1]
     demo.note(f"{aisyah.name} clicks Competitor (one click records it), then adds the competitor and a note in the "
               f"modal -> the DM now reads: {shown}; the digest and the pack's Losses sheet count it")

@@ -83,6 +83,12 @@ def nudges(services: Services, now: datetime) -> str:
     return send_nudges(services, now)
 
 
+def complaints(services: Services, now: datetime) -> str:
+    from bot.complaints.usecases import send_due
+
+    return send_due(services, now)
+
+
 def one_on_ones(services: Services, now: datetime) -> str:
     from bot.one_on_ones.usecases import send_one_on_ones
 
@@ -136,6 +142,8 @@ JOBS: dict[str, Job] = {job.name: job for job in (
     Job("loss_reasons", loss_reasons, lambda: IntervalTrigger(minutes=5),
         "ask each owner why a deal an import or the webhook found lost was lost, in their working hours, and remind "
         "once two days later"),
+    Job("complaints", complaints, lambda: IntervalTrigger(minutes=5),
+        "nudge complaint owners at half the time to answer, and tell their managers when one is overdue (once each)"),
     Job("one_on_ones", one_on_ones, lambda: IntervalTrigger(minutes=5),
         "one-on-one reminders the working day before, Held/Moved/Skipped prompts, and overdue nudges"),
     Job("recognition_gaps", recognition_gaps, lambda: IntervalTrigger(minutes=30),

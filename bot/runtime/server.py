@@ -1,4 +1,5 @@
-"""HTTP mode: one WSGI app (Slack at /slack/events, the CRM at /hooks/deals, /healthz) served by waitress.
+"""HTTP mode: one WSGI app (Slack at /slack/events, the CRM at /hooks/deals and /hooks/complaints, /healthz) served
+by waitress.
 Bodies are bounded before anything reads them (waitress refuses past MAX_BODY; each route has its own bound)."""
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from slack_bolt.request import BoltRequest
 from waitress.server import create_server
 
 from bot.bootstrap import Services
+from bot.complaints.webhook import PATH as COMPLAINTS_PATH
+from bot.complaints.webhook import make_complaints_hook
 from bot.recognition.webhook import MAX_BODY as DEALS_MAX_BODY
 from bot.recognition.webhook import PATH as DEALS_PATH
 from bot.recognition.webhook import make_deals_hook
@@ -42,6 +45,7 @@ MALFORMED = (ValueError, TypeError, LookupError, AttributeError, RecursionError)
 def make_wsgi(app: App, services: Services) -> WsgiApp:
     slack = SlackRequestHandler(app, path="/slack/events")
     deals = make_deals_hook(services)
+    complaints = make_complaints_hook(services)
     events = slack_events(app)
 
     def wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -57,6 +61,8 @@ def make_wsgi(app: App, services: Services) -> WsgiApp:
             return _json(start_response, *health(services))
         if path == DEALS_PATH and method == "POST":
             return deals(environ, start_response)
+        if path == COMPLAINTS_PATH and method == "POST":
+            return complaints(environ, start_response)
         return _json(start_response, 404, {"error": "not found", "paths": ["/slack/events", "/healthz"]})
 
     return wsgi

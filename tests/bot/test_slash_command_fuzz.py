@@ -74,7 +74,7 @@ def test_every_slash_command_answers_hostile_text_with_a_200_and_no_traceback(ru
                if t is not threading.main_thread() and not t.name.startswith("waitress")}
     bot.slack.add_user("nobody", id="UNOBODY", email="nobody@example.com", real_name="No Body")
     commands = _commands()
-    assert len(commands) == 8
+    assert len(commands) == 9
     assert bot.actor.slash_command(None, "/oneonone", "<@UREP1|rep1> weekly tue 10:00", user_id="UMGR").status == 200
     # PostgreSQL gets what can reach its storage differently: the valid-shaped requests (SHAPED), bytes that are not
     # UTF-8, control characters, and long text (a 300-character tag, 400 mentions); the rest, short printable text,

@@ -2,14 +2,14 @@
 an index for an account's latest activity
 
 Revision ID: 0027
-Revises: 0025
+Revises: 0026
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0027"
-down_revision = "0025"
+down_revision = "0026"
 branch_labels = None
 depends_on = None
 

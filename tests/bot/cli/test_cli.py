@@ -70,7 +70,7 @@ def test_scheduler_jobs_have_stable_ids_coalesce_and_an_hour_of_grace(env):
     services.close()
     assert set(jobs) == {"open_rounds", "close_rounds", "remind", "digests", "announce_wins", "shout_outs",
                          "nudges", "one_on_ones", "recognition_gaps", "deliver", "oauth_states",
-                         "webhook_signatures", "loss_reasons"}
+                         "webhook_signatures", "loss_reasons", "complaints"}
     for job in jobs.values():
         assert job.coalesce and job.max_instances == 1 and job.misfire_grace_time >= 3600
 

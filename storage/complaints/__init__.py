@@ -1,0 +1,1 @@
+"""Complaints over SQL: the table, the repository, and the cases import."""
