@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from bot.app import build_app
 from bot.bootstrap import bootstrap
 from bot.demo.coaching import play_coaching
-from bot.demo.field import play_loss_reason
+from bot.demo.field import play_complaint, play_intel, play_loss_reason
 from bot.demo.focus import play_focus, show_follow_up
 from bot.demo.nudges import play_nudges
 from bot.demo.recognition import play_recognition
@@ -100,6 +100,8 @@ class _Demo:
         play_nudges(self)
         self.say("\n== Field intelligence ==")
         play_loss_reason(self)
+        play_intel(self)
+        play_complaint(self)
         self.write_transcript()
 
     def week(self, number: int, answers: dict[str, tuple[int, int, int]]) -> None:
@@ -273,6 +275,8 @@ def _kind(message: dict[str, Any]) -> str:
         return "a reminder"
     if kind == "loss":
         return "a DM asking why a deal was lost"
+    if kind == "complaint":
+        return "a complaint's half-time nudge" if key.endswith(":half") else "a complaint"
     if kind == "survey":
         return "the survey DM"
     return f"a message: {text[:80]}"

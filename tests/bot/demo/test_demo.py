@@ -110,3 +110,13 @@ def test_the_demo_plays_the_focus_loop_between_the_two_weeks(demo):
     assert ("week 2's survey adds the focus's follow-up question: Has “Sales targets and support” improved since "
             "the last survey?") in printed
     assert "3 answer in the survey's modal, each submission a signed request over HTTP" in printed
+
+
+def test_the_demo_records_a_loss_reason_shares_one_intel_item_and_resolves_one_complaint(demo):
+    out, printed = demo
+    assert "a DM asking why a deal was lost (local time): Nur Aisyah (Tue 11:00)" in printed
+    assert "the DM now reads: :white_check_mark: Direkodkan: Pesaing · kalah kepada Acme CRM" in printed
+    assert "#kl-intel: :mag: *Competitor move from Chen Wei*" in printed
+    assert "a complaint's half-time nudge (local time): Nur Aisyah (Tue 13:30)" in printed
+    assert "Nur Aisyah clicks Resolved after the half-time nudge -> the DM is edited in place" in printed
+    assert "Maybank" in _seen_by((out / "transcript.md").read_text(encoding="utf-8"), "Nur Aisyah")
