@@ -108,7 +108,7 @@ def test_rooms_import_only_inwards():
     assert offenders == []
 
 
-COACHING_FEATURES = {"performance", "followups", "one_on_ones", "recognition"}
+COACHING_FEATURES = {"performance", "followups", "one_on_ones", "recognition", "asks", "losses", "intel", "complaints"}
 
 
 def test_coaching_features_import_only_the_shared_coaching_modules_not_each_other():

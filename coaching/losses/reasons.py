@@ -8,16 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-REASONS = ("price", "competitor", "timing", "no_decision", "product_gap", "other")
-# The words CRMs use for them (compared in any case, with spaces, hyphens or underscores alike), for imports and
-# the webhook; a mapping file may add its own.
-ALIASES = {"price": "price", "pricing": "price", "budget": "price", "too expensive": "price",
-           "competitor": "competitor", "competition": "competitor", "lost to competitor": "competitor",
-           "timing": "timing", "bad timing": "timing", "no decision": "no_decision", "do nothing": "no_decision",
-           "status quo": "no_decision", "product gap": "product_gap", "missing feature": "product_gap",
-           "feature gap": "product_gap", "other": "other"}
-ALLOWED = ("price, competitor, timing, no decision, product gap or other (also pricing, budget; competition; do "
-           "nothing, status quo; missing feature)")
+from coaching.loss_reasons import REASONS
+
 MAX_NOTE = 500
 MAX_COMPETITOR = 120
 PATTERN_AT_LEAST = 4  # losses with a reason before a pattern is named
@@ -30,11 +22,6 @@ class LossError(ValueError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-def reason_of(word: str) -> str | None:
-    """The reason a CRM's word names (any case; spaces, hyphens and underscores alike), or None."""
-    return ALIASES.get(" ".join(word.replace("-", " ").replace("_", " ").split()).casefold())
 
 
 def team_reasons(stored: str | None) -> tuple[str, ...]:

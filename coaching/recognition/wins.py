@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from coaching.losses.reasons import ALLOWED, reason_of
+from coaching.loss_reasons import ALLOWED, reason_of
 from coaching.periods import Period
 from coaching.recognition.records import N_, Colleague, RecognitionError
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 
-from coaching.losses.reasons import ALIASES, ALLOWED
+from coaching.loss_reasons import ALIASES, ALLOWED
 from storage.tables import Value
 
 TEXT_LIMITS = {"external_id": 64, "owner": 254, "stage": 64, "outcome": 8, "account": 200, "product": 120,
