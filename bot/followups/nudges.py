@@ -77,6 +77,8 @@ def act_on_deal(services: Services, *, slack_user: str, verb: str, value: str, b
             return u.messenger.enqueued
         if action.nudge_key.startswith("home:"):  # the same buttons on App Home: show the new state there
             return services.refresh_home(u, slack_user)
+        if not action.nudge_key.startswith(f"nudge:{person}:"):
+            return u.messenger.enqueued  # recorded on their own deal; a value naming another's DM edits nothing
         fresh = settle(blocks, action.deal_id, status)
         state = verb if action.days is None else f"{verb}:{action.days}"
         out.edit(f"{action.nudge_key}:deal:{action.deal_id}:{state}", edits_key=action.nudge_key,

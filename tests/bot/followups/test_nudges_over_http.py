@@ -134,3 +134,23 @@ def test_a_late_copy_of_an_older_snooze_does_not_undo_a_newer_done(running_bot):
     (hold,) = _holds(bot, ids["big"])
     assert hold.until is None and not hold.muted  # done: quiet until the deal changes, not snoozed to Thursday
     assert updates(bot) == 2
+
+
+def test_a_button_value_naming_someone_elses_nudge_dm_records_on_the_clickers_deal_but_edits_no_dm(running_bot):
+    bot = running_bot
+    ids = _seed(bot)
+    add_deal(bot, "D-9", "UREP0", 500.0)
+    dm = _nudge(bot)
+    bot.clock.now = MONDAY_AUCKLAND + timedelta(hours=5)  # Monday 09:30 in Kuala Lumpur (UREP0)
+    bot.job("nudges")
+    bot.deliver()
+    (theirs,) = dms(bot, "UREP0", "nudge:done:")  # in Malay, UREP0's language
+    key = theirs["metadata"]["event_payload"]["key"]
+    done = next(e for b in dm["blocks"] if b.get("block_id") == f"deal-actions:{ids['big']}"
+                for e in b["elements"] if e.get("action_id") == f"nudge:done:{ids['big']}")
+    forged = "|".join([key, *done["value"].split("|")[1:]])  # UREP0's DM key on UREP5's own deal
+    with listeners_done(bot):
+        assert bot.actor.click(None, "UREP5", dm, f"nudge:done:{ids['big']}", forged).status == 200
+    assert eventually(lambda: _holds(bot, ids["big"])[0].action_ts is not None)  # the rep's own Done counts
+    bot.deliver()
+    assert updates(bot) == 0  # but no DM, theirs or anyone's, is edited through a forged key
