@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.availability import away_rule
-from bot.bootstrap import Services
+from bot.bootstrap import Services, Unit
 from bot.followups.account_views import (
     AccountAction,
     account_done_status,
@@ -19,6 +19,7 @@ from bot.followups.account_views import (
 )
 from bot.followups.messenger import SlackNudges, translator
 from bot.followups.views import DealAction, done_status, muted_status, nudge_text, settle, snoozed_status
+from bot.i18n import Translator
 from coaching.access import NotAllowed
 from coaching.clicks import StaleClick
 from coaching.followups import service as nudge_service
@@ -51,7 +52,6 @@ def act_on_deal(services: Services, *, slack_user: str, verb: str, value: str, b
         if member is None or verb not in VERBS:
             return []
         t = translator(member)
-        out = SlackNudges(u, currency=services.settings.currency)
         deal, rules, person = action.deal_id, action.rules, member.person_id
         try:
             if verb == "done":
@@ -69,22 +69,11 @@ def act_on_deal(services: Services, *, slack_user: str, verb: str, value: str, b
         except StaleClick:
             return []  # a late copy of an older click: the DM already shows what came after it
         except (NudgeError, NotAllowed):
-            if response_url:
-                text = t.gettext("This deal is no longer yours to follow up, or it is gone from the CRM.")
-                u.messenger.respond(f"{action.nudge_key}:deal:{action.deal_id}:refused", response_url, text,
-                                    [{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
-                                    person_id=person)
-            return u.messenger.enqueued
-        if action.nudge_key.startswith("home:"):  # the same buttons on App Home: show the new state there
-            return services.refresh_home(u, slack_user)
-        if not action.nudge_key.startswith(f"nudge:{person}:"):
-            return u.messenger.enqueued  # recorded on their own deal; a value naming another's DM edits nothing
-        fresh = settle(blocks, action.deal_id, status)
-        state = verb if action.days is None else f"{verb}:{action.days}"
-        out.edit(f"{action.nudge_key}:deal:{action.deal_id}:{state}", edits_key=action.nudge_key,
-                 text=nudge_text(fresh, t.gettext("Follow-ups for today")), blocks=fresh, for_user=slack_user,
-                 person_id=person)
-        return u.messenger.enqueued
+            return _refuse(u, f"{action.nudge_key}:deal:{action.deal_id}", response_url, person, t.gettext(
+                "This deal is no longer yours to follow up, or it is gone from the CRM."))
+        return _show(services, u, t, nudge_key=action.nudge_key, subject=f"deal:{action.deal_id}", verb=verb,
+                     days=action.days, slack_user=slack_user, person_id=person,
+                     fresh=lambda: settle(blocks, action.deal_id, status))
 
 
 def act_on_account(services: Services, *, slack_user: str, verb: str, value: str, blocks: Sequence[dict[str, Any]],
@@ -117,20 +106,33 @@ def act_on_account(services: Services, *, slack_user: str, verb: str, value: str
         except StaleClick:
             return []
         except (NudgeError, NotAllowed):
-            if response_url:
-                text = t.gettext("This account is no longer yours to follow up, or it is gone from the CRM.")
-                u.messenger.respond(f"{action.nudge_key}:account:{account}:refused", response_url, text,
-                                    [{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
-                                    person_id=person)
-            return u.messenger.enqueued
-        if action.nudge_key.startswith("home:"):  # the same buttons on App Home: show the new state there
-            return services.refresh_home(u, slack_user)
-        if not action.nudge_key.startswith(f"nudge:{person}:"):
-            return u.messenger.enqueued  # a value naming someone else's DM: never edit theirs
-        fresh = settle_account(blocks, account, status)
-        state = verb if action.days is None else f"{verb}:{action.days}"
-        SlackNudges(u, currency=services.settings.currency).edit(
-            f"{action.nudge_key}:account:{account}:{state}", edits_key=action.nudge_key,
-            text=nudge_text(fresh, t.gettext("Follow-ups for today")), blocks=fresh, for_user=slack_user,
-            person_id=person)
+            return _refuse(u, f"{action.nudge_key}:account:{account}", response_url, person, t.gettext(
+                "This account is no longer yours to follow up, or it is gone from the CRM."))
+        return _show(services, u, t, nudge_key=action.nudge_key, subject=f"account:{account}", verb=verb,
+                     days=action.days, slack_user=slack_user, person_id=person,
+                     fresh=lambda: settle_account(blocks, account, status))
+
+
+def _refuse(u: Unit, about: str, response_url: str | None, person_id: int, text: str) -> list[str]:
+    """Why a button did nothing, said to the clicker only (keyed by what it was about)."""
+    if response_url:
+        u.messenger.respond(f"{about}:refused", response_url, text,
+                            [{"type": "section", "text": {"type": "mrkdwn", "text": text}}], person_id=person_id)
+    return u.messenger.enqueued
+
+
+def _show(services: Services, u: Unit, t: Translator, *, nudge_key: str, subject: str, verb: str, days: int | None,
+          slack_user: str, person_id: int, fresh: Callable[[], list[dict[str, Any]]]) -> list[str]:
+    """A recorded click shown where it was made: App Home refreshed, or the clicker's own nudge DM edited in place
+    (a value naming someone else's DM records on the clicker's own item but edits nothing)."""
+    if nudge_key.startswith("home:"):
+        return services.refresh_home(u, slack_user)
+    if not nudge_key.startswith(f"nudge:{person_id}:"):
         return u.messenger.enqueued
+    blocks = fresh()
+    state = verb if days is None else f"{verb}:{days}"
+    SlackNudges(u, currency=services.settings.currency).edit(
+        f"{nudge_key}:{subject}:{state}", edits_key=nudge_key,
+        text=nudge_text(blocks, t.gettext("Follow-ups for today")), blocks=blocks, for_user=slack_user,
+        person_id=person_id)
+    return u.messenger.enqueued
