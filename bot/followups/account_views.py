@@ -117,5 +117,9 @@ def account_muted_status(t: Translator) -> str:
 
 def settle_account(blocks: Sequence[dict[str, Any]], account_id: int, status: str) -> Blocks:
     """The DM as shown, with one account's controls replaced by its new state (the rest keep theirs)."""
-    wanted = f"account-actions:{account_id}"
-    return [_context(status, wanted) if block.get("block_id") == wanted else dict(block) for block in blocks]
+    return settled(blocks, f"account-actions:{account_id}", status)
+
+
+def settled(blocks: Sequence[dict[str, Any]], controls: str, status: str) -> Blocks:
+    """The blocks as shown, with the controls block `controls` replaced by a context line saying `status`."""
+    return [_context(status, controls) if block.get("block_id") == controls else dict(block) for block in blocks]

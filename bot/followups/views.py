@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot import ids
-from bot.followups.account_views import account_blocks
+from bot.followups.account_views import account_blocks, settled
 from bot.i18n import Translator
 from bot.slack_text import literal
 from bot.surveys.messages import Blocks
@@ -145,8 +145,8 @@ def muted_status(t: Translator) -> str:
 
 def settle(blocks: Sequence[dict[str, Any]], deal_id: int, status: str) -> Blocks:
     """The DM as shown, with one deal's controls replaced by its new state (other deals keep theirs)."""
-    wanted = f"deal-actions:{deal_id}"
-    return [_context(status, wanted) if block.get("block_id") == wanted else dict(block) for block in blocks]
+    return settled(blocks, f"deal-actions:{deal_id}", status)
+
 
 
 def nudge_text(blocks: Sequence[dict[str, Any]], fallback: str) -> str:
