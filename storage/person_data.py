@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, String, cast, delete, func, or_, select, true, update
+from sqlalchemy import JSON, ColumnElement, String, cast, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.complaints.models import ComplaintRow
@@ -264,23 +264,17 @@ def erase_person(session: Session, email: str) -> Erasure:
 
 
 def _erase_complaints(session: Session, pid: int, result: Erasure) -> None:
-    """Complaints are the customer's and the account's: they stay (and count in SLA figures) without the person.
-    Texts they typed in Slack are erased with every message that carried them; messages not yet sent about any
-    complaint they owned or logged are deleted; the links to them go (nobody is nudged about them any more)."""
+    """Complaints are the customer's and the account's: they stay, owned by the tombstone (which keeps its manager),
+    so they still count in the manager's digest and an overdue one still reaches the manager. Texts the person
+    typed in Slack become "[erased]", and the messages not yet sent about any complaint they owned or logged are
+    deleted; sent ones keep only their place in Slack (their payload is emptied when sent), so a later Resolved
+    can still edit them. A DM Slack already delivered keeps what it showed."""
     c, o = ComplaintRow, OutboxMessage
-    theirs = list(session.execute(select(c.id, c.source, c.logged_by).where(or_(c.owner_id == pid,
-                                                                                c.logged_by == pid))))
-    for complaint_id, source, logged_by in theirs:
+    for (complaint_id,) in session.execute(select(c.id).where(or_(c.owner_id == pid, c.logged_by == pid))):
         about = or_(o.key == f"complaint:{complaint_id}", o.key.like(f"complaint:{complaint_id}:%"))
-        typed = source == "slack" and logged_by == pid
-        result.add("messages about their complaints", _run(session, delete(o).where(
-            about, true() if typed else o.sent_at.is_(None))))
+        result.add("messages about their complaints", _run(session, delete(o).where(about, o.sent_at.is_(None))))
     result.add("complaint texts erased", _run(session, update(c).where(
         c.logged_by == pid, c.source == "slack").values(text=ERASED_TEXT)))
-    result.add("complaints unlinked from their owner", _run(session, update(c).where(c.owner_id == pid).values(
-        owner_id=None, half_at=None)))
-    result.add("complaints unlinked from who logged them", _run(session, update(c).where(
-        c.logged_by == pid).values(logged_by=None)))
 
 
 def _run(session: Session, statement: Any) -> int:

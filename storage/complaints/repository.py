@@ -52,8 +52,10 @@ class ComplaintRepository(NudgeLogRepository):
                     ) if wanted else {}
 
     def manager_of(self, person_id: int) -> int | None:
+        """The owner's manager, as the roster says; also for an owner who left or was erased (their complaints
+        still reach someone)."""
         row = self.session.get(PersonRow, person_id)
-        if row is None or not row.active or row.manager_id is None:
+        if row is None or row.manager_id is None:
             return None
         manager = self.session.get(PersonRow, row.manager_id)
         return manager.id if manager is not None and manager.active else None

@@ -1,5 +1,6 @@
 """person export lists the complaints a person owns or logged; person delete keeps the complaints (the customer's
-and the account's) without the link to them, erases the texts they typed, and deletes messages not yet sent."""
+and the account's) with the tombstone, so they still count and escalate to its manager, erases the texts they typed,
+and deletes messages not yet sent."""
 
 from __future__ import annotations
 
@@ -39,7 +40,8 @@ def sessions(migrated_database_url):
     engine.dispose()
 
 
-def test_export_lists_a_persons_complaints_and_delete_unlinks_them_and_erases_what_they_typed(sessions):
+def test_export_lists_a_persons_complaints_and_delete_keeps_them_with_the_tombstone_and_erases_what_they_typed(
+        sessions):
     with sessions.begin() as s:
         ids = seed_team(s, reps=2)
         account = CrmAccount(name="Acme", owner_id=ids["UREP1"])
@@ -60,6 +62,7 @@ def test_export_lists_a_persons_complaints_and_delete_unlinks_them_and_erases_wh
     with sessions.begin() as s:
         rows = {r.id: r for r in s.scalars(select(ComplaintRow))}
         assert (rows[typed.id].text, rows[typed.id].logged_by, rows[typed.id].owner_id) == (
-            ERASED_TEXT, None, ids["UREP1"])
-        assert (rows[other.id].text, rows[other.id].owner_id, rows[other.id].half_at) == ("Late delivery", None, None)
+            ERASED_TEXT, ids["UREP0"], ids["UREP1"])  # the tombstone keeps no name, email or Slack id
+        assert (rows[other.id].text, rows[other.id].owner_id) == ("Late delivery", ids["UREP0"])
+        assert ComplaintRepository(s).manager_of(ids["UREP0"]) == ids["UMGR"]  # overdue still reaches the manager
         assert list(s.scalars(select(OutboxMessage.key))) == []  # rep1's DM held rep0's words; rep0's own went
