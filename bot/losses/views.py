@@ -17,6 +17,7 @@ LABELS = {"price": N_("Price"), "competitor": N_("Competitor"), "timing": N_("Ti
 FOCUS = {"price": N_("pricing and value-selling focus"), "competitor": N_("competitive positioning focus"),
          "timing": N_("urgency and close-plan focus"), "no_decision": N_("qualification and champion focus"),
          "product_gap": N_("product feedback for headquarters")}
+MAX_REPS = 8  # reps on the digest's one line of per-rep reasons; the pack has them all
 
 
 def _plain(text: str) -> dict[str, Any]:
@@ -145,5 +146,8 @@ def digest_blocks(t: Translator, team: LossMix, by_rep: Mapping[int, LossMix], n
     reps = [f"{literal(names.get(rep, '–'))}: {shares(t, m, top=1)}" for rep, m in by_rep.items() if m.with_reason]
     blocks: Blocks = [_section("\n".join(lines))]
     if reps:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": " · ".join(reps)[:3000]}]})
+        shown = " · ".join(reps[:MAX_REPS])
+        if len(reps) > MAX_REPS:
+            shown += " · " + t.ngettext("and {n} more in the pack", "and {n} more in the pack", len(reps) - MAX_REPS)
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": shown}]})
     return blocks

@@ -160,3 +160,25 @@ def test_the_digests_ask_line_shows_a_dash_for_the_median_when_no_ask_was_answer
     assert ask_line(found) == [  # 1.25 h: half away from zero, as the pack rounds it
         ":raising_hand: Asks for help in the last 7 days: 3 asked, 2 answered, median time to answer 1.3 h"]
     assert ask_line(AskCounts(0, 0, None)) == ask_line(None) == []
+
+
+def test_the_digest_with_every_field_intelligence_section_at_its_fullest_stays_within_31_lines_and_slacks_limits():
+    from bot.complaints.digest import digest_line
+    from coaching.complaints.service import ComplaintCounts
+    from coaching.intel.service import Intel, Rollup
+
+    t = Translator.for_person("en-US", "Europe/Vilnius")
+    names = {n: f"Rep {n} " + "Ž" * 30 for n in range(200)}
+    lost = [LostDeal(n, f"D-{n}", n % 150, "<!channel> Acme", 900.0, date(2026, 11, 3), REASONS[n % 5],
+                     f"Competitor {n % 9} " + "x" * 100) for n in range(600)]
+    long = "<!here> " + "y" * 2000
+    items = tuple(Intel(n, 1, "competitor", long, None, None, f"C{n}", NOW, 9 - n) for n in range(3))
+    rollup = Rollup(40, (("competitor", 20), ("need", 10), ("market", 10)),
+                    tuple((f"Competitor {n} " + "z" * 60, 9 - n) for n in range(9)), items)
+    _, blocks = digest_message(t, _digest(), names, currency="USD", team="Kuala Lumpur Hunters", min_deals=5,
+                               asks=AskCounts(3, 2, 1.5), losses=loss_blocks(t, mix(lost), mix_by_owner(lost), names),
+                               intel=rollup, complaints=digest_line(t, ComplaintCounts(4, 2, 3, 2.5)))
+    assert validate_message("text", blocks) == []
+    assert len(_digest_lines(blocks)) <= 31  # 20 for the KPIs and people, 4 + 6 + 1 for field intelligence
+    text = json.dumps(blocks, ensure_ascii=False)
+    assert "<!channel>" not in text and "<!here>" not in text and "142 more in the pack" in text
