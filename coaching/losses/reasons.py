@@ -113,7 +113,9 @@ class LossMix:
 def mix(deals: Iterable[LostDeal]) -> LossMix:
     found = list(deals)
     reasons = Counter(d.reason for d in found if d.reason)
-    competitors = Counter(d.competitor for d in found if d.competitor)
+    spelled: dict[str, str] = {}  # one competitor however it was written: the first spelling met
+    competitors = Counter(spelled.setdefault(" ".join(d.competitor.split()).casefold(), d.competitor)
+                          for d in found if d.competitor)
     return LossMix(len(found), tuple(sorted(reasons.items(), key=lambda p: (-p[1], REASONS.index(p[0])))),
                    tuple(sorted(competitors.items(), key=lambda p: (-p[1], p[0].lower()))))
 

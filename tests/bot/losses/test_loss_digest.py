@@ -25,6 +25,8 @@ def test_four_of_six_losses_to_price_names_the_coaching_focus_and_each_reps_shar
     assert "7 lost, 6 with a reason: price 4 (67%), competitor 1 (17%), timing 1 (17%)" in text
     assert "4 of 6 losses to price: pricing and value-selling focus" in text
     assert "Lost to: Acme CRM (2)" in text
+    spellings = [_lost(1, "price", "Acme CRM"), _lost(2, "price", "acme  crm")]
+    assert mix(spellings).competitors == (("Acme CRM", 2),)  # one competitor however it was typed
     assert "Ana: price 2 (100%) · Ben: price 2 (50%)" in text  # each rep's first reason, on one line
     few = [_lost(1, "price"), _lost(1, "price"), _lost(1, "price")]
     assert "losses to" not in str(digest_blocks(Translator("en"), mix(few), mix_by_owner(few), {}))  # 3: too few

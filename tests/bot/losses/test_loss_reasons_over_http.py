@@ -14,6 +14,7 @@ from sqlalchemy import select
 from bot.cli.main import main
 from bot.losses.usecases import Posted
 from bot.slack_double import payloads
+from storage.competitors import add_competitor
 from storage.crm.importer import apply_crm_file
 from storage.crm.models import CrmDeal
 from storage.crm.rows import CrmFile
@@ -86,6 +87,8 @@ def test_the_details_modal_stores_competitor_and_note_escaped_and_only_the_owner
     with listeners_done(bot):  # a forged click: another rep presses the owner's button
         assert bot.actor.click(None, "UREP4", dm, "loss_reason:timing").status == 200
     assert _stored(bot, "D-2").loss_reason is None
+    with bot.services.sessions.begin() as session:
+        add_competitor(session, "ACME CRM")  # the admin's list, in its own spelling
     before = set(bot.slack.open_views)
     with listeners_done(bot):
         bot.actor.click(None, "UREP5", dm, "loss_details")
@@ -96,9 +99,9 @@ def test_the_details_modal_stores_competitor_and_note_escaped_and_only_the_owner
                                                     "note": NOTE}, user_id="UREP5")
     assert answer.status == 200
     deal = eventually(lambda: (d := _stored(bot, "D-2")).loss_reason and d)
-    assert (deal.loss_reason, deal.competitor, deal.loss_note) == ("competitor", "Acme CRM", NOTE)
+    assert (deal.loss_reason, deal.competitor, deal.loss_note) == ("competitor", "ACME CRM", NOTE)  # as listed
     shown = eventually(lambda: [m for m in bot.slack.messages("UREP5") if m["ts"] == dm["ts"]
-                                and "Acme CRM" in json.dumps(m["blocks"])])
+                                and "ACME CRM" in json.dumps(m["blocks"])])
     assert "<!channel>" not in json.dumps(shown)
 
 
