@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, ColumnElement, String, cast, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from storage.complaints.erasure import erase_complaints
 from storage.complaints.models import ComplaintRow
 from storage.crm.models import CrmAccount, CrmActivity, CrmDeal, CrmLead, CrmQuota
 from storage.followups.models import (
@@ -230,7 +231,8 @@ def erase_person(session: Session, email: str) -> Erasure:
         HelpAsk.manager_id == pid).values(manager_id=None)))
     anonymised, result.intel_posts = erase_intel_author(session, person_id=pid, slack_id=slack_id)
     result.add("intel items made anonymous", anonymised)
-    _erase_complaints(session, pid, result)
+    for what, n in erase_complaints(session, pid, erased_text=ERASED_TEXT):
+        result.add(what, n)
     result.add("nudges", _run(session, delete(NudgeLog).where(NudgeLog.person_id == pid)))
     result.add("follow-up snoozes", _run(session, delete(FollowupHold).where(
         FollowupHold.deal_id.in_(select(CrmDeal.id).where(CrmDeal.owner_id == pid)))))
@@ -261,20 +263,6 @@ def erase_person(session: Session, email: str) -> Erasure:
     result.add("person", 1)
     session.flush()
     return result
-
-
-def _erase_complaints(session: Session, pid: int, result: Erasure) -> None:
-    """Complaints are the customer's and the account's: they stay, owned by the tombstone (which keeps its manager),
-    so they still count in the manager's digest and an overdue one still reaches the manager. Texts the person
-    typed in Slack become "[erased]", and the messages not yet sent about any complaint they owned or logged are
-    deleted; sent ones keep only their place in Slack (their payload is emptied when sent), so a later Resolved
-    can still edit them. A DM Slack already delivered keeps what it showed."""
-    c, o = ComplaintRow, OutboxMessage
-    for (complaint_id,) in session.execute(select(c.id).where(or_(c.owner_id == pid, c.logged_by == pid))):
-        about = or_(o.key == f"complaint:{complaint_id}", o.key.like(f"complaint:{complaint_id}:%"))
-        result.add("messages about their complaints", _run(session, delete(o).where(about, o.sent_at.is_(None))))
-    result.add("complaint texts erased", _run(session, update(c).where(
-        c.logged_by == pid, c.source == "slack").values(text=ERASED_TEXT)))
 
 
 def _run(session: Session, statement: Any) -> int:
