@@ -138,7 +138,8 @@ JOBS: dict[str, Job] = {job.name: job for job in (
     Job("shout_outs", shout_outs, lambda: IntervalTrigger(minutes=10),
         "post each team's weekly shout-out (wins, kudos, congratulations) on Friday 16:00 team time"),
     Job("nudges", nudges, lambda: IntervalTrigger(minutes=5),
-        "send each rep's follow-up nudge on their local working morning, and managers' weekly follow-up digest"),
+        "send each rep's follow-up nudge (deals, quiet accounts, check-ins, departed contacts) on their local "
+        "working morning, and managers' weekly follow-up digest"),
     Job("loss_reasons", loss_reasons, lambda: IntervalTrigger(minutes=5),
         "ask each owner why a deal an import or the webhook found lost was lost, in their working hours, and remind "
         "once two days later"),
