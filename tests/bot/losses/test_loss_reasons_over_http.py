@@ -192,7 +192,7 @@ def test_a_deal_reopened_and_lost_again_is_asked_about_afresh(running_bot):
     assert len(_asks(bot)) == 1 and "Reminder" not in json.dumps(_asks(bot)[0]["blocks"])  # a first ask again
 
 
-def test_an_owner_outside_slack_is_not_asked_and_a_new_owner_gets_a_first_ask_not_a_reminder(running_bot):
+def test_an_owner_outside_slack_is_not_recorded_as_asked_so_their_first_dm_is_never_a_reminder(running_bot):
     bot = running_bot
     _lose(bot, "D-11", MONDAY_AUCKLAND)
     with bot.services.sessions.begin() as s:
