@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from coaching.losses.reasons import LostDeal, parse_reasons, team_reasons
-from storage.competitors import competitors
+from storage.competitors import competitors, find_competitor
 from storage.crm.models import CrmAccount, CrmDeal, CrmDealEvent
 from storage.followups.models import NudgeLog
 from storage.followups.repository import NudgeLogRepository
@@ -61,6 +61,10 @@ class LossRepository(NudgeLogRepository):
     def competitors(self) -> list[str]:
         """The admin's competitor list, by name (storage.competitors)."""
         return [c.name for c in competitors(self.session)]
+
+    def listed_competitor(self, name: str) -> str | None:
+        found = find_competitor(self.session, name)
+        return found.name if found is not None else None
 
     def sent_at(self, keys: Collection[str]) -> dict[str, datetime]:
         rows = self.session.execute(select(NudgeLog.key, NudgeLog.sent_at).where(NudgeLog.key.in_(sorted(keys))))

@@ -156,9 +156,6 @@ def save_details(services: Services, *, slack_user: str, view_id: str, metadata:
         t = translator(member)
         if member is None or posted is None:
             return Outcome(errors={"reason": refusal(t, "not_yours")})
-        listed = {" ".join(name.split()).casefold(): name for name in u.losses.competitors()}
-        if competitor:  # a typed name that is on the list is the listed one
-            competitor = listed.get(" ".join(competitor.split()).casefold(), competitor)
         found = _answer(u, person_id=member.person_id, deal_id=posted.deal_id, reason=reason or "",
                         details=(competitor, note))
         if not isinstance(found, LostDeal):

@@ -37,6 +37,11 @@ class LossStore(NudgeLog, Protocol):
     def lost_deal(self, deal_id: int) -> LostDeal | None: ...
     def offered(self, person_id: int) -> tuple[str, ...]: ...
     def sent_at(self, keys: Collection[str]) -> dict[str, datetime]: ...
+
+    def listed_competitor(self, name: str) -> str | None:
+        """The admin's list's spelling of this competitor (any case, extra spaces), None when not listed."""
+        ...
+
     def record_reason(self, *, deal_id: int, reason: str, now: datetime, action_ts: str | None = None,
                       details: tuple[str | None, str | None] | None = None) -> LostDeal:
         """Store the reason; with `details` (competitor, note) those too, else they stay as they are."""
@@ -98,8 +103,9 @@ def give_reason(store: LossStore, *, deal_id: int, person_id: int, reason: str, 
     answer = check_answer(deal, person_id=person_id, reason=reason, offered=store.offered(person_id),
                           competitor=competitor, note=note)
     check_order(action_ts, deal.action_ts if deal is not None else None)
+    competitor = answer.competitor and (store.listed_competitor(answer.competitor) or answer.competitor)
     return store.record_reason(deal_id=deal_id, reason=answer.reason, now=now, action_ts=action_ts,
-                               details=(answer.competitor, answer.note) if details is not None else None)
+                               details=(competitor, answer.note) if details is not None else None)
 
 
 __all__ = ["ASK_WITHIN", "REMIND_AFTER", "LossAsk", "LossError", "LossMessenger", "LossStore", "ask_key", "ask_why",
